@@ -1,0 +1,1 @@
+"""Exporters: the page model to library formats (ALTO, …)."""

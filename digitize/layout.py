@@ -1,0 +1,417 @@
+"""Layout analysis: rules, photos, text blocks and their size-based roles, from the working image.
+
+The steps, each a small function:
+1. ink mask (Otsu on the flattened image) and the body text height, the unit of every threshold;
+2. photos: large areas of mid-tones; rules: long thin runs of ink;
+3. recursive XY-cut of the text mask at whitespace gutters, with rules and photos removed so that they
+   act as cuts;
+4. inside each leaf, text lines by row projection, grouped into blocks of one type size and weight;
+5. first roles from typography alone (headline / heading / body; page header above the top rule).
+
+`refine_roles` runs after OCR and article grouping, when text patterns (本报记者, ——, 本报讯) and the
+position relative to the headline are known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
+from .preprocess import binarize
+
+HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline
+HEADING_RATIO = 1.12  # medium sizes: kicker, subtitle, intertitle
+BOLD_WEIGHT_RATIO = 1.6  # ink density relative to body text that marks bold type (short lines reach 1.4)
+
+
+@dataclass
+class LineBand:
+    box: Box
+    weight: float  # ink pixels per pixel of the line box: bold type is darker
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+def runs(mask: np.ndarray, min_gap: int = 1) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D mask as (start, end) pairs, merging runs separated by fewer than ``min_gap``."""
+    padded = np.concatenate([[False], mask, [False]])
+    diff = np.diff(padded.astype(np.int8))
+    starts, ends = np.flatnonzero(diff == 1), np.flatnonzero(diff == -1)
+    out: list[tuple[int, int]] = []
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        if out and s - out[-1][1] < min_gap:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def body_text_height(ink: np.ndarray) -> float:
+    """The most common height of text lines, from row-projection runs in vertical strips of the page."""
+    h, w = ink.shape
+    strip = max(100, w // 24)
+    heights: list[int] = []
+    for x in range(0, w - strip + 1, strip):
+        profile = ink[:, x : x + strip].sum(axis=1) > 1
+        heights += [e - s for s, e in runs(profile, min_gap=3) if e - s >= 8]
+    if not heights:
+        return 30.0
+    hist = np.bincount(np.clip(heights, 0, 400))
+    smooth = np.convolve(hist, np.ones(5), mode="same")
+    return float(max(int(np.argmax(smooth)), 8))
+
+
+def find_photos(gray: np.ndarray, em: float) -> list[Box]:
+    """Photos: areas of smooth grey. Text is bimodal (paper and ink, a high spread in every cell, or solid
+    black inside a heavy stroke); a photo's cells are mid-grey with a small spread."""
+    cell = 16
+    h, w = gray.shape
+    hh, ww = h // cell, w // cell
+    g = gray[: hh * cell, : ww * cell].reshape(hh, cell, ww, cell).astype(np.float32)
+    mean, std = g.mean(axis=(1, 3)), g.std(axis=(1, 3))
+    cells = ((mean > 60) & (mean < 240) & (std < 45)).astype(np.uint8)
+    # Opening drops the odd smooth cell inside text (blurred scans have some); closing fills the photo.
+    cells = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    boxes = []
+    for x, y, bw, bh, area in stats[1:]:
+        if bw * cell >= 4 * em and bh * cell >= 4 * em and area >= 0.6 * bw * bh:
+            box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
+            boxes.append(_grow_to_edges(gray, box, reach=4 * cell))
+    return boxes
+
+
+def _grow_to_edges(gray: np.ndarray, box: Box, reach: int) -> Box:
+    """Push each side of a coarse photo box outwards while the pixels just outside are not paper."""
+    x0, y0, x1, y1 = box
+    h, w = gray.shape
+    for _ in range(reach):
+        moved = False
+        if y0 > 0 and gray[y0 - 1, x0:x1].mean() < 235:
+            y0, moved = y0 - 1, True
+        if y1 < h and gray[y1, x0:x1].mean() < 235:
+            y1, moved = y1 + 1, True
+        if x0 > 0 and gray[y0:y1, x0 - 1].mean() < 235:
+            x0, moved = x0 - 1, True
+        if x1 < w and gray[y0:y1, x1].mean() < 235:
+            x1, moved = x1 + 1, True
+        if not moved:
+            break
+    return (x0, y0, x1, y1)
+
+
+def find_separators(ink: np.ndarray, em: float) -> list[Separator]:
+    """Printed rules: straight runs of ink at least six body heights long and thinner than a third of one."""
+    length = int(max(150, 6 * em))
+    seps: list[Separator] = []
+    for orientation, kernel in (("horizontal", (length, 1)), ("vertical", (1, length))):
+        opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        for x, y, bw, bh, _ in stats[1:]:
+            thickness, extent = (bh, bw) if orientation == "horizontal" else (bw, bh)
+            # A slightly skewed rule opens thicker than it is printed, hence half a line height.
+            if thickness <= max(3, em / 2) and extent >= 20 * thickness:
+                seps.append(Separator(id="", box=(int(x), int(y), int(x + bw), int(y + bh)), orientation=orientation))
+    seps.sort(key=lambda s: (s.box[1], s.box[0]))
+    for i, s in enumerate(seps, 1):
+        s.id = f"SE{i:04d}"
+    return seps
+
+
+GUTTER_EM = 0.6  # narrowest whitespace between columns
+ROW_GAP_EM = 0.9  # narrowest whitespace between stacked blocks (wider than the space between lines)
+
+
+def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
+    """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order."""
+    min_vgap, min_hgap = int(GUTTER_EM * em), int(ROW_GAP_EM * em)
+    x0, y0, x1, y1 = box
+    sub = mask[y0:y1, x0:x1]
+    rows, cols = sub.sum(axis=1), sub.sum(axis=0)
+    row_ink = rows > max(noise, (x1 - x0) // 500)
+    col_ink = cols > max(noise, (y1 - y0) // 500)
+    if not row_ink.any() or not col_ink.any():
+        return []
+    # Tighten to the ink.
+    ys, xs = np.flatnonzero(row_ink), np.flatnonzero(col_ink)
+    tight = (x0 + int(xs[0]), y0 + int(ys[0]), x0 + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
+    if tight != box:
+        return xy_cut(mask, tight, em, noise)
+    best = None
+    for axis, ink, min_gap in ((1, col_ink, min_vgap), (0, row_ink, min_hgap)):
+        segments = runs(ink, min_gap=min_gap)
+        if axis == 1 and len(segments) > 1 and (y1 - y0) <= 3.5 * em and not _full_height(sub, segments):
+            # A short region (a caption, a last paragraph line) whose parts differ in height is one block
+            # with a wide space in a line, not columns.
+            continue
+        if axis == 1 and len(segments) > 1:
+            segments = _merge_short_neighbours(sub, segments)
+        if len(segments) > 1:
+            widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
+            score = widest / min_gap
+            if best is None or score > best[0]:
+                best = (score, axis, segments)
+    if best is None:
+        return [box]
+    _, axis, segments = best
+    leaves: list[Box] = []
+    for s, e in segments:
+        child = (x0 + s, y0, x0 + e, y1) if axis == 1 else (x0, y0 + s, x1, y0 + e)
+        leaves += xy_cut(mask, child, em, noise)
+    return leaves
+
+
+def _full_height(sub: np.ndarray, segments: list[tuple[int, int]]) -> bool:
+    """Whether every part of a vertical split spans most of the region's height, as columns do."""
+    height = sub.shape[0]
+    for s, e in segments:
+        rows = np.flatnonzero(sub[:, s:e].any(axis=1))
+        if rows.size == 0 or rows[-1] - rows[0] + 1 < 0.6 * height:
+            return False
+    return True
+
+
+def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rejoin side-by-side parts of a vertical split that are both shorter than the region and share their
+    rows: the pieces of one line (a caption) cut at its wide spaces, not columns."""
+    height = sub.shape[0]
+
+    def rows(seg: tuple[int, int]) -> tuple[int, int]:
+        r = np.flatnonzero(sub[:, seg[0] : seg[1]].any(axis=1))
+        return (int(r[0]), int(r[-1]) + 1) if r.size else (0, 0)
+
+    merged = [segments[0]]
+    for seg in segments[1:]:
+        a, b = rows(merged[-1]), rows(seg)
+        short = max(a[1] - a[0], b[1] - b[0]) < 0.6 * height
+        shared = min(a[1], b[1]) - max(a[0], b[0])
+        if short and shared > 0.5 * min(a[1] - a[0], b[1] - b[0]):
+            merged[-1] = (merged[-1][0], seg[1])
+        else:
+            merged.append(seg)
+    return merged
+
+
+def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
+    x0, y0, x1, y1 = box
+    sub = mask[y0:y1, x0:x1]
+    rows = sub.sum(axis=1) > max(1, (x1 - x0) // 400)
+    bands = []
+    for s, e in runs(rows, min_gap=max(2, int(0.12 * em))):
+        if e - s < 0.2 * em:
+            continue
+        cols = np.flatnonzero(sub[s:e].any(axis=0))
+        if cols.size == 0:
+            continue
+        bx0, bx1 = int(cols[0]), int(cols[-1]) + 1
+        ink = float(sub[s:e, bx0:bx1].sum())
+        bands.append(LineBand((x0 + bx0, y0 + s, x0 + bx1, y0 + e), ink / max(1, (e - s) * (bx1 - bx0))))
+    return bands
+
+
+def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[list[LineBand]]:
+    """Consecutive lines of one type size and weight form a block."""
+    groups: list[list[LineBand]] = []
+    for band in bands:
+        if groups:
+            prev = groups[-1][-1]
+            same_size = abs(band.height - prev.height) <= 0.18 * max(band.height, prev.height)
+            same_weight = _is_bold(band.weight, band.height, em, body_weight) == _is_bold(prev.weight, prev.height, em, body_weight)
+            close = band.box[1] - prev.box[3] <= 1.2 * max(em, min(band.height, prev.height))
+            if same_size and same_weight and close:
+                groups[-1].append(band)
+                continue
+        groups.append([band])
+    return groups
+
+
+def _is_bold(weight: float, height: float, em: float, body_weight: float) -> bool:
+    # Only body-sized and medium lines are judged: big headlines are bold by convention.
+    return height < HEADLINE_RATIO * em and weight >= BOLD_WEIGHT_RATIO * body_weight
+
+
+def role_from_size(height: float, bold: bool, em: float) -> Role:
+    if height >= HEADLINE_RATIO * em:
+        return Role.HEADLINE
+    if height >= HEADING_RATIO * em or bold:
+        return Role.INTERTITLE  # a medium heading; refine_roles decides kicker, subtitle or intertitle
+    return Role.BODY
+
+
+def merge_split_rows(blocks: list[Block]) -> list[Block]:
+    """Join single-line heading blocks that stand side by side on one row: a headline or byline that the
+    XY-cut split at a wide space between phrases, and the stray punctuation mark (，) between them."""
+    def joinable(a: Block, b: Block) -> bool:
+        if a.role is Role.BODY or b.role is Role.BODY or not a.style or not b.style:
+            return False
+        if len(a.lines) != 1 or len(b.lines) != 1:
+            return False
+        ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+        overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+        gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
+        size = max(a.style.size_px, b.style.size_px)
+        if overlap < 0.6 * min(ha, hb) or gap > 2.0 * size:
+            return False
+        similar = min(a.style.size_px, b.style.size_px) >= 0.75 * size
+        small, big = (a, b) if ha < hb else (b, a)
+        mark = small.box[2] - small.box[0] <= 1.2 * big.style.size_px  # a lone punctuation mark
+        return similar or mark
+
+    blocks = list(blocks)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(blocks):
+            for b in blocks[i + 1 :]:
+                if joinable(a, b):
+                    big, small = (a, b) if a.style.size_px >= b.style.size_px else (b, a)
+                    big.box = box_union([a.box, b.box])
+                    big.lines[0].box = big.box
+                    blocks.remove(small)
+                    merged = True
+                    break
+            if merged:
+                break
+    return blocks
+
+
+def analyze(page: Page) -> Page:
+    """Find rules, photos and text blocks on ``page.image`` (the working image)."""
+    assert page.image is not None
+    gray = page.image
+    ink = binarize(gray)
+    em = body_text_height(ink)
+    page.text_size_px = em
+    photos = find_photos(gray, em)
+    separators = [s for s in find_separators(ink, em) if not any(_inside(s.box, p) for p in photos)]
+    text = ink.copy()
+    for s in separators:
+        x0, y0, x1, y1 = s.box
+        text[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = False
+    for x0, y0, x1, y1 in photos:
+        text[y0:y1, x0:x1] = False
+    # Specks of scan noise are smaller than any stroke that matters.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < max(4, int((0.08 * em) ** 2))
+    small[0] = False
+    text[small[labels]] = False
+
+    leaves = xy_cut(text, (0, 0, gray.shape[1], gray.shape[0]), em)
+    all_bands = [line_bands(text, leaf, em) for leaf in leaves]
+    body = [b.weight for bands in all_bands for b in bands if abs(b.height - em) < 0.15 * em]
+    body_weight = float(np.median(body)) if body else 0.2
+
+    blocks: list[Block] = []
+    for bands in all_bands:
+        for group in group_bands(bands, em, body_weight):
+            height = float(np.median([b.height for b in group]))
+            bold = _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight) or height >= HEADLINE_RATIO * em
+            box = box_union([b.box for b in group])
+            lines = [Line(text="", box=b.box, confidence=0.0) for b in group]
+            blocks.append(Block(id="", role=role_from_size(height, bold, em), box=box, lines=lines,
+                                style=TextStyle(size_px=height, bold=bold)))
+    blocks = merge_split_rows(blocks)
+    _mark_page_header(blocks, separators, page.width, page.height)
+    for b in blocks:
+        b.lines = []  # layout's line bands only sized the block; OCR finds the real lines
+    photo_blocks = [Block(id="", role=Role.PHOTO, box=p) for p in photos]
+    page.blocks = sorted(blocks + photo_blocks, key=lambda b: (b.box[1], b.box[0]))
+    number_blocks(page.blocks)
+    page.separators = separators
+    return page
+
+
+def number_blocks(blocks: list[Block]) -> None:
+    counters = {"TB": 0, "IL": 0}
+    for b in blocks:
+        prefix = "IL" if b.role is Role.PHOTO else "TB"
+        counters[prefix] += 1
+        b.id = f"{prefix}{counters[prefix]:04d}"
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return inner[0] >= outer[0] - 2 and inner[1] >= outer[1] - 2 and inner[2] <= outer[2] + 2 and inner[3] <= outer[3] + 2
+
+
+def _mark_page_header(blocks: list[Block], separators: list[Separator], width: int, height: int) -> None:
+    """Blocks above the first rule that spans most of the page, in its top eighth, are the page header."""
+    tops = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > 0.7 * width and s.box[1] < height / 8]
+    if not tops:
+        return
+    limit = min(s.box[1] for s in tops)
+    for b in blocks:
+        if b.box[3] <= limit:
+            b.role = Role.PAGE_HEADER
+
+
+# --- roles from text, after OCR and articles ---------------------------------------------------------
+
+BYLINE = re.compile(r"^(本报(记者|评论员|通讯员|特约记者)|记者|特约评论员|评论员|通讯员)[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{0,16}$")
+# A subtitle opens with a dash (——); OCR may read one of the two as 一 or a single long dash.
+SUBTITLE = re.compile(r"^(?:[—─]{1,2}|[—─]一|一[—─]|--)")
+
+
+def split_byline(block: Block) -> Block | None:
+    """A byline set at the top of the first body column in body type: split it into its own block."""
+    if block.role is not Role.BODY or len(block.lines) < 2:
+        return None
+    first = block.lines[0]
+    if not BYLINE.match(first.text.strip()):
+        return None
+    byline = Block(id=block.id + "b", role=Role.BYLINE, box=first.box, lines=[first], style=block.style,
+                   article_id=block.article_id, language=block.language)
+    block.lines = block.lines[1:]
+    block.box = box_union([line.box for line in block.lines])
+    return byline
+
+
+def refine_article_roles(article: Article, page: Page) -> None:
+    """Decide medium headings and body-type blocks from their text and their place around the headline."""
+    blocks = article.blocks
+    heads = [b for b in blocks if b.role is Role.HEADLINE]
+    photos = [b for b in blocks if b.role is Role.PHOTO]
+    head_top = min((h.box[1] for h in heads), default=None)
+    head_bottom = max((h.box[3] for h in heads), default=None)
+    for b in blocks:
+        text = b.text.strip()
+        if b.role is Role.INTERTITLE:
+            if SUBTITLE.match(text):
+                b.role = Role.SUBTITLE
+            elif head_top is not None and b.box[3] <= head_top:
+                b.role = Role.KICKER
+            elif head_bottom is not None and b.box[1] >= head_bottom and BYLINE.match(text):
+                b.role = Role.BYLINE
+        elif b.role is Role.BODY:
+            if SUBTITLE.match(text) and len(b.lines) <= 2 and head_bottom is not None and b.box[1] >= head_bottom - 1:
+                b.role = Role.SUBTITLE
+            elif len(b.lines) == 1 and BYLINE.match(text):
+                b.role = Role.BYLINE
+            elif any(_caption_of(b, p, page.text_size_px) for p in photos):
+                b.role = Role.CAPTION
+
+
+def _caption_of(block: Block, photo: Block, em: float) -> bool:
+    """Text directly under a photo (or beside it, touching its bottom) that overlaps it horizontally."""
+    bx0, by0, bx1, _ = block.box
+    px0, _, px1, py1 = photo.box
+    overlap = min(bx1, px1) - max(bx0, px0)
+    return overlap > 0.5 * (bx1 - bx0) and 0 <= by0 - py1 <= 2.5 * em
+
+
+def refine_roles(page: Page) -> Page:
+    """Roles from text and position, once articles and OCR text exist; bylines set in body type split off."""
+    for article in page.articles:
+        for block in list(article.blocks):
+            byline = split_byline(block)
+            if byline is not None:
+                article.blocks.append(byline)
+                page.blocks.append(byline)
+        refine_article_roles(article, page)
+    return page

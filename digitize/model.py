@@ -1,0 +1,268 @@
+"""The page model every stage reads and writes.
+
+Document → Page → Article → Block (with a role) → Line → Glyph.
+
+Boxes are ``(x0, y0, x1, y1)`` integer pixels, x1/y1 exclusive. While a page is being processed they are in
+the coordinates of the working (deskewed) image; `Page.to_source_coordinates` maps every box back through
+the preprocessing transform, so a finished page always refers to the source image, as ALTO readers expect.
+
+Each stage adds only its own fields: layout adds blocks, roles and separators; OCR adds lines and glyphs;
+order adds articles and reading-order indices; repair adds joins and continuations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterator
+
+import numpy as np
+
+Box = tuple[int, int, int, int]
+
+
+def box_union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def box_area(b: Box) -> int:
+    return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
+
+
+def box_iou(a: Box, b: Box) -> float:
+    inter = box_area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+    union = box_area(a) + box_area(b) - inter
+    return inter / union if union else 0.0
+
+
+class Role(str, Enum):
+    """What a block is on the page. Values are the names written to ALTO tags and the JSON dump."""
+
+    HEADLINE = "headline"
+    KICKER = "kicker"
+    SUBTITLE = "subtitle"
+    BYLINE = "byline"
+    BODY = "body"
+    INTERTITLE = "intertitle"
+    CAPTION = "caption"
+    PHOTO = "photo"
+    CONTINUATION = "continuation"
+    PAGE_HEADER = "page_header"
+    PAGE_FOOTER = "page_footer"
+    ADVERTISEMENT = "advertisement"
+
+    @property
+    def is_heading(self) -> bool:
+        return self in (Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.INTERTITLE)
+
+    @property
+    def has_text(self) -> bool:
+        return self is not Role.PHOTO
+
+
+class JoinKind(str, Enum):
+    """How a line connects to the next line of the same text flow."""
+
+    CJK = "cjk-join"  # no separator: CJK text, or a word cut by a line or column break
+    HYPHEN = "hyphen-join"  # Latin word hyphenated at the break: the hyphen is dropped
+    SPACE = "space-join"  # Latin words: joined with one space
+    BREAK = "kept-break"  # a paragraph ends here
+
+
+@dataclass
+class Join:
+    kind: JoinKind
+    evidence: str  # why, in words, so a wrong join can be explained and fixed
+
+
+@dataclass
+class Glyph:
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass
+class Line:
+    text: str
+    box: Box
+    confidence: float
+    glyphs: list[Glyph] = field(default_factory=list)
+    # How this line continues into the next line of its flow; None for the last line of a flow.
+    join: Join | None = None
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+@dataclass
+class TextStyle:
+    size_px: float  # body of the type (line height of ink), in pixels
+    bold: bool = False
+
+
+@dataclass
+class Block:
+    id: str
+    role: Role
+    box: Box
+    lines: list[Line] = field(default_factory=list)
+    style: TextStyle | None = None
+    order: int = -1  # reading order on the page, 0-based; -1 until the order stage runs
+    article_id: str | None = None
+    column: int = -1  # index of the page column its left edge stands in
+    vertical: bool = False  # set top to bottom (a vertical headline)
+    language: str = "zh"
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+    @property
+    def confidence(self) -> float:
+        chars = [g.confidence for line in self.lines for g in line.glyphs]
+        if chars:
+            return float(np.mean(chars))
+        return float(np.mean([line.confidence for line in self.lines])) if self.lines else 1.0
+
+
+@dataclass
+class Continuation:
+    """A printed continuation marker such as （下转第4版） or "Continued from Page A1"."""
+
+    direction: str  # "forward" (continues on another page) or "backward" (continued from one)
+    page: str  # the page label as printed: "4", "A4"
+    marker: str  # the marker text as printed
+    block_id: str  # the block whose text carries it
+    # Filled when the other part is found in the same issue: (page number, article id).
+    linked_to: tuple[int, str] | None = None
+
+
+@dataclass
+class Article:
+    id: str
+    blocks: list[Block] = field(default_factory=list)  # in reading order; the same objects as in Page.blocks
+    order: int = -1
+    continuations: list[Continuation] = field(default_factory=list)
+
+    @property
+    def box(self) -> Box:
+        return box_union([b.box for b in self.blocks])
+
+    def blocks_with_role(self, role: Role) -> list[Block]:
+        return [b for b in self.blocks if b.role is role]
+
+    @property
+    def headline(self) -> str:
+        heads = self.blocks_with_role(Role.HEADLINE)
+        return heads[0].text if heads else ""
+
+
+@dataclass
+class Separator:
+    """A printed rule."""
+
+    id: str
+    box: Box
+    orientation: str  # "horizontal" or "vertical"
+
+
+@dataclass
+class Transform:
+    """Affine map from working-image pixels to source-image pixels (2×3 matrix)."""
+
+    matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    skew_degrees: float = 0.0
+
+    def map_box(self, box: Box, width: int, height: int) -> Box:
+        x0, y0, x1, y1 = box
+        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
+        pts = corners @ self.matrix.T
+        nx0, ny0 = np.floor(pts.min(axis=0)).astype(int)
+        nx1, ny1 = np.ceil(pts.max(axis=0)).astype(int)
+        return (max(0, int(nx0)), max(0, int(ny0)), min(width, int(nx1)), min(height, int(ny1)))
+
+
+@dataclass
+class PageSource:
+    """Where a page came from, and how its text was obtained."""
+
+    path: str
+    index: int  # 0-based page or frame index in the file
+    kind: str  # "image", "pdf-scan" (rasterized and OCRed) or "pdf-text" (text layer, no OCR)
+    sha256: str
+    dpi: float = 300.0
+    mime: str = "image/png"
+
+
+@dataclass
+class Page:
+    number: int  # 1-based position in the document
+    width: int
+    height: int
+    source: PageSource
+    blocks: list[Block] = field(default_factory=list)  # every block, articles' or not
+    articles: list[Article] = field(default_factory=list)
+    separators: list[Separator] = field(default_factory=list)
+    transform: Transform = field(default_factory=Transform)
+    in_source_coordinates: bool = False
+    engine: str = ""  # engine and model names, or "pdf text layer"
+    text_size_px: float = 0.0  # height of a body text line, measured by layout; the unit of most thresholds
+    label: str = ""  # printed page label ("1", "A4"), when the page header names it
+    metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # The working image: not part of the model's data, dropped before serialization.
+    image: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def lines(self) -> Iterator[Line]:
+        for block in self.blocks:
+            yield from block.lines
+
+    def block(self, block_id: str) -> Block:
+        for b in self.blocks:
+            if b.id == block_id:
+                return b
+        raise KeyError(block_id)
+
+    def text_blocks_in_order(self) -> list[Block]:
+        return sorted((b for b in self.blocks if b.role.has_text and b.order >= 0), key=lambda b: b.order)
+
+    def to_source_coordinates(self) -> None:
+        """Map every box from the working image back to the source image (once)."""
+        if self.in_source_coordinates:
+            return
+        w, h = self.width, self.height
+        m = self.transform.map_box
+        for sep in self.separators:
+            sep.box = m(sep.box, w, h)
+        for block in self.blocks:
+            block.box = m(block.box, w, h)
+            for line in block.lines:
+                line.box = m(line.box, w, h)
+                for g in line.glyphs:
+                    g.box = m(g.box, w, h)
+        self.in_source_coordinates = True
+
+
+@dataclass
+class Document:
+    path: str
+    pages: list[Page] = field(default_factory=list)
+    # Articles continued across pages: (page number, article id) pairs, forward part first.
+    article_links: list[tuple[tuple[int, str], tuple[int, str]]] = field(default_factory=list)
+
+    def to_text(self, punctuation: str = "corpus") -> str:
+        from .export.text import document_text
+
+        return document_text(self, punctuation=punctuation)
+
+    def to_alto(self, page: int = 1) -> bytes:
+        from .export.alto import page_to_alto
+
+        return page_to_alto(self.pages[page - 1])
+
+    def to_json(self) -> str:
+        from .export.json import document_json
+
+        return document_json(self)

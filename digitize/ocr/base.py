@@ -1,0 +1,101 @@
+"""The engine protocol: what every OCR engine offers to the pipeline.
+
+An engine is one module in this package that defines ``create_engine(threads: int) -> Engine``. The pipeline
+finds it by name (``--engine NAME`` → ``digitize.ocr.NAME``), so adding an engine is adding one file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ..model import Box, Glyph, Line
+
+
+class EngineError(RuntimeError):
+    """An engine could not be loaded or run (missing package, missing model file)."""
+
+
+@dataclass
+class TextRegion:
+    """A block of text to read: its box in the working image and the expected height of its text lines."""
+
+    box: Box
+    text_height: float
+    vertical: bool = False
+
+
+class Engine(Protocol):
+    name: str  # the --engine name
+    description: str  # engine, version and models, as written to ALTO OCRProcessing
+
+    def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
+        """Read every region of ``image`` (grayscale or RGB) and return its lines, top to bottom.
+
+        Line and glyph boxes are in ``image`` pixels; glyphs carry one character each with its score.
+        """
+        ...
+
+
+ENGINE_NAMES = ("ppocr", "paddle")
+
+
+def default_threads(workers: int = 1) -> int:
+    """onnxruntime threads per process so that workers × threads stays within the cores."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def load_engine(name: str, threads: int | None = None) -> Engine:
+    try:
+        module = importlib.import_module(f"{__package__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__package__}.{name}":
+            raise EngineError(f"unknown OCR engine {name!r}") from exc
+        raise EngineError(f"engine {name!r} needs the package {exc.name!r}: {exc}") from exc
+    return module.create_engine(threads or default_threads())
+
+
+def merge_row_fragments(fragments: list[Line], space_gap: float) -> Line:
+    """Join the detector's pieces of one printed line (split at wide spaces) into one Line.
+
+    A gap wider than ``space_gap`` pixels between two pieces is written as one space, which is how a
+    full-width space in a headline or byline (本报记者　雷昊) survives recognition.
+    """
+    fragments = sorted(fragments, key=lambda f: f.box[0])
+    text, glyphs = fragments[0].text, list(fragments[0].glyphs)
+    for prev, frag in zip(fragments, fragments[1:]):
+        if frag.box[0] - prev.box[2] > space_gap and not text.endswith(" "):
+            text += " "
+        text += frag.text
+        glyphs += frag.glyphs
+    boxes = [f.box for f in fragments]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    weights = [max(1, len(f.text)) for f in fragments]
+    confidence = float(np.average([f.confidence for f in fragments], weights=weights))
+    return Line(text=text, box=box, confidence=confidence, glyphs=glyphs)
+
+
+def group_rows(boxes: list[Box], min_overlap: float = 0.5) -> list[list[int]]:
+    """Group box indices into rows: boxes whose vertical extents overlap by ``min_overlap`` of the smaller."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][1] + boxes[i][3]) / 2)
+    rows: list[list[int]] = []
+    for i in order:
+        y0, y1 = boxes[i][1], boxes[i][3]
+        if rows:
+            last = rows[-1]
+            ry0 = min(boxes[j][1] for j in last)
+            ry1 = max(boxes[j][3] for j in last)
+            overlap = min(y1, ry1) - max(y0, ry0)
+            if overlap >= min_overlap * min(y1 - y0, ry1 - ry0):
+                last.append(i)
+                continue
+        rows.append([i])
+    return rows
+
+
+def glyphs_from_chars(chars: list[tuple[str, float, Box]]) -> list[Glyph]:
+    return [Glyph(text=c, box=b, confidence=float(s)) for c, s, b in chars if c.strip()]

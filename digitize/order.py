@@ -1,0 +1,198 @@
+"""Articles and reading order.
+
+A newspaper reads article by article, and inside an article column by column. Articles are found by
+splitting the page's blocks at printed rules that cross a whole group, and, where one group still holds
+more than one headline, at the widest whitespace cut between blocks. Articles are read by their top
+(tops within two body lines count as level) and then from left to right; inside an article the heading group
+(kicker, headline, subtitle) comes first, then the rest by a recursive cut that prefers columns.
+"""
+
+from __future__ import annotations
+
+from .model import Article, Block, Box, Page, Role, Separator, box_union
+
+HEADING_GROUP = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+
+
+def _cuts(boxes: list[Box], axis: int, tolerance: float) -> list[int]:
+    """Indices i (into boxes sorted along axis) after which a straight cut separates the boxes."""
+    lo, hi = (0, 2) if axis == 0 else (1, 3)
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][lo])
+    cuts, reach = [], -1e9
+    for pos, i in enumerate(order[:-1]):
+        reach = max(reach, boxes[i][hi])
+        if reach <= boxes[order[pos + 1]][lo] + tolerance:
+            cuts.append(pos)
+    return cuts
+
+
+def _split(blocks: list[Block], axis: int, tolerance: float) -> list[list[Block]] | None:
+    cuts = _cuts([b.box for b in blocks], axis, tolerance)
+    if not cuts:
+        return None
+    lo = 0 if axis == 0 else 1
+    ordered = sorted(blocks, key=lambda b: b.box[lo])
+    parts, start = [], 0
+    for c in cuts:
+        parts.append(ordered[start : c + 1])
+        start = c + 1
+    parts.append(ordered[start:])
+    return parts
+
+
+def _gap(parts: list[list[Block]], axis: int) -> float:
+    lo, hi = (0, 2) if axis == 0 else (1, 3)
+    return min(min(b.box[lo] for b in nxt) - max(b.box[hi] for b in cur) for cur, nxt in zip(parts, parts[1:]))
+
+
+def _rule_split(blocks: list[Block], separators: list[Separator]) -> list[list[Block]] | None:
+    """Split at a rule that runs across the whole group and that no block crosses."""
+    group = box_union([b.box for b in blocks])
+    for sep in separators:
+        x0, y0, x1, y1 = sep.box
+        if sep.orientation == "horizontal":
+            span = min(x1, group[2]) - max(x0, group[0])
+            if span < 0.8 * (group[2] - group[0]) or not group[1] < y0 < group[3]:
+                continue
+            above = [b for b in blocks if b.box[3] <= y1]
+            below = [b for b in blocks if b.box[1] >= y0]
+        else:
+            span = min(y1, group[3]) - max(y0, group[1])
+            if span < 0.8 * (group[3] - group[1]) or not group[0] < x0 < group[2]:
+                continue
+            above = [b for b in blocks if b.box[2] <= x1]
+            below = [b for b in blocks if b.box[0] >= x0]
+        if above and below and len(above) + len(below) == len(blocks):
+            return [above, below]
+    return None
+
+
+def _stories_top_down(parts: list[list[Block]]) -> list[list[Block]]:
+    """Regroup horizontal slices so that each starts a story: a slice with a headline opens a new group and
+    takes along the kicker slice right above it; other slices stay with the story above."""
+    groups: list[list[Block]] = []
+    for i, part in enumerate(parts):
+        if not groups:
+            groups.append(list(part))
+        elif any(b.role is Role.HEADLINE for b in part):
+            prev = parts[i - 1]
+            if all(b.role is Role.INTERTITLE for b in prev) and len(groups[-1]) > len(prev):
+                del groups[-1][-len(prev) :]
+                groups.append(list(prev) + part)
+            else:
+                groups.append(list(part))
+        else:
+            groups[-1].extend(part)
+    return groups
+
+
+def segment_articles(blocks: list[Block], separators: list[Separator], em: float) -> list[list[Block]]:
+    """Group blocks into articles: rules always divide; whitespace divides only between headlines."""
+    if len(blocks) <= 1:
+        return [blocks] if blocks else []
+    parts = _rule_split(blocks, separators)
+    if parts is None and sum(b.role is Role.HEADLINE for b in blocks) > 1:
+        options = []
+        for axis in (0, 1):
+            split = _split(blocks, axis, 0.3 * em)
+            if split and axis == 1:
+                split = _stories_top_down(split)
+            if split and len(split) > 1:
+                options.append((split, axis))
+        if options:
+            parts = max(options, key=lambda o: _gap(o[0], o[1]))[0]
+    if parts is None:
+        return [blocks]
+    groups: list[list[Block]] = []
+    for part in parts:
+        groups += segment_articles(part, separators, em)
+    return groups
+
+
+def _merge_headless(groups: list[list[Block]]) -> list[list[Block]]:
+    """A group of body text without a headline or photo continues the story above it in the same columns."""
+    out: list[list[Block]] = []
+    for g in groups:
+        standalone = any(b.role in (Role.HEADLINE, Role.PHOTO) for b in g)
+        if out and not standalone:
+            gbox = box_union([b.box for b in g])
+            target = max(out, key=lambda o: _overlap_x(box_union([b.box for b in o]), gbox))
+            target.extend(g)
+        else:
+            out.append(g)
+    return out
+
+
+def _overlap_x(a: Box, b: Box) -> int:
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+def xy_order(blocks: list[Block], tolerance: float) -> list[Block]:
+    """Column-first recursive cut: left to right across columns, top to bottom inside one."""
+    if len(blocks) <= 1:
+        return list(blocks)
+    for axis in (0, 1):
+        parts = _split(blocks, axis, tolerance)
+        if parts:
+            if axis == 1:
+                # Only the first horizontal cut: what lies below may again be columns.
+                parts = [parts[0], [b for p in parts[1:] for b in p]]
+            return [b for p in parts for b in xy_order(p, tolerance)]
+    return sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
+
+
+def find_articles(page: Page) -> Page:
+    """Group the page's blocks into articles (roles from typography; refine_roles comes after)."""
+    em = page.text_size_px or 30.0
+    furniture = {Role.PAGE_HEADER, Role.PAGE_FOOTER, Role.ADVERTISEMENT}
+    story_blocks = [b for b in page.blocks if b.role not in furniture]
+    groups = _merge_headless(segment_articles(story_blocks, page.separators, em))
+    groups = _page_order(groups, 2.0 * em)
+    page.articles = []
+    for i, group in enumerate(groups, 1):
+        article = Article(id=f"ART{i:03d}", blocks=group, order=i - 1)
+        for b in group:
+            b.article_id = article.id
+        page.articles.append(article)
+    return page
+
+
+def _page_order(groups: list[list[Block]], level: float) -> list[list[Block]]:
+    """Articles by their top, tops within ``level`` of the previous one counting as one row, then left to right."""
+    by_top = sorted(groups, key=lambda g: min(b.box[1] for b in g))
+    rows: list[list[list[Block]]] = []
+    last_top = None
+    for g in by_top:
+        top = min(b.box[1] for b in g)
+        if rows and top - last_top <= level:
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+        last_top = top
+    return [g for row in rows for g in sorted(row, key=lambda g: min(b.box[0] for b in g))]
+
+
+def reading_order(page: Page) -> Page:
+    """Order blocks inside each article and number every block on the page."""
+    em = page.text_size_px or 30.0
+    for article in page.articles:
+        heading = sorted((b for b in article.blocks if b.role in HEADING_GROUP), key=lambda b: (b.box[1], b.box[0]))
+        rest = [b for b in article.blocks if b.role not in HEADING_GROUP]
+        article.blocks = heading + xy_order(rest, 0.3 * em)
+    furniture = sorted((b for b in page.blocks if b.article_id is None), key=lambda b: (b.box[1], b.box[0]))
+    ordered = furniture + [b for a in page.articles for b in a.blocks]
+    for i, b in enumerate(ordered):
+        b.order = i
+    page.blocks = ordered
+    _number_columns(page, em)
+    return page
+
+
+def _number_columns(page: Page, em: float) -> None:
+    starts: list[int] = []
+    for b in sorted((b for b in page.blocks if b.role is Role.BODY), key=lambda b: b.box[0]):
+        if not starts or b.box[0] - starts[-1] > em:
+            starts.append(b.box[0])
+    for b in page.blocks:
+        if starts:
+            b.column = min(range(len(starts)), key=lambda i: abs(starts[i] - b.box[0]))
