@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -56,12 +57,12 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err.print(f"error: {outdir}: cannot create output folder ({exc.strerror or exc})")
+        err.print(f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})", soft_wrap=True)
         sys.exit(EXIT_USAGE)
     try:
         reader = get_engine(engine, threads)
     except EngineError as exc:
-        err.print(f"error: {exc}")
+        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
         sys.exit(EXIT_ENGINE)
     failures = 0
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -69,16 +70,16 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
         for path in inputs:
             try:
                 total = page_count(path)
-                task = progress.add_task(path.name, total=total)
+                task = progress.add_task(escape(path.name), total=total)
                 for page in iter_pages(path, reader, dpi=dpi, password=pdf_password, max_pixels=max_pixels):
                     stem = output_stem(path, page.number, total)
                     written = write_page_outputs(page, outdir, stem, chosen, punctuation)
                     progress.advance(task)
-                    progress.console.print(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → "
-                                           + ", ".join(str(w) for w in written))
+                    progress.console.print(escape(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → "
+                                                  + ", ".join(str(w) for w in written)), soft_wrap=True)
             except InputError as exc:
                 failures += 1
-                progress.console.print(f"[red]error:[/red] {exc}")
+                progress.console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
     if failures:
         err.print(f"completed with failures: {failures} of {len(inputs)} inputs failed")
         sys.exit(EXIT_FAILURES)

@@ -29,7 +29,7 @@ class InputError(Exception):
 
     def __init__(self, path: str | os.PathLike, reason: str):
         self.path = str(path)
-        self.reason = reason
+        self.reason = " ".join(str(reason).split())  # one line, even when it quotes a library's message
         super().__init__(f"{self.path}: {reason}")
 
 
@@ -153,7 +153,8 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
             except (OSError, SyntaxError, ValueError) as exc:
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {exc})") from exc
             dpi = frame.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
-            dpi = float(dpi) if 50 <= float(dpi) <= 2400 else float(DEFAULT_DPI)
+            # round: PNG stores pixels per metre, so 300 dpi comes back as 299.9994
+            dpi = round(float(dpi), 1) if 50 <= float(dpi) <= 2400 else float(DEFAULT_DPI)
             yield LoadedPage(gray, PageSource(str(path), index, "image", checksum, dpi, mime))
         if frames == 0:
             raise InputError(path, "image file holds no pages")
@@ -177,11 +178,14 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
 
     try:
         pdf = pdfplumber.open(path, password=password or "")
-    except PDFPasswordIncorrect as exc:
-        reason = "PDF is encrypted and the password is wrong" if password else "PDF is encrypted (give --pdf-password)"
-        raise InputError(path, reason) from exc
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files
-        raise InputError(path, f"corrupt PDF ({type(exc).__name__}: {str(exc)[:120]})") from exc
+        # pdfplumber wraps pdfminer's errors in PdfminerException(original): look at the original.
+        inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(inner, PDFPasswordIncorrect):
+            reason = "PDF is encrypted and the password is wrong" if password else "PDF is encrypted (give --pdf-password)"
+            raise InputError(path, reason) from exc
+        detail = " ".join(str(inner).split())[:120]  # one line, whatever pdfminer put in its message
+        raise InputError(path, f"corrupt PDF ({type(inner).__name__}: {detail})") from exc
     with pdf:
         try:
             pages = pdf.pages

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
+from .patterns import BYLINE, SUBTITLE_DASH
 from .preprocess import binarize
 
 HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline
@@ -353,9 +354,6 @@ def _mark_page_header(blocks: list[Block], separators: list[Separator], width: i
 
 # --- roles from text, after OCR and articles ---------------------------------------------------------
 
-BYLINE = re.compile(r"^(本报(记者|评论员|通讯员|特约记者)|记者|特约评论员|评论员|通讯员)[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{0,16}$")
-# A subtitle opens with a dash (——); OCR may read one of the two as 一 or a single long dash.
-SUBTITLE = re.compile(r"^(?:[—─]{1,2}|[—─]一|一[—─]|--)")
 
 
 def split_byline(block: Block) -> Block | None:
@@ -382,14 +380,14 @@ def refine_article_roles(article: Article, page: Page) -> None:
     for b in blocks:
         text = b.text.strip()
         if b.role is Role.INTERTITLE:
-            if SUBTITLE.match(text):
+            if SUBTITLE_DASH.match(text):
                 b.role = Role.SUBTITLE
             elif head_top is not None and b.box[3] <= head_top:
                 b.role = Role.KICKER
             elif head_bottom is not None and b.box[1] >= head_bottom and BYLINE.match(text):
                 b.role = Role.BYLINE
         elif b.role is Role.BODY:
-            if SUBTITLE.match(text) and len(b.lines) <= 2 and head_bottom is not None and b.box[1] >= head_bottom - 1:
+            if SUBTITLE_DASH.match(text) and len(b.lines) <= 2 and head_bottom is not None and b.box[1] >= head_bottom - 1:
                 b.role = Role.SUBTITLE
             elif len(b.lines) == 1 and BYLINE.match(text):
                 b.role = Role.BYLINE

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, Role
+from .patterns import (CONTINUATION, CONTINUATION_START, CREDIT, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
+                       LEAD, BYLINE_NAME, NUMERALS, SUBTITLE_DASH)
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
 SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
@@ -127,17 +129,6 @@ def article_paragraphs(article: Article) -> list[Paragraph]:
 
 # --- continuation markers ----------------------------------------------------------------------------
 
-NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-CONTINUATION = re.compile(
-    r"[（(【\[〔]?\s*(?P<verb>下转|转|上接|紧接|接)\s*(?:第\s*)?(?P<page>[0-9０-９A-Za-z一二三四五六七八九十]{1,4})\s*版\s*[）)】\]〕]?\s*$"
-)
-CONTINUATION_START = re.compile(
-    r"^\s*[（(【\[〔]?\s*(?P<verb>上接|紧接|接)\s*(?:第\s*)?(?P<page>[0-9０-９A-Za-z一二三四五六七八九十]{1,4})\s*版\s*[）)】\]〕]?"
-)
-ENGLISH_CONTINUATION = re.compile(r"\(?\s*(?P<verb>Continued on|See [A-Z ]+,)\s*Page\s+(?P<page>[A-Z]?\d{1,3})\s*\)?\s*$", re.I)
-ENGLISH_CONTINUATION_START = re.compile(r"^\s*\(?\s*(?:Continued from|[A-Z ]+: From)\s*Page\s+(?P<page>[A-Z]?\d{1,3})\s*\)?", re.I)
-
-
 def page_label(raw: str) -> str:
     raw = unicodedata.normalize("NFKC", raw)
     if raw and all(c in NUMERALS for c in raw):
@@ -167,7 +158,22 @@ def find_continuations(page: Page) -> Page:
     return page
 
 
+def fix_subtitle_dashes(page: Page) -> None:
+    """A subtitle opens with ——, which OCR reads as 一一 or a single dash at times: write it as printed."""
+    for block in page.blocks:
+        if block.role is Role.SUBTITLE and block.lines:
+            line = block.lines[0]
+            m = SUBTITLE_DASH.match(line.text)
+            if m and line.text[: m.end()] != "——":
+                dash = line.text[: m.end()].replace(" ", "")
+                line.text = "——" + line.text[m.end():]
+                if len(dash) == 2 and len(line.glyphs) >= 2:
+                    for g in line.glyphs[:2]:
+                        g.text = "—"
+
+
 def repair(page: Page) -> Page:
+    fix_subtitle_dashes(page)
     join_lines(page)
     find_continuations(page)
     return page
@@ -180,9 +186,6 @@ _TO_ASCII = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）"
 _TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 _ASCII_EXTRA = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "《": "<", "》": ">",
                               "！": "!", "？": "?", "…": "...", "·": "."})
-LEAD = re.compile(r"^(本报讯|新华社[\u4e00-\u9fff]{0,6}电)\s*[（(]")
-BYLINE_NAME = re.compile(r"^(本报(?:记者|通讯员|特约记者)|记者|通讯员)\s*(\S.*)$")
-CREDIT = re.compile(r"[\s\u3000]*(本报(?:记者|通讯员)|记者|通讯员)[\s\u3000]*([\u4e00-\u9fff·]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,4})*)[\s\u3000]*摄$")
 
 
 def _half_width(text: str) -> str:
@@ -210,8 +213,6 @@ def format_paragraph(para: Paragraph, profile: str = "corpus") -> str:
             text = _squeeze_cjk_spaces(text[: m.start()]) + f" {m.group(1)} {names} 摄"
         else:
             text = _squeeze_cjk_spaces(text)
-    if para.role is Role.SUBTITLE:
-        text = re.sub(r"^(?:[—─]{1,2}|[—─]一|一[—─]|--)\s*", "——", text)
     if para.role is Role.BYLINE:
         m = BYLINE_NAME.match(text.replace("\u3000", " "))
         if m:

@@ -1,0 +1,51 @@
+# digitize: set-up and everyday commands. `make demo` and `make test` work on a fresh machine with
+# Python >= 3.11 and apt-get; nothing is downloaded at run time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages: CJK fonts for rendering test pages.
+APT_PACKAGES := fonts-noto-cjk
+OPENCV := opencv-python-headless==5.0.0.93
+
+.PHONY: demo test apt-deps samples clean
+
+# Installs Debian packages that are missing (skipped when present; sudo when not root).
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# The base install: what `digitize run` needs.
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Tests add the paddle engine. paddlex drags in opencv-contrib-python; two OpenCV builds overwrite each
+# other's cv2, so it is swapped back for the one headless build the project uses.
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,paddle]'
+	$(BIN)/pip uninstall -q -y opencv-contrib-python opencv-python 2>/dev/null || true
+	$(BIN)/pip install -q --force-reinstall --no-deps '$(OPENCV)'
+	touch $@ $(VENV)/.base
+
+demo: $(VENV)/.base
+	$(BIN)/digitize run samples/jinzhong-front-clean.png samples/jinzhong-front-scan.jpg -o out/demo --format txt,alto,json
+	@echo "outputs are in $(CURDIR)/out/demo"
+
+test: apt-deps $(VENV)/.test
+	$(BIN)/python -m pytest -q
+
+# Re-render the committed sample pages (needs the fonts; deterministic).
+samples: apt-deps $(VENV)/.base
+	$(BIN)/python samples/render.py --out samples/
+
+clean:
+	rm -rf out .pytest_cache

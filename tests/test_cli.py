@@ -1,0 +1,270 @@
+"""The command line and the Python API on small rendered pages (the real ppocr engine, a few seconds in all)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from PIL import Image
+
+import digitize
+from digitize import cli
+from digitize.cli import main
+from digitize.model import Document
+from digitize.ocr.base import EngineError
+
+from conftest import BORN_DIGITAL_HEADLINE, cer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def error_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("error:")]
+
+
+@pytest.fixture(scope="module")
+def single_run(small_page, tmp_path_factory):
+    """One CLI run of the small page with every output format."""
+    outdir = tmp_path_factory.mktemp("single") / "out"  # created by the run
+    result = invoke("run", small_page.path, "-o", outdir, "--format", "txt,alto,json")
+    return result, outdir
+
+
+# ------------------------------------------------------------------------------------------ basics
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"digitize, version {digitize.__version__}"
+
+
+def test_version_subprocess():
+    proc = subprocess.run([sys.executable, "-m", "digitize.cli", "--version"], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert digitize.__version__ in proc.stdout
+
+
+def test_help_lists_run():
+    result = invoke("--help")
+    assert result.exit_code == 0 and "run" in result.output
+
+
+# --------------------------------------------------------------------------------------- single page
+
+
+def test_run_writes_outputs(single_run, small_page):
+    result, outdir = single_run
+    assert result.exit_code == 0, result.output
+    stem = small_page.path.stem
+    assert sorted(p.name for p in outdir.iterdir()) == sorted([f"{stem}.txt", f"{stem}.alto.xml", f"{stem}.json"])
+    assert not list(outdir.glob(".*.part"))  # no temp files left behind
+    assert f"{stem}.txt" in result.output  # the progress line names what it wrote
+
+
+def test_run_text_matches_page(single_run, small_page):
+    _, outdir = single_run
+    text = (outdir / f"{small_page.path.stem}.txt").read_text(encoding="utf-8")
+    assert text.strip()
+    assert cer(text, small_page.corpus_text) <= 0.05, (text, small_page.corpus_text)
+    assert text.lstrip().startswith("## ")  # the 80 px bold line is a headline
+    assert "，" not in text and "," in text  # corpus punctuation profile: ASCII comma
+
+
+def test_run_alto_and_json(single_run, small_page):
+    _, outdir = single_run
+    alto = (outdir / f"{small_page.path.stem}.alto.xml").read_bytes()
+    assert alto.startswith(b"<?xml")
+    root = etree.fromstring(alto)
+    assert root.tag.endswith("alto")
+    data = json.loads((outdir / f"{small_page.path.stem}.json").read_text(encoding="utf-8"))
+    assert data["format"] == "digitize-page"
+    assert data["page"]["width"] == 1000 and data["page"]["height"] == 700
+    assert data["page"]["source"]["kind"] == "image"
+
+
+def test_default_formats_are_txt_and_alto(small_page2, tmp_path):
+    result = invoke("run", small_page2.path, "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    stem = small_page2.path.stem
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{stem}.txt", f"{stem}.alto.xml"])
+    text = (tmp_path / f"{stem}.txt").read_text(encoding="utf-8")
+    assert cer(text, small_page2.corpus_text) <= 0.05, text
+
+
+def test_multipage_tiff_writes_numbered_outputs(small_page, small_page2, tmp_path):
+    path = tmp_path / "issue.tif"
+    with Image.open(small_page.path) as a, Image.open(small_page2.path) as b:
+        a.save(path, save_all=True, append_images=[b], compression="tiff_deflate")
+    outdir = tmp_path / "out"
+    result = invoke("run", path, "-o", outdir)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in outdir.iterdir())
+    assert names == ["issue-p0001.alto.xml", "issue-p0001.txt", "issue-p0002.alto.xml", "issue-p0002.txt"]
+    assert cer((outdir / "issue-p0001.txt").read_text(encoding="utf-8"), small_page.corpus_text) <= 0.05
+    assert cer((outdir / "issue-p0002.txt").read_text(encoding="utf-8"), small_page2.corpus_text) <= 0.05
+
+
+# ------------------------------------------------------------------------------------------ failures
+
+
+def test_bad_inputs_are_reported_and_good_ones_still_written(small_page, small_page2, tmp_path):
+    good = tmp_path / "good.png"
+    good.write_bytes(small_page.path.read_bytes())
+    good2 = tmp_path / "good2.png"
+    good2.write_bytes(small_page2.path.read_bytes())
+    missing = tmp_path / "missing.png"
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    outdir = tmp_path / "out"
+    result = invoke("run", good, missing, empty, good2, "-o", outdir)
+    assert result.exit_code == 1
+    errors = error_lines(result.stderr)
+    assert len(errors) == 2, result.stderr
+    assert errors[0] == f"error: {missing}: no such file"
+    assert errors[1].startswith(f"error: {empty}: ") and "empty file" in errors[1]
+    assert "2 of 4 inputs failed" in result.stderr
+    for stem in ("good", "good2"):
+        assert (outdir / f"{stem}.txt").read_text(encoding="utf-8").strip()
+        assert (outdir / f"{stem}.alto.xml").exists()
+    assert not (outdir / "missing.txt").exists() and not (outdir / "empty.txt").exists()
+
+
+def test_all_inputs_bad_exit_1(tmp_path):
+    text = tmp_path / "notes.png"
+    text.write_text("not an image\n", encoding="utf-8")
+    result = invoke("run", text, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert error_lines(result.stderr) == [f"error: {text}: is a text file, not an image or PDF"]
+
+
+@pytest.mark.parametrize("formats", ["txt,docx", "pdf", ",", "TXT"])
+def test_unknown_format_is_usage_error(small_page, tmp_path, formats):
+    outdir = tmp_path / "out"
+    result = invoke("run", small_page.path, "-o", outdir, "--format", formats)
+    assert result.exit_code == 2
+    assert "unknown format" in result.stderr
+    assert "txt, alto, json" in result.stderr
+    assert not outdir.exists()  # refused before anything was done
+
+
+def test_missing_output_option_is_usage_error(small_page):
+    result = invoke("run", small_page.path)
+    assert result.exit_code == 2
+    assert "--output" in result.stderr
+
+
+def test_output_dir_cannot_be_created(small_page, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x", encoding="utf-8")
+    outdir = blocker / "out"
+    result = invoke("run", small_page.path, "-o", outdir)
+    assert result.exit_code == 2
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"error: {outdir}: cannot create output folder")
+
+
+def test_output_dir_is_a_file(small_page, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x", encoding="utf-8")
+    result = invoke("run", small_page.path, "-o", blocker)
+    assert result.exit_code == 2
+    assert "a_file" in result.stderr
+
+
+def test_engine_error_exits_3(small_page, tmp_path, monkeypatch):
+    def broken(name, threads=None):
+        raise EngineError(f"engine {name!r} needs the package 'paddleocr'")
+
+    monkeypatch.setattr(cli, "get_engine", broken)
+    outdir = tmp_path / "out"
+    result = invoke("run", small_page.path, "-o", outdir, "--engine", "paddle")
+    assert result.exit_code == 3
+    assert error_lines(result.stderr) == ["error: engine 'paddle' needs the package 'paddleocr'"]
+    assert not any(outdir.iterdir())
+
+
+def test_unknown_engine_is_usage_error(small_page, tmp_path):
+    result = invoke("run", small_page.path, "-o", tmp_path, "--engine", "tesseract")
+    assert result.exit_code == 2
+
+
+def test_pdf_dpi_option(born_digital_pdf, tmp_path):
+    """A text-layer PDF needs no OCR; --dpi sets the page's pixel size."""
+    sizes = {}
+    for dpi in (300, 150):
+        outdir = tmp_path / f"dpi{dpi}"
+        result = invoke("run", born_digital_pdf, "-o", outdir, "--format", "json,txt", "--dpi", dpi)
+        assert result.exit_code == 0, result.output
+        page = json.loads((outdir / "born_digital.json").read_text(encoding="utf-8"))["page"]
+        assert page["source"]["kind"] == "pdf-text"
+        assert page["source"]["dpi"] == dpi
+        sizes[dpi] = (page["width"], page["height"])
+        assert (outdir / "born_digital.txt").read_text(encoding="utf-8").startswith("## City")
+    assert abs(sizes[300][0] - 2 * sizes[150][0]) <= 2 and abs(sizes[300][1] - 2 * sizes[150][1]) <= 2
+    assert abs(sizes[300][0] - 2362) <= 2  # 200 mm at 300 dpi
+
+
+def test_dpi_out_of_range_is_usage_error(born_digital_pdf, tmp_path):
+    assert invoke("run", born_digital_pdf, "-o", tmp_path, "--dpi", "20").exit_code == 2
+
+
+# -------------------------------------------------------------------------------------- subprocess
+
+
+def test_real_process_exit_code_and_one_line_errors(small_page, tmp_path):
+    """The installed entry point, outside CliRunner: exit code, stderr not wrapped or eaten as markup."""
+    good = tmp_path / "good.png"
+    good.write_bytes(small_page.path.read_bytes())
+    odd = tmp_path / ("scan[draft] " + "x" * 100 + ".png")  # rich markup and a line longer than 80 columns
+    odd.write_bytes(b"")
+    exe = ROOT / ".venv" / "bin" / "digitize"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "digitize.cli"]
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "FORCE_COLOR")}
+    proc = subprocess.run(command + ["run", str(good), str(odd), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert error_lines(proc.stderr) == [f"error: {odd}: empty file (0 bytes)"], proc.stderr
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8").strip()
+    assert (tmp_path / "out" / "good.alto.xml").exists()
+
+
+# ---------------------------------------------------------------------------------------- Python API
+
+
+def test_python_api_matches_cli(single_run, small_page):
+    _, outdir = single_run
+    doc = digitize.process(small_page.path)
+    assert isinstance(doc, Document)
+    assert doc.path == str(small_page.path)
+    assert len(doc.pages) == 1 and doc.pages[0].image is None
+    assert doc.to_text() == (outdir / f"{small_page.path.stem}.txt").read_text(encoding="utf-8")
+    alto = doc.to_alto()
+    assert isinstance(alto, bytes) and alto.startswith(b"<?xml")
+    assert doc.to_alto() == (outdir / f"{small_page.path.stem}.alto.xml").read_bytes()
+    assert json.loads(doc.to_json())["format"] == "digitize-document"
+
+
+def test_python_api_input_error(tmp_path):
+    from digitize.io import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        digitize.process(tmp_path / "nope.png")
+
+
+def test_python_api_born_digital(born_digital_pdf):
+    doc = digitize.process(born_digital_pdf)
+    assert doc.pages[0].source.kind == "pdf-text"
+    assert BORN_DIGITAL_HEADLINE.split()[0] in doc.to_text()
