@@ -30,7 +30,7 @@ class InputError(Exception):
     def __init__(self, path: str | os.PathLike, reason: str):
         self.path = str(path)
         self.reason = " ".join(str(reason).split())  # one line, even when it quotes a library's message
-        super().__init__(f"{self.path}: {reason}")
+        super().__init__(f"{self.path}: {self.reason}")
 
 
 @dataclass

@@ -386,9 +386,6 @@ def test_born_digital_pdf_is_read_without_ocr(born_digital_pdf, monkeypatch):
     assert text.lstrip().startswith("## City Council")
 
 
-@pytest.mark.xfail(reason="word spaces of a text layer are lost: io.py drops space chars and "
-                          "ocr/textlayer.py:36 needs a gap > 0.3 em, a normal space is ~0.32 em minus box rounding",
-                   strict=False)
 def test_born_digital_pdf_keeps_word_spaces(born_digital_pdf):
     from digitize import process
 
@@ -401,3 +398,20 @@ def test_born_digital_pdf_keeps_word_spaces(born_digital_pdf):
     text = process(born_digital_pdf, engine=NoOCR(), dpi=150).to_text()
     for line in BORN_DIGITAL_LINES:
         assert line in text
+
+
+def test_input_error_is_one_line_even_for_multiline_reasons(tmp_path):
+    err = InputError(tmp_path / "x.pdf", "corrupt PDF (PSSyntaxError: bad token\n  at offset 12\r\n)")
+    assert str(err) == f"{tmp_path / 'x.pdf'}: corrupt PDF (PSSyntaxError: bad token at offset 12 )"
+    assert err.path == str(tmp_path / "x.pdf")
+
+
+def test_jpeg_exif_orientation_is_applied(small_page_image, tmp_path):
+    path = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90° clockwise
+    small_page_image.save(path, "JPEG", quality=95, exif=exif)
+    (page,) = load(path)
+    assert page.image.shape == (1000, 700)  # upright: portrait
+    upright = gray(small_page_image.transpose(Image.Transpose.ROTATE_270))
+    assert np.abs(page.image.astype(np.int16) - upright).mean() < 6

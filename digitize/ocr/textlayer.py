@@ -33,7 +33,8 @@ class TextLayerEngine:
                 chars = sorted((self.chars[inside[j]] for j in row), key=lambda c: c.box[0])
                 text = ""
                 for prev, c in zip([None] + chars[:-1], chars):
-                    if prev is not None and c.box[0] - prev.box[2] > 0.3 * max(c.size_px, 1):
+                    # A word space is about a quarter em; letter gaps are far below that.
+                    if prev is not None and c.box[0] - prev.box[2] > 0.18 * max(c.size_px, 1):
                         text += " "
                     text += c.text
                 box = (min(c.box[0] for c in chars), min(c.box[1] for c in chars), max(c.box[2] for c in chars), max(c.box[3] for c in chars))

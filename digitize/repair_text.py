@@ -1,0 +1,297 @@
+"""Text-only repair of corpus-format files: rejoin paragraphs that were split where no paragraph ends.
+
+A corpus-format text (see the shared corpus README) is read as blank-line separated paragraphs, each with a
+role read off its text: ``## `` headline, ``### `` kicker/intertitle, ``——`` subtitle, byline, photo caption
+(ends with the credit ``摄``), news lead (``本报讯 (``), a paragraph continued from another page
+(``(上接第1版)``) or plain body text. Two consecutive body paragraphs are joined when the break between them
+cannot be a real paragraph end: the first one ends without terminal punctuation and without a continuation
+marker (``(下转第4版)``), or the second one starts with a character that cannot open a paragraph. An article's
+last body paragraph (followed by a heading, byline, caption or nothing) is never joined: an article may end
+mid-sentence because it continues elsewhere.
+
+Nothing else changes: paragraphs stay separated by one blank line, leading blank lines are dropped and the
+text ends with one newline. Punctuation changes only when a profile other than ``keep`` is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .model import JoinKind, Role
+from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
+                       LEAD, SUBTITLE_DASH)
+from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, is_cjk
+
+PUNCTUATION_CHOICES = ("keep", *PROFILES)
+CONTEXT = 10  # characters of context recorded on each side of a join
+EXIT_USAGE = 2
+
+# Characters that close something or continue a sentence: a paragraph cannot start with one of them.
+NO_START = set(",，、。.:：;；!！?？)）]】》〉」』”’")
+# Endings that say outright that the sentence goes on.
+OPEN_ENDINGS = {
+    "、": "an enumeration comma",
+    ",": "a comma", "，": "a comma",
+    ":": "a colon", "：": "a colon",
+    ";": "a semicolon", "；": "a semicolon",
+    "“": "an opening quote", "‘": "an opening quote", "《": "an opening title mark", "(": "an opening parenthesis",
+    "（": "an opening parenthesis",
+}
+# A list item opens a new paragraph even after ``:`` or ``;`` (一是… / (一)… / 1. … / 第一,…).
+LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]|"
+                       r"[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[,，、]|[①-⑳])")
+
+# Roles a text paragraph can have; only these three can be the first part of a join, only BODY the second.
+HEADLINE, KICKER, INTERTITLE, SUBTITLE, BYLINE_ROLE, CAPTION, LEAD_ROLE, CONTINUED, BODY = (
+    "headline", "kicker", "intertitle", "subtitle", "byline", "caption", "lead", "continued", "body")
+JOINABLE_LEFT = (BODY, LEAD_ROLE, CONTINUED)
+_MODEL_ROLE = {HEADLINE: Role.HEADLINE, KICKER: Role.KICKER, INTERTITLE: Role.INTERTITLE, SUBTITLE: Role.SUBTITLE,
+               BYLINE_ROLE: Role.BYLINE, CAPTION: Role.CAPTION, LEAD_ROLE: Role.BODY, CONTINUED: Role.BODY, BODY: Role.BODY}
+
+
+@dataclass
+class TextJoin:
+    """One join of two paragraphs of the input, with the evidence that the break was not a paragraph end."""
+
+    kind: str  # a JoinKind value
+    left_line: int  # 1-based line of the input paragraph before the break
+    right_line: int  # 1-based line of the input paragraph after the break
+    left: str  # the last ≤10 characters before the break
+    right: str  # the first ≤10 characters after the break
+    evidence: str
+
+
+@dataclass
+class _Para:
+    text: str
+    lines: list[int] = field(default_factory=list)  # start lines of the input paragraphs it is made of
+
+
+# --- parsing ---------------------------------------------------------------------------------------------
+
+def normalize_input(text: str) -> str:
+    """Tolerate a BOM and CRLF / CR line ends."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse(text: str) -> list[_Para]:
+    paras: list[_Para] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            paras.append(_Para("\n".join(current), [start]))
+            current = []
+    if current:
+        paras.append(_Para("\n".join(current), [start]))
+    return paras
+
+
+def _is_subtitle(s: str) -> bool:
+    m = SUBTITLE_DASH.match(s)
+    return bool(m) and any(d in m.group(0) for d in ("—", "─", "--"))  # not 一一 alone: that is text
+
+
+def classify(text: str, next_text: str | None = None) -> str:
+    """The role of one paragraph (``next_text``: the following paragraph, to tell a kicker from an intertitle)."""
+    s = text.strip()
+    if s.startswith("## "):
+        return HEADLINE
+    if s.startswith("### "):
+        return KICKER if next_text is not None and next_text.strip().startswith("## ") else INTERTITLE
+    if _is_subtitle(s):
+        return SUBTITLE
+    if BYLINE.match(s):
+        return BYLINE_ROLE
+    if s.endswith("摄"):
+        return CAPTION
+    if LEAD.match(s) or s.startswith("本报讯"):
+        return LEAD_ROLE
+    if CONTINUATION_START.match(s) or ENGLISH_CONTINUATION_START.match(s):
+        return CONTINUED
+    return BODY
+
+
+# --- deciding a join -------------------------------------------------------------------------------------
+
+def _ends_terminal(left: str, right: str) -> bool:
+    last = left[-1:]
+    if last == ".":  # a decimal point cut from its digits is no sentence end
+        return not (left[-2:-1].isdigit() and right[:1].isdigit())
+    return last in TERMINAL
+
+
+def _join_kind(left: str, right: str) -> JoinKind:
+    a, b = left[-1:], right[:1]
+    context = left[-CONTEXT:] + right[:CONTEXT]
+    cjk = sum(is_cjk(c) for c in context)
+    latin = sum(c.isascii() and c.isalpha() for c in context)
+    if is_cjk(a) or is_cjk(b) or cjk >= latin:
+        return JoinKind.CJK
+    if re.search(r"[A-Za-z]-$", left) and b.isascii() and b.islower():
+        return JoinKind.HYPHEN
+    return JoinKind.SPACE
+
+
+def _glue(kind: JoinKind, left: str, right: str) -> str:
+    left, right = left.rstrip(), right.lstrip()
+    if kind is JoinKind.HYPHEN:
+        return left[:-1] + right
+    if kind is JoinKind.SPACE:
+        return f"{left} {right}"
+    return left + right
+
+
+def _describe_end(left: str) -> str:
+    last = left[-1:]
+    if last in OPEN_ENDINGS:
+        return f"left ends with {last!r} ({OPEN_ENDINGS[last]}): the sentence goes on"
+    if is_cjk(last):
+        return f"left ends on the CJK character {last!r} without terminal punctuation: mid-sentence or mid-word"
+    if last == "-":
+        return "left ends with a hyphen"
+    return f"left ends with {last!r}, no terminal punctuation"
+
+
+def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[JoinKind, str]:
+    """Whether the break between two paragraphs is a real paragraph end (``BREAK``) or how to join it."""
+    l, r = left.strip(), right.strip()
+    if left_role not in JOINABLE_LEFT:
+        return JoinKind.BREAK, f"left is a {left_role}"
+    if right_role != BODY:
+        return JoinKind.BREAK, f"right is a {right_role}"
+    if CONTINUATION.search(l) or ENGLISH_CONTINUATION.search(l):
+        return JoinKind.BREAK, "left closes with a continuation marker"
+    bad_start = r[:1] in NO_START
+    if _ends_terminal(l, r) and not bad_start:
+        return JoinKind.BREAK, f"left ends with terminal {l[-1]!r}"
+    if l[-1:] in ":：;；" and LIST_ITEM.match(r):
+        return JoinKind.BREAK, "right opens a list item"
+    kind = _join_kind(l, r)
+    merged = _glue(kind, l, r)
+    if classify(merged) != left_role:
+        return JoinKind.BREAK, f"joined text would read as a {classify(merged)}"
+    evidence = []
+    if bad_start:
+        evidence.append(f"right starts with {r[0]!r}, which cannot open a paragraph")
+    if not _ends_terminal(l, r):
+        evidence.append(_describe_end(l))
+    evidence.append("right is body text (no heading, byline, caption, lead or continued-from marker)")
+    return kind, "; ".join(evidence)
+
+
+# --- repair ----------------------------------------------------------------------------------------------
+
+def _one_pass(paras: list[_Para], joins: list[TextJoin]) -> list[_Para]:
+    out: list[_Para] = []
+    for i, para in enumerate(paras):
+        if out:
+            prev = out[-1]
+            nxt = paras[i + 1].text if i + 1 < len(paras) else None
+            kind, evidence = decide(prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt))
+            if kind is not JoinKind.BREAK:
+                l, r = prev.text.strip(), para.text.strip()
+                joins.append(TextJoin(kind.value, prev.lines[-1], para.lines[0], l[-CONTEXT:], r[:CONTEXT], evidence))
+                # keep the left paragraph's leading and the right paragraph's trailing whitespace as they were
+                lead = prev.text[: len(prev.text) - len(prev.text.lstrip())]
+                trail = para.text[len(para.text.rstrip()):]
+                prev.text = lead + _glue(kind, l, r) + trail
+                prev.lines.extend(para.lines)
+                continue
+        out.append(_Para(para.text, list(para.lines)))
+    return out
+
+
+def _apply_profile(paras: list[_Para], profile: str) -> list[str]:
+    texts = []
+    for i, para in enumerate(paras):
+        nxt = paras[i + 1].text if i + 1 < len(paras) else None
+        role = classify(para.text, nxt)
+        s = para.text.strip()
+        prefix = ""
+        if role == HEADLINE:
+            prefix, s = "## ", s[3:]
+        elif role in (KICKER, INTERTITLE):
+            prefix, s = "### ", s[4:]
+        texts.append(prefix + format_paragraph(Paragraph(_MODEL_ROLE[role], s, []), profile))
+    return texts
+
+
+def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoin]]:
+    """Rejoin paragraphs split where no paragraph ends; returns the repaired text and the joins made."""
+    if punctuation not in PUNCTUATION_CHOICES:
+        raise ValueError(f"unknown punctuation profile {punctuation!r} (choose from {', '.join(PUNCTUATION_CHOICES)})")
+    paras = _parse(normalize_input(text))
+    joins: list[TextJoin] = []
+    while True:  # to a fixpoint, so that repairing a repaired text changes nothing
+        before = len(joins)
+        paras = _one_pass(paras, joins)
+        if len(joins) == before:
+            break
+    joins.sort(key=lambda j: (j.left_line, j.right_line))
+    texts = [p.text for p in paras] if punctuation == "keep" else _apply_profile(paras, punctuation)
+    return ("\n\n".join(texts) + "\n") if texts else "", joins
+
+
+# --- command line ----------------------------------------------------------------------------------------
+
+def _fail(console: Console, path: Path, reason: str) -> None:
+    console.print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def joins_table(joins: list[TextJoin]) -> Table:
+    table = Table("lines", "left | right", "kind", "evidence", show_lines=False)
+    for j in joins:
+        table.add_row(f"{j.left_line}→{j.right_line}", escape(f"…{j.left} | {j.right}…"), j.kind, escape(j.evidence))
+    return table
+
+
+@click.command("repair", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the repaired text.")
+@click.option("--joins", "joins_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the joins made, as a JSON list.")
+@click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
+              help="Punctuation profile of the output (keep: as in the input).")
+def repair_command(file: Path, output: Path, joins_path: Path | None, punctuation: str) -> None:
+    """Rejoin paragraphs of a corpus-format FILE that were split where the text crossed a column or region."""
+    console = Console(stderr=True, highlight=False)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        _fail(console, file, _reason(exc))
+    except UnicodeDecodeError as exc:
+        _fail(console, file, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
+    repaired, joins = repair_text(text, punctuation)
+    try:
+        output.write_text(repaired, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        _fail(console, output, _reason(exc))
+    if joins_path is not None:
+        try:
+            joins_path.write_text(json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n",
+                                  encoding="utf-8", newline="\n")
+        except OSError as exc:
+            _fail(console, joins_path, _reason(exc))
+    console.print(f"{len(joins)} joins", soft_wrap=True)
+    if joins:
+        console.print(joins_table(joins))
