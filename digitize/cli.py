@@ -20,6 +20,7 @@ from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count
 from .ocr.base import ENGINE_NAMES, EngineError
 from .pipeline import get_engine, iter_pages
 from .repair import PROFILES
+from .repair_text import repair_command
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -83,6 +84,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
     if failures:
         err.print(f"completed with failures: {failures} of {len(inputs)} inputs failed")
         sys.exit(EXIT_FAILURES)
+
+
+main.add_command(repair_command)
 
 
 if __name__ == "__main__":

@@ -18,3 +18,5 @@ ENGLISH_CONTINUATION_START = re.compile(r"^\s*\(?\s*(?:Continued from|[A-Z ]+: F
 LEAD = re.compile(r"^(本报讯|新华社[\u4e00-\u9fff]{0,6}电)\s*[（(]")
 BYLINE_NAME = re.compile(r"^(本报(?:记者|通讯员|特约记者)|记者|通讯员)\s*(\S.*)$")
 CREDIT = re.compile(r"[\s\u3000]*(本报(?:记者|通讯员)|记者|通讯员)[\s\u3000]*([\u4e00-\u9fff·]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,4})*)[\s\u3000]*摄$")
+PAGE_NUMBER = re.compile(r"第\s*(?P<page>[0-9A-Za-z一二三四五六七八九十]{1,4})\s*版")
+DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, Role
 from .patterns import (CONTINUATION, CONTINUATION_START, CREDIT, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
-                       LEAD, BYLINE_NAME, NUMERALS, SUBTITLE_DASH)
+                       LEAD, BYLINE_NAME, NUMERALS, SUBTITLE_DASH, PAGE_NUMBER, DATE)
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
 SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
@@ -94,7 +94,8 @@ class Paragraph:
     block_ids: list[str]
 
 
-def _glue(kind: JoinKind, left: str, right: str) -> str:
+def glue(kind: JoinKind, left: str, right: str) -> str:
+    """Two pieces of text joined as ``kind`` says."""
     left, right = left.rstrip(), right.lstrip()
     if kind is JoinKind.HYPHEN:
         return left[:-1] + right
@@ -114,7 +115,7 @@ def article_paragraphs(article: Article) -> list[Paragraph]:
             if current is None:
                 current = Paragraph(block.role, line.text.strip(), [block.id])
             else:
-                current.text = _glue(pending, current.text, line.text)
+                current.text = glue(pending, current.text, line.text)
                 if block.id not in current.block_ids:
                     current.block_ids.append(block.id)
             if line.join is None or line.join.kind is JoinKind.BREAK:
@@ -172,7 +173,22 @@ def fix_subtitle_dashes(page: Page) -> None:
                         g.text = "—"
 
 
+def read_page_header(page: Page) -> None:
+    """Page-header facts as metadata, not text: the paper's name, the date and the printed page label."""
+    header = sorted((b for b in page.blocks if b.role is Role.PAGE_HEADER), key=lambda b: -(b.style.size_px if b.style else 0))
+    if not header:
+        return
+    text = " ".join(b.text for b in header)
+    if header[0].text.strip():
+        page.metadata["title"] = header[0].text.strip()
+    if m := DATE.search(text):
+        page.metadata["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    if m := PAGE_NUMBER.search(text):
+        page.label = page_label(m["page"])
+
+
 def repair(page: Page) -> Page:
+    read_page_header(page)
     fix_subtitle_dashes(page)
     join_lines(page)
     find_continuations(page)

@@ -29,7 +29,7 @@ from rich.table import Table
 from .model import JoinKind, Role
 from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
                        LEAD, SUBTITLE_DASH)
-from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, is_cjk
+from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk
 
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 CONTEXT = 10  # characters of context recorded on each side of a join
@@ -146,21 +146,12 @@ def _join_kind(left: str, right: str) -> JoinKind:
     return JoinKind.SPACE
 
 
-def _glue(kind: JoinKind, left: str, right: str) -> str:
-    left, right = left.rstrip(), right.lstrip()
-    if kind is JoinKind.HYPHEN:
-        return left[:-1] + right
-    if kind is JoinKind.SPACE:
-        return f"{left} {right}"
-    return left + right
-
-
 def _describe_end(left: str) -> str:
     last = left[-1:]
     if last in OPEN_ENDINGS:
-        return f"left ends with {last!r} ({OPEN_ENDINGS[last]}): the sentence goes on"
+        return f"left ends with {OPEN_ENDINGS[last]} {last!r}"
     if is_cjk(last):
-        return f"left ends on the CJK character {last!r} without terminal punctuation: mid-sentence or mid-word"
+        return f"left ends mid-sentence on CJK {last!r}"
     if last == "-":
         return "left ends with a hyphen"
     return f"left ends with {last!r}, no terminal punctuation"
@@ -181,7 +172,7 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
     if l[-1:] in ":：;；" and LIST_ITEM.match(r):
         return JoinKind.BREAK, "right opens a list item"
     kind = _join_kind(l, r)
-    merged = _glue(kind, l, r)
+    merged = glue(kind, l, r)
     if classify(merged) != left_role:
         return JoinKind.BREAK, f"joined text would read as a {classify(merged)}"
     evidence = []
@@ -189,7 +180,7 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
         evidence.append(f"right starts with {r[0]!r}, which cannot open a paragraph")
     if not _ends_terminal(l, r):
         evidence.append(_describe_end(l))
-    evidence.append("right is body text (no heading, byline, caption, lead or continued-from marker)")
+    evidence.append("right is body text")
     return kind, "; ".join(evidence)
 
 
@@ -208,7 +199,7 @@ def _one_pass(paras: list[_Para], joins: list[TextJoin]) -> list[_Para]:
                 # keep the left paragraph's leading and the right paragraph's trailing whitespace as they were
                 lead = prev.text[: len(prev.text) - len(prev.text.lstrip())]
                 trail = para.text[len(para.text.rstrip()):]
-                prev.text = lead + _glue(kind, l, r) + trail
+                prev.text = lead + glue(kind, l, r) + trail
                 prev.lines.extend(para.lines)
                 continue
         out.append(_Para(para.text, list(para.lines)))

@@ -59,6 +59,19 @@ def load_engine(name: str, threads: int | None = None) -> Engine:
     return module.create_engine(threads or default_threads())
 
 
+def onnx_session(path, threads: int):
+    """An onnxruntime CPU session with our thread settings: ``threads`` intra-op threads, spinning off
+    (spinning threads steal the other core from a second worker; off, 2 threads stay faster than 1)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
 def merge_row_fragments(fragments: list[Line], space_gap: float) -> Line:
     """Join the detector's pieces of one printed line (split at wide spaces) into one Line.
 

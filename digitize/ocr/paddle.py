@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import Box, Line
-from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments
+from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
 DET_TEXT_HEIGHT = 32  # px: the text size the DB detector sees best
 MIN_SCORE = 0.3
@@ -248,17 +248,6 @@ def _import_paddleocr():
     return paddleocr
 
 
-def _session(path: Path, threads: int):
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
-
-
 class PaddleEngine:
     name = "paddle"
 
@@ -295,7 +284,7 @@ class PaddleEngine:
         for model, folder in ((pipeline.text_det_model, det_dir), (pipeline.text_rec_model, rec_dir)):
             runner = getattr(model, "runner", None)
             if runner is not None and hasattr(runner, "session"):
-                runner.session = _session(folder / "inference.onnx", threads)
+                runner.session = onnx_session(folder / "inference.onnx", threads)
 
     def read_region(self, image: np.ndarray, region: TextRegion) -> list[Line]:
         x0, y0, x1, y1 = region.box

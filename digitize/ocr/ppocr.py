@@ -15,23 +15,11 @@ import cv2
 import numpy as np
 
 from ..model import Box, Line
-from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments
+from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
 DET_TEXT_HEIGHT = 32  # px: the text size the DB detector sees best
 REC_BATCH = 8
 MIN_SCORE = 0.3
-
-
-def _session(path: Path, threads: int):
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    # Spinning threads steal the other core from a second worker; off, 2 threads stay faster than 1.
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 class PPOCREngine:
@@ -73,8 +61,8 @@ class PPOCREngine:
         self.detector = TextDetector(config.Det)
         self.recognizer = TextRecognizer(config.Rec)
         # Replace rapidocr's sessions with ones whose threads and spinning we control.
-        self.detector.session.session = _session(det_path, threads)
-        self.recognizer.session.session = _session(rec_path, threads)
+        self.detector.session.session = onnx_session(det_path, threads)
+        self.recognizer.session.session = onnx_session(rec_path, threads)
         self.word_boxes = CalRecBoxes()
 
     def detect(self, image: np.ndarray, region: TextRegion) -> list[Box]:
