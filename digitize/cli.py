@@ -15,11 +15,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .export.files import OUTPUT_FORMATS, output_stem, write_page_outputs
+from .export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_page_outputs
+from .export.overlay import page_overlay
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count
 from .ocr.base import ENGINE_NAMES, EngineError
 from .pipeline import get_engine, iter_pages
 from .repair import PROFILES
+from .diff import diff_command
 from .repair_text import repair_command
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
@@ -51,8 +53,9 @@ def main() -> None:
 @click.option("--pdf-password", default=None, help="Password of encrypted PDFs.")
 @click.option("--max-pixels", type=click.IntRange(1), default=DEFAULT_MAX_PIXELS, show_default=True, help="Refuse larger images (decompression bombs).")
 @click.option("--threads", type=click.IntRange(1, 64), default=None, help="onnxruntime threads (default: all cores).")
+@click.option("--debug-overlay", is_flag=True, help="Also write <stem>.overlay.png: blocks by role, articles, reading order.")
 def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punctuation: str, dpi: int,
-        pdf_password: str | None, max_pixels: int, threads: int | None) -> None:
+        pdf_password: str | None, max_pixels: int, threads: int | None, debug_overlay: bool) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...)."""
     chosen = _formats(formats)
     try:
@@ -72,9 +75,13 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
             try:
                 total = page_count(path)
                 task = progress.add_task(escape(path.name), total=total)
-                for page in iter_pages(path, reader, dpi=dpi, password=pdf_password, max_pixels=max_pixels):
+                for page in iter_pages(path, reader, dpi=dpi, password=pdf_password, max_pixels=max_pixels,
+                                       keep_image=debug_overlay):
                     stem = output_stem(path, page.number, total)
                     written = write_page_outputs(page, outdir, stem, chosen, punctuation)
+                    if debug_overlay:
+                        written.append(outdir / f"{stem}.overlay.png")
+                        write_atomic(written[-1], page_overlay(page, page.image))
                     progress.advance(task)
                     progress.console.print(escape(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → "
                                                   + ", ".join(str(w) for w in written)), soft_wrap=True)
@@ -87,6 +94,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
 
 
 main.add_command(repair_command)
+main.add_command(diff_command)
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ class Page:
     label: str = ""  # printed page label ("1", "A4"), when the page header names it
     metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    # The working image: not part of the model's data, dropped before serialization.
+    # The working image while stages run; afterwards the source image if the caller kept it. Never serialized.
     image: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def lines(self) -> Iterator[Line]:

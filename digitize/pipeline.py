@@ -59,8 +59,8 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     with _timed(page, "repair"):
         repair.repair(page)
     page.to_source_coordinates()
-    if not keep_image:
-        page.image = None
+    # Boxes now refer to the source image, so that is the image worth keeping (for overlays).
+    page.image = loaded.image if keep_image else None
     return page
 
 
