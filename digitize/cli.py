@@ -23,6 +23,7 @@ from .pipeline import get_engine, iter_pages
 from .repair import PROFILES
 from .diff import diff_command
 from .repair_text import repair_command
+from .validate import validate_command
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
 
@@ -95,6 +96,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
 
 main.add_command(repair_command)
 main.add_command(diff_command)
+main.add_command(validate_command)
 
 
 if __name__ == "__main__":

@@ -99,22 +99,35 @@ def load_schema(name: str) -> etree.XMLSchema:
         return schema
 
 
+def parse_safely(xml: bytes | Path | str) -> etree._ElementTree:
+    """Parse a document (its bytes, or a path) with no network access and no entity expansion.
+
+    Raises `etree.XMLSyntaxError` for malformed XML.
+    """
+    parser = _safe_parser()
+    if isinstance(xml, (bytes, bytearray, memoryview)):
+        return etree.ElementTree(etree.fromstring(bytes(xml), parser))
+    return etree.parse(str(xml), parser)
+
+
+def validate_tree(doc: etree._ElementTree, schema_name: str) -> list[str]:
+    """Validate a parsed document against ``schema_name``; return error messages with line numbers."""
+    schema = load_schema(schema_name)
+    with _lock:
+        if schema.validate(doc):
+            return []
+        return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
 def validate(xml: bytes | Path | str, schema_name: str) -> list[str]:
     """Validate an XML document against ``schema_name``; return error messages with line numbers.
 
     ``xml`` is the document's bytes, or a path (`Path` or `str`) to it. Malformed XML is reported as an
     error message too. An empty list means the document is valid.
     """
-    schema = load_schema(schema_name)
-    parser = _safe_parser()
+    load_schema(schema_name)  # a missing schema is an error even for malformed input
     try:
-        if isinstance(xml, (bytes, bytearray, memoryview)):
-            doc = etree.ElementTree(etree.fromstring(bytes(xml), parser))
-        else:
-            doc = etree.parse(str(xml), parser)
+        doc = parse_safely(xml)
     except etree.XMLSyntaxError as exc:
         return [f"line {exc.lineno}: not well-formed XML: {exc.msg}"]
-    with _lock:
-        if schema.validate(doc):
-            return []
-        return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return validate_tree(doc, schema_name)

@@ -48,6 +48,18 @@ def xml_text(value: object) -> str:
     return _BAD_XML.sub("", str(value))
 
 
+def sub_element(parent: etree._Element, qname: str, text: str | None = None, /, **attrs: object) -> etree._Element:
+    """A child ``qname`` (Clark notation) of ``parent``; attributes valued None are left out, and text and
+    attribute values lose the characters XML cannot carry. Shared by the ALTO, METS and NewsML writers."""
+    el = etree.SubElement(parent, qname)
+    for k, v in attrs.items():
+        if v is not None:
+            el.set(k, xml_text(v))
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
 # --------------------------------------------------------------------------------------------- helpers
 
 
@@ -98,15 +110,20 @@ def _is_identity(page: Page) -> bool:
     return m.shape == (2, 3) and np.allclose(m, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
-class _Ids:
-    """Allocates valid, unique xsd:ID values with the page prefix."""
+def page_prefix(page_number: int) -> str:
+    """The prefix of every ALTO ID of a page: ``P{n}``, so IDs are unique within an issue."""
+    return f"P{page_number}"
 
-    def __init__(self, page_number: int):
-        self.prefix = f"P{page_number}"
+
+class IdAllocator:
+    """Allocates valid, unique xsd:ID values that start with ``prefix`` (ALTO: the page prefix; METS its own)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
         self.used: set[str] = set()
 
     def make(self, *parts: object) -> str:
-        """``P{n}_part1_part2…``, made a valid NCName and unique (a ``_2``, ``_3``… suffix on a clash)."""
+        """``{prefix}_part1_part2…``, made a valid NCName and unique (a ``_2``, ``_3``… suffix on a clash)."""
         return self.claim("_".join([self.prefix, *(str(p) for p in parts)]))
 
     def claim(self, raw: str) -> str:
@@ -229,7 +246,7 @@ class _AltoWriter:
         self.dpi = dpi
         # units per source pixel: 1/10 mm is 254/dpi of a pixel, 1/1200 inch is 1200/dpi
         self.scale = {"pixel": 1.0, "mm10": 254.0, "inch1200": 1200.0}[unit] / (dpi if unit != "pixel" else 1.0)
-        self.ids = _Ids(page.number)
+        self.ids = IdAllocator(page_prefix(page.number))
         self.page_id = self.ids.claim(self.ids.prefix)
         self.block_ids: dict[int, str] = {}
         self.style_ids: dict[tuple[float, bool], str] = {}
@@ -354,13 +371,7 @@ class _AltoWriter:
         return root
 
     def _sub(self, parent, tag: str, text: str | None = None, **attrs: str):
-        el = etree.SubElement(parent, _NS + tag)
-        for k, v in attrs.items():
-            if v is not None:
-                el.set(k, xml_text(v))
-        if text is not None:
-            el.text = xml_text(text)
-        return el
+        return sub_element(parent, _NS + tag, text, **attrs)
 
     def _description(self, root) -> None:
         page, src = self.page, self.page.source
@@ -606,6 +617,13 @@ class _AltoWriter:
             if gc is not None:
                 attrib["GC"] = gc
             etree.SubElement(el, glyph_tag, attrib)  # c.ch is already XML-safe
+
+
+def alto_block_ids(page: Page) -> dict[str, str]:
+    """The ALTO ID each block of ``page`` gets (model block id → e.g. ``P1_TB0005``): what METS points at."""
+    writer = _AltoWriter(page, "pixel")
+    blocks = [b for _, members in writer.articles for b in members] + writer.loose
+    return {b.id: writer.block_ids[id(b)] for b in blocks}
 
 
 def page_to_alto_tree(page: Page, unit: str = "pixel") -> etree._Element:
