@@ -4,8 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: CJK fonts for rendering test pages.
-APT_PACKAGES := fonts-noto-cjk
+# Debian packages: CJK fonts for rendering test pages; Tesseract makes real ALTO fixtures and is a benchmark peer.
+APT_PACKAGES := fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 OPENCV := opencv-python-headless==5.0.0.93
 
 .PHONY: demo test apt-deps samples clean

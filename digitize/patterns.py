@@ -5,14 +5,22 @@ import re
 BYLINE = re.compile(r"^(本报(记者|评论员|通讯员|特约记者)|记者|特约评论员|评论员|通讯员)[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{0,16}$")
 SUBTITLE_DASH = re.compile(r"^(?:[—─]{1,2}|[—─]一|一[—─]|一一|--)\s*")  # OCR reads a dash as 一 at times
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-CONTINUATION = re.compile(
-    r"[（(【\[〔]?\s*(?P<verb>下转|转|上接|紧接|接)\s*(?:第\s*)?(?P<page>[0-9０-９A-Za-z一二三四五六七八九十]{1,4})\s*版\s*[）)】\]〕]?\s*$"
-)
-CONTINUATION_START = re.compile(
-    r"^\s*[（(【\[〔]?\s*(?P<verb>上接|紧接|接)\s*(?:第\s*)?(?P<page>[0-9０-９A-Za-z一二三四五六七八九十]{1,4})\s*版\s*[）)】\]〕]?"
-)
-ENGLISH_CONTINUATION = re.compile(r"\(?\s*(?P<verb>Continued on|See [A-Z ]+,)\s*Page\s+(?P<page>[A-Z]?\d{1,3})\s*\)?\s*$", re.I)
-ENGLISH_CONTINUATION_START = re.compile(r"^\s*\(?\s*(?:Continued from|[A-Z ]+: From)\s*Page\s+(?P<page>[A-Z]?\d{1,3})\s*\)?", re.I)
+# Continuation markers. OCR reads the brackets as 【】[]〔〕 or drops them, and 第/版 come with spaces.
+_OPEN, _CLOSE = r"[（(【\[〔]", r"[）)】\]〕]"
+_CJK_PAGE = r"(?:第\s*)?(?P<page>[0-9０-９A-Za-zＡ-Ｚ一二三四五六七八九十]{1,4})\s*版"
+_CJK_VERB = r"(?P<verb>下转|转|上接|紧接|接|续)"
+CJK_FORWARD_VERBS = ("下转", "转")
+CONTINUATION = re.compile(rf"{_OPEN}?\s*{_CJK_VERB}\s*{_CJK_PAGE}\s*{_CLOSE}?\s*$")
+CONTINUATION_START = re.compile(rf"^\s*{_OPEN}?\s*(?P<verb>上接|紧接|接|续)\s*{_CJK_PAGE}\s*{_CLOSE}?")
+_EN_PAGE = r"Page\s+(?P<page>[A-Z]?\d{1,3}[A-Z]?)"
+_EN_KEY = r"(?-i:(?P<key>[A-Z][A-Z0-9'&.\- ]*[A-Z0-9]))"  # the jump word, set in capitals: "TAXES"
+# "Continued on Page 4", "See TAXES, Page 4" close a part; "Continued from Page A1", "TAXES: From Page 1" open one.
+ENGLISH_CONTINUATION = re.compile(
+    rf"{_OPEN}?\s*(?:(?P<verb>Continued\s+on)|See\s+{_EN_KEY}\s*[,:;.]?)\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?\s*$", re.I)
+ENGLISH_CONTINUATION_START = re.compile(
+    rf"^\s*{_OPEN}?\s*(?:{_EN_KEY}\s*[,:;.]?\s*)?(?:Continued\s+)?From\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?", re.I)
+# A hyphen at the end of a line as OCR may read it: hyphen-minus, soft hyphen, hyphen, not sign (Fraktur).
+LINE_HYPHENS = "-\u00ad\u2010\u00ac"
 
 
 LEAD = re.compile(r"^(本报讯|新华社[\u4e00-\u9fff]{0,6}电)\s*[（(]")

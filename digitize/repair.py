@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
-from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, Role
-from .patterns import (CONTINUATION, CONTINUATION_START, CREDIT, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
-                       LEAD, BYLINE_NAME, NUMERALS, SUBTITLE_DASH, PAGE_NUMBER, DATE)
+import numpy as np
+
+from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, PageSource, Role, box_iou
+from .patterns import (BYLINE_NAME, CJK_FORWARD_VERBS, CONTINUATION, CONTINUATION_START, CREDIT, DATE,
+                       ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START, LEAD, LINE_HYPHENS, NUMERALS, PAGE_NUMBER,
+                       SUBTITLE_DASH)
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
 SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
-TERMINAL = set("。！？!?…”」』)）】")
+TERMINAL = set("。！？!?…”」』)）】.")
 FLOW_ROLES = (Role.BODY,)
 # Display type is broken between phrases, and the corpus writes a space there.
 PHRASE_ROLES = (Role.HEADLINE, Role.KICKER, Role.INTERTITLE)  # roles whose lines run on across blocks (column breaks)
@@ -41,25 +45,98 @@ def _column_extents(page: Page) -> dict[str, tuple[int, int]]:
     return extents
 
 
-def _text_join(prev: str, nxt: str) -> JoinKind:
-    a, b = prev.rstrip()[-1:], nxt.lstrip()[:1]
+# --- what joins two pieces of text ---------------------------------------------------------------------
+
+CONTEXT = 10  # characters each side of a break that decide whether it sits in CJK or Latin text
+# Dehyphenation by word frequency (wordfreq's Zipf scale: 3 = once per million words). A joined word this
+# common is a word; otherwise it must be about as common as the hyphenated form, whose frequency wordfreq
+# estimates from its parts (an overestimate: "some" + "one" beats "someone"), hence the margin. Calibrated on
+# every split of the 3000 commonest long English words (all dehyphenated) and tests/hyphenated_words.py (all kept).
+COMMON_ZIPF = 4.0
+ZIPF_MARGIN = 1.0
+
+
+def _wordfreq_lang(language: str) -> str:
+    """The word list for a block's language; English for CJK blocks, whose Latin words are mostly English."""
+    base = (language or "en").split("-")[0].lower()
+    return "en" if base in ("zh", "ja", "ko", "und") else base
+
+
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency  # loading the word list costs a moment; only Latin pages need it
+
+    return zipf_frequency(word, lang)
+
+
+def hyphen_join(left_word: str, right_word: str, lang: str = "en") -> Join:
+    """Whether a line-end hyphen is a soft one (``HYPHEN``: dropped) or part of the word (``CJK``: kept,
+    nothing added). ``left_word`` is the last word of the line with its hyphen, ``right_word`` the first of
+    the next line."""
+    left = left_word.rstrip(LINE_HYPHENS).rsplit("-", 1)[-1]  # the pieces either side of this hyphen only
+    right = re.split(r"[-\W]", right_word, maxsplit=1)[0] if right_word else ""
+    pair = f"{left}-{right}"
+    if not left or not right:
+        return Join(JoinKind.CJK, f"hyphen kept: nothing to join in {pair!r}")
+    if any(c.isdigit() for c in left + right):
+        return Join(JoinKind.CJK, f"hyphen kept: digits in {pair!r}")
+    if right[0].isupper() and not (left.isupper() and right.isupper()):
+        return Join(JoinKind.CJK, f"hyphen kept: capital after it in {pair!r}")
+    if len(left) > 1 and left.isupper() and not right.isupper():
+        return Join(JoinKind.CJK, f"hyphen kept: abbreviation before it in {pair!r}")
+    if len(left) == 1:
+        return Join(JoinKind.CJK, f"hyphen kept: single-letter prefix in {pair!r}")
+    joined, hyphenated = _zipf(left + right, lang), _zipf(pair, lang)
+    figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {hyphenated:.1f}"
+    if joined >= COMMON_ZIPF or (joined > 0 and joined >= hyphenated - ZIPF_MARGIN):
+        return Join(JoinKind.HYPHEN, f"dehyphenated: {figures}")
+    if joined == 0 and hyphenated == 0:
+        return Join(JoinKind.HYPHEN, f"dehyphenated: neither form is a known word ({figures})")
+    return Join(JoinKind.CJK, f"hyphen kept: {figures}")
+
+
+def text_join(prev: str, nxt: str, lang: str = "en") -> Join:
+    """How two pieces of running text join when nothing ends a paragraph between them: CJK text (and Latin
+    words or numbers inside it, "5G", "2025年") with nothing between, Latin words with a space, a Latin
+    word broken at a hyphen by ``hyphen_join``."""
+    left, right = prev.rstrip(), nxt.lstrip()
+    a, b = left[-1:], right[:1]
+    if a and a in LINE_HYPHENS and len(left) > 1 and left[-2].isalnum() and not is_cjk(left[-2]) and b.isalnum() and not is_cjk(b):
+        words_left, words_right = left.split(), right.split()
+        return hyphen_join(words_left[-1], words_right[0], lang)
     if is_cjk(a) or is_cjk(b):
-        return JoinKind.CJK
-    if prev.rstrip().endswith("-") and len(prev.rstrip()) > 1 and prev.rstrip()[-2].isalpha() and b.isalpha():
-        return JoinKind.HYPHEN
-    return JoinKind.SPACE
+        return Join(JoinKind.CJK, f"CJK at the break ({a!r}|{b!r})")
+    context = left[-CONTEXT:] + right[:CONTEXT]
+    cjk = sum(is_cjk(c) for c in context)
+    latin = sum(c.isascii() and c.isalpha() for c in context)
+    if cjk >= latin and cjk:
+        return Join(JoinKind.CJK, f"Latin or digits inside CJK text ({a!r}|{b!r})")
+    return Join(JoinKind.SPACE, f"Latin words ({a!r}|{b!r})")
+
+
+def _edges(block: Block, extents: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """Left and right edge a block's lines are set to: its column's, but its own where it is narrower (text
+    set beside a boxed item or photo), which shows once it has a few lines."""
+    left, right = extents.get(block.id, (block.box[0], block.box[2]))
+    if len(block.lines) >= 3:
+        left, right = max(left, block.box[0]), min(right, block.box[2])
+    return left, right
 
 
 def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float) -> Join:
-    kind = _text_join(prev.text, nxt.text)
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
+    text = text_join(prev.text, nxt.text, _wordfreq_lang(next_block.language))
     if next_block.role in PHRASE_ROLES:
+        # Display type breaks between phrases, except where a full line runs on into a shorter last one.
+        width = lambda line: line.box[2] - line.box[0]
+        full = width(prev) > next_block.box[2] - next_block.box[0] - 0.5 * prev.height
+        if full and width(nxt) < width(prev) - prev.height:
+            return Join(text.kind, f"{next_block.role.value}: a full line runs on into a shorter one; {text.evidence}")
         return Join(JoinKind.SPACE, f"{next_block.role.value} lines break between phrases")
     if next_block.role not in FLOW_ROLES:
-        return Join(kind, f"lines of one {next_block.role.value} block")
-    left = extents.get(next_block.id, (next_block.box[0], next_block.box[2]))[0]
-    right = extents.get(prev_block.id, (prev_block.box[0], prev_block.box[2]))[1]
+        return Join(text.kind, f"lines of one {next_block.role.value} block; {text.evidence}")
+    left = _edges(next_block, extents)[0]
+    right = _edges(prev_block, extents)[1]
     indent = (nxt.box[0] - left) / em
     short = (right - prev.box[2]) / em
     where = "column break" if prev_block is not next_block else "line break"
@@ -68,7 +145,8 @@ def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, ext
     last = prev.text.rstrip()[-1:]
     if short >= SHORT_EM and (last in TERMINAL or CONTINUATION.search(prev.text)):
         return Join(JoinKind.BREAK, f"{where}: line ends {short:.1f} em short after {last!r}")
-    return Join(kind, f"{where}: line filled to {short:.1f} em of the edge, next not indented ({indent:.1f} em)")
+    return Join(text.kind, f"{where}: line filled to {short:.1f} em of the edge, next not indented ({indent:.1f} em); "
+                           f"{text.evidence}")
 
 
 def join_lines(page: Page) -> Page:
@@ -140,22 +218,47 @@ def page_label(raw: str) -> str:
     return raw.upper()
 
 
+@dataclass
+class Marker:
+    """A continuation marker found in a paragraph's text."""
+
+    direction: str  # "forward" or "backward"
+    page: str  # normalized page label: "4", "A4" (Chinese numerals as digits)
+    keyword: str  # the English jump word ("TAXES" in "See TAXES, Page 4"), else ""
+    text: str  # as printed
+    start: int  # its span in the paragraph
+    end: int
+
+
+def find_markers(text: str) -> list[Marker]:
+    """The continuation markers of one paragraph: one at its start (continued from another page) and one at
+    its end (continued on another page, or, as some papers print it, from one)."""
+    found: list[Marker] = []
+    for regex in (CONTINUATION_START, ENGLISH_CONTINUATION_START):
+        if m := regex.match(text):
+            found.append(Marker("backward", page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(),
+                                m.start(), m.end()))
+            break
+    for regex in (CONTINUATION, ENGLISH_CONTINUATION):
+        m = regex.search(text)
+        if m and not (found and m.start() < found[0].end):  # a paragraph that is only a marker has one
+            direction = "backward" if regex is CONTINUATION and m["verb"] not in CJK_FORWARD_VERBS else "forward"
+            found.append(Marker(direction, page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(),
+                                m.start(), m.end()))
+            break
+    return found
+
+
 def find_continuations(page: Page) -> Page:
     """Record each continuation marker on its article as structured data (direction, page)."""
     for article in page.articles:
         article.continuations = []
         for para in article_paragraphs(article):
-            if para.role is not Role.BODY:
+            if para.role not in (Role.BODY, Role.CONTINUATION):
                 continue
-            for regex, direction in ((CONTINUATION, None), (ENGLISH_CONTINUATION, "forward")):
-                m = regex.search(para.text)
-                if m:
-                    d = direction or ("forward" if m.group("verb") in ("下转", "转") else "backward")
-                    article.continuations.append(Continuation(d, page_label(m.group("page")), m.group(0).strip(), para.block_ids[-1]))
-            for regex in (CONTINUATION_START, ENGLISH_CONTINUATION_START):
-                m = regex.match(para.text)
-                if m:
-                    article.continuations.append(Continuation("backward", page_label(m.group("page")), m.group(0).strip(), para.block_ids[0]))
+            for marker in find_markers(para.text):
+                block_id = para.block_ids[0] if marker.start == 0 else para.block_ids[-1]
+                article.continuations.append(Continuation(marker.direction, marker.page, marker.text, block_id))
     return page
 
 
@@ -255,3 +358,128 @@ def paragraph_line(para: Paragraph, profile: str = "corpus") -> str:
     if para.role in (Role.KICKER, Role.INTERTITLE):
         return "### " + text
     return text
+
+
+# --- measuring join decisions against ground truth ------------------------------------------------------------
+# A rendered sample's *.gt.json has each block's text in the corpus format (paragraphs split by a blank line,
+# Latin words rejoined) and its lines as printed; how the lines are glued into the block's text is the true
+# join after each line, and `continues_previous` says whether a block goes on with the paragraph before it.
+
+
+@dataclass
+class JoinScore:
+    kind: JoinKind
+    precision: float
+    recall: float
+    predicted: int
+    truth: int
+    correct: int
+
+
+def true_joins(gt: dict) -> dict[int, JoinKind]:
+    """For each ground-truth line (index into gt["lines"]) followed by another line of its article's flow,
+    the join that follows it."""
+    lines_of: dict[str, list[int]] = {}
+    for i, line in enumerate(gt["lines"]):
+        lines_of.setdefault(line["block"], []).append(i)
+    truth: dict[int, JoinKind] = {}
+    blocks = sorted((b for b in gt["blocks"] if lines_of.get(b["id"]) and b.get("article")), key=lambda b: b["order"])
+    for article in {b["article"] for b in blocks}:
+        flow = [b for b in blocks if b["article"] == article]
+        for block, nxt in zip(flow, [*flow[1:], None]):
+            ids = lines_of[block["id"]]
+            truth.update(_joins_inside(gt, block, ids))
+            if nxt is not None:
+                last, first = gt["lines"][ids[-1]]["text"], gt["lines"][lines_of[nxt["id"]][0]]["text"]
+                truth[ids[-1]] = _join_across(last, first, block["text"]) if nxt.get("continues_previous") else JoinKind.BREAK
+    return truth
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"^#{2,3} ", "", unicodedata.normalize("NFKC", text))
+
+
+def _joins_inside(gt: dict, block: dict, ids: list[int]) -> dict[int, JoinKind]:
+    """Walk the block's text line by line; what stands between two lines' characters is their join."""
+    text = _plain(block["text"])
+    chars, gaps = [], []  # non-space characters, and the whitespace before each
+    gap = ""
+    for c in text:
+        if c.isspace():
+            gap += c
+        else:
+            chars.append(c)
+            gaps.append(gap)
+            gap = ""
+    stream, at, joins = "".join(chars), 0, {}
+    for k, i in enumerate(ids):
+        line = "".join(_plain(gt["lines"][i]["text"]).split())
+        hyphen_dropped = line[-1:] in LINE_HYPHENS and not stream.startswith(line, at) and stream.startswith(line[:-1], at)
+        at += len(line) - hyphen_dropped
+        if k + 1 == len(ids):
+            break
+        before = gaps[at] if at < len(gaps) else ""
+        # The corpus writes a space before a continuation marker and between CJK headline phrases: where
+        # CJK text stands either side, a space there is not a Latin word space.
+        latin = not (is_cjk(stream[at - 1: at]) or is_cjk(gt["lines"][ids[k + 1]]["text"].lstrip()[:1]))
+        joins[i] = (JoinKind.HYPHEN if hyphen_dropped else JoinKind.BREAK if "\n" in before
+                    else JoinKind.SPACE if before and (latin or block["role"] != "body") else JoinKind.CJK)
+    return joins
+
+
+def _join_across(last: str, first: str, block_text: str) -> JoinKind:
+    """The join at a column break inside a paragraph: the blocks' texts are cut there, so the kind is read
+    off the characters either side."""
+    last, first, block_text = last.rstrip(), first.lstrip(), block_text.rstrip()
+    if last[-1:] in LINE_HYPHENS and block_text[-1:] not in LINE_HYPHENS:
+        return JoinKind.HYPHEN
+    return JoinKind.CJK if is_cjk(last[-1:]) or is_cjk(first[:1]) else JoinKind.SPACE
+
+
+def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5) -> dict[JoinKind, JoinScore]:
+    """Precision and recall of the recorded joins by kind. Each page's lines are matched to the ground
+    truth's by box overlap; a join counts as predicted when both its lines match consecutive ground-truth
+    lines of one flow, and every true join counts in recall (a line OCR missed or merged is a missed join)."""
+    predicted: Counter = Counter()
+    correct: Counter = Counter()
+    truth_count: Counter = Counter()
+    for page, gt in pages:
+        truth = true_joins(gt)
+        truth_count.update(truth.values())
+        successor = {i: j for i, j in zip(range(len(gt["lines"])), range(1, len(gt["lines"]) + 1))}
+        gt_boxes = [tuple(line["box"]) for line in gt["lines"]]
+        for article in page.articles:
+            flow = [line for block in article.blocks if block.role.has_text for line in block.lines]
+            match = [_best_line(line.box, gt_boxes, min_iou) for line in flow]
+            for k, line in enumerate(flow[:-1]):
+                i, j = match[k], match[k + 1]
+                if line.join is None or i is None or j is None or i not in truth or successor.get(i) != j:
+                    continue
+                predicted[line.join.kind] += 1
+                correct[line.join.kind] += line.join.kind is truth[i]
+    return {kind: JoinScore(kind, correct[kind] / predicted[kind] if predicted[kind] else 1.0,
+                            correct[kind] / truth_count[kind] if truth_count[kind] else 1.0,
+                            predicted[kind], truth_count[kind], correct[kind]) for kind in JoinKind}
+
+
+def _best_line(box, gt_boxes, min_iou: float) -> int | None:
+    best = max(range(len(gt_boxes)), key=lambda i: box_iou(box, gt_boxes[i]), default=None)
+    return best if best is not None and box_iou(box, gt_boxes[best]) >= min_iou else None
+
+
+def page_from_ground_truth(gt: dict) -> Page:
+    """A page model holding the ground truth's blocks, lines and articles as layout, OCR and order would
+    leave them, so that the join decisions can be measured apart from recognition errors."""
+    lines_of: dict[str, list[Line]] = {}
+    for line in gt["lines"]:
+        lines_of.setdefault(line["block"], []).append(Line(line["text"], tuple(line["box"]), 1.0))
+    blocks = [Block(b["id"], Role(b["role"]), tuple(b["box"]), lines_of.get(b["id"], []), order=b["order"],
+                    article_id=b.get("article"), column=b.get("column", -1), vertical=b.get("vertical", False),
+                    language="en" if b["text"].isascii() else "zh")
+              for b in sorted(gt["blocks"], key=lambda b: b["order"])]
+    body = [line.height for b in blocks if b.role is Role.BODY for line in b.lines]
+    page = Page(1, gt["width"], gt["height"], PageSource(gt["image"], 0, "image", ""), blocks=blocks,
+                text_size_px=float(np.median(body)) if body else 30.0, in_source_coordinates=True)
+    page.articles = [Article(aid, [b for b in blocks if b.article_id == aid], order=k)
+                     for k, aid in enumerate(dict.fromkeys(b.article_id for b in blocks if b.article_id))]
+    return page

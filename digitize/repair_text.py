@@ -29,7 +29,7 @@ from rich.table import Table
 from .model import JoinKind, Role
 from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
                        LEAD, SUBTITLE_DASH)
-from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk
+from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk, text_join
 
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 CONTEXT = 10  # characters of context recorded on each side of a join
@@ -134,18 +134,6 @@ def _ends_terminal(left: str, right: str) -> bool:
     return last in TERMINAL
 
 
-def _join_kind(left: str, right: str) -> JoinKind:
-    a, b = left[-1:], right[:1]
-    context = left[-CONTEXT:] + right[:CONTEXT]
-    cjk = sum(is_cjk(c) for c in context)
-    latin = sum(c.isascii() and c.isalpha() for c in context)
-    if is_cjk(a) or is_cjk(b) or cjk >= latin:
-        return JoinKind.CJK
-    if re.search(r"[A-Za-z]-$", left) and b.isascii() and b.islower():
-        return JoinKind.HYPHEN
-    return JoinKind.SPACE
-
-
 def _describe_end(left: str) -> str:
     last = left[-1:]
     if last in OPEN_ENDINGS:
@@ -171,7 +159,8 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
         return JoinKind.BREAK, f"left ends with terminal {l[-1]!r}"
     if l[-1:] in ":：;；" and LIST_ITEM.match(r):
         return JoinKind.BREAK, "right opens a list item"
-    kind = _join_kind(l, r)
+    join = text_join(l, r)
+    kind = join.kind
     merged = glue(kind, l, r)
     if classify(merged) != left_role:
         return JoinKind.BREAK, f"joined text would read as a {classify(merged)}"
@@ -181,6 +170,7 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
     if not _ends_terminal(l, r):
         evidence.append(_describe_end(l))
     evidence.append("right is body text")
+    evidence.append(join.evidence)
     return kind, "; ".join(evidence)
 
 

@@ -258,8 +258,10 @@ def test_composed_block_per_article_and_tags(page):
     assert etree.QName(st).localname == "StructureTag"
     assert (st.get("TYPE"), st.get("LABEL")) == ("article", HEADLINE)
     assert "4" in st.get("DESCRIPTION")
-    labels = {t.get("LABEL") for t in root.findall("a:Tags/a:LayoutTag", NS)}
+    labels = {t.get("LABEL") for t in root.findall("a:Tags/a:LayoutTag[@TYPE='role']", NS)}
     assert labels == {"page_header", "headline", "kicker", "body", "caption", "photo"}
+    joins = {t.get("LABEL") for t in root.findall("a:Tags/a:LayoutTag[@TYPE='join']", NS)}
+    assert joins == {"cjk-join", "space-join", "hyphen-join"}
     # vertical kicker: top-to-bottom base direction
     assert by_id(root)["P1_TB0007"].get("BASEDIRECTION") == "ttb"
 

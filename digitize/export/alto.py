@@ -284,6 +284,9 @@ class _AltoWriter:
                 size, bold = key
                 self.style_ids[key] = self.ids.make("TS", self._num(size) + ("_bold" if bold else ""))
         self._plan_hyphenation(all_blocks)
+        # Joins are tags on TextLines, so a reader gets the paragraphs back (ALTO has no paragraph element).
+        kinds = {ln.join.kind for b in all_blocks if b.role.has_text for ln in b.lines if ln.join is not None}
+        self.join_tags = {kind: self.ids.make("JT", kind.value) for kind in JoinKind if kind in kinds}
 
     def _style_key(self, block: Block) -> tuple[float, bool] | None:
         st = block.style
@@ -427,11 +430,13 @@ class _AltoWriter:
             self._sub(styles, "TextStyle", ID=sid, FONTSIZE=self._num(size), FONTSTYLE="bold" if bold else None)
 
     def _tags(self, root) -> None:
-        if not self.role_tags and not self.article_tags:
+        if not self.role_tags and not self.article_tags and not self.join_tags:
             return
         tags = self._sub(root, "Tags")
         for role, tid in self.role_tags.items():
             self._sub(tags, "LayoutTag", ID=tid, TYPE="role", LABEL=role.value)
+        for kind, tid in self.join_tags.items():
+            self._sub(tags, "LayoutTag", ID=tid, TYPE="join", LABEL=kind.value)
         for art, _ in self.articles:
             label = " ".join(xml_text(art.headline).split()) or art.id
             notes = []
@@ -578,6 +583,8 @@ class _AltoWriter:
         lid = self.ids.make(block.id, f"L{index + 1:03d}")
         tl = self._sub(parent, "TextLine", ID=lid)
         self._pos(tl, line.box)
+        if line.join is not None:
+            tl.set("TAGREFS", self.join_tags[line.join.kind])
         x0, y0, x1, y1 = line.box
         if block.vertical:  # ideographic central baseline of a vertical line
             cx = self._u((x0 + x1) / 2)

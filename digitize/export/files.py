@@ -7,19 +7,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..model import Page
+from ..issue import issue_text
+from ..model import Document, Page
 from .alto import page_to_alto
 from .json import page_json
+from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
+from .mets import document_to_mets
+from .newsml import document_to_news_message
 from .text import page_text
-
-OUTPUT_FORMATS = ("txt", "alto", "json")
-SUFFIXES = {"txt": ".txt", "alto": ".alto.xml", "json": ".json"}
-
-
-def output_stem(path: Path, number: int, total: int) -> str:
-    """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one."""
-    return path.stem if total == 1 else f"{path.stem}-p{number:04d}"
-
 
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,4 +54,22 @@ def write_page_outputs(page: Page, outdir: Path, stem: str, formats: list[str], 
         target = outdir / (stem + SUFFIXES[fmt])
         write_atomic(target, render_page(page, fmt, punctuation, alto_unit))
         written.append(target)
+    return written
+
+
+def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
+                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None) -> list[Path]:
+    """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for; for an issue of several
+    pages, METS tying the ALTO files together and the text with continued articles joined once."""
+    written = []
+    if "newsml" in formats:
+        written.append(outdir / (stem + SUFFIXES["newsml"]))
+        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body))
+    if len(doc.pages) > 1 and "alto" in formats and alto_names:
+        altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
+        written.append(outdir / (stem + SUFFIXES["mets"]))
+        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos))
+    if len(doc.pages) > 1 and "txt" in formats:
+        written.append(outdir / (stem + SUFFIXES["issue"]))
+        write_atomic(written[-1], issue_text(doc, punctuation).encode("utf-8"))
     return written

@@ -1,0 +1,295 @@
+"""ALTO 1.4–4.4 into the page model.
+
+Versions differ in namespace (1.x none, or docWorks' ``http://schema.ccs-gmbh.com/ALTO``; 2.x–4.x
+``…/alto/ns-vN#``) and in what they can say; every element is read by its local name, so one reader serves
+all. What is read:
+
+* boxes, converted from ``MeasurementUnit`` (``pixel``; ``mm10``, the 1.x default; ``inch1200``) to pixels at
+  the page dpi: the ``dpi:`` our writer records in ``processingStepSettings``, else the caller's, else 300;
+* roles from ``TAGREFS`` to ``LayoutTag``s whose ``LABEL`` is a digitize role, else body (photo for an
+  ``Illustration``);
+* articles from ``ComposedBlock TYPE="article"`` or ``TAGREFS`` to a ``StructureTag TYPE="article"``;
+* reading order from ``ReadingOrder`` (4.x), else the ``IDNEXT`` chains of 1.x–3.x, else document order;
+* line text as ``String``s joined by single spaces, a trailing ``HYP`` kept as the line's last character;
+* joins from ``TextLine TAGREFS`` to ``LayoutTag TYPE="join"`` when the file has them (digitize's own
+  files), else inferred (`common.flow_joins`) with ``HypPart1``/``HYP`` marking hyphenated words;
+* ``Glyph``s when every String of a line carries one per character.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from lxml import etree
+
+from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
+from .common import DEFAULT_DPI, ReadError, finish_page, guess_language, line_confidence, local_name, namespace
+
+NAMESPACES = {
+    None: "1.x",
+    "http://schema.ccs-gmbh.com/ALTO": "1.x",
+    "http://www.loc.gov/standards/alto/ns-v2#": "2.x",
+    "http://www.loc.gov/standards/alto/ns-v3#": "3.x",
+    "http://www.loc.gov/standards/alto/ns-v4#": "4.x",
+}
+# Units per inch; ALTO 1.x files without a MeasurementUnit are in mm10 (the schema's stated default).
+UNITS_PER_INCH = {"pixel": None, "mm10": 254.0, "inch1200": 1200.0}
+_SETTING = re.compile(r"(?:^|;\s*)([a-z ]+):\s*([^;]*)")
+BLOCK_TAGS = ("TextBlock", "Illustration", "GraphicalElement", "ComposedBlock")
+
+
+class _Reader:
+    def __init__(self, root: etree._Element, path: str, dpi: float | None):
+        self.root, self.path = root, path
+        self.ns = namespace(root)
+        if self.ns not in NAMESPACES:
+            raise ReadError(path, f"unknown ALTO namespace {self.ns!r} (known: none, "
+                                  + ", ".join(n for n in NAMESPACES if n) + ")")
+        self.by_id = {el.get("ID"): el for el in root.iter() if isinstance(el.tag, str) and el.get("ID")}
+        desc = self._first(root, "Description")
+        self.settings = dict(_SETTING.findall(self._text(desc, "processingStepSettings")))
+        unit = self._text(desc, "MeasurementUnit") or ("mm10" if NAMESPACES[self.ns] == "1.x" else "pixel")
+        if unit not in UNITS_PER_INCH:
+            raise ReadError(path, f"unknown MeasurementUnit {unit!r}")
+        self.unit = unit
+        self.dpi = self._dpi(dpi)
+        per_inch = UNITS_PER_INCH[unit]
+        self.scale = 1.0 if per_inch is None else self.dpi / per_inch  # pixels per unit
+        # A file that records joins (digitize's own) gives every joined line one; a line without ends its flow.
+        self.has_join_tags = any(local_name(t) == "LayoutTag" and t.get("TYPE") == "join" for t in self.by_id.values())
+
+    # ---- small helpers
+
+    def _iter(self, el, name: str):
+        return (e for e in el.iter() if local_name(e) == name) if el is not None else iter(())
+
+    def _first(self, el, name: str):
+        return next(self._iter(el, name), None)
+
+    def _text(self, el, name: str) -> str:
+        found = self._first(el, name)
+        return (found.text or "").strip() if found is not None else ""
+
+    def _dpi(self, override: float | None) -> float:
+        recorded = self.settings.get("dpi", "")
+        try:
+            value = float(recorded)
+        except ValueError:
+            value = 0.0
+        return float(override or (value if value > 0 else DEFAULT_DPI))
+
+    def _box(self, el) -> tuple[int, int, int, int] | None:
+        try:
+            x, y = float(el.get("HPOS")), float(el.get("VPOS"))
+            w, h = float(el.get("WIDTH", 0)), float(el.get("HEIGHT", 0))
+        except (TypeError, ValueError):
+            return None
+        s = self.scale
+        return (round(x * s), round(y * s), round((x + w) * s), round((y + h) * s))
+
+    def _tags(self, el) -> list[etree._Element]:
+        return [self.by_id[r] for r in (el.get("TAGREFS") or "").split() if r in self.by_id]
+
+    def _strip_prefix(self, ident: str) -> str:
+        return ident[len(self.prefix) + 1:] if self.prefix and ident.startswith(self.prefix + "_") else ident
+
+    # ---- document
+
+    def read(self) -> Document:
+        pages = list(self._iter(self._first(self.root, "Layout"), "Page"))
+        if not pages:
+            raise ReadError(self.path, "ALTO without Layout/Page")
+        return Document(self.path, [self._page(pg, k) for k, pg in enumerate(pages)])
+
+    def _page(self, pg, index: int) -> Page:
+        self.prefix = pg.get("ID", "")
+        number = int(float(pg.get("PHYSICAL_IMG_NR") or 0)) or index + 1  # Tesseract counts from 0
+        info = self._first(self.root, "sourceImageInformation")
+        ident = self._first(info, "fileIdentifier")
+        source = PageSource(
+            path=self._text(info, "fileName") or self.path,
+            index=int(self.settings.get("source page index", index) or index),
+            kind=self.settings.get("source kind", "alto").strip() or "alto",
+            sha256=(ident.text or "").strip() if ident is not None and ident.get("fileIdentifierLocation") == "sha256" else "",
+            dpi=self.dpi,
+            mime=self.settings.get("source mime", "").strip() or "application/xml",
+        )
+        elements = [e for e in pg.iter() if local_name(e) in BLOCK_TAGS]
+        w, h = float(pg.get("WIDTH") or 0), float(pg.get("HEIGHT") or 0)
+        page = Page(number=number, width=round(w * self.scale), height=round(h * self.scale), source=source,
+                    engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "")
+
+        blocks: dict[int, Block] = {}  # id(element) -> block, in document order
+        self.hyphenated: dict[int, set[int]] = {}
+        for el in elements:
+            name = local_name(el)
+            if name == "GraphicalElement":
+                box = self._box(el)
+                if box:
+                    horizontal = (box[2] - box[0]) >= (box[3] - box[1])
+                    page.separators.append(Separator(self._strip_prefix(el.get("ID", f"SEP{len(page.separators) + 1}")),
+                                                     box, "horizontal" if horizontal else "vertical"))
+            elif name in ("TextBlock", "Illustration"):
+                blocks[id(el)] = self._block(el)
+        if not page.width or not page.height:
+            boxes = [b.box for b in blocks.values()]
+            page.width = page.width or max((b[2] for b in boxes), default=0)
+            page.height = page.height or max((b[3] for b in boxes), default=0)
+
+        ordered = self._reading_order(pg, elements, blocks)
+        articles = self._articles(ordered, blocks)
+        in_articles = {id(b) for a in articles for b in a.blocks}
+        page.articles = articles
+        page.blocks = [b for a in articles for b in a.blocks] + [b for b in ordered if id(b) not in in_articles]
+        return finish_page(page, bool(articles), self.has_join_tags, self.hyphenated)
+
+    # ---- blocks
+
+    def _role(self, el, default: Role) -> Role:
+        for tag in self._tags(el):
+            if local_name(tag) == "LayoutTag" and tag.get("TYPE") != "join":
+                try:
+                    return Role(tag.get("LABEL"))
+                except ValueError:
+                    continue
+        return default
+
+    def _style(self, el) -> TextStyle | None:
+        refs = el.get("STYLEREFS") or next((e.get("STYLEREFS") for e in el.iter() if e.get("STYLEREFS")), None)
+        for ref in (refs or "").split():
+            style = self.by_id.get(ref)
+            if style is not None and local_name(style) == "TextStyle" and style.get("FONTSIZE"):
+                points = float(style.get("FONTSIZE"))
+                return TextStyle(points * self.dpi / 72.0, "bold" in (style.get("FONTSTYLE") or ""))
+        return None
+
+    def _block(self, el) -> Block:
+        ident = self._strip_prefix(el.get("ID", ""))
+        box = self._box(el) or (0, 0, 0, 0)
+        if local_name(el) == "Illustration":
+            return Block(ident, self._role(el, Role.PHOTO), box)
+        block = Block(ident, self._role(el, Role.BODY), box, style=self._style(el),
+                      vertical=el.get("BASEDIRECTION") == "ttb", language=el.get("LANG") or el.get("language") or "")
+        for tl in (c for c in el if local_name(c) == "TextLine"):
+            line, hyphenated = self._line(tl)
+            if line is None:
+                continue
+            if hyphenated:
+                self.hyphenated.setdefault(id(block), set()).add(len(block.lines))
+            block.lines.append(line)
+        if not block.language:
+            block.language = guess_language(block.text)
+        return block
+
+    def _line(self, tl) -> tuple[Line | None, bool]:
+        words: list[str] = []
+        glyphs: list[Glyph] = []
+        confidences: list[float] = []
+        glyphs_complete = True
+        hyphen = ""
+        hyphenated = False
+        for child in tl:
+            name = local_name(child)
+            if name == "String":
+                content = child.get("CONTENT") or ""
+                if not content:
+                    continue
+                words.append(content)
+                hyphenated = child.get("SUBS_TYPE") == "HypPart1"
+                conf = _float(child.get("WC"))
+                if conf is not None:
+                    confidences.append(conf)
+                found = [g for g in child if local_name(g) == "Glyph"]
+                if len(found) == len(content) and all(self._box(g) for g in found):
+                    glyphs += [Glyph(g.get("CONTENT") or c, self._box(g), _float(g.get("GC")) if g.get("GC") else (conf if conf is not None else 1.0))
+                               for g, c in zip(found, content)]
+                else:
+                    glyphs_complete = False
+            elif name == "HYP":
+                hyphen = child.get("CONTENT") or "-"
+                hyphen_box = self._box(child)
+                hyphenated = True
+        if not words:
+            return None, False
+        if hyphenated and not hyphen:
+            hyphen = "-"  # HypPart1 without HYP: the printed hyphen is implied; the model keeps it in the text
+            hyphen_box = None
+        box = self._box(tl) or (0, 0, 0, 0)
+        text = " ".join(words) + hyphen
+        line = Line(text, box, line_confidence(confidences))
+        if glyphs_complete:
+            if hyphen:
+                glyphs.append(Glyph(hyphen, hyphen_box or (box[2], box[1], box[2], box[3]), line.confidence))
+            line.glyphs = glyphs
+        for tag in self._tags(tl):
+            if local_name(tag) == "LayoutTag" and tag.get("TYPE") == "join":
+                line.join = Join(JoinKind(tag.get("LABEL")), "read from ALTO")
+        return line, hyphenated
+
+    # ---- order and articles
+
+    def _reading_order(self, pg, elements, blocks: dict[int, Block]) -> list[Block]:
+        """Blocks in reading order: ReadingOrder refs, else IDNEXT chains, else document order; blocks the
+        order leaves out follow in document order."""
+        in_doc = [el for el in elements if id(el) in blocks]
+        sequence: list[etree._Element] = []
+        ro = self._first(self.root, "ReadingOrder")
+        if ro is not None:
+            for ref in ro.iter():
+                if local_name(ref) == "ElementRef" or (local_name(ref) in ("OrderedGroup", "UnorderedGroup")
+                                                        and not any(local_name(c) == "ElementRef" for c in ref)):
+                    target = self.by_id.get(ref.get("REF") or "")
+                    if target is not None:
+                        sequence += [target] if id(target) in blocks else [e for e in target.iter() if id(e) in blocks]
+        elif any(el.get("IDNEXT") for el in in_doc):
+            targets = {el.get("IDNEXT") for el in in_doc if el.get("IDNEXT")}
+            for start in (el for el in in_doc if el.get("ID") not in targets):
+                el, seen = start, set()
+                while el is not None and id(el) in blocks and id(el) not in seen:
+                    seen.add(id(el))
+                    sequence.append(el)
+                    el = self.by_id.get(el.get("IDNEXT") or "")
+        seen_ids: set[int] = set()
+        out = []
+        for el in sequence + in_doc:
+            if id(el) in blocks and id(el) not in seen_ids:
+                seen_ids.add(id(el))
+                out.append(blocks[id(el)])
+        self._element_of = {id(b): el for el in in_doc for b in [blocks[id(el)]]}
+        return out
+
+    def _articles(self, ordered: list[Block], blocks: dict[int, Block]) -> list[Article]:
+        """Articles in the order of their first block: a ComposedBlock TYPE="article" or a StructureTag."""
+        articles: dict[str, Article] = {}
+        for block in ordered:
+            el = self._element_of[id(block)]
+            key = None
+            for tag in self._tags(el):
+                if local_name(tag) == "StructureTag" and (tag.get("TYPE") or "").lower() == "article":
+                    key = self._strip_prefix(tag.get("ID"))
+                    key = key[3:] if key.startswith("ST_") else key
+            parent = el.getparent()
+            while key is None and parent is not None and local_name(parent) == "ComposedBlock":
+                if (parent.get("TYPE") or "").lower() == "article":
+                    key = self._strip_prefix(parent.get("ID", ""))
+                    key = key[3:] if key.startswith("CB_") else key
+                parent = parent.getparent()
+            if key is None:
+                continue
+            article = articles.setdefault(key, Article(key))
+            article.blocks.append(block)
+            block.article_id = key
+        return list(articles.values())
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def read_alto(root: etree._Element, path: str | os.PathLike, dpi: float | None = None) -> Document:
+    """The Document of a parsed ALTO file (one Page per ``Layout/Page``)."""
+    return _Reader(root, str(path), dpi).read()

@@ -1,0 +1,108 @@
+"""What every reader shares: the error type, safe XML parsing, and the model pieces a file may not carry
+(joins between lines, articles, reading order indices)."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+
+from lxml import etree
+
+from ..io import InputError
+from ..model import Article, Block, Join, JoinKind, Line, Page, Role
+from ..repair import _wordfreq_lang, find_continuations, text_join
+
+DEFAULT_DPI = 300.0
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+ENTITY_REFUSAL = "refused: the DOCTYPE declares entities (external entity / entity expansion attack); nothing was fetched or expanded"
+
+
+class ReadError(InputError):
+    """A file that cannot be read into the page model. ``str()`` is one line: ``path: reason``."""
+
+
+def refuse_entities(data: bytes, path: str | os.PathLike) -> None:
+    if _DOCTYPE.search(data) and _ENTITY.search(data):
+        raise ReadError(path, ENTITY_REFUSAL)
+
+
+def parse_xml(data: bytes, path: str | os.PathLike) -> etree._Element:
+    """The root element of ``data``, parsed without network, DTD loading or entity expansion.
+
+    A DOCTYPE declaring entities is refused outright (XXE, billion laughs): checked on the raw bytes before
+    parsing and again on the parsed DTD, which catches documents in encodings the byte check cannot see.
+    """
+    refuse_entities(data, path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(path, f"not well-formed XML (line {exc.lineno}: {exc.msg})") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ReadError(path, ENTITY_REFUSAL)
+    return root
+
+
+def local_name(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def namespace(el: etree._Element) -> str | None:
+    return etree.QName(el).namespace
+
+
+def flow_joins(blocks: list[Block], block_hyphen: dict[int, set[int]] | None = None) -> None:
+    """Joins for a flow whose file records none: inside a block, lines join by their text (CJK, space, or a
+    hyphenated word); a block ends its paragraph unless its last line is hyphenated (a word broken across
+    a column); the flow's last line gets no join. ``block_hyphen`` maps id(block) to the indices of lines the
+    file marks as hyphenated (ALTO HypPart1/HYP)."""
+    marked = block_hyphen or {}
+    flow = [(line, block, i) for block in blocks if block.role.has_text for i, line in enumerate(block.lines)]
+    for (prev, pb, i), (nxt, nb, _) in zip(flow, flow[1:]):
+        if i in marked.get(id(pb), ()):
+            prev.join = Join(JoinKind.HYPHEN, "hyphenation marked in the file")
+        elif pb is not nb:
+            prev.join = Join(JoinKind.BREAK, "block ends")
+        else:
+            prev.join = text_join(prev.text, nxt.text, _wordfreq_lang(pb.language))
+    if flow:
+        flow[-1][0].join = None
+
+
+def finish_page(page: Page, file_has_articles: bool, file_has_joins: bool,
+                block_hyphen: dict[int, set[int]] | None = None) -> Page:
+    """Complete a page built by a reader: blocks listed in reading order get their order indices; a file
+    without articles becomes one article holding every text block (so the text writer, which writes
+    articles, writes it); missing joins are inferred; continuation markers are parsed as the pipeline does."""
+    if not file_has_articles:
+        text_blocks = [b for b in page.blocks if b.role.has_text or b.role is Role.PHOTO]
+        page.articles = [Article("A1", text_blocks)] if text_blocks else []
+        for b in text_blocks:
+            b.article_id = "A1"
+    for i, block in enumerate(page.blocks):
+        block.order = i
+    for i, article in enumerate(page.articles):
+        article.order = i
+    if not file_has_joins:
+        for article in page.articles:
+            flow_joins(article.blocks, block_hyphen)
+    heights = [ln.height for b in page.blocks if b.role is Role.BODY for ln in b.lines if ln.height > 0]
+    page.text_size_px = float(statistics.median(heights)) if heights else 0.0
+    page.in_source_coordinates = True
+    find_continuations(page)
+    return page
+
+
+def line_confidence(confidences: list[float]) -> float:
+    return float(sum(confidences) / len(confidences)) if confidences else 1.0
+
+
+
+
+def guess_language(text: str) -> str:
+    """``zh`` for text with Han characters, else ``und`` (undetermined): files rarely say."""
+    return "zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "und"

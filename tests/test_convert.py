@@ -1,0 +1,45 @@
+"""``digitize convert``: library ALTO and corpus text to ALTO 4.4, text and JSON; errors on one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from digitize import schemas
+from digitize.convert import convert_command
+
+import library_fixtures as lf
+
+
+@pytest.fixture
+def ndnp(tmp_path):
+    path = tmp_path / "0001.xml"
+    path.write_bytes(lf.library_alto(lf.NDNP))
+    return path
+
+
+def test_alto_2_to_alto_4_valid_and_same_text(ndnp, tmp_path):
+    out = tmp_path / "out.alto.xml"
+    result = CliRunner().invoke(convert_command, [str(ndnp), "--to", "alto", "-o", str(out), "--alto-unit", "inch1200"])
+    assert result.exit_code == 0, result.output
+    assert schemas.validate(out, "alto-4-4.xsd") == []
+    text = CliRunner().invoke(convert_command, [str(out), "--to", "txt"])
+    assert text.exit_code == 0
+    assert [p.strip() for p in text.stdout.split("\n\n")] == list(lf.EXPECTED)
+
+
+def test_to_json(ndnp):
+    result = CliRunner().invoke(convert_command, [str(ndnp), "--to", "json"])
+    data = json.loads(result.stdout)
+    assert data["format"] == "digitize-document" and len(data["pages"][0]["blocks"]) == 3
+
+
+def test_hostile_input_one_line_error(tmp_path):
+    evil = tmp_path / "evil.xml"
+    evil.write_bytes(lf.BILLION_LAUGHS)
+    result = CliRunner().invoke(convert_command, [str(evil), "--to", "txt"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"error: {evil}: refused: the DOCTYPE declares entities "
+                                                  "(external entity / entity expansion attack); nothing was fetched or expanded"]
