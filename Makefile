@@ -31,7 +31,7 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 # Tests add the paddle engine. paddlex drags in opencv-contrib-python; two OpenCV builds overwrite each
 # other's cv2, so it is swapped back for the one headless build the project uses.
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,paddle]'
+	$(BIN)/pip install -q -e '.[test,paddle,batch]'
 	$(BIN)/pip uninstall -q -y opencv-contrib-python opencv-python 2>/dev/null || true
 	$(BIN)/pip install -q --force-reinstall --no-deps '$(OPENCV)'
 	touch $@ $(VENV)/.base

@@ -24,6 +24,7 @@ from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count
 from .ocr.base import ENGINE_NAMES, EngineError
 from .pipeline import get_engine, iter_pages
 from .repair import PROFILES
+from .batch.command import batch_command, status_command
 from .convert import convert_command
 from .diff import diff_command
 from .repair_text import repair_command
@@ -124,6 +125,8 @@ main.add_command(repair_command)
 main.add_command(diff_command)
 main.add_command(validate_command)
 main.add_command(convert_command)
+main.add_command(batch_command)
+main.add_command(status_command)
 
 
 if __name__ == "__main__":

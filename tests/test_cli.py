@@ -111,7 +111,11 @@ def test_multipage_tiff_writes_numbered_outputs(small_page, small_page2, tmp_pat
     result = invoke("run", path, "-o", outdir)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in outdir.iterdir())
-    assert names == ["issue-p0001.alto.xml", "issue-p0001.txt", "issue-p0002.alto.xml", "issue-p0002.txt"]
+    # Per-page files, plus the issue's own: METS over the two ALTO files and the whole-article text.
+    assert names == ["issue-p0001.alto.xml", "issue-p0001.txt", "issue-p0002.alto.xml", "issue-p0002.txt",
+                     "issue.issue.txt", "issue.mets.xml"]
+    mets = (outdir / "issue.mets.xml").read_text(encoding="utf-8")
+    assert "issue-p0001.alto.xml" in mets and "issue-p0002.alto.xml" in mets
     assert cer((outdir / "issue-p0001.txt").read_text(encoding="utf-8"), small_page.corpus_text) <= 0.05
     assert cer((outdir / "issue-p0002.txt").read_text(encoding="utf-8"), small_page2.corpus_text) <= 0.05
 

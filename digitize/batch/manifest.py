@@ -1,0 +1,163 @@
+"""The batch manifest: one SQLite database (``OUTDIR/manifest.sqlite``, WAL mode) with a row per input page.
+
+The batch client is its only writer, and every state change is its own committed transaction, so a batch
+killed at any instant leaves a manifest that says exactly what is finished. A page is keyed by its source
+path and 0-based page index; ``settings_hash`` and ``source_sha256`` decide whether a finished page is still
+current when the batch is run again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.sqlite"
+STATES = ("pending", "running", "done", "failed", "skipped")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    source TEXT NOT NULL,            -- absolute path of the input file
+    page_index INTEGER NOT NULL,     -- 0-based page or frame in the file
+    page_total INTEGER NOT NULL,     -- pages in the file (names outputs: stem-p0001 when > 1)
+    relpath TEXT NOT NULL,           -- the file's path under its SOURCE argument; outputs mirror it
+    issue TEXT,                      -- issue grouping (folder or multi-page file), NULL when none
+    source_sha256 TEXT NOT NULL,
+    settings_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,                      -- one line: why the page failed
+    engine TEXT,                     -- engine and models that read the page
+    version TEXT,                    -- digitize version
+    worker TEXT,                     -- which worker ran the last attempt
+    timings TEXT,                    -- JSON: seconds per stage
+    outputs TEXT,                    -- JSON: [{"path": relative to OUTDIR, "sha256": ...}]
+    started_at REAL,
+    finished_at REAL,
+    PRIMARY KEY (source, page_index)
+);
+CREATE INDEX IF NOT EXISTS pages_state ON pages (state);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    settings TEXT NOT NULL,          -- JSON of the settings that enter the hash, plus workers/scheduler
+    pages_done INTEGER NOT NULL DEFAULT 0,
+    pages_failed INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT                     -- completed, interrupted; NULL while running or after a kill
+);
+"""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One work unit: one page of one input file."""
+
+    source: str
+    page_index: int
+    page_total: int
+    relpath: str
+    issue: str | None
+    source_sha256: str
+
+
+class Manifest:
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable against a killed process (the WAL is in the OS's hands); only power loss
+            # can drop the last commits, and those pages are then simply redone.
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _write(self, sql: str, args: tuple = ()) -> None:
+        with self.db:  # one committed transaction per change
+            self.db.execute(sql, args)
+
+    # ---------------------------------------------------------------------------------- planning
+
+    def reset_interrupted(self) -> int:
+        """Pages left 'running' by a killed or interrupted batch go back to pending."""
+        with self.db:
+            return self.db.execute("UPDATE pages SET state='pending', worker=NULL WHERE state='running'").rowcount
+
+    def row(self, source: str, page_index: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM pages WHERE source=? AND page_index=?", (source, page_index)).fetchone()
+
+    def upsert_pending(self, unit: Unit, settings_hash: str) -> None:
+        """(Re)queue a page: new, changed, or a failed one being retried. Attempts are kept."""
+        self._write(
+            """INSERT INTO pages (source, page_index, page_total, relpath, issue, source_sha256, settings_hash, state)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+               ON CONFLICT (source, page_index) DO UPDATE SET page_total=excluded.page_total,
+                 relpath=excluded.relpath, issue=excluded.issue, source_sha256=excluded.source_sha256,
+                 settings_hash=excluded.settings_hash, state='pending', error=NULL""",
+            (unit.source, unit.page_index, unit.page_total, unit.relpath, unit.issue, unit.source_sha256, settings_hash),
+        )
+
+    def mark_skipped(self, source: str, page_index: int, reason: str) -> None:
+        """A page whose source is gone: its outputs are kept, it is no longer part of the batch."""
+        self._write("UPDATE pages SET state='skipped', error=? WHERE source=? AND page_index=?", (reason, source, page_index))
+
+    def mark_done_again(self, source: str, page_index: int) -> None:
+        """A skipped page whose source is back unchanged, with its outputs still there."""
+        self._write("UPDATE pages SET state='done', error=NULL WHERE source=? AND page_index=?", (source, page_index))
+
+    # ---------------------------------------------------------------------------------- progress
+
+    def mark_running(self, unit: Unit, worker: str) -> None:
+        self._write("UPDATE pages SET state='running', attempts=attempts+1, worker=?, started_at=?, finished_at=NULL "
+                    "WHERE source=? AND page_index=?", (worker, time.time(), unit.source, unit.page_index))
+
+    def mark_pending(self, unit: Unit) -> None:
+        self._write("UPDATE pages SET state='pending', worker=NULL WHERE source=? AND page_index=?",
+                    (unit.source, unit.page_index))
+
+    def mark_finished(self, unit: Unit, result: dict) -> None:
+        """Record a worker's result: state done or failed, with error, engine, timings and outputs."""
+        self._write(
+            """UPDATE pages SET state=?, error=?, engine=?, version=?, timings=?, outputs=?, finished_at=?,
+                 worker=COALESCE(?, worker), source_sha256=COALESCE(?, source_sha256)
+               WHERE source=? AND page_index=?""",
+            (result["state"], result.get("error"), result.get("engine"), result.get("version"),
+             json.dumps(result.get("timings") or {}), json.dumps(result.get("outputs") or []), time.time(),
+             result.get("worker"), result.get("source_sha256"), unit.source, unit.page_index),
+        )
+
+    # ---------------------------------------------------------------------------------- runs
+
+    def start_run(self, settings: dict) -> int:
+        with self.db:
+            return self.db.execute("INSERT INTO runs (started_at, settings) VALUES (?, ?)",
+                                   (time.time(), json.dumps(settings, sort_keys=True))).lastrowid
+
+    def count_run(self, run_id: int, state: str) -> None:
+        column = {"done": "pages_done", "failed": "pages_failed"}[state]
+        self._write(f"UPDATE runs SET {column}={column}+1 WHERE id=?", (run_id,))
+
+    def finish_run(self, run_id: int, outcome: str) -> None:
+        self._write("UPDATE runs SET finished_at=?, outcome=? WHERE id=?", (time.time(), outcome, run_id))
+
+    # ---------------------------------------------------------------------------------- reading
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self.db.execute("SELECT state, COUNT(*) FROM pages GROUP BY state").fetchall())
+        return {state: found.get(state, 0) for state in STATES}
+
+    def pages(self, state: str | None = None) -> list[sqlite3.Row]:
+        if state:
+            return self.db.execute("SELECT * FROM pages WHERE state=? ORDER BY source, page_index", (state,)).fetchall()
+        return self.db.execute("SELECT * FROM pages ORDER BY source, page_index").fetchall()
+
+    def runs(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()
