@@ -4,8 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: CJK fonts for rendering test pages; Tesseract makes real ALTO fixtures and is a benchmark peer.
-APT_PACKAGES := fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+# Debian packages: CJK fonts for rendering test pages; Chromium for the HTML report's browser test (driven by
+# playwright-python, never a downloaded browser); Tesseract makes real ALTO fixtures and is a benchmark peer.
+APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 OPENCV := opencv-python-headless==5.0.0.93
 
 .PHONY: demo test apt-deps samples clean
@@ -31,7 +32,7 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 # Tests add the paddle engine. paddlex drags in opencv-contrib-python; two OpenCV builds overwrite each
 # other's cv2, so it is swapped back for the one headless build the project uses.
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,paddle,batch]'
+	$(BIN)/pip install -q -e '.[test,paddle,batch,agreement,browser]'
 	$(BIN)/pip uninstall -q -y opencv-contrib-python opencv-python 2>/dev/null || true
 	$(BIN)/pip install -q --force-reinstall --no-deps '$(OPENCV)'
 	touch $@ $(VENV)/.base

@@ -1,11 +1,11 @@
 """Quality-checking diff of a hypothesis text against a reference: metrics, alignment and reports.
 
-Inputs are corpus-format / plain UTF-8 text files or ALTO files (namespace v2, v3, v4 or none). From ALTO
-the text of the ``String`` elements is taken: ``CONTENT``, except that a ``HypPart1`` String contributes its
-``SUBS_CONTENT`` (the whole hyphenated word) and the ``HypPart2`` String that follows it is skipped. A
-``SP`` element between Strings is one space; each ``TextLine`` is one line and each ``TextBlock`` one
-paragraph (blocks separated by a blank line). ALTO is parsed without entity resolution, DTD loading or
-network access; a DOCTYPE that declares entities is refused outright.
+Inputs: corpus-format / plain UTF-8 text; our page JSON (``--format json``); ALTO (any version), hOCR and
+PAGE through :func:`digitize.read.read_bytes` (safe XML parsing, entity declarations refused). A structured
+input keeps its lines (text, box, block, article): each block is one paragraph of the compared text, one line
+per line, a hyphen the file marks as hyphenation is dropped, and headline / kicker / intertitle blocks get the
+corpus heading markers so that headings compare with corpus text. Its lines give the per-article and
+per-block breakdown and the coloured boxes of the HTML report.
 
 What is compared (and reported in the ``options`` of every report):
 
@@ -17,12 +17,14 @@ What is compared (and reported in the ``options`` of every report):
   by paragraph (:func:`digitize.repair.format_paragraph`, roles read as the text repair reads them);
   ``keep`` (the default) compares punctuation as written;
 * ``--fold-width``: full-width ASCII variants (U+FF01–FF5E) and the ideographic space folded to ASCII;
+* ``--fold-han simplified|traditional``: both sides converted with OpenCC (``t2s`` / ``s2t``);
 * ``--ignore-whitespace`` (default): whitespace is not text, it is removed before the character alignment
   (as :func:`digitize.evaluate.cer` does). ``--keep-whitespace``: every whitespace run inside a paragraph is
   one space unit and every paragraph break one newline unit, and both count as characters.
 
-Units: the character metrics count *grapheme-ish* units — a base character with the combining marks,
-variation selectors and zero-width-joiner sequences that follow it — so ``é`` written decomposed is one unit.
+Units: heading markers (``## ``, ``### ``) are markup and not counted. The character metrics count
+*grapheme-ish* units — a base character with the combining marks, variation selectors and zero-width-joiner
+sequences that follow it — so ``é`` written decomposed is one unit.
 
 * CER = Levenshtein(ref, hyp) / len(ref) over those units; S/I/D counts from ``Levenshtein.editops``.
 * WER = Levenshtein over words / number of reference words. Word segmentation follows the outcome of
@@ -30,37 +32,38 @@ variation selectors and zero-width-joiner sequences that follow it — so ``é``
   and Katakana character is a word of its own; any other run of letters, digits and marks is a word (an
   apostrophe or a period/comma between two such characters stays inside: ``don't``, ``3.14``); runs of
   whitespace, punctuation and symbols are not words. So ``本报记者 雷昊`` has 6 words, ``re-use it`` has 3.
+* FCA: flexible character accuracy (Clausner, Pletschacher & Antonacopoulos 2020), independent of
+  reading order: lines (paragraphs of text inputs) are matched to the closest stretch on the other side.
 * Confusions: each substitution ``ref→hyp``, deletion ``ref→∅`` and insertion ``∅→hyp`` of the character
   alignment, counted; the 20 most frequent are reported.
 * Paragraph structure (:func:`digitize.evaluate.paragraph_breaks`) and headings
   (:func:`digitize.evaluate.headings`) are compared on the normalised texts.
 
-The HTML report is one self-contained file (inline CSS, no script, no external resource): the summary, the
-confusions and a side-by-side view with one row per reference paragraph. Equal runs are plain text; only
-edits are wrapped (``del`` deletions, ``ins`` insertions, ``span.s`` substitutions), and a pilcrow marks where
-the hypothesis breaks a paragraph the reference does not break (``¶``) or runs on where the reference breaks
-(``∅¶``). A checkbox hides the rows without errors (pure CSS).
+The HTML report (:mod:`digitize.report`) is one self-contained file; ``--batch`` pairs two folders by stem.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import sys
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import click
-from lxml import etree
+import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from .evaluate import headings, paragraph_breaks, paragraphs
+from .model import Document, JoinKind, Role, box_area
+from .read import ReadError, read_bytes
 from .repair_text import PUNCTUATION_CHOICES, _apply_profile, _parse, normalize_input, repair_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -74,77 +77,106 @@ class DiffInputError(Exception):
 
 # --- reading inputs ----------------------------------------------------------------------------------------
 
-_XML_START = re.compile(r"^\s*<(?:\?xml|!--|!DOCTYPE|(?:[\w.-]+:)?alto\b)", re.I)
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+
+@dataclass
+class LineRecord:
+    """One line of a structured input: its text, its box in page pixels and where it sits on the page."""
+
+    text: str
+    box: tuple[int, int, int, int] | None
+    block: str
+    article: str | None
 
 
-def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+@dataclass
+class Source:
+    """One side of the comparison: its text, and its lines when the input has layout (ALTO, JSON, …)."""
+
+    text: str
+    format: str
+    lines: list[LineRecord] | None = None
+    image: str | None = None  # the page image the boxes refer to, as the file names it
+    size: tuple[int, int] | None = None  # page width, height in the boxes' pixels
 
 
-def alto_text(data: bytes) -> str:
-    """The text of an ALTO document: one line per TextLine, one paragraph per TextBlock."""
-    if _DOCTYPE.search(data) and _ENTITY_DECL.search(data):
-        raise DiffInputError("refused: DOCTYPE declares entities (possible XXE / entity expansion)")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False, remove_comments=True, remove_pis=True)
+def _source_from_lines(records: list[LineRecord], fmt: str, image: str | None,
+                       size: tuple[int, int] | None, markers: dict[str, str] | None = None) -> Source:
+    """Paragraph text of line records: one line per record, one paragraph per block; ``markers`` puts the
+    corpus heading marker (``## ``) before the blocks it names, so headings compare with corpus text."""
+    paras: list[list[str]] = []
+    last_block = None
+    for rec in records:
+        if rec.block != last_block:
+            paras.append([(markers or {}).get(rec.block, "") + rec.text])
+            last_block = rec.block
+        else:
+            paras[-1].append(rec.text)
+    text = "\n\n".join("\n".join(p) for p in paras)
+    return Source(text + ("\n" if paras else ""), fmt, records, image, size)
+
+
+def _json_source(data: bytes) -> Source:
+    """Our page JSON (`--format json`): the first page's text blocks in reading order."""
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise DiffInputError(f"not well-formed XML ({exc})") from None
-    if _local(root.tag) != "alto":
-        raise DiffInputError(f"not an ALTO document (root element <{_local(root.tag) or root.tag}>)")
-    docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None and any(True for _ in docinfo.internalDTD.iterentities()):
-        raise DiffInputError("refused: DOCTYPE declares entities (possible XXE / entity expansion)")
-
-    blocks = [b for b in root.iter() if _local(b.tag) == "TextBlock"] or [root]
-    paras: list[str] = []
-    skip_part2 = False  # a HypPart1 with SUBS_CONTENT holds the whole word: its HypPart2 adds nothing
-    for block in blocks:
-        lines = []
-        for tl in (e for e in block.iter() if _local(e.tag) == "TextLine"):
-            parts: list[str] = []
-            for el in tl:
-                name = _local(el.tag)
-                if name == "SP":
-                    if parts and parts[-1] != " ":
-                        parts.append(" ")
-                elif name == "String":
-                    subs, content = el.get("SUBS_TYPE"), el.get("CONTENT", "")
-                    if subs == "HypPart2" and skip_part2:
-                        skip_part2 = False
-                        if parts and parts[-1] == " ":
-                            parts.pop()
-                        continue
-                    skip_part2 = False
-                    if subs == "HypPart1" and el.get("SUBS_CONTENT"):
-                        parts.append(el.get("SUBS_CONTENT"))
-                        skip_part2 = True
-                    else:
-                        parts.append(content)
-            text = "".join(parts).strip()
-            if text:
-                lines.append(text)
-        if lines:
-            paras.append("\n".join(lines))
-    return "\n\n".join(paras) + ("\n" if paras else "")
+        doc = json.loads(data)
+        page = doc["page"] if doc.get("format") == "digitize-page" else doc["pages"][0]
+        blocks = sorted((b for b in page["blocks"] if b.get("order", -1) >= 0 and b.get("lines")),
+                        key=lambda b: b["order"])
+        records = [LineRecord(line["text"], tuple(line["box"]), b["id"], b.get("article_id"))
+                   for b in blocks for line in b["lines"] if line["text"].strip()]
+        markers = {b["id"]: HEADING_MARKERS[b["role"]] for b in blocks if b.get("role") in HEADING_MARKERS}
+        return _source_from_lines(records, "json", page.get("source", {}).get("path"),
+                                  (page["width"], page["height"]), markers)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise DiffInputError(f"not a digitize page JSON ({type(exc).__name__}: {exc})") from None
 
 
-def read_input(path: Path) -> tuple[str, str]:
-    """(text, format) of one input file; format is ``text`` or ``alto``."""
+# The corpus format's heading markup, by block role (as the text export and repair_text read it).
+HEADING_MARKERS = {Role.HEADLINE.value: "## ", Role.KICKER.value: "### ", Role.INTERTITLE.value: "### "}
+_HYPHENS = "-\u00ad\u2010"
+
+
+def source_from_document(doc: Document, fmt: str) -> Source:
+    """A Source from the page model (what `digitize.read` returns): first page, text blocks in reading order.
+    A line that ends in a hyphen the file marks as hyphenation loses it: the word is whole in the text."""
+    page = doc.pages[0]
+    blocks = page.text_blocks_in_order() or [b for b in page.blocks if b.role.has_text]
+    records = []
+    for b in blocks:
+        for line in b.lines:
+            text = line.text
+            if line.join is not None and line.join.kind is JoinKind.HYPHEN:
+                text = text.rstrip(_HYPHENS)
+            if text.strip():
+                box = line.box if box_area(line.box) else None  # a file without coordinates gives empty boxes
+                records.append(LineRecord(text, box, b.id, b.article_id))
+    markers = {b.id: HEADING_MARKERS[b.role.value] for b in blocks if b.role.value in HEADING_MARKERS}
+    size = (page.width, page.height) if page.width and page.height else None
+    return _source_from_lines(records, fmt, page.source.path or None, size, markers)
+
+
+def _xml_format(head: str) -> str:
+    return "alto" if re.search(r"<(?:[\w.-]+:)?alto\b", head) else "page" if "PcGts" in head else "hocr"
+
+
+def read_input(path: Path) -> Source:
+    """One input file: corpus/plain text, our JSON, or ALTO/hOCR/PAGE (through `digitize.read`)."""
     try:
         data = path.read_bytes()
     except IsADirectoryError:
         raise DiffInputError("is a directory") from None
     except OSError as exc:
         raise DiffInputError(exc.strerror or str(exc)) from None
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
-    if path.suffix.lower() == ".xml" or _XML_START.match(head):
-        return alto_text(data), "alto"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
+    if head.startswith("{") and '"digitize-' in head:
+        return _json_source(data)
+    if head.startswith("<"):
+        try:
+            return source_from_document(read_bytes(data, path), _xml_format(head))
+        except ReadError as exc:
+            raise DiffInputError(exc.reason) from None
     try:
-        return data.decode("utf-8-sig"), "text"
+        return Source(data.decode("utf-8-sig"), "text")
     except UnicodeDecodeError as exc:
         raise DiffInputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
@@ -152,6 +184,7 @@ def read_input(path: Path) -> tuple[str, str]:
 # --- normalisation -------------------------------------------------------------------------------------------
 
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+HAN_FOLDS = {"simplified": "t2s", "traditional": "s2t"}  # --fold-han value -> OpenCC configuration
 
 
 @dataclass
@@ -160,6 +193,7 @@ class Options:
     fold_width: bool = False
     ignore_whitespace: bool = True
     repair_reference: bool = False
+    fold_han: str | None = None  # "simplified" or "traditional": both sides converted with OpenCC
 
     def applied(self) -> list[str]:
         out = ["BOM and CR/CRLF line ends removed", "Unicode NFC"]
@@ -169,9 +203,28 @@ class Options:
             out.append(f"punctuation profile '{self.punctuation}' applied to both sides")
         if self.fold_width:
             out.append("full-width ASCII variants and ideographic space folded to ASCII")
+        if self.fold_han:
+            out.append(f"Chinese folded to {self.fold_han} characters (OpenCC {HAN_FOLDS[self.fold_han]})")
         out.append("whitespace removed before character alignment" if self.ignore_whitespace
                    else "whitespace runs compared as one space, paragraph breaks as one newline")
         return out
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str):
+    from opencc import OpenCC  # opencc-python-reimplemented: dictionaries ship in the wheel, no download
+
+    return OpenCC(config)
+
+
+def fold(text: str, options: Options) -> str:
+    """The character-level normalisations (NFC, width, Han script) of one piece of text."""
+    text = unicodedata.normalize("NFC", text)
+    if options.fold_width:
+        text = text.translate(_FOLD)
+    if options.fold_han:
+        text = _opencc(HAN_FOLDS[options.fold_han]).convert(text)
+    return text
 
 
 def normalise(text: str, options: Options) -> str:
@@ -179,9 +232,7 @@ def normalise(text: str, options: Options) -> str:
     if options.punctuation != "keep":
         texts = _apply_profile(_parse(text), options.punctuation)
         text = "\n\n".join(texts) + ("\n" if texts else "")
-    if options.fold_width:
-        text = text.translate(_FOLD)
-    return text
+    return fold(text, options)
 
 
 # --- units ------------------------------------------------------------------------------------------------
@@ -192,6 +243,7 @@ class Unit:
     text: str
     para: int  # index of the paragraph the unit belongs to
     space_before: bool = False  # whitespace preceded it in its paragraph (for display only)
+    line: int = -1  # index of its LineRecord when the side has lines
 
 
 def _extends_cluster(ch: str) -> bool:
@@ -214,9 +266,16 @@ def graphemes(text: str) -> list[str]:
     return out
 
 
+HEADING_MARK = re.compile(r"^#{2,3} ")  # corpus-format heading markup, as evaluate.headings reads it
+
+
 def units(text: str, ignore_whitespace: bool = True) -> list[Unit]:
+    """The units the character metrics count. A heading's ``## ``/``### `` marker is markup, not text: it is
+    left out (headings are compared on their own), so an ALTO hypothesis, which has roles instead of
+    markers, is not charged for it."""
     out: list[Unit] = []
     for p, para in enumerate(paragraphs(text)):
+        para = HEADING_MARK.sub("", para)
         if not ignore_whitespace and p:
             out.append(Unit("\n", p))
         space = False
@@ -231,6 +290,33 @@ def units(text: str, ignore_whitespace: bool = True) -> list[Unit]:
     return out
 
 
+def _assign_lines(units_: list[Unit], lines: list[LineRecord], options: Options) -> None:
+    """Tell each unit which input line it came from, by counting each line's visible units in order.
+
+    A punctuation profile may change a few counts; the lines are then spread proportionally, which is
+    exact at both ends and off by at most the few changed units in between."""
+    visible = [u for u in units_ if not u.text.isspace()]
+    counts = [sum(1 for g in graphemes(fold(rec.text, options)) if not g.isspace()) for rec in lines]
+    total = sum(counts)
+    if not visible or not total:
+        return
+    scale = len(visible) / total
+    bounds, acc = [], 0
+    for c in counts:
+        acc += c
+        bounds.append(round(acc * scale))
+    line = 0
+    for k, u in enumerate(visible):
+        while line < len(bounds) - 1 and k >= bounds[line]:
+            line += 1
+        u.line = line
+    previous = 0
+    for u in units_:  # whitespace units belong to the line of the unit before them
+        if u.text.isspace():
+            u.line = previous
+        previous = u.line
+
+
 _WORD = re.compile(
     r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
     r"|(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+"
@@ -240,6 +326,96 @@ _WORD = re.compile(
 def words(text: str) -> list[str]:
     """Words for WER: each Han/kana character alone, other letter/digit runs split at space and punctuation."""
     return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+# --- flexible character accuracy -------------------------------------------------------------------------------
+
+
+def _best_substring(needle: np.ndarray, hay: np.ndarray, longest: bool) -> tuple[int, int, int]:
+    """(start, end, distance) of the substring of ``hay`` closest to ``needle`` in Levenshtein distance.
+
+    Sellers' approximate-matching dynamic programme, one numpy row per needle unit: starting anywhere in
+    ``hay`` is free; the in-row insertion step is a running minimum. The start is found by running the same
+    programme backwards from the best end. Of equally close substrings the longest is taken when ``longest``
+    (a hay unit left over would count as one more error), else the shortest (a left-over unit of a long
+    reference line is still matched by the next hypothesis line)."""
+
+    def best_end(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+        steps = np.arange(len(b) + 1)
+        row = np.zeros(len(b) + 1, dtype=np.int64)
+        for i, unit in enumerate(a, 1):
+            diagonal = row[:-1] + (b != unit)
+            new = np.empty_like(row)
+            new[0] = i
+            new[1:] = np.minimum(diagonal, row[1:] + 1)
+            row = np.minimum.accumulate(new - steps) + steps
+        end = len(row) - 1 - int(np.argmin(row[::-1])) if longest else int(np.argmin(row))
+        return end, int(row[end])
+
+    end, distance = best_end(needle, hay)
+    back, _ = best_end(needle[::-1], hay[:end][::-1])
+    return end - back, end, distance
+
+
+def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list[str]]) -> tuple[float, int]:
+    """Flexible character accuracy (Clausner, Pletschacher & Antonacopoulos 2020) and its edit count.
+
+    Reading-order independent: the longest reference line still unmatched is matched to the hypothesis
+    line that holds the most similar stretch (rapidfuzz partial ratio), and to the closest substring inside
+    it (or the other way round when the hypothesis line is the shorter); the Levenshtein distance of the
+    pair counts, and the unmatched rests of both lines go back into the pools. Reference text never matched
+    counts as deleted, hypothesis text never matched as inserted. The paper's step of trying several
+    penalty coefficient sets is replaced by exact best-substring search, so one greedy pass suffices."""
+    codes: dict[str, int] = {}
+
+    def encode(line: list[str]) -> np.ndarray:
+        return np.array([codes.setdefault(g, len(codes) + 1) for g in line], dtype=np.int64)
+
+    refs = [encode(line) for line in ref_lines if line]
+    hyps = [encode(line) for line in hyp_lines if line]
+    n_ref = sum(len(r) for r in refs)
+    errors = 0
+    as_text = lambda a: "".join(map(chr, a.tolist()))  # noqa: E731  (codes as characters, for rapidfuzz)
+    hyp_texts = [as_text(h) for h in hyps]
+    while refs and hyps:
+        refs.sort(key=len)
+        ref = refs.pop()
+        best = process.extractOne(as_text(ref), hyp_texts, scorer=fuzz.partial_ratio, processor=None)
+        if best is None or best[1] == 0:
+            errors += len(ref)  # nothing in the hypothesis resembles it: deleted
+            continue
+        hyp = hyps.pop(best[2])
+        hyp_texts.pop(best[2])
+        if len(ref) <= len(hyp):
+            start, end, distance = _best_substring(ref, hyp, longest=True)
+            rests = [(hyps, hyp[:start]), (hyps, hyp[end:])]
+        else:
+            start, end, distance = _best_substring(hyp, ref, longest=False)
+            rests = [(refs, ref[:start]), (refs, ref[end:])]
+        if distance >= min(len(ref), len(hyp)):  # no better than deleting and inserting: not a match
+            errors += len(ref)
+            hyps.append(hyp)
+            hyp_texts.append(as_text(hyp))
+            continue
+        errors += distance
+        for pool, rest in rests:
+            if len(rest):
+                pool.append(rest)
+                if pool is hyps:
+                    hyp_texts.append(as_text(rest))
+    errors += sum(len(r) for r in refs) + sum(len(h) for h in hyps)
+    if not n_ref:
+        return (1.0 if not errors else 0.0), errors
+    return max(0.0, 1.0 - errors / n_ref), errors
+
+
+def _fca_lines(units_: list[Unit]) -> list[list[str]]:
+    """The lines FCA matches: input lines when the side has them, else paragraphs (whitespace left out)."""
+    groups: dict[int, list[str]] = {}
+    for u in units_:
+        if not u.text.isspace():
+            groups.setdefault(u.line if u.line >= 0 else u.para, []).append(u.text)
+    return list(groups.values())
 
 
 # --- comparison -------------------------------------------------------------------------------------------
@@ -263,10 +439,14 @@ class DiffResult:
     headings: dict
     confusions: list[dict]
     repair: dict | None
+    breakdown: dict = field(default_factory=dict)  # side -> {"articles": [...], "blocks": [...]}
     rows: list[list[Segment]] = field(repr=False, default_factory=list)
+    # per hypothesis line: {"box", "units", "errors", "row"}; empty when the hypothesis has no boxes
+    line_errors: list[dict] = field(repr=False, default_factory=list)
+    page: dict | None = field(repr=False, default=None)  # {"image", "size"} of the hypothesis
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k != "rows"}
+        d = {k: v for k, v in asdict(self).items() if k not in ("rows", "line_errors", "page")}
         d["options"] = asdict(self.options)
         d["options"]["units"] = "grapheme clusters (approximate)"
         d["options"]["word_segmentation"] = "Han/kana character = word; other words split at whitespace/punctuation"
@@ -309,14 +489,49 @@ def _rows(ref: list[Unit], hyp: list[Unit], opcodes) -> list[list[Segment]]:
     return rows
 
 
-def compare(reference: str, hypothesis: str, options: Options, ref_format: str = "text",
+def _errors_per_unit(ops, n_ref: int, n_hyp: int) -> tuple[list[int], list[int]]:
+    """Each edit charged to one reference and one hypothesis unit (an insertion or deletion to the unit
+    beside the gap), so any grouping of units (line, block, article) can sum its errors."""
+    ref_err, hyp_err = [0] * n_ref, [0] * n_hyp
+    for op in ops:
+        if n_ref:
+            ref_err[min(op.src_pos, n_ref - 1)] += 1
+        if n_hyp:
+            hyp_err[min(op.dest_pos, n_hyp - 1)] += 1
+    return ref_err, hyp_err
+
+
+def _breakdown(units_: list[Unit], errors: list[int], lines: list[LineRecord]) -> dict:
+    """Units, errors and error rate per article and per block of one side, in reading order."""
+    groups: dict[str, dict[str, dict]] = {"articles": {}, "blocks": {}}
+    for u, e in zip(units_, errors):
+        if u.line < 0 or u.text.isspace():
+            continue
+        rec = lines[u.line]
+        for kind, key in (("articles", rec.article or "(no article)"), ("blocks", rec.block)):
+            g = groups[kind].setdefault(key, {"id": key, "units": 0, "errors": 0})
+            g["units"] += 1
+            g["errors"] += e
+    for g in (*groups["articles"].values(), *groups["blocks"].values()):
+        g["error_rate"] = g["errors"] / g["units"]
+    return {kind: list(d.values()) for kind, d in groups.items()}
+
+
+def compare(reference: str | Source, hypothesis: str | Source, options: Options, ref_format: str = "text",
             hyp_format: str = "text", ref_path: str = "", hyp_path: str = "") -> DiffResult:
+    ref_src = reference if isinstance(reference, Source) else Source(reference, ref_format)
+    hyp_src = hypothesis if isinstance(hypothesis, Source) else Source(hypothesis, hyp_format)
+    reference, hypothesis = ref_src.text, hyp_src.text
     repair = None
     if options.repair_reference:
         reference, joins = repair_text(normalize_input(reference))
         repair = {"artefacts_repaired": len(joins), "joins": [asdict(j) for j in joins]}
+        ref_src = Source(reference, ref_src.format)  # rejoined paragraphs no longer match the input's lines
     ref_text, hyp_text = normalise(reference, options), normalise(hypothesis, options)
     ref_u, hyp_u = units(ref_text, options.ignore_whitespace), units(hyp_text, options.ignore_whitespace)
+    for side_units, side in ((ref_u, ref_src), (hyp_u, hyp_src)):
+        if side.lines:
+            _assign_lines(side_units, side.lines, options)
     ref_s, hyp_s = [u.text for u in ref_u], [u.text for u in hyp_u]
     ops = Levenshtein.editops(ref_s, hyp_s)
     counts = Counter(op.tag for op in ops)
@@ -335,9 +550,12 @@ def compare(reference: str, hypothesis: str, options: Options, ref_format: str =
     word_ops = Levenshtein.editops(ref_w, hyp_w)
     wcounts = Counter(op.tag for op in word_ops)
     wer_value = len(word_ops) / len(ref_w) if ref_w else (0.0 if not hyp_w else 1.0)
+    fca, fca_distance = flexible_character_accuracy(_fca_lines(ref_u), _fca_lines(hyp_u))
     metrics = {
         "cer": cer_value,
         "character_accuracy": 1.0 - cer_value,
+        "flexible_character_accuracy": fca,
+        "fca_distance": fca_distance,
         "distance": distance,
         "substitutions": counts.get("replace", 0),
         "insertions": counts.get("insert", 0),
@@ -352,11 +570,28 @@ def compare(reference: str, hypothesis: str, options: Options, ref_format: str =
     ref_paras, hyp_paras = paragraphs(ref_text), paragraphs(hyp_text)
     ref_h, hyp_h = headings(ref_text), headings(hyp_text)
     matching = sum((Counter(ref_h) & Counter(hyp_h)).values())
+    rows = _rows(ref_u, hyp_u, ops.as_opcodes())
+    ref_err, hyp_err = _errors_per_unit(ops, len(ref_u), len(hyp_u))
+    breakdown = {side: _breakdown(side_units, errs, src.lines)
+                 for side, side_units, errs, src in (("reference", ref_u, ref_err, ref_src),
+                                                     ("hypothesis", hyp_u, hyp_err, hyp_src)) if src.lines}
+    line_errors: list[dict] = []
+    if hyp_src.lines and any(rec.box for rec in hyp_src.lines):
+        line_errors = [{"box": rec.box, "units": 0, "errors": 0, "row": None} for rec in hyp_src.lines]
+        for u, e in zip(hyp_u, hyp_err):
+            if u.line >= 0 and not u.text.isspace():
+                line_errors[u.line]["units"] += 1
+                line_errors[u.line]["errors"] += e
+        for r, segments in enumerate(rows):
+            for seg in segments:
+                for u in seg.hyp:
+                    if u.line >= 0 and line_errors[u.line]["row"] is None:
+                        line_errors[u.line]["row"] = r
     return DiffResult(
         options=options,
-        reference={"path": ref_path, "format": ref_format, "units": n_ref, "words": len(ref_w),
+        reference={"path": ref_path, "format": ref_src.format, "units": n_ref, "words": len(ref_w),
                    "paragraphs": len(ref_paras)},
-        hypothesis={"path": hyp_path, "format": hyp_format, "units": len(hyp_s), "words": len(hyp_w),
+        hypothesis={"path": hyp_path, "format": hyp_src.format, "units": len(hyp_s), "words": len(hyp_w),
                     "paragraphs": len(hyp_paras)},
         metrics=metrics,
         paragraph_breaks=asdict(breaks),
@@ -367,7 +602,10 @@ def compare(reference: str, hypothesis: str, options: Options, ref_format: str =
         confusions=[{"reference": r, "hypothesis": h, "label": f"{r}→{h}", "count": c}
                     for (r, h), c in confusions.most_common(TOP_CONFUSIONS)],
         repair=repair,
-        rows=_rows(ref_u, hyp_u, ops.as_opcodes()),
+        breakdown=breakdown,
+        rows=rows,
+        line_errors=line_errors,
+        page={"image": hyp_src.image, "size": hyp_src.size} if line_errors else None,
     )
 
 
@@ -379,6 +617,7 @@ def summary_rows(result: DiffResult) -> list[tuple[str, str]]:
     rows = [
         ("CER", f"{m['cer']:.4%}"),
         ("character accuracy", f"{m['character_accuracy']:.4%}"),
+        ("flexible character accuracy (reading-order independent)", f"{m['flexible_character_accuracy']:.4%}"),
         ("edit distance (S / I / D)", f"{m['distance']} ({m['substitutions']} / {m['insertions']} / {m['deletions']})"),
         ("reference / hypothesis units", f"{result.reference['units']} / {result.hypothesis['units']}"),
         ("WER", f"{m['wer']:.4%}"),
@@ -404,6 +643,15 @@ def print_summary(console: Console, result: DiffResult) -> None:
         table.add_row(k, escape(v))
     console.print(table)
     console.print("normalisation: " + escape("; ".join(result.options.applied())), soft_wrap=True)
+    if result.repair is not None:
+        console.print(f"{result.repair['artefacts_repaired']} reference artefacts repaired")
+    for side, groups in result.breakdown.items():
+        per = Table(title=f"per article ({side})")
+        for name in ("article", "units", "errors", "error rate"):
+            per.add_column(name, justify="left" if name == "article" else "right")
+        for g in groups["articles"]:
+            per.add_row(escape(g["id"]), str(g["units"]), str(g["errors"]), f"{g['error_rate']:.2%}")
+        console.print(per)
     if result.confusions:
         conf = Table(title=f"top {len(result.confusions)} confusions (reference→hypothesis)")
         conf.add_column("confusion")
@@ -411,110 +659,6 @@ def print_summary(console: Console, result: DiffResult) -> None:
         for c in result.confusions:
             conf.add_row(escape(c["label"]), str(c["count"]))
         console.print(conf)
-
-
-_CSS = """
-body{font-family:"Noto Serif CJK SC","Source Han Serif SC",serif;margin:1.5em;color:#222}
-h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
-table.sum td:last-child,table.conf td:last-child{text-align:right}
-table.view{width:100%;table-layout:fixed}table.view td{white-space:pre-wrap;word-break:break-all;line-height:1.6}
-table.view td.n{width:3.5em;text-align:right;color:#777}table.view td.e{width:3em;text-align:right;color:#a00}
-del{background:#fbb;text-decoration:line-through}ins{background:#bfb;text-decoration:none}
-span.s{background:#fd8}span.g{color:#999}span.brk{background:#bdf;color:#036;font-weight:bold}
-tr.ok td.e{color:#aaa}
-#only:checked ~ table.view tr.ok{display:none}
-ul.opts{font-size:.9em;color:#444}
-"""
-
-
-@dataclass
-class _Cursor:
-    """Rendering state of one column: the paragraph of the last unit shown, and whether a row just began."""
-
-    last_para: int | None = None
-    row_start: bool = True
-
-
-_BREAK = '<span class="brk" title="the hypothesis breaks the paragraph here">¶</span>'
-_NO_BREAK = '<span class="brk" title="the hypothesis has no paragraph break here">∅¶</span>'
-
-
-def _render(units_: list[Unit], cursor: _Cursor, mark_breaks: bool = False, row: int = 0) -> tuple[str, int]:
-    """Escaped text of some units (equal runs stay one text node); with break marks for the hypothesis."""
-    out, marks = [], 0
-    for u in units_:
-        mark = ""
-        if mark_breaks and cursor.last_para is not None:
-            if u.para != cursor.last_para and not cursor.row_start:
-                mark = _BREAK
-            elif u.para == cursor.last_para and cursor.row_start and row > 0:
-                mark = _NO_BREAK
-        if mark:
-            out.append(mark)
-            marks += 1
-        elif u.space_before and not cursor.row_start:
-            out.append(" ")
-        out.append(html.escape("⏎" if u.text == "\n" else u.text))
-        cursor.last_para, cursor.row_start = u.para, False
-    return "".join(out), marks
-
-
-def _row_html(n: int, segments: list[Segment], ref_cur: _Cursor, hyp_cur: _Cursor) -> str:
-    ref_parts, hyp_parts, errors, marks = [], [], 0, 0
-    ref_cur.row_start = hyp_cur.row_start = True
-    for seg in segments:
-        r, _ = _render(seg.ref, ref_cur)
-        h, m = _render(seg.hyp, hyp_cur, True, n)
-        marks += m
-        if seg.tag == "equal":
-            ref_parts.append(r)
-            hyp_parts.append(h)
-            continue
-        errors += max(len(seg.ref), len(seg.hyp))
-        if seg.tag == "replace":
-            title = html.escape(" ".join(f"{a.text}→{b.text}" for a, b in zip(seg.ref, seg.hyp)), quote=True)
-            ref_parts.append(f'<span class="s" title="{title}">{r}</span>')
-            hyp_parts.append(f'<span class="s" title="{title}">{h}</span>')
-        elif seg.tag == "delete":
-            ref_parts.append(f"<del>{r}</del>")
-            hyp_parts.append('<span class="g">‸</span>')
-        else:
-            ref_parts.append('<span class="g">‸</span>')
-            hyp_parts.append(f"<ins>{h}</ins>")
-    cls = "err" if errors or marks else "ok"
-    return (f'<tr class="{cls}"><td class="n">{n + 1}</td><td>{"".join(ref_parts)}</td>'
-            f'<td>{"".join(hyp_parts)}</td><td class="e">{errors}</td></tr>')
-
-
-def render_html(result: DiffResult) -> str:
-    esc = html.escape
-    parts = ['<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
-             "<title>digitize diff</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>digitize diff</h1>",
-             f"<p>reference: <code>{esc(result.reference['path'])}</code> ({esc(result.reference['format'])})<br>"
-             f"hypothesis: <code>{esc(result.hypothesis['path'])}</code> ({esc(result.hypothesis['format'])})</p>",
-             '<h2>Summary</h2><table class="sum">']
-    parts += [f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in summary_rows(result)]
-    parts.append('</table><ul class="opts">')
-    parts += [f"<li>{esc(s)}</li>" for s in result.options.applied()]
-    parts.append("</ul>")
-    if result.repair and result.repair["joins"]:
-        parts.append("<h2>Reference artefacts repaired</h2><table><tr><th>lines</th><th>left | right</th><th>evidence</th></tr>")
-        for j in result.repair["joins"]:
-            parts.append(f"<tr><td>{j['left_line']}→{j['right_line']}</td><td>…{esc(j['left'])} | {esc(j['right'])}…</td>"
-                         f"<td>{esc(j['evidence'])}</td></tr>")
-        parts.append("</table>")
-    parts.append('<h2>Top confusions (reference→hypothesis)</h2><table class="conf"><tr><th>confusion</th><th>count</th></tr>')
-    parts += [f"<tr><td>{esc(c['label'])}</td><td>{c['count']}</td></tr>" for c in result.confusions]
-    parts.append("</table>")
-    parts.append('<h2>Aligned text</h2><input type="checkbox" id="only"> <label for="only">only lines with errors</label>'
-                 '<table class="view"><colgroup><col style="width:3.5em"><col><col><col style="width:3em"></colgroup>'
-                 '<tr><th>#</th><th>reference</th><th>hypothesis</th><th>err</th></tr>')
-    ref_cur, hyp_cur = _Cursor(), _Cursor()
-    parts += [_row_html(n, segments, ref_cur, hyp_cur) for n, segments in enumerate(result.rows)]
-    parts.append("</table></body></html>\n")
-    return "\n".join(parts)
 
 
 # --- command line -------------------------------------------------------------------------------------------
@@ -532,33 +676,143 @@ def _write(path: Path, content: str) -> None:
         _fail(path, exc.strerror or str(exc))
 
 
+def _page_image(hyp_path: Path, result: DiffResult, image: Path | None) -> str | None:
+    """The embedded page image: ``--image``, else the file the hypothesis names (beside it, or as given)."""
+    from .report import page_image_uri
+
+    if not result.line_errors:
+        return None
+    candidates = [image] if image else []
+    named = result.page and result.page["image"]
+    if not image and named:
+        candidates += [hyp_path.parent / named, hyp_path.parent / Path(named).name, Path(named)]
+    for candidate in candidates:
+        try:
+            return page_image_uri(candidate)
+        except (OSError, ValueError):
+            continue
+    if image:
+        _fail(image, "cannot be read as an image")
+    return None
+
+
+def _run_one(reference: Path, hypothesis: Path, options: Options) -> DiffResult:
+    sources = []
+    for path in (reference, hypothesis):
+        try:
+            sources.append(read_input(path))
+        except DiffInputError as exc:
+            _fail(path, str(exc))
+    return compare(sources[0], sources[1], options, ref_path=str(reference), hyp_path=str(hypothesis))
+
+
+def _write_reports(result: DiffResult, hypothesis: Path, json_path: Path | None, html_path: Path | None,
+                   image: Path | None) -> None:
+    from .report import render_html
+
+    if json_path is not None:
+        _write(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    if html_path is not None:
+        _write(html_path, render_html(result, _page_image(hypothesis, result, image)))
+
+
+def page_stem(path: Path) -> str:
+    """What pairs files in --batch: the name up to its first dot (``p1.alto.xml``, ``p1.gt.txt`` → ``p1``)."""
+    return path.name.split(".", 1)[0]
+
+
+def pair_files(ref_dir: Path, hyp_dir: Path) -> tuple[list[tuple[str, Path, Path]], list[str], list[str]]:
+    """(stem, reference, hypothesis) pairs, and the stems found only in the reference / hypothesis folder.
+    Where one folder has several files of a stem (``p1.txt`` and ``p1.alto.xml``), ALTO/JSON wins over text:
+    boxes make the better report."""
+    def by_stem(folder: Path) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)  # noqa: E731
+        for p in sorted(folder.iterdir()):
+            if p.is_file() and not p.name.startswith("."):
+                stem = page_stem(p)
+                if stem not in found or rank(p) > rank(found[stem]):
+                    found[stem] = p
+        return found
+
+    refs, hyps = by_stem(ref_dir), by_stem(hyp_dir)
+    pairs = [(stem, refs[stem], hyps[stem]) for stem in sorted(refs.keys() & hyps.keys())]
+    return pairs, sorted(refs.keys() - hyps.keys()), sorted(hyps.keys() - refs.keys())
+
+
+def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, console: Console) -> list[dict]:
+    """Diff every pair, write ``<stem>.html`` and ``<stem>.json`` per page and ``summary.json``; print the
+    summary table, worst page (highest CER) first."""
+    from .report import render_html
+
+    for folder in (ref_dir, hyp_dir):
+        if not folder.is_dir():
+            _fail(folder, "not a directory")
+    pairs, only_ref, only_hyp = pair_files(ref_dir, hyp_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(out_dir, exc.strerror or str(exc))
+    pages = []
+    for stem, ref, hyp in pairs:
+        result = _run_one(ref, hyp, options)
+        _write(out_dir / f"{stem}.json", json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        _write(out_dir / f"{stem}.html", render_html(result, _page_image(hyp, result, None)))
+        m = result.metrics
+        pages.append({"page": stem, "reference": str(ref), "hypothesis": str(hyp), "cer": m["cer"], "wer": m["wer"],
+                      "flexible_character_accuracy": m["flexible_character_accuracy"], "distance": m["distance"],
+                      "units": result.reference["units"], "report": f"{stem}.html"})
+    pages.sort(key=lambda p: (-p["cer"], p["page"]))
+    summary = {"pages": pages, "only_in_reference": only_ref, "only_in_hypothesis": only_hyp,
+               "normalisations_applied": options.applied()}
+    _write(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    table = Table(title=f"diff of {len(pages)} pages, worst first")
+    for name in ("page", "CER", "WER", "FCA", "edits", "units", "report"):
+        table.add_column(name, justify="left" if name in ("page", "report") else "right")
+    for p in pages:
+        table.add_row(escape(p["page"]), f"{p['cer']:.4%}", f"{p['wer']:.4%}",
+                      f"{p['flexible_character_accuracy']:.4%}", str(p["distance"]), str(p["units"]),
+                      escape(str(out_dir / p["report"])))
+    console.print(table)
+    for label, stems in (("only in the reference folder", only_ref), ("only in the hypothesis folder", only_hyp)):
+        if stems:
+            console.print(f"{label}: " + escape(", ".join(stems)), soft_wrap=True)
+    return pages
+
+
 @click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("reference", type=click.Path(path_type=Path))
 @click.argument("hypothesis", type=click.Path(path_type=Path))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write all metrics, options and confusions as JSON.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a self-contained HTML report with a side-by-side aligned view.")
+              help="Write a self-contained HTML report with the page view and a side-by-side aligned view.")
+@click.option("--image", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Page image for the HTML report (default: the one the ALTO/JSON hypothesis names).")
+@click.option("--batch", is_flag=True, default=False,
+              help="REFERENCE and HYPOTHESIS are folders: pair files by stem, write a report per page to -o.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --batch: folder for <stem>.html, <stem>.json and summary.json.")
 @click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
               help="Rewrite both sides into this punctuation profile before comparing (keep: as written).")
 @click.option("--fold-width", is_flag=True, default=False, help="Fold full-width ASCII variants to ASCII on both sides.")
+@click.option("--fold-han", type=click.Choice(tuple(HAN_FOLDS)), default=None,
+              help="Convert both sides to simplified or traditional characters (OpenCC) before comparing.")
 @click.option("--ignore-whitespace/--keep-whitespace", default=True, show_default=True,
               help="Remove whitespace before the character alignment, or compare it.")
 @click.option("--repair-reference", is_flag=True, default=False,
               help="Rejoin the reference's paragraphs split at column/region boundaries first (and report how many).")
 def diff_command(reference: Path, hypothesis: Path, json_path: Path | None, html_path: Path | None,
-                 punctuation: str, fold_width: bool, ignore_whitespace: bool, repair_reference: bool) -> None:
-    """Compare HYPOTHESIS against REFERENCE (corpus/plain text or ALTO): CER, WER, confusions, aligned view."""
-    texts = []
-    for path in (reference, hypothesis):
-        try:
-            texts.append(read_input(path))
-        except DiffInputError as exc:
-            _fail(path, str(exc))
-    options = Options(punctuation, fold_width, ignore_whitespace, repair_reference)
-    result = compare(texts[0][0], texts[1][0], options, texts[0][1], texts[1][1], str(reference), str(hypothesis))
-    if json_path is not None:
-        _write(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-    if html_path is not None:
-        _write(html_path, render_html(result))
-    print_summary(Console(highlight=False), result)
+                 image: Path | None, batch: bool, out_dir: Path | None, punctuation: str, fold_width: bool,
+                 fold_han: str | None, ignore_whitespace: bool, repair_reference: bool) -> None:
+    """Compare HYPOTHESIS against REFERENCE (text, ALTO, our JSON, …): CER, WER, FCA, confusions, reports."""
+    options = Options(punctuation, fold_width, ignore_whitespace, repair_reference, fold_han)
+    console = Console(highlight=False)
+    if batch:
+        if out_dir is None:
+            raise click.UsageError("--batch needs -o/--out FOLDER for the per-page reports")
+        run_batch(reference, hypothesis, out_dir, options, console)
+        return
+    result = _run_one(reference, hypothesis, options)
+    _write_reports(result, hypothesis, json_path, html_path, image)
+    print_summary(console, result)
