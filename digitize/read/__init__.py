@@ -1,9 +1,10 @@
-"""Readers: ALTO (1.4–4.4), hOCR, PAGE 2019 and corpus-format text into the page model.
+"""Readers: ALTO (1.4–4.4), hOCR, PAGE 2019, NewsML-G2 and corpus-format text into the page model.
 
 ``read(path)`` decides what a file is from its content, never its name: XML by its root element (``alto``,
-``PcGts``, an XHTML ``html`` with hOCR classes), HTML by its ``<html`` start, anything else that decodes as
-UTF-8 as corpus-format text. XML is parsed safely (no network, no DTD, no entity expansion; a DOCTYPE that
-declares entities is refused). Every failure is a `ReadError`, an `digitize.io.InputError`.
+``PcGts``, an XHTML ``html`` with hOCR classes, a NewsML-G2 ``newsMessage`` or ``newsItem``), HTML by its
+``<html`` start, anything else that decodes as UTF-8 as corpus-format text. XML is parsed safely (no network,
+no DTD, no entity expansion; a DOCTYPE that declares entities is refused). Every failure is a `ReadError`, an
+`digitize.io.InputError`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..model import Document
 from .alto import read_alto
 from .common import ReadError, local_name, namespace, parse_xml
 from .hocr import read_hocr, read_hocr_html
+from .newsml import is_newsml, read_newsml
 from .page import PAGE_NAMESPACE_PREFIX, read_page_xml
 from .text import read_text
 
@@ -66,5 +68,7 @@ def _read_xml(data: bytes, path: str | os.PathLike, dpi: float | None) -> Docume
         return read_page_xml(root, path)
     if name == "html":
         return read_hocr(root, path)
+    if is_newsml(root):
+        return read_newsml(root, path, data)
     where = f" in namespace {ns}" if ns else ""
-    raise ReadError(path, f"unknown XML document <{name}>{where}: expected ALTO, PAGE or hOCR")
+    raise ReadError(path, f"unknown XML document <{name}>{where}: expected ALTO, PAGE, hOCR or NewsML-G2")
