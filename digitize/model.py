@@ -190,7 +190,9 @@ class PageSource:
 
     path: str
     index: int  # 0-based page or frame index in the file
-    kind: str  # "image", "pdf-scan" (rasterized and OCRed) or "pdf-text" (text layer, no OCR)
+    # "image", "pdf-scan" (rasterized and OCRed), "pdf-text" (text layer, no OCR), or the format digitize.read
+    # took it from: "alto", "hocr", "page-xml", "text", "newsml"
+    kind: str
     sha256: str
     dpi: float = 300.0
     mime: str = "image/png"
