@@ -6,6 +6,7 @@ be loaded (nothing was processed).
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .diff import diff_command
 from .repair_text import repair_command
 from .validate import validate_command
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ENGINE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ENGINE, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
 err = Console(stderr=True, highlight=False)
 
@@ -44,6 +45,14 @@ def _formats(value: str) -> list[str]:
     return formats
 
 
+def _output_failed(console: Console, outdir: Path, exc: OSError) -> None:
+    """An output cannot be written (no permission, disk full): every next one would fail alike, so stop.
+    write_atomic has removed its temp file; nothing partial is left under a final name."""
+    console.print(f"[red]error:[/red] {escape(str(outdir))}: cannot write output ({escape(exc.strerror or str(exc))})",
+                  soft_wrap=True)
+    sys.exit(EXIT_OUTPUT)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digitize")
 def main() -> None:
@@ -51,7 +60,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))  # io names each failure
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), default="ppocr", show_default=True, help="OCR engine.")
 @click.option("--format", "formats", default="txt,alto", show_default=True,
@@ -74,6 +83,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
     """
     chosen = _formats(formats)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
     page_formats = [f for f in chosen if f in OUTPUT_FORMATS]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -112,10 +122,15 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
                 except InputError as exc:
                     failures += 1
                     progress.console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+                except OSError as exc:
+                    _output_failed(progress.console, outdir, exc)
             if pages:
-                for target in write_issue_outputs(issue_document(str(paths[0]), pages), outdir, paths[0].stem, chosen,
-                                                  punctuation, newsml_body, alto_names):
-                    say(f"issue {paths[0].stem}: → {target}")
+                try:
+                    for target in write_issue_outputs(issue_document(str(paths[0]), pages), outdir, paths[0].stem, chosen,
+                                                      punctuation, newsml_body, alto_names):
+                        say(f"issue {paths[0].stem}: → {target}")
+                except OSError as exc:
+                    _output_failed(progress.console, outdir, exc)
     if failures:
         err.print(f"completed with failures: {failures} of {len(inputs)} inputs failed")
         sys.exit(EXIT_FAILURES)

@@ -7,15 +7,20 @@ every failure is an `InputError` whose message names the file and the reason on 
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import itertools
 import os
 import re
+import stat
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .model import PageSource
 
@@ -61,10 +66,7 @@ KINDS = {
 
 def sniff(path: Path) -> tuple[str, str]:
     """The file's kind from its first bytes: ('png'|'jpeg'|'tiff'|'pdf', mime type)."""
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a directory, not a file")
+    _check_file(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(1024)
@@ -87,6 +89,23 @@ def sniff(path: Path) -> tuple[str, str]:
 
 def _refuse(path: Path, reason: str):
     raise InputError(path, reason)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is not a readable regular file before opening it: reading a FIFO found in a batch
+    folder would block forever, and Path.exists() reports a symlink loop as a missing file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(path, "symbolic link loop") from exc
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError(path, "broken symbolic link (its target is missing)" if path.is_symlink() else "no such file") from exc
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "is not a regular file (a pipe, socket or device)")
 
 
 def sha256_file(path: Path) -> str:
@@ -112,12 +131,11 @@ def load(path: str | os.PathLike, dpi: int = DEFAULT_DPI, password: str | None =
 def to_gray(frame: Image.Image) -> np.ndarray:
     """Any PIL mode to uint8 grayscale: 16-bit scaled down, alpha composited on white, CMYK/palette via RGB."""
     if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(frame, dtype=np.float64)
-        hi = arr.max() or 1.0
-        return np.clip(arr * (255.0 / (65535.0 if hi > 255 else 255.0)), 0, 255).astype(np.uint8)
+        arr = np.asarray(frame)
+        scale = np.float32(255.0 / 65535.0) if arr.max(initial=0) > 255 else np.float32(1.0)
+        return np.clip(arr * scale, 0, 255).astype(np.uint8)
     if frame.mode == "F":
-        arr = np.asarray(frame, dtype=np.float64)
-        return np.clip(arr, 0, 255).astype(np.uint8)
+        return np.clip(np.asarray(frame, dtype=np.float32), 0, 255).astype(np.uint8)
     if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
         rgba = frame.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -134,27 +152,89 @@ def _check_size(path: Path, width: int, height: int, max_pixels: int) -> None:
         raise InputError(path, f"image is only {width}×{height} pixels, too small to hold text")
 
 
+def _check_png_chunks(path: Path) -> None:
+    """Verify every chunk's CRC: Pillow checks only the header's, so a damaged IDAT would decode to a
+    silently wrong page. Truncation is left to the decoder, which names it."""
+    with path.open("rb") as fh:
+        fh.seek(8)
+        while True:
+            offset = fh.tell()
+            head = fh.read(8)
+            if len(head) < 8:
+                return
+            length, kind = struct.unpack(">I4s", head)
+            crc = zlib.crc32(kind)
+            remaining = length
+            while remaining:
+                block = fh.read(min(remaining, 1 << 20))
+                if not block:
+                    return
+                crc = zlib.crc32(block, crc)
+                remaining -= len(block)
+            stored = fh.read(4)
+            if len(stored) < 4:
+                return
+            if struct.unpack(">I", stored)[0] != crc:
+                name = kind.decode("latin-1") if kind.isalpha() else kind.hex()
+                raise InputError(path, f"corrupt PNG: CRC mismatch in {name} chunk at byte {offset}")
+            if kind == b"IEND":
+                return
+
+
+def _check_tiff_directory(path: Path) -> None:
+    """A TIFF whose first directory offset is 0 holds no pages, one whose directory lies past the end is cut
+    short: Pillow only says it cannot identify either."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if len(head) < 8:
+            return
+        order = "<" if head[:2] == b"II" else ">"
+        offset = struct.unpack(order + "I", head[4:8])[0]
+        if offset == 0:
+            raise InputError(path, "TIFF holds no pages (its first directory offset is 0)")
+        fh.seek(offset)
+        count = fh.read(2)
+        # a directory is a 2-byte entry count, 12 bytes per entry and a 4-byte next-directory offset
+        if len(count) < 2 or offset + 2 + 12 * struct.unpack(order + "H", count)[0] + 4 > path.stat().st_size:
+            raise InputError(path, f"TIFF is truncated (its first directory, at byte {offset:,}, runs past the end of the file)")
+
+
 def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterator[LoadedPage]:
     Image.MAX_IMAGE_PIXELS = None  # our own limit below applies, with a clearer message
+    if mime == "image/png":
+        _check_png_chunks(path)
+    elif mime == "image/tiff":
+        _check_tiff_directory(path)
     try:
         img = Image.open(path)
     except UnidentifiedImageError as exc:
         raise InputError(path, f"not a readable {mime.split('/')[1].upper()} image") from exc
-    except OSError as exc:
-        raise InputError(path, f"cannot be opened as an image ({exc})") from exc
+    except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, struct.error, ... on bad headers
+        raise InputError(path, f"image header is corrupt or truncated ({type(exc).__name__}: {exc})") from exc
     with img:
         frames = 0
-        for index, frame in enumerate(ImageSequence.Iterator(img)):
-            frames += 1
-            _check_size(path, frame.width, frame.height, max_pixels)
+        for index in itertools.count():
             try:
-                frame.load()
-                gray = to_gray(ImageOps.exif_transpose(frame) or frame)
-            except (OSError, SyntaxError, ValueError) as exc:
+                img.seek(index)
+            except EOFError:
+                break
+            except Exception as exc:
+                raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {type(exc).__name__}: {exc})") from exc
+            _check_size(path, img.width, img.height, max_pixels)  # from the header, before decoding
+            try:
+                img.load()
+                gray = to_gray(ImageOps.exif_transpose(img) or img)
+            except Exception as exc:  # any decoder failure is a bad file, whatever class the plugin chose
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {exc})") from exc
-            dpi = frame.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
+            dpi = img.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))
+            dpi = dpi[0] if isinstance(dpi, tuple) and dpi else DEFAULT_DPI
+            try:
+                dpi = float(dpi) or DEFAULT_DPI
+            except (TypeError, ValueError):
+                dpi = DEFAULT_DPI
             # round: PNG stores pixels per metre, so 300 dpi comes back as 299.9994
-            dpi = round(float(dpi), 1) if 50 <= float(dpi) <= 2400 else float(DEFAULT_DPI)
+            dpi = round(dpi, 1) if 50 <= dpi <= 2400 else float(DEFAULT_DPI)
+            frames += 1
             yield LoadedPage(gray, PageSource(str(path), index, "image", checksum, dpi, mime))
         if frames == 0:
             raise InputError(path, "image file holds no pages")
@@ -172,12 +252,12 @@ def _text_layer_quality(chars: list[str]) -> float:
     return sum(good(c) for c in chars) / max(1, len(chars))
 
 
-def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pixels: int) -> Iterator[LoadedPage]:
+def _open_pdf(path: Path, stream, password: str | None):
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
-        pdf = pdfplumber.open(path, password=password or "")
+        return pdfplumber.open(stream, password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files
         # pdfplumber wraps pdfminer's errors in PdfminerException(original): look at the original.
         inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], Exception) else exc
@@ -186,40 +266,105 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
             raise InputError(path, reason) from exc
         detail = " ".join(str(inner).split())[:120]  # one line, whatever pdfminer put in its message
         raise InputError(path, f"corrupt PDF ({type(inner).__name__}: {detail})") from exc
-    with pdf:
+
+
+def _pdf_pages(pdf, path: Path):
+    """The pages of an open pdfplumber PDF one at a time: ``pdf.pages`` would build all 2,000 first."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    tree = PDFPage.create_pages(pdf.doc)
+    for number in itertools.count(1):
         try:
-            pages = pdf.pages
+            page_obj = next(tree)
+            yield Page(pdf, page_obj, page_number=number)
+        except StopIteration:
+            return
         except Exception as exc:
-            raise InputError(path, f"corrupt PDF page tree ({type(exc).__name__}: {str(exc)[:120]})") from exc
-        if not pages:
-            raise InputError(path, "PDF has no pages")
-        scale = dpi / 72.0
-        for index, page in enumerate(pages):
-            width, height = int(round(float(page.width) * scale)), int(round(float(page.height) * scale))
-            _check_size(path, width, height, max_pixels)
-            try:
-                raster = page.to_image(resolution=dpi).original
-                gray = to_gray(raster)
-                chars = page.chars
-            except Exception as exc:
-                raise InputError(path, f"PDF page {index + 1} cannot be rendered ({type(exc).__name__}: {str(exc)[:120]})") from exc
-            finally:
-                page.close()  # drop cached objects: pages are streamed, not kept
-            text_layer = None
-            texts = [c.get("text", "") for c in chars if c.get("text", "").strip()]
-            if len(texts) >= MIN_TEXT_LAYER_CHARS and _text_layer_quality(texts) >= MIN_TEXT_LAYER_QUALITY:
-                text_layer = [
-                    TextChar(
-                        text=c["text"],
-                        box=(int(c["x0"] * scale), int(c["top"] * scale), int(np.ceil(c["x1"] * scale)), int(np.ceil(c["bottom"] * scale))),
-                        size_px=float(c.get("size", 0)) * scale,
-                        bold="bold" in str(c.get("fontname", "")).lower() or "black" in str(c.get("fontname", "")).lower(),
-                    )
-                    for c in chars
-                    if c.get("text", "").strip()
-                ]
-            kind = "pdf-text" if text_layer else "pdf-scan"
-            yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, float(dpi), "application/pdf"), text_layer)
+            raise InputError(path, f"corrupt PDF page tree at page {number} ({type(exc).__name__}: {str(exc)[:120]})") from exc
+
+
+def _declared_page_count(pdf) -> int | None:
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:
+        return None
+
+
+def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pixels: int) -> Iterator[LoadedPage]:
+    """pdfium renders the pages and decides how many there are; pdfminer (through pdfplumber) reads the text
+    layer. pdfium recovers damaged files (a wrong xref) where pdfminer may find no page: then, or whenever the
+    two disagree on the page count, no text layer is trusted and every page is OCRed."""
+    import pypdfium2
+
+    # The stream is ours, so the PDF needs no close(): pdfplumber's would build every page of the file to
+    # close them one by one (and fail on a damaged page tree); the pages we made are closed as we go.
+    with path.open("rb") as stream:
+        pdf = _open_pdf(path, stream, password)
+        try:  # one rasterizer for the whole file (pdfplumber's to_image opens the file again for each page)
+            raster_doc = pypdfium2.PdfDocument(str(path), password=password or None)
+        except pypdfium2.PdfiumError as exc:
+            if next(_pdf_pages(pdf, path), None) is None:
+                raise InputError(path, "PDF has no pages") from exc
+            raise InputError(path, f"corrupt PDF (the renderer cannot open it: {exc})") from exc
+        try:
+            total = len(raster_doc)
+            if total == 0:
+                raise InputError(path, "PDF has no pages")
+            text_pages = _pdf_pages(pdf, path) if _declared_page_count(pdf) == total else None
+            scale = dpi / 72.0
+            for index in range(total):
+                page = None
+                if text_pages is not None:
+                    try:
+                        page = next(text_pages, None)
+                    except InputError:  # the text reader gives up on this page tree: OCR the rest
+                        text_pages = None
+                try:
+                    raster_page = raster_doc[index]
+                    width_pt, height_pt = raster_page.get_size()
+                    _check_size(path, int(round(width_pt * scale)), int(round(height_pt * scale)), max_pixels)
+                    # pdfplumber's rendering settings (no smoothing), so pages look as they did through it
+                    raster = raster_page.render(scale=scale, no_smoothtext=True, no_smoothpath=True,
+                                                no_smoothimage=True, prefer_bgrx=True).to_pil()
+                    raster_page.close()
+                    gray = to_gray(raster)
+                    chars = page.chars if page is not None else []
+                except InputError:
+                    raise
+                except Exception as exc:
+                    raise InputError(path, f"PDF page {index + 1} cannot be rendered ({type(exc).__name__}: {str(exc)[:120]})") from exc
+                finally:
+                    if page is not None:
+                        page.close()  # drop cached objects: pages are streamed, not kept
+                text_layer = _usable_text_layer(chars, scale)
+                kind = "pdf-text" if text_layer else "pdf-scan"
+                yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, float(dpi), "application/pdf"), text_layer)
+        finally:
+            raster_doc.close()
+
+
+def _usable_text_layer(chars: list[dict], scale: float) -> list[TextChar] | None:
+    """The page's characters, or None when the layer is too thin or garbage (a broken font): then the page
+    is rasterized and OCRed like a scan."""
+    chars = [c for c in chars if str(c.get("text", "")).strip()]
+    if len(chars) < MIN_TEXT_LAYER_CHARS or _text_layer_quality([c["text"] for c in chars]) < MIN_TEXT_LAYER_QUALITY:
+        return None
+
+    def bold(fontname: str) -> bool:
+        return "bold" in fontname.lower() or "black" in fontname.lower()
+
+    return [
+        TextChar(
+            text=c["text"],
+            box=(int(c["x0"] * scale), int(c["top"] * scale), int(np.ceil(c["x1"] * scale)), int(np.ceil(c["bottom"] * scale))),
+            size_px=float(c.get("size", 0)) * scale,
+            bold=bold(str(c.get("fontname", ""))),
+        )
+        for c in chars
+    ]
 
 
 def page_count(path: str | os.PathLike, password: str | None = None) -> int:
@@ -227,11 +372,11 @@ def page_count(path: str | os.PathLike, password: str | None = None) -> int:
     path = Path(path)
     kind, _ = sniff(path)
     if kind == "pdf":
-        import pdfplumber
+        import pypdfium2
 
-        try:
-            with pdfplumber.open(path, password=password or "") as pdf:
-                return len(pdf.pages)
+        try:  # the page tree's count, without parsing every page as pdfplumber's len(pdf.pages) would
+            with pypdfium2.PdfDocument(str(path), password=password or None) as doc:
+                return len(doc)
         except Exception:
             return 1  # load() will raise the specific error
     if kind == "tiff":

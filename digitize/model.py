@@ -174,6 +174,7 @@ class Transform:
 
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
     skew_degrees: float = 0.0
+    rotation_degrees: int = 0  # clockwise quarter turn (0, 90, 180, 270) the scan had; the working image undoes it
 
     def map_box(self, box: Box, width: int, height: int) -> Box:
         x0, y0, x1, y1 = box

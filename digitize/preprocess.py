@@ -1,4 +1,5 @@
-"""Cleaning a page image before layout and OCR: flatten the lighting, stretch contrast, correct skew.
+"""Cleaning a page image before layout and OCR: flatten the lighting, stretch contrast, turn the page
+upright (quarter turns), correct skew.
 
 The result is the working image plus the transform back to source pixels, kept on the Page so that every
 box written out refers to the original scan.
@@ -6,12 +7,17 @@ box written out refers to the original scan.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import cv2
 import numpy as np
 
 from .model import Page, Transform
 
 MAX_SKEW = 3.0  # degrees; a page skewed more than this is a rotation problem, not skew
+# The darkest pixels of a page with any ink are at least this much (fraction of paper brightness) below paper.
+MIN_INK_CONTRAST = 0.15
 
 
 def paper_level(gray: np.ndarray) -> np.ndarray:
@@ -47,7 +53,9 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     """Divide out uneven lighting and paper tone, then stretch so paper is white and ink is black."""
     flat = gray.astype(np.float32) / np.maximum(paper_level(gray), 1.0)
     lo = float(np.percentile(flat[::4, ::4], 0.5))
-    out = (flat - lo) / max(1e-3, 1.0 - lo)
+    if lo > 1.0 - MIN_INK_CONTRAST:  # a blank page: stretching would blow paper grain up into black specks
+        return np.clip(flat * 255.0, 0, 255).astype(np.uint8)
+    out = (flat - lo) / (1.0 - lo)
     return np.clip(out * 255.0, 0, 255).astype(np.uint8)
 
 
@@ -83,12 +91,120 @@ def deskew(gray: np.ndarray, angle: float) -> tuple[np.ndarray, Transform]:
     return working, Transform(matrix=back, skew_degrees=angle)
 
 
+# --- orientation: pages scanned upside down or sideways ---------------------------------------------------
+
+# PP-OCR's text detector finds line boxes whatever their direction; a page is turned a quarter when the
+# length of its tall, narrow boxes is this many times that of its wide, flat ones (a horizontal page with
+# vertical headlines stays well under it).
+QUARTER_TURN_RATIO = 2.0
+# A page is turned over when the mean "180°" probability of the text-line classifier over its sample lines
+# is above this: one line read wrongly must not flip a page.
+UPSIDE_DOWN_PROBABILITY = 0.6
+ORIENTATION_SAMPLE_LINES = 16
+ORIENTATION_DETECT_SIDE = 640  # the page's longest side for line detection: headlines and larger type stay visible
+
+
+@lru_cache(maxsize=2)
+def _bundled_model(name: str):
+    """An onnxruntime session for one of the models inside the rapidocr wheel (never downloaded)."""
+    import rapidocr
+
+    from .ocr.base import onnx_session
+
+    return onnx_session(Path(rapidocr.__file__).parent / "models" / name, 1)
+
+
+def text_line_boxes(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes of the text lines PP-OCR's detector finds on a reduced copy of the page, in ``gray``'s pixels."""
+    h, w = gray.shape
+    factor = max(1.0, max(h, w) / ORIENTATION_DETECT_SIDE)
+    sw, sh = max(32, int(round(w / factor / 32)) * 32), max(32, int(round(h / factor / 32)) * 32)
+    small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
+    batch = np.repeat(((small / 255.0 - 0.5) / 0.5)[None, None], 3, axis=1)
+    session = _bundled_model("PP-OCRv6_det_small.onnx")
+    prob = session.run(None, {session.get_inputs()[0].name: batch})[0][0, 0]
+    count, _, stats, _ = cv2.connectedComponentsWithStats((prob > 0.3).astype(np.uint8), connectivity=8)
+    fx, fy = w / sw, h / sh
+    boxes = []
+    for x, y, bw, bh, area in stats[1:count]:
+        if area < 12:
+            continue
+        # the detector marks a shrunk core of each line; grow it back as PP-OCR does (unclip ratio 1.6)
+        grow = 1.6 * bw * bh / (2 * (bw + bh))
+        boxes.append((max(0, int((x - grow) * fx)), max(0, int((y - grow) * fy)),
+                      min(w, int(np.ceil((x + bw + grow) * fx))), min(h, int(np.ceil((y + bh + grow) * fy)))))
+    return boxes
+
+
+def _turned_a_quarter(boxes: list[tuple[int, int, int, int]]) -> bool:
+    wide = sum(x1 - x0 for x0, y0, x1, y1 in boxes if x1 - x0 >= 2 * (y1 - y0))
+    tall = sum(y1 - y0 for x0, y0, x1, y1 in boxes if y1 - y0 >= 2 * (x1 - x0))
+    return tall > QUARTER_TURN_RATIO * wide
+
+
+def upside_down_probability(lines: list[np.ndarray]) -> float:
+    """The mean probability, by PP-OCR's text-line orientation classifier (bundled with rapidocr), that the
+    lines are rotated by 180°. Each line is squeezed into 48×192 as PP-OCR does."""
+    if not lines:
+        return 0.0
+    batch = np.zeros((len(lines), 3, 48, 192), np.float32)
+    for i, line in enumerate(lines):
+        width = min(192, max(1, int(np.ceil(48 * line.shape[1] / line.shape[0]))))
+        resized = cv2.resize(line, (width, 48), interpolation=cv2.INTER_AREA).astype(np.float32)
+        batch[i, :, :, :width] = (resized / 255.0 - 0.5) / 0.5  # the model's normalisation; padding stays 0
+    session = _bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx")
+    probs = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    return float(probs[:, 1].mean())
+
+
+def estimate_orientation(gray: np.ndarray) -> int:
+    """The clockwise rotation, 0, 90, 180 or 270 degrees, that the page went through when scanned; turning
+    it back by that much makes its text upright."""
+    if (gray < 128).mean() < 1e-4:  # no ink, nothing to read: the detector answers noise
+        return 0
+    boxes = text_line_boxes(gray)
+    turned = 90 if _turned_a_quarter(boxes) else 0
+    if turned:  # look at the page and its lines turned back a quarter (counter-clockwise)
+        w = gray.shape[1]
+        gray = np.rot90(gray, 1)
+        boxes = [(y0, w - x1, y1, w - x0) for x0, y0, x1, y1 in boxes]
+    lines = [b for b in boxes if b[2] - b[0] >= 3 * (b[3] - b[1]) and b[3] - b[1] >= 8]
+    lines.sort(key=lambda b: b[1] - b[3])  # the tallest lines first: large type is read most surely
+    # at most 8 line heights of each: on a skewed page a long box also holds its neighbours' ends
+    crops = [gray[y0:y1, x0: min(x1, x0 + 8 * (y1 - y0))] for x0, y0, x1, y1 in lines[:ORIENTATION_SAMPLE_LINES]]
+    if upside_down_probability(crops) >= UPSIDE_DOWN_PROBABILITY:
+        turned += 180
+    return turned
+
+
+def rotate_upright(gray: np.ndarray, rotation: int) -> tuple[np.ndarray, np.ndarray]:
+    """Undo a clockwise ``rotation`` of a multiple of 90°: the upright image, and the 2×3 matrix from its
+    pixels back to ``gray``'s (box edges, so the far edge is ``w``, not ``w - 1``)."""
+    h, w = gray.shape
+    turns = (rotation // 90) % 4  # counter-clockwise quarter turns that undo it
+    back = {0: [[1, 0, 0], [0, 1, 0]],
+            1: [[0, -1, w], [1, 0, 0]],
+            2: [[-1, 0, w], [0, -1, h]],
+            3: [[0, 1, 0], [-1, 0, h]]}[turns]
+    return np.ascontiguousarray(np.rot90(gray, turns)), np.array(back, dtype=float)
+
+
+def _then(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The 2×3 affine map that applies ``second`` and then ``first``."""
+    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])  # noqa: E731
+    return (as3(first) @ as3(second))[:2]
+
+
 def preprocess(page: Page) -> Page:
-    """Flatten, estimate and correct skew. Sets ``page.image`` to the working image and ``page.transform``."""
+    """Flatten, turn upright, estimate and correct skew. Sets ``page.image`` to the working image and
+    ``page.transform`` (working pixels → source pixels, through both rotations)."""
     assert page.image is not None
     flat = flatten_background(page.image)
-    angle = estimate_skew(flat)
-    page.image, page.transform = deskew(flat, angle)
+    rotation = estimate_orientation(flat)
+    upright, to_source = rotate_upright(flat, rotation)
+    angle = estimate_skew(upright)
+    page.image, skew = deskew(upright, angle)
+    page.transform = Transform(matrix=_then(to_source, skew.matrix), skew_degrees=angle, rotation_degrees=rotation)
     return page
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..issue import issue_text
 from ..model import Document, Page
-from .alto import page_to_alto
+from .alto import page_to_alto, xml_text
 from .json import page_json
 from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .mets import document_to_mets
@@ -38,12 +38,13 @@ def _umask() -> int:
 
 
 def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel") -> bytes:
+    # OCR may return control characters, lone surrogates or U+FFFE: never text, and not encodable as UTF-8
     if fmt == "txt":
-        return page_text(page, punctuation).encode("utf-8")
+        return xml_text(page_text(page, punctuation)).encode("utf-8")
     if fmt == "alto":
         return page_to_alto(page, unit=alto_unit)
     if fmt == "json":
-        return page_json(page).encode("utf-8")
+        return xml_text(page_json(page)).encode("utf-8")
     raise ValueError(f"unknown output format {fmt!r}")
 
 

@@ -34,7 +34,7 @@ def _plain(value: Any) -> Any:
 def page_dict(page: Page) -> dict:
     data = {f.name: getattr(page, f.name) for f in dataclasses.fields(page) if f.name not in ("image", "articles", "blocks")}
     data["source"] = dataclasses.asdict(page.source)
-    data["transform"] = {"matrix": page.transform.matrix, "skew_degrees": page.transform.skew_degrees}
+    data["transform"] = dataclasses.asdict(page.transform)
     data["separators"] = [dataclasses.asdict(s) for s in page.separators]
     data["blocks"] = [dataclasses.asdict(b) for b in page.blocks]
     data["articles"] = [

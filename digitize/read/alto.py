@@ -18,6 +18,7 @@ all. What is read:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 
@@ -104,7 +105,8 @@ class _Reader:
 
     def _page(self, pg, index: int) -> Page:
         self.prefix = pg.get("ID", "")
-        number = int(float(pg.get("PHYSICAL_IMG_NR") or 0)) or index + 1  # Tesseract counts from 0
+        physical = _float(pg.get("PHYSICAL_IMG_NR"))
+        number = int(physical or 0) or index + 1  # Tesseract counts from 0
         info = self._first(self.root, "sourceImageInformation")
         ident = self._first(info, "fileIdentifier")
         source = PageSource(
@@ -116,7 +118,7 @@ class _Reader:
             mime=self.settings.get("source mime", "").strip() or "application/xml",
         )
         elements = [e for e in pg.iter() if local_name(e) in BLOCK_TAGS]
-        w, h = float(pg.get("WIDTH") or 0), float(pg.get("HEIGHT") or 0)
+        w, h = _float(pg.get("WIDTH")) or 0.0, _float(pg.get("HEIGHT")) or 0.0
         page = Page(number=number, width=round(w * self.scale), height=round(h * self.scale), source=source,
                     engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "")
 
@@ -284,10 +286,12 @@ class _Reader:
 
 
 def _float(value: str | None) -> float | None:
+    """A finite number, or None for a missing or malformed value ("10p", "nan", "inf")."""
     try:
-        return float(value) if value is not None else None
+        number = float(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def read_alto(root: etree._Element, path: str | os.PathLike, dpi: float | None = None) -> Document:
