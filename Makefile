@@ -47,6 +47,7 @@ test: apt-deps $(VENV)/.test
 # Re-render the committed sample pages (needs the fonts; deterministic).
 samples: apt-deps $(VENV)/.base
 	$(BIN)/python samples/render.py --out samples/
+	$(BIN)/python samples/families.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -28,6 +28,7 @@ from .repair import PROFILES
 from .batch.command import batch_command, status_command
 from .convert import convert_command
 from .diff import diff_command
+from .layout_eval import layout_eval_command
 from .repair_text import repair_command
 from .validate import validate_command
 
@@ -138,6 +139,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
 
 main.add_command(repair_command)
 main.add_command(diff_command)
+main.add_command(layout_eval_command)
 main.add_command(validate_command)
 main.add_command(convert_command)
 main.add_command(batch_command)

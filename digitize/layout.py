@@ -24,6 +24,7 @@ from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, 
 from .patterns import BYLINE, SUBTITLE_DASH
 from .preprocess import binarize
 
+LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
 HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline
 HEADING_RATIO = 1.12  # medium sizes: kicker, subtitle, intertitle
 BOLD_WEIGHT_RATIO = 1.6  # ink density relative to body text that marks bold type (short lines reach 1.4)
@@ -86,7 +87,8 @@ def find_photos(gray: np.ndarray, em: float) -> list[Box]:
         if bw * cell >= 4 * em and bh * cell >= 4 * em and area >= 0.6 * bw * bh:
             box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
             boxes.append(_grow_to_edges(gray, box, reach=4 * cell))
-    return boxes
+    # A dark patch inside a photo can come out as a component of its own: keep only the outer photo.
+    return [b for i, b in enumerate(boxes) if not any(j != i and _inside(b, o) for j, o in enumerate(boxes))]
 
 
 def _grow_to_edges(gray: np.ndarray, box: Box, reach: int) -> Box:
@@ -95,13 +97,14 @@ def _grow_to_edges(gray: np.ndarray, box: Box, reach: int) -> Box:
     h, w = gray.shape
     for _ in range(reach):
         moved = False
-        if y0 > 0 and gray[y0 - 1, x0:x1].mean() < 235:
+        # Mostly not paper: a photo's edge. A line of text just beyond it is mostly paper and stops the growth.
+        if y0 > 0 and (gray[y0 - 1, x0:x1] < 235).mean() > 0.5:
             y0, moved = y0 - 1, True
-        if y1 < h and gray[y1, x0:x1].mean() < 235:
+        if y1 < h and (gray[y1, x0:x1] < 235).mean() > 0.5:
             y1, moved = y1 + 1, True
-        if x0 > 0 and gray[y0:y1, x0 - 1].mean() < 235:
+        if x0 > 0 and (gray[y0:y1, x0 - 1] < 235).mean() > 0.5:
             x0, moved = x0 - 1, True
-        if x1 < w and gray[y0:y1, x1].mean() < 235:
+        if x1 < w and (gray[y0:y1, x1] < 235).mean() > 0.5:
             x1, moved = x1 + 1, True
         if not moved:
             break
@@ -154,6 +157,8 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
             continue
         if axis == 1 and len(segments) > 1:
             segments = _merge_short_neighbours(sub, segments)
+        if axis == 1 and len(segments) > 1 and (y1 - y0) <= 3.5 * em:
+            segments = _merge_word_spaces(row_ink, segments)
         if len(segments) > 1:
             widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
             score = widest / min_gap
@@ -200,14 +205,35 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) ->
     return merged
 
 
+def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """In a region of a line or two, a gap narrower than most of a line's height is a space inside the line
+    (around quotation marks, between Latin words in display type), not a gutter between columns."""
+    line_h = max(e - s for s, e in runs(row_ink, min_gap=2))
+    merged = [segments[0]]
+    for seg in segments[1:]:
+        if seg[0] - merged[-1][1] < 0.8 * line_h:
+            merged[-1] = (merged[-1][0], seg[1])
+        else:
+            merged.append(seg)
+    return merged
+
+
 def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
     x0, y0, x1, y1 = box
     sub = mask[y0:y1, x0:x1]
-    rows = sub.sum(axis=1) > max(1, (x1 - x0) // 400)
+    # A few pixels of ink (a speck touching a line) must not make the line taller.
+    rows = sub.sum(axis=1) > max(3, (x1 - x0) // 50)
     bands = []
+    descenders = False  # seen on a long line of this region: Latin type, so short lines are measured alike
     for s, e in runs(rows, min_gap=max(2, int(0.12 * em))):
         if e - s < 0.2 * em:
             continue
+        cols = np.flatnonzero(sub[s:e].any(axis=0))
+        # A line of several glyphs averages them in its profile; a short one only in Latin text.
+        if cols.size and (descenders or cols[-1] - cols[0] >= 4 * (e - s)):
+            baseline = s + _height_to_baseline(sub[s:e].sum(axis=1))
+            descenders = descenders or baseline < e
+            e = baseline
         cols = np.flatnonzero(sub[s:e].any(axis=0))
         if cols.size == 0:
             continue
@@ -215,6 +241,17 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
         ink = float(sub[s:e, bx0:bx1].sum())
         bands.append(LineBand((x0 + bx0, y0 + s, x0 + bx1, y0 + e), ink / max(1, (e - s) * (bx1 - bx0))))
     return bands
+
+
+def _height_to_baseline(profile: np.ndarray) -> int:
+    """A line's height without the descenders of Latin type (g, p, y hang thinly below the baseline), so
+    that lines with and without them measure alike. CJK lines have no such sparse tail."""
+    sparse = profile < 0.2 * profile.max()
+    end = len(profile)
+    while end > 1 and sparse[end - 1]:
+        end -= 1
+    # A real descender zone is a fifth to a third of the line; a row or two of faint edge is not one.
+    return end if 0.65 * len(profile) <= end <= 0.9 * len(profile) else len(profile)
 
 
 def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[list[LineBand]]:
@@ -238,6 +275,18 @@ def _is_bold(weight: float, height: float, em: float, body_weight: float) -> boo
     return height < HEADLINE_RATIO * em and weight >= BOLD_WEIGHT_RATIO * body_weight
 
 
+def is_vertical(group: list[LineBand], em: float) -> bool:
+    """Text set top to bottom: the row projection cuts it into one "line" per character, so a run of at
+    least three bands, each about as wide as high, stacked in one column, bigger than body type."""
+    if len(group) < 3:
+        return False
+    x0 = float(np.median([b.box[0] for b in group]))
+    x1 = float(np.median([b.box[2] for b in group]))
+    square = all(0.6 * b.height <= b.box[2] - b.box[0] <= 1.4 * b.height for b in group)
+    stacked = all(abs(b.box[0] - x0) <= 0.25 * (x1 - x0) and abs(b.box[2] - x1) <= 0.25 * (x1 - x0) for b in group)
+    return square and stacked and x1 - x0 >= HEADING_RATIO * em
+
+
 def role_from_size(height: float, bold: bool, em: float) -> Role:
     if height >= HEADLINE_RATIO * em:
         return Role.HEADLINE
@@ -249,21 +298,26 @@ def role_from_size(height: float, bold: bool, em: float) -> Role:
 def merge_split_rows(blocks: list[Block]) -> list[Block]:
     """Join single-line heading blocks that stand side by side on one row: a headline or byline that the
     XY-cut split at a wide space between phrases, and the stray punctuation mark (，) between them."""
-    def joinable(a: Block, b: Block) -> bool:
-        if a.role is Role.BODY or b.role is Role.BODY or not a.style or not b.style:
-            return False
-        if len(a.lines) != 1 or len(b.lines) != 1:
-            return False
-        ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
-        overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-        gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
+    def row_overlap(a: Box, b: Box) -> int:
+        return min(a[3], b[3]) - max(a[1], b[1])
+
+    def joinable(a: Block, b: Block) -> Line | None:
+        """The line of the multi-line block (or the one line) that the single-line block continues."""
+        if a.role is Role.BODY or b.role is Role.BODY or not a.style or not b.style or a.vertical or b.vertical:
+            return None
+        if min(len(a.lines), len(b.lines)) != 1:
+            return None
+        single, other = (a, b) if len(a.lines) == 1 else (b, a)
+        line = max(other.lines, key=lambda ln: row_overlap(ln.box, single.box))
+        ha, hb = single.box[3] - single.box[1], line.box[3] - line.box[1]
+        gap = max(single.box[0], line.box[0]) - min(single.box[2], line.box[2])
         size = max(a.style.size_px, b.style.size_px)
-        if overlap < 0.6 * min(ha, hb) or gap > 2.0 * size:
-            return False
+        if row_overlap(line.box, single.box) < 0.6 * min(ha, hb) or gap > 2.0 * size:
+            return None
         similar = min(a.style.size_px, b.style.size_px) >= 0.75 * size
-        small, big = (a, b) if ha < hb else (b, a)
-        mark = small.box[2] - small.box[0] <= 1.2 * big.style.size_px  # a lone punctuation mark
-        return similar or mark
+        small = single if ha < hb else other
+        mark = small.box[2] - small.box[0] <= 1.2 * size  # a lone punctuation mark
+        return line if similar or mark else None
 
     blocks = list(blocks)
     merged = True
@@ -271,11 +325,15 @@ def merge_split_rows(blocks: list[Block]) -> list[Block]:
         merged = False
         for i, a in enumerate(blocks):
             for b in blocks[i + 1 :]:
-                if joinable(a, b):
-                    big, small = (a, b) if a.style.size_px >= b.style.size_px else (b, a)
-                    big.box = box_union([a.box, b.box])
-                    big.lines[0].box = big.box
-                    blocks.remove(small)
+                line = joinable(a, b)
+                if line is not None:
+                    # The multi-line block (or, for two single lines, the bigger type) takes the other in.
+                    keep, gone = (a, b) if (len(a.lines), a.style.size_px) >= (len(b.lines), b.style.size_px) else (b, a)
+                    line.box = box_union([line.box, gone.box])
+                    if keep.lines[0] is not line and len(keep.lines) == 1:
+                        keep.lines[0].box = line.box
+                    keep.box = box_union([keep.box, gone.box])
+                    blocks.remove(gone)
                     merged = True
                     break
             if merged:
@@ -298,9 +356,12 @@ def analyze(page: Page) -> Page:
         text[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = False
     for x0, y0, x1, y1 in photos:
         text[y0:y1, x0:x1] = False
-    # Specks of scan noise are smaller than any stroke that matters.
+    # Specks of scan noise are smaller than any stroke that matters; dust is a small solid blot (a period or
+    # a dot goes too, which changes no line or gutter, while a speck in a gutter or between lines would).
     n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
-    small = stats[:, cv2.CC_STAT_AREA] < max(4, int((0.08 * em) ** 2))
+    area, bw, bh = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    blot = (np.maximum(bw, bh) <= 0.3 * em) & (area >= 0.5 * bw * bh)
+    small = (area < max(4, int((0.08 * em) ** 2))) | blot
     small[0] = False
     text[small[labels]] = False
 
@@ -316,10 +377,15 @@ def analyze(page: Page) -> Page:
             bold = _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight) or height >= HEADLINE_RATIO * em
             box = box_union([b.box for b in group])
             lines = [Line(text="", box=b.box, confidence=0.0) for b in group]
+            vertical = is_vertical(group, em)
+            if vertical:  # the type size is the width of the column of characters, not a "line" height
+                height = float(np.median([b.box[2] - b.box[0] for b in group]))
             blocks.append(Block(id="", role=role_from_size(height, bold, em), box=box, lines=lines,
-                                style=TextStyle(size_px=height, bold=bold)))
+                                style=TextStyle(size_px=height, bold=bold), vertical=vertical))
+    # Scan specks that survived as "lines" of their own: far smaller than any character.
+    blocks = [b for b in blocks if max(b.box[2] - b.box[0], b.box[3] - b.box[1]) >= 0.35 * em]
     blocks = merge_split_rows(blocks)
-    _mark_page_header(blocks, separators, page.width, page.height)
+    _mark_page_furniture(blocks, separators, page.width, page.height)
     for b in blocks:
         b.lines = []  # layout's line bands only sized the block; OCR finds the real lines
     photo_blocks = [Block(id="", role=Role.PHOTO, box=p) for p in photos]
@@ -341,15 +407,27 @@ def _inside(inner: Box, outer: Box) -> bool:
     return inner[0] >= outer[0] - 2 and inner[1] >= outer[1] - 2 and inner[2] <= outer[2] + 2 and inner[3] <= outer[3] + 2
 
 
-def _mark_page_header(blocks: list[Block], separators: list[Separator], width: int, height: int) -> None:
-    """Blocks above the first rule that spans most of the page, in its top eighth, are the page header."""
-    tops = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > 0.7 * width and s.box[1] < height / 8]
-    if not tops:
-        return
-    limit = min(s.box[1] for s in tops)
-    for b in blocks:
-        if b.box[3] <= limit:
-            b.role = Role.PAGE_HEADER
+def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width: int, height: int) -> None:
+    """The page header: blocks above the lowest rule that spans most of the page in its top eighth (a banner
+    masthead sits between two such rules); the page footer: blocks below such a rule in its bottom twelfth.
+    Neither holds running text: a rule with a paragraph of several lines beyond it bounds a story instead."""
+    wide = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > 0.7 * width]
+
+    def furniture(part: list[Block]) -> bool:
+        return bool(part) and all(len(b.lines) < 3 for b in part)
+
+    for rule in sorted((s for s in wide if s.box[1] < height / 8), key=lambda s: -s.box[1]):
+        above = [b for b in blocks if b.box[3] <= rule.box[1]]
+        if furniture(above):
+            for b in above:
+                b.role = Role.PAGE_HEADER
+            break
+    for rule in sorted((s for s in wide if s.box[3] > height * 11 / 12), key=lambda s: s.box[3]):
+        below = [b for b in blocks if b.box[1] >= rule.box[3]]
+        if furniture(below):
+            for b in below:
+                b.role = Role.PAGE_FOOTER
+            break
 
 
 # --- roles from text, after OCR and articles ---------------------------------------------------------
@@ -361,7 +439,7 @@ def split_byline(block: Block) -> Block | None:
     if block.role is not Role.BODY or len(block.lines) < 2:
         return None
     first = block.lines[0]
-    if not BYLINE.match(first.text.strip()):
+    if not (BYLINE.match(first.text.strip()) or LATIN_BYLINE.match(first.text.strip())):
         return None
     byline = Block(id=block.id + "b", role=Role.BYLINE, box=first.box, lines=[first], style=block.style,
                    article_id=block.article_id, language=block.language)
@@ -376,31 +454,46 @@ def refine_article_roles(article: Article, page: Page) -> None:
     heads = [b for b in blocks if b.role is Role.HEADLINE]
     photos = [b for b in blocks if b.role is Role.PHOTO]
     head_top = min((h.box[1] for h in heads), default=None)
-    head_bottom = max((h.box[3] for h in heads), default=None)
+    # Text beside a vertical headline reads as under it: only its top bounds what comes after.
+    head_bottom = max((h.box[1] if h.vertical else h.box[3] for h in heads), default=None)
     for b in blocks:
         text = b.text.strip()
         if b.role is Role.INTERTITLE:
-            if SUBTITLE_DASH.match(text):
+            if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px) for h in heads):
                 b.role = Role.SUBTITLE
             elif head_top is not None and b.box[3] <= head_top:
                 b.role = Role.KICKER
-            elif head_bottom is not None and b.box[1] >= head_bottom and BYLINE.match(text):
+            elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
         elif b.role is Role.BODY:
             if SUBTITLE_DASH.match(text) and len(b.lines) <= 2 and head_bottom is not None and b.box[1] >= head_bottom - 1:
                 b.role = Role.SUBTITLE
-            elif len(b.lines) == 1 and BYLINE.match(text):
+            elif len(b.lines) == 1 and (BYLINE.match(text) or LATIN_BYLINE.match(text)):
                 b.role = Role.BYLINE
             elif any(_caption_of(b, p, page.text_size_px) for p in photos):
                 b.role = Role.CAPTION
 
 
+def _subtitle_of(block: Block, headline: Block, em: float) -> bool:
+    """A medium-size line in regular weight right under a horizontal headline and centred on it (its dash
+    may be misread, so position decides)."""
+    if headline.vertical or len(block.lines) > 2 or (block.style is not None and block.style.bold):
+        return False
+    centre_offset = abs((block.box[0] + block.box[2]) - (headline.box[0] + headline.box[2])) / 2
+    return 0 <= block.box[1] - headline.box[3] <= 2 * em and centre_offset <= 2 * em
+
+
 def _caption_of(block: Block, photo: Block, em: float) -> bool:
-    """Text directly under a photo (or beside it, touching its bottom) that overlaps it horizontally."""
-    bx0, by0, bx1, _ = block.box
-    px0, _, px1, py1 = photo.box
+    """Text directly under a photo that overlaps it horizontally; or text beside it in type smaller than the
+    body, ending level with the photo's foot (a body column beside a photo starts level with its top)."""
+    bx0, by0, bx1, by1 = block.box
+    px0, py0, px1, py1 = photo.box
     overlap = min(bx1, px1) - max(bx0, px0)
-    return overlap > 0.5 * (bx1 - bx0) and 0 <= by0 - py1 <= 2.5 * em
+    if overlap > 0.5 * (bx1 - bx0) and 0 <= by0 - py1 <= 2.5 * em:
+        return True
+    gap = max(bx0 - px1, px0 - bx1)
+    small = block.style is not None and block.style.size_px < em
+    return small and 0 <= gap <= 2.5 * em and by0 >= py0 + 2 * em and abs(by1 - py1) <= 1.5 * em
 
 
 def refine_roles(page: Page) -> Page:

@@ -67,22 +67,39 @@ def _rule_split(blocks: list[Block], separators: list[Separator]) -> list[list[B
     return None
 
 
-def _stories_top_down(parts: list[list[Block]]) -> list[list[Block]]:
+def _story_pieces(blocks: list[Block], separators: list[Separator], em: float) -> list[list[Block]]:
+    """A slice whose headline lies well below its top holds the end of one story beside the start of another
+    (an L-shaped story around a boxed-in one): cut it at rules and whitespace until every piece either has no
+    headline or starts with one."""
+    heads = [b.box[1] for b in blocks if b.role is Role.HEADLINE]
+    if not heads or min(heads) - min(b.box[1] for b in blocks) <= 3 * em:
+        return [blocks]
+    parts = _rule_split(blocks, separators) or _split(blocks, 0, 0.3 * em) or _split(blocks, 1, 0.3 * em)
+    if not parts:
+        return [blocks]
+    return [piece for part in parts for piece in _story_pieces(part, separators, em)]
+
+
+def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em: float) -> list[list[Block]]:
     """Regroup horizontal slices so that each starts a story: a slice with a headline opens a new group and
-    takes along the kicker slice right above it; other slices stay with the story above."""
+    takes along the kicker slice right above it; other slices (and the pieces of a slice that lie beside a
+    story starting lower down) stay with the story above."""
     groups: list[list[Block]] = []
-    for i, part in enumerate(parts):
-        if not groups:
-            groups.append(list(part))
-        elif any(b.role is Role.HEADLINE for b in part):
-            prev = parts[i - 1]
-            if all(b.role is Role.INTERTITLE for b in prev) and len(groups[-1]) > len(prev):
+    for i, whole in enumerate(parts):
+        pieces = _story_pieces(whole, separators, em)
+        for part in pieces:
+            if not groups:
+                groups.append(list(part))
+            elif not any(b.role is Role.HEADLINE for b in part):
+                groups[-1].extend(part)
+            elif len(pieces) == 1 and all(b.role is Role.INTERTITLE for b in parts[i - 1]):
+                prev = parts[i - 1]
                 del groups[-1][-len(prev) :]
+                if not groups[-1]:  # the kicker slice was a group of its own (the top of the region)
+                    groups.pop()
                 groups.append(list(prev) + part)
             else:
                 groups.append(list(part))
-        else:
-            groups[-1].extend(part)
     return groups
 
 
@@ -96,7 +113,7 @@ def segment_articles(blocks: list[Block], separators: list[Separator], em: float
         for axis in (0, 1):
             split = _split(blocks, axis, 0.3 * em)
             if split and axis == 1:
-                split = _stories_top_down(split)
+                split = _stories_top_down(split, separators, em)
             if split and len(split) > 1:
                 options.append((split, axis))
         if options:

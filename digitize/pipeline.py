@@ -13,6 +13,7 @@ from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
 from .ocr.textlayer import TextLayerEngine
+from .ocr.vertical import read_vertical
 
 _engines: dict[tuple[str, int | None], Engine] = {}
 
@@ -49,8 +50,13 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     text_blocks = [b for b in page.blocks if b.role.has_text]
     regions = [TextRegion(b.box, b.style.size_px if b.style else page.text_size_px, b.vertical) for b in text_blocks]
     with _timed(page, "ocr"):
-        for block, lines in zip(text_blocks, reader.recognize(page.image, regions)):
-            block.lines = lines
+        # Vertical text goes to a line engine as a strip of its characters; a text layer has its own lines.
+        vertical = [i for i, r in enumerate(regions) if r.vertical and not text_layer]
+        horizontal = [i for i in range(len(regions)) if i not in vertical]
+        for i, lines in zip(horizontal, reader.recognize(page.image, [regions[i] for i in horizontal])):
+            text_blocks[i].lines = lines
+        for i in vertical:
+            text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height)
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):
         order.find_articles(page)

@@ -386,19 +386,21 @@ class Unit:
     keep_next: bool = False
 
 
-def flow_units(art: Article) -> list[Unit]:
+def flow_units(art: Article, col_w: int = COL_W, body: Style = BODY, byline: Style = BYLINE,
+               intertitle: Style = INTERTITLE, pad: tuple[int, int] = INTERTITLE_PAD) -> list[Unit]:
+    """The article's column flow; the styles and column width default to this page's (families scale them)."""
     units = []
     for pi, p in enumerate(art.paras):
         if p.role == "byline":
-            ln = set_paragraph(p.text, BYLINE, COL_W, align="left")
-            new = [Unit("byline", [l], BYLINE.pitch) for l in ln]
+            ln = set_paragraph(p.text, byline, col_w, align="left")
+            new = [Unit("byline", [l], byline.pitch) for l in ln]
         elif p.role == "intertitle":   # kept with the line after it, never alone at a column foot
-            ln = set_display(p.text, INTERTITLE, COL_W)
-            new = [Unit("intertitle", ln, INTERTITLE_PAD[0] + len(ln) * INTERTITLE.pitch + INTERTITLE_PAD[1],
-                        pad_top=INTERTITLE_PAD[0], keep_next=True)]
+            ln = set_display(p.text, intertitle, col_w)
+            new = [Unit("intertitle", ln, pad[0] + len(ln) * intertitle.pitch + pad[1],
+                        pad_top=pad[0], keep_next=True)]
         elif p.role == "body":
-            ln = set_paragraph(p.text, BODY, COL_W, indent_em=2)
-            new = [Unit("body", [l], BODY.pitch) for l in ln]
+            ln = set_paragraph(p.text, body, col_w, indent_em=2)
+            new = [Unit("body", [l], body.pitch) for l in ln]
         else:
             continue
         for li, l in enumerate(ln):
@@ -742,6 +744,28 @@ def column_of(x: float) -> int:
     return max(0, min(NCOLS - 1, int((x - MARGIN_X) // (COL_W + GUTTER))))   # column holding x
 
 
+def column_groups(col: list[Unit]) -> list[tuple[str, list[Line]]]:
+    """A column's blocks: consecutive body lines form one; a byline or an intertitle is one of its own."""
+    groups: list[tuple[str, list[Line]]] = []
+    for u in col:
+        if u.kind == "body" and groups and groups[-1][0] == "body":
+            groups[-1][1].extend(u.lines)
+        else:
+            groups.append((u.kind, list(u.lines)))
+    return groups
+
+
+def body_text(lines: list[Line]) -> str:
+    """The paragraphs (or the parts of them) that body lines hold, in corpus format."""
+    paras, cur = [], None
+    for l in lines:
+        if l.para != cur:
+            paras.append("")
+            cur = l.para
+        paras[-1] += l.src
+    return "\n\n".join(paras)
+
+
 def build_gt(layout: PageLayout, head_lines: list[Line], head_box, image_name: str) -> dict:
     blocks, lines = [], []
 
@@ -767,22 +791,10 @@ def build_gt(layout: PageLayout, head_lines: list[Line], head_box, image_name: s
             add_block(a.id, role, ls, a.first(role).corpus())
         prev_para = None
         for col in p.columns:
-            groups: list[tuple[str, list[Line]]] = []      # consecutive body lines form one block
-            for u in col:
-                if u.kind == "body" and groups and groups[-1][0] == "body":
-                    groups[-1][1].extend(u.lines)
-                else:
-                    groups.append((u.kind, list(u.lines)))
-            for kind, ls in groups:
+            for kind, ls in column_groups(col):
                 if kind == "body":
-                    paras, cur = [], None
-                    for l in ls:
-                        if l.para != cur:
-                            paras.append("")
-                            cur = l.para
-                        paras[-1] += l.src
                     cont = not ls[0].first and prev_para == ls[0].para
-                    add_block(a.id, "body", ls, "\n\n".join(paras), cont=cont)
+                    add_block(a.id, "body", ls, body_text(ls), cont=cont)
                     prev_para = ls[-1].para
                 else:
                     add_block(a.id, kind, ls, a.paras[ls[0].para].corpus())
