@@ -221,8 +221,7 @@ def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]]) -> 
 def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
     x0, y0, x1, y1 = box
     sub = mask[y0:y1, x0:x1]
-    # A few pixels of ink (a speck touching a line) must not make the line taller.
-    rows = sub.sum(axis=1) > max(3, (x1 - x0) // 50)
+    rows = sub.sum(axis=1) > max(1, (x1 - x0) // 400)
     bands = []
     descenders = False  # seen on a long line of this region: Latin type, so short lines are measured alike
     for s, e in runs(rows, min_gap=max(2, int(0.12 * em))):
