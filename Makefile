@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 OPENCV := opencv-python-headless==5.0.0.93
 
-.PHONY: demo test apt-deps samples clean
+.PHONY: demo test bench apt-deps samples clean
 
 # Installs Debian packages that are missing (skipped when present; sudo when not root).
 apt-deps:
@@ -43,6 +43,15 @@ demo: $(VENV)/.base
 
 test: apt-deps $(VENV)/.test
 	$(BIN)/python -m pytest -q
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.test
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
+# Benchmark, not a test: digitize vs PaddleOCR, rapidocr and Tesseract on the sample pages; writes
+# bench/results.md (about 25-30 min on an idle 2-core machine, mostly Tesseract).
+bench: apt-deps $(VENV)/.bench
+	$(BIN)/python bench/run.py --runs 3 --scaling --profile
 
 # Re-render the committed sample pages (needs the fonts; deterministic).
 samples: apt-deps $(VENV)/.base

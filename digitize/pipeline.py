@@ -57,6 +57,7 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
             text_blocks[i].lines = lines
         for i in vertical:
             text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height)
+    page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):
         order.find_articles(page)

@@ -32,6 +32,9 @@ class TextRegion:
 class Engine(Protocol):
     name: str  # the --engine name
     description: str  # engine, version and models, as written to ALTO OCRProcessing
+    # Optional: seconds of the last recognize() per half, {"detect": s, "recognize": s}; the pipeline adds them
+    # to page.timings. Engines that cannot split their work leave it out.
+    # last_timings: dict[str, float]
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
         """Read every region of ``image`` (grayscale or RGB) and return its lines, top to bottom.

@@ -2,12 +2,19 @@
 
 Only the model files bundled in the rapidocr wheel are used, by explicit path: any other model choice makes
 rapidocr download, and archives often have no internet. Detection runs per layout block with the block
-scaled so its text is about ``DET_TEXT_HEIGHT`` pixels high; recognition runs on crops of the working image at
-native resolution, for the whole page in one batch sorted by width.
+scaled so its text is about ``DET_TEXT_HEIGHT`` pixels high. Recognition reads line crops of the working image
+(scaled to the model's 48 px height and squeezed to ``REC_WIDTH_SCALE`` of their width), for the whole page
+at once: crops sorted by width/height, so a batch pads little, and cut into batches of ``REC_BATCH``.
+
+Both halves run on a pool of ``threads`` workers, each run single-threaded in onnxruntime: a text line is too
+small a tensor to split well across cores, so whole blocks and batches run side by side instead.
+The constants are tuned by measurement: bench/results.md, `python bench/run.py --sweep NAME=V1,V2`.
 """
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -17,8 +24,13 @@ import numpy as np
 from ..model import Box, Line
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
-DET_TEXT_HEIGHT = 32  # px: the text size the DB detector sees best
-REC_BATCH = 8
+# px: the text height blocks are detected at. 24 finds the same lines as 32 at 0.6× the detection time; 20
+# starts to cost characters.
+DET_TEXT_HEIGHT = 24
+REC_BATCH = 4  # line crops per recognition run: fewest padded columns; 8: +9 % CPU, 32: +19 % (engine level)
+# Lines are read squeezed to half their width: half the recognition compute, and fewer errors on the samples
+# (full-width punctuation and dashes read better); 0.4 starts to cost characters.
+REC_WIDTH_SCALE = 0.5
 MIN_SCORE = 0.3
 
 
@@ -51,7 +63,6 @@ class PPOCREngine:
                 "Global.log_level": "error",
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 100000,  # we scale blocks ourselves; the detector must not
-                "Rec.rec_batch_num": REC_BATCH,
             }
         ).cfg
         for task in (config.Det, config.Rec):
@@ -60,10 +71,15 @@ class PPOCREngine:
         config.Rec.font_path = None  # only used by rapidocr's visualiser
         self.detector = TextDetector(config.Det)
         self.recognizer = TextRecognizer(config.Rec)
-        # Replace rapidocr's sessions with ones whose threads and spinning we control.
-        self.detector.session.session = onnx_session(det_path, threads)
-        self.recognizer.session.session = onnx_session(rec_path, threads)
+        # Replace rapidocr's sessions with ones whose threads and spinning we control: one thread per run, and
+        # `threads` runs at a time from our pool.
+        self.detector.session.session = onnx_session(det_path, 1)
+        self.rec_session = self.recognizer.session.session = onnx_session(rec_path, 1)
+        self.rec_input = self.rec_session.get_inputs()[0].name
+        self.rec_height = self.recognizer.rec_image_shape[1]
         self.word_boxes = CalRecBoxes()
+        self.pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="ppocr")
+        self.last_timings: dict[str, float] = {}  # seconds of the last recognize(): "detect", "recognize"
 
     def detect(self, image: np.ndarray, region: TextRegion) -> list[Box]:
         x0, y0, x1, y1 = region.box
@@ -91,31 +107,65 @@ class PPOCREngine:
                 boxes.append((max(b[0], 0), max(b[1], 0), min(b[2], w), min(b[3], h)))
         return boxes
 
+    def detect_regions(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Box]]:
+        """Text line boxes of every region, regions detected side by side on the pool."""
+        return list(self.pool.map(lambda r: self.detect(image, r), regions))
+
+    def _rec_batch(self, crops: list[np.ndarray]) -> tuple[list, list]:
+        """One recognition run over crops of similar width: rapidocr's (text, score) and word results per crop.
+
+        The input rapidocr builds (height 48, zero-padded to the widest crop, pixels scaled to [-1, 1]), built
+        from the grayscale crops directly: one resize per crop and no RGB copy; the three colour channels of a
+        gray line are the same plane, broadcast into the batch array.
+        """
+        ratios = [REC_WIDTH_SCALE * c.shape[1] / c.shape[0] for c in crops]
+        max_ratio = max(ratios)  # rapidocr pads every batch to ≥ 320 px; short lines read as well without
+        height, width = self.rec_height, int(self.rec_height * max_ratio)
+        batch = np.zeros((len(crops), 3, height, width), dtype=np.float32)
+        for i, (crop, ratio) in enumerate(zip(crops, ratios)):
+            resized_w = min(width, int(np.ceil(height * ratio)))
+            line = cv2.resize(crop, (resized_w, height)).astype(np.float32)
+            batch[i, :, :, :resized_w] = line * (2 / 255) - 1  # (x / 255 - 0.5) / 0.5, as rapidocr normalises
+        preds = self.rec_session.run(None, {self.rec_input: batch})[0]
+        lines, words = self.recognizer.postprocess_op(preds, True, wh_ratio_list=ratios, max_wh_ratio=max_ratio)
+        return lines, words
+
     def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[Line]:
         """Recognise each box at native resolution; one Line per box, glyphs in image pixels."""
-        crops = [_rgb(image[b[1] : b[3], b[0] : b[2]]) for b in boxes]
-        if not crops:
+        if not boxes:
             return []
-        from rapidocr.ch_ppocr_rec import TextRecInput
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        crops = [gray[b[1] : b[3], b[0] : b[2]] for b in boxes]  # views, not copies
+        # Sorted by width/height so each batch pads little; batches run side by side on the pool.
+        by_ratio = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        batches = [by_ratio[i : i + REC_BATCH] for i in range(0, len(by_ratio), REC_BATCH)]
+        results = self.pool.map(lambda idx: self._rec_batch([crops[i] for i in idx]), batches)
+        texts, scores, words = [""] * len(crops), [0.0] * len(crops), [None] * len(crops)
+        for idx, (line_results, word_results) in zip(batches, results):
+            for i, (text, score), word in zip(idx, line_results, word_results):
+                texts[i], scores[i], words[i] = text, float(score), word
 
-        rec = self.recognizer(TextRecInput(img=crops, return_word_box=True))
-        quads = np.array([[[0, 0], [b[2] - b[0], 0], [b[2] - b[0], b[3] - b[1]], [0, b[3] - b[1]]] for b in boxes], dtype=np.float32)
-        rec = self.word_boxes(crops, quads, rec, return_single_char_box=True)
         lines = []
-        for b, text, score, words in zip(boxes, rec.txts, rec.scores, rec.word_results):
+        for b, text, score, word_info in zip(boxes, texts, scores, words):
+            w, h = b[2] - b[0], b[3] - b[1]
+            # rapidocr's per-character boxes (CalRecBoxes), without its final step: that maps boxes back through
+            # a rotated crop, which for our upright crops is the identity and costs seconds per page.
+            crop_box = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+            chars_text, quads, confs = self.word_boxes.cal_ocr_word_box(text, crop_box, word_info, True)
             chars = []
-            for char, conf, quad in words:
-                q = np.asarray(quad, dtype=float).reshape(-1, 2)
-                gx0, gy0 = q.min(axis=0)
-                gx1, gy1 = q.max(axis=0)
+            for char, conf, quad in zip(chars_text, confs, self.word_boxes.adjust_box_overlap(quads)):
+                (gx0, gy0), (gx1, gy1) = np.min(quad, axis=0), np.max(quad, axis=0)
                 chars.append((char, conf, (b[0] + int(gx0), b[1] + int(gy0), b[0] + int(np.ceil(gx1)), b[1] + int(np.ceil(gy1)))))
-            lines.append(Line(text=text, box=b, confidence=float(score), glyphs=glyphs_from_chars(chars)))
+            lines.append(Line(text=text, box=b, confidence=score, glyphs=glyphs_from_chars(chars)))
         return lines
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
-        per_region = [self.detect(image, r) for r in regions]
+        start = time.perf_counter()
+        per_region = self.detect_regions(image, regions)
+        detected = time.perf_counter()
         flat = [b for boxes in per_region for b in boxes]
         fragments = iter(self.read_lines(image, flat))
+        self.last_timings = {"detect": detected - start, "recognize": time.perf_counter() - detected}
         results = []
         for region, boxes in zip(regions, per_region):
             frags = [next(fragments) for _ in boxes]
