@@ -19,23 +19,27 @@ from lxml import etree
 from test_batch import ROOT, manifest_rows, render_small_pages, run_batch
 
 
-def start_and_kill(source, outdir, delay: float) -> bool:
-    """Start the batch in its own process group; once a page is in flight, wait ``delay`` s and SIGKILL the
-    group. Returns whether the kill hit a running batch (rather than one that had already finished)."""
+def start_and_kill(source, outdir, pages_first: int, delay: float) -> bool:
+    """Start the batch in its own process group; once ``pages_first`` pages have finished and another has
+    started, wait ``delay`` s and SIGKILL the group, so the kill lands mid-page whatever the engine's speed.
+    Returns whether the kill hit a running batch (rather than one that had already finished)."""
     proc = subprocess.Popen([sys.executable, "-m", "digitize.batch", "batch", str(source), "-o", str(outdir),
                              "--workers", "2", "--log-json"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT,
                             start_new_session=True)
-    page_started = threading.Event()
+    in_flight = threading.Event()
 
     def read_events():
+        finished = 0
         for line in proc.stderr:
-            if '"event": "start"' in line:
-                page_started.set()
+            if '"event": "page"' in line:
+                finished += 1
+            elif '"event": "start"' in line and finished >= pages_first:
+                in_flight.set()
 
     reader = threading.Thread(target=read_events, daemon=True)
     reader.start()
-    assert page_started.wait(timeout=90), "the batch never started a page"
+    assert in_flight.wait(timeout=120), "the batch never reached the kill point"
     time.sleep(delay)
     alive = proc.poll() is None
     os.killpg(proc.pid, signal.SIGKILL)
@@ -50,7 +54,7 @@ def test_sigkill_three_times_then_finish(tmp_path):
     outdir = tmp_path / "out"
     rng = random.Random(20240607)
     for _ in range(3):
-        assert start_and_kill(source, outdir, rng.uniform(0.5, 6.0))
+        assert start_and_kill(source, outdir, rng.randint(1, 6), rng.uniform(0.0, 0.3))
     killed_rows = manifest_rows(outdir)
     assert sum(r["state"] == "running" for r in killed_rows) > 0  # the last kill left pages in flight
 
