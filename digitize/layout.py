@@ -233,6 +233,8 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
             baseline = s + _height_to_baseline(sub[s:e].sum(axis=1))
             descenders = descenders or baseline < e
             e = baseline
+        if not descenders:  # Latin ascenders of a short word are narrow too: only CJK lines are trimmed
+            s, e = _trim_speck(sub[s:e], s, e, em)
         cols = np.flatnonzero(sub[s:e].any(axis=0))
         if cols.size == 0:
             continue
@@ -240,6 +242,30 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
         ink = float(sub[s:e, bx0:bx1].sum())
         bands.append(LineBand((x0 + bx0, y0 + s, x0 + bx1, y0 + e), ink / max(1, (e - s) * (bx1 - bx0))))
     return bands
+
+
+def _trim_speck(band: np.ndarray, start: int, end: int, em: float) -> tuple[int, int]:
+    """Drop rows at a line's top or bottom that hold only a speck: a few pixels in a spot narrower than half
+    a character. Dust touching a line would otherwise make it measure taller, and a taller line reads as a
+    heading. Glyph tops and Latin ascenders or descenders spread along the line, so they are never cut."""
+    profile = band.sum(axis=1)
+    sparse = profile < 0.04 * profile.max()
+
+    def narrow(rows: slice) -> bool:
+        cols = np.flatnonzero(band[rows].any(axis=0))
+        return cols.size > 0 and cols[-1] - cols[0] < 0.5 * em
+
+    top = 0
+    while top < len(profile) and sparse[top]:
+        top += 1
+    bottom = len(profile)
+    while bottom > top and sparse[bottom - 1]:
+        bottom -= 1
+    if top and top < len(profile) / 3 and narrow(slice(0, top)):
+        start += top
+    if bottom < len(profile) and len(profile) - bottom < len(profile) / 3 and narrow(slice(bottom, None)):
+        end -= len(profile) - bottom
+    return start, end
 
 
 def _height_to_baseline(profile: np.ndarray) -> int:
