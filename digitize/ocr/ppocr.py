@@ -111,14 +111,14 @@ class PPOCREngine:
         """Text line boxes of every region, regions detected side by side on the pool."""
         return list(self.pool.map(lambda r: self.detect(image, r), regions))
 
-    def _rec_batch(self, crops: list[np.ndarray]) -> tuple[list, list]:
+    def _rec_batch(self, crops: list[np.ndarray], width_scale: float = REC_WIDTH_SCALE) -> tuple[list, list]:
         """One recognition run over crops of similar width: rapidocr's (text, score) and word results per crop.
 
         The input rapidocr builds (height 48, zero-padded to the widest crop, pixels scaled to [-1, 1]), built
         from the grayscale crops directly: one resize per crop and no RGB copy; the three colour channels of a
         gray line are the same plane, broadcast into the batch array.
         """
-        ratios = [REC_WIDTH_SCALE * c.shape[1] / c.shape[0] for c in crops]
+        ratios = [width_scale * c.shape[1] / c.shape[0] for c in crops]
         max_ratio = max(ratios)  # rapidocr pads every batch to ≥ 320 px; short lines read as well without
         height, width = self.rec_height, int(self.rec_height * max_ratio)
         batch = np.zeros((len(crops), 3, height, width), dtype=np.float32)
@@ -136,14 +136,12 @@ class PPOCREngine:
             return []
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         crops = [gray[b[1] : b[3], b[0] : b[2]] for b in boxes]  # views, not copies
-        # Sorted by width/height so each batch pads little; batches run side by side on the pool.
-        by_ratio = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
-        batches = [by_ratio[i : i + REC_BATCH] for i in range(0, len(by_ratio), REC_BATCH)]
-        results = self.pool.map(lambda idx: self._rec_batch([crops[i] for i in idx]), batches)
         texts, scores, words = [""] * len(crops), [0.0] * len(crops), [None] * len(crops)
-        for idx, (line_results, word_results) in zip(batches, results):
-            for i, (text, score), word in zip(idx, line_results, word_results):
-                texts[i], scores[i], words[i] = text, float(score), word
+        self._recognise_into(crops, range(len(crops)), REC_WIDTH_SCALE, texts, scores, words)
+        # Squeezing suits square CJK glyphs; narrow Latin marks (a line-end hyphen) can vanish in it, so Latin
+        # lines are read again at full width.
+        latin = [i for i, t in enumerate(texts) if _mostly_latin(t)]
+        self._recognise_into(crops, latin, 1.0, texts, scores, words)
 
         lines = []
         for b, text, score, word_info in zip(boxes, texts, scores, words):
@@ -158,6 +156,17 @@ class PPOCREngine:
                 chars.append((char, conf, (b[0] + int(gx0), b[1] + int(gy0), b[0] + int(np.ceil(gx1)), b[1] + int(np.ceil(gy1)))))
             lines.append(Line(text=text, box=b, confidence=score, glyphs=glyphs_from_chars(chars)))
         return lines
+
+    def _recognise_into(self, crops: list[np.ndarray], which, width_scale: float, texts: list, scores: list,
+                        words: list) -> None:
+        """Recognise ``crops[i]`` for i in ``which``, writing into the result lists. Sorted by width/height so
+        each batch pads little; batches run side by side on the pool."""
+        by_ratio = sorted(which, key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        batches = [by_ratio[i : i + REC_BATCH] for i in range(0, len(by_ratio), REC_BATCH)]
+        results = self.pool.map(lambda idx: self._rec_batch([crops[i] for i in idx], width_scale), batches)
+        for idx, (line_results, word_results) in zip(batches, results):
+            for i, (text, score), word in zip(idx, line_results, word_results):
+                texts[i], scores[i], words[i] = text, float(score), word
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
         start = time.perf_counter()
@@ -174,6 +183,11 @@ class PPOCREngine:
             lines = [merge_row_fragments([frags[i] for i in row], space_gap=0.5 * region.text_height) for row in rows]
             results.append(lines)
         return results
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isascii() for c in letters) >= 0.6 * len(letters)
 
 
 def _rgb(img: np.ndarray) -> np.ndarray:
