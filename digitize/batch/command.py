@@ -177,8 +177,10 @@ def batch_command(sources, outdir, engine, formats, punctuation, dpi, pdf_passwo
     outcome, code = "completed", EXIT_OK
     try:
         if scheduler:
-            from .dask import DaskWorkers
-
+            try:
+                from .dask import DaskWorkers
+            except ImportError as exc:
+                raise EngineError(f"--scheduler needs dask.distributed: pip install 'digitize[batch]' ({exc})") from exc
             executor = DaskWorkers(scheduler, settings, outdir.resolve(), page_timeout)
         else:
             executor = LocalWorkers(min(workers, max(1, len(todo))), settings, outdir.resolve(), threads, page_timeout)
