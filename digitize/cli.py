@@ -54,6 +54,17 @@ def _output_failed(console: Console, outdir: Path, exc: OSError) -> None:
     sys.exit(EXIT_OUTPUT)
 
 
+def _refuse_shared_stems(inputs: tuple[Path, ...]) -> None:
+    """Outputs are named by the input's stem: two inputs with one stem (scan.png, scan.tif) would overwrite
+    each other's files, so the run is refused before anything is written."""
+    seen: dict[str, Path] = {}
+    for path in inputs:
+        other = seen.setdefault(path.stem, path)
+        if other != path:
+            raise click.UsageError(f"{other} and {path} would write the same outputs ({path.stem}.*); "
+                                   "rename one or run them separately")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digitize")
 def main() -> None:
@@ -84,6 +95,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, engine: str, formats: str, punct
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
     """
     chosen = _formats(formats)
+    _refuse_shared_stems(inputs)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
     page_formats = [f for f in chosen if f in OUTPUT_FORMATS]
     try:

@@ -272,3 +272,15 @@ def test_python_api_born_digital(born_digital_pdf):
     doc = digitize.process(born_digital_pdf)
     assert doc.pages[0].source.kind == "pdf-text"
     assert BORN_DIGITAL_HEADLINE.split()[0] in doc.to_text()
+
+
+def test_inputs_sharing_a_stem_are_refused_before_anything_is_written(small_page, tmp_path):
+    a, b = tmp_path / "scan.png", tmp_path / "sub" / "scan.png"
+    b.parent.mkdir()
+    a.write_bytes(small_page.path.read_bytes())
+    b.write_bytes(small_page.path.read_bytes())
+    outdir = tmp_path / "out"
+    result = invoke("run", a, b, "-o", outdir)
+    assert result.exit_code == 2
+    assert "would write the same outputs (scan.*)" in result.output
+    assert not outdir.exists()
