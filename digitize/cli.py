@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .export.alto import UNITS as ALTO_UNITS
+from .export.names import parse_formats
 from .export.files import (DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem, write_atomic,
                            write_issue_outputs, write_page_outputs)
 from .export.overlay import page_overlay
@@ -38,12 +39,10 @@ err = Console(stderr=True, highlight=False)
 
 
 def _formats(value: str) -> list[str]:
-    formats = [f.strip() for f in value.split(",") if f.strip()]
-    known = OUTPUT_FORMATS + DOCUMENT_FORMATS
-    unknown = [f for f in formats if f not in known]
-    if unknown or not formats:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(known)}")
-    return formats
+    try:
+        return list(parse_formats(value, OUTPUT_FORMATS + DOCUMENT_FORMATS))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 def _output_failed(console: Console, outdir: Path, exc: OSError) -> None:

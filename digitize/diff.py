@@ -64,7 +64,7 @@ from rich.table import Table
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .model import Document, JoinKind, Role, box_area
 from .read import ReadError, read_bytes
-from .repair_text import PUNCTUATION_CHOICES, _apply_profile, _parse, normalize_input, repair_text
+from .repair_text import PUNCTUATION_CHOICES, apply_profile, parse_paragraphs, normalize_input, repair_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
 TOP_CONFUSIONS = 20
@@ -230,7 +230,7 @@ def fold(text: str, options: Options) -> str:
 def normalise(text: str, options: Options) -> str:
     text = unicodedata.normalize("NFC", normalize_input(text))
     if options.punctuation != "keep":
-        texts = _apply_profile(_parse(text), options.punctuation)
+        texts = apply_profile(parse_paragraphs(text), options.punctuation)
         text = "\n\n".join(texts) + ("\n" if texts else "")
     return fold(text, options)
 

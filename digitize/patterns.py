@@ -19,8 +19,9 @@ ENGLISH_CONTINUATION = re.compile(
     rf"{_OPEN}?\s*(?:(?P<verb>Continued\s+on)|See\s+{_EN_KEY}\s*[,:;.]?)\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?\s*$", re.I)
 ENGLISH_CONTINUATION_START = re.compile(
     rf"^\s*{_OPEN}?\s*(?:{_EN_KEY}\s*[,:;.]?\s*)?(?:Continued\s+)?From\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?", re.I)
-# A hyphen at the end of a line as OCR may read it: hyphen-minus, soft hyphen, hyphen, not sign (Fraktur).
-LINE_HYPHENS = "-\u00ad\u2010\u00ac"
+# A hyphen at the end of a line as OCR may read it: hyphen-minus, soft hyphen, hyphen, not sign and double
+# oblique hyphen (Fraktur).
+LINE_HYPHENS = "-\u00ad\u2010\u00ac\u2e17"
 
 
 LEAD = re.compile(r"^(本报讯|新华社[\u4e00-\u9fff]{0,6}电)\s*[（(]")

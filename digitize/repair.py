@@ -56,7 +56,7 @@ COMMON_ZIPF = 4.0
 ZIPF_MARGIN = 1.0
 
 
-def _wordfreq_lang(language: str) -> str:
+def wordfreq_lang(language: str) -> str:
     """The word list for a block's language; English for CJK blocks, whose Latin words are mostly English."""
     base = (language or "en").split("-")[0].lower()
     return "en" if base in ("zh", "ja", "ko", "und") else base
@@ -125,7 +125,7 @@ def _edges(block: Block, extents: dict[str, tuple[int, int]]) -> tuple[int, int]
 def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float) -> Join:
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
-    text = text_join(prev.text, nxt.text, _wordfreq_lang(next_block.language))
+    text = text_join(prev.text, nxt.text, wordfreq_lang(next_block.language))
     if next_block.role in PHRASE_ROLES:
         # Display type breaks between phrases, except where a full line runs on into a shorter last one.
         width = lambda line: line.box[2] - line.box[0]

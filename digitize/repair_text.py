@@ -54,7 +54,7 @@ LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一�
 HEADLINE, KICKER, INTERTITLE, SUBTITLE, BYLINE_ROLE, CAPTION, LEAD_ROLE, CONTINUED, BODY = (
     "headline", "kicker", "intertitle", "subtitle", "byline", "caption", "lead", "continued", "body")
 JOINABLE_LEFT = (BODY, LEAD_ROLE, CONTINUED)
-_MODEL_ROLE = {HEADLINE: Role.HEADLINE, KICKER: Role.KICKER, INTERTITLE: Role.INTERTITLE, SUBTITLE: Role.SUBTITLE,
+MODEL_ROLE = {HEADLINE: Role.HEADLINE, KICKER: Role.KICKER, INTERTITLE: Role.INTERTITLE, SUBTITLE: Role.SUBTITLE,
                BYLINE_ROLE: Role.BYLINE, CAPTION: Role.CAPTION, LEAD_ROLE: Role.BODY, CONTINUED: Role.BODY, BODY: Role.BODY}
 
 
@@ -83,7 +83,7 @@ def normalize_input(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _parse(text: str) -> list[_Para]:
+def parse_paragraphs(text: str) -> list[_Para]:
     paras: list[_Para] = []
     current: list[str] = []
     start = 0
@@ -196,7 +196,7 @@ def _one_pass(paras: list[_Para], joins: list[TextJoin]) -> list[_Para]:
     return out
 
 
-def _apply_profile(paras: list[_Para], profile: str) -> list[str]:
+def apply_profile(paras: list[_Para], profile: str) -> list[str]:
     texts = []
     for i, para in enumerate(paras):
         nxt = paras[i + 1].text if i + 1 < len(paras) else None
@@ -207,7 +207,7 @@ def _apply_profile(paras: list[_Para], profile: str) -> list[str]:
             prefix, s = "## ", s[3:]
         elif role in (KICKER, INTERTITLE):
             prefix, s = "### ", s[4:]
-        texts.append(prefix + format_paragraph(Paragraph(_MODEL_ROLE[role], s, []), profile))
+        texts.append(prefix + format_paragraph(Paragraph(MODEL_ROLE[role], s, []), profile))
     return texts
 
 
@@ -215,7 +215,7 @@ def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoi
     """Rejoin paragraphs split where no paragraph ends; returns the repaired text and the joins made."""
     if punctuation not in PUNCTUATION_CHOICES:
         raise ValueError(f"unknown punctuation profile {punctuation!r} (choose from {', '.join(PUNCTUATION_CHOICES)})")
-    paras = _parse(normalize_input(text))
+    paras = parse_paragraphs(normalize_input(text))
     joins: list[TextJoin] = []
     while True:  # to a fixpoint, so that repairing a repaired text changes nothing
         before = len(joins)
@@ -223,7 +223,7 @@ def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoi
         if len(joins) == before:
             break
     joins.sort(key=lambda j: (j.left_line, j.right_line))
-    texts = [p.text for p in paras] if punctuation == "keep" else _apply_profile(paras, punctuation)
+    texts = [p.text for p in paras] if punctuation == "keep" else apply_profile(paras, punctuation)
     return ("\n\n".join(texts) + "\n") if texts else "", joins
 
 

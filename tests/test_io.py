@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ from PIL import Image
 
 from digitize.io import InputError, load, page_count, sniff, to_gray
 
+from bad_inputs import png_header_only
 from conftest import BORN_DIGITAL_HEADLINE, BORN_DIGITAL_LINES, render_page
 
 
@@ -269,19 +268,9 @@ def test_load_is_lazy(small_page_image, tmp_path):
         next(pages)
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that claims huge dimensions and holds almost no data: decoding it would blow up."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
-
-
 def test_decompression_bomb_default_limit(tmp_path):
     path = tmp_path / "bomb.png"
-    path.write_bytes(_png_header_only(50_000, 50_000))
+    path.write_bytes(png_header_only(50_000, 50_000))
     err = load_error(path)
     # The size guard fires (not a truncation error from decoding) and names the limit.
     assert_one_line(err, path, "over the limit of 200,000,000")

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..export.files import OUTPUT_FORMATS
+from ..export.names import OUTPUT_FORMATS, parse_formats
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
 from ..ocr.base import ENGINE_NAMES, EngineError
 from ..repair import PROFILES
@@ -113,11 +113,10 @@ class RichProgress(JsonLog):
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(OUTPUT_FORMATS)}")
-    return formats
+    try:
+        return parse_formats(value, OUTPUT_FORMATS)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 def _lock(outdir: Path):

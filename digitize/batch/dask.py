@@ -15,7 +15,7 @@ from distributed.worker import get_worker
 
 from ..ocr.base import default_threads
 from .manifest import Unit
-from .runner import Settings, _failure, one_line, process_unit
+from .runner import Settings, failure_record, one_line, process_unit
 
 
 def _task(unit: Unit, settings: Settings, outdir: str, threads_on_host: dict[str, int]) -> dict:
@@ -77,10 +77,10 @@ class DaskWorkers:
                     reason = "cancelled by the scheduler"
                 else:
                     reason = "worker crashed (KilledWorker)" if type(exc).__name__ == "KilledWorker" else one_line(exc)
-                finished.append((unit, _failure(unit, reason)))
+                finished.append((unit, failure_record(unit, reason)))
             elif self.page_timeout and now - submitted > self.page_timeout:
                 self._stop_hung(future)
-                finished.append((unit, _failure(unit, f"timed out after {self.page_timeout:g} s")))
+                finished.append((unit, failure_record(unit, f"timed out after {self.page_timeout:g} s")))
             else:
                 continue
             del self.running[slot]

@@ -298,14 +298,14 @@ class LocalWorkers:
                 code = worker.process.exitcode
                 if worker.unit is not None:
                     cause = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                    finished.append((worker.unit, _failure(worker.unit, f"worker crashed ({cause})")))
+                    finished.append((worker.unit, failure_record(worker.unit, f"worker crashed ({cause})")))
                 elif not worker.ready:
                     raise EngineError(f"worker {worker.name} exited while loading the models (exit code {code})")
                 self.workers[i] = self._start(worker.name)
             elif worker.unit is not None and self.page_timeout and now - worker.started > self.page_timeout:
                 worker.process.kill()  # a hung page cannot be interrupted any other way
                 worker.process.join()
-                finished.append((worker.unit, _failure(worker.unit, f"timed out after {self.page_timeout:g} s")))
+                finished.append((worker.unit, failure_record(worker.unit, f"timed out after {self.page_timeout:g} s")))
                 self.workers[i] = self._start(worker.name)
         return finished
 
@@ -318,7 +318,7 @@ class LocalWorkers:
             worker.conn.close()
 
 
-def _failure(unit: Unit, reason: str) -> dict:
+def failure_record(unit: Unit, reason: str) -> dict:
     return {"state": "failed", "error": f"{unit.source}: {reason}", "version": __version__, "timings": {}, "outputs": []}
 
 

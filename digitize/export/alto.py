@@ -26,13 +26,13 @@ import numpy as np
 from lxml import etree
 
 from ..model import Article, Block, JoinKind, Line, Page, Role
+from ..patterns import LINE_HYPHENS
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 ALTO_XSD = "http://www.loc.gov/standards/alto/v4/alto-4-4.xsd"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_VERSION = "4.4"
 UNITS = ("pixel", "mm10", "inch1200")
-HYPHENS = "-\u00ad\u2010\u00ac\u2e17"  # hyphen-minus, soft hyphen, hyphen, not sign (Fraktur), double oblique
 
 _NS = "{%s}" % ALTO_NS
 
@@ -71,7 +71,7 @@ def _is_space(ch: str) -> bool:
 
 def _strip_punct(word: str) -> str:
     def punct(c: str) -> bool:
-        return unicodedata.category(c).startswith("P") and c not in HYPHENS
+        return unicodedata.category(c).startswith("P") and c not in LINE_HYPHENS
 
     i, j = 0, len(word)
     while i < j and punct(word[i]):
@@ -323,7 +323,7 @@ class _AltoWriter:
                 words = xml_text(line.text).split()
                 if not words:
                     continue
-                part1 = words[-1].rstrip(HYPHENS)
+                part1 = words[-1].rstrip(LINE_HYPHENS)
                 nxt = self._next_line(block, i)
                 if not part1 or nxt is None:
                     continue
@@ -574,7 +574,7 @@ class _AltoWriter:
         joined_hyphen = line.join is not None and line.join.kind is JoinKind.HYPHEN
         if joined_hyphen:
             last = layout.words[-1]
-            if len(last.chars) > 1 and last.chars[-1].ch in HYPHENS:
+            if len(last.chars) > 1 and last.chars[-1].ch in LINE_HYPHENS:
                 layout.hyphen = last.chars.pop()
             if hyphen_word:
                 last.subs_type, last.subs_content = "HypPart1", hyphen_word

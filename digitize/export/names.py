@@ -13,3 +13,12 @@ SUFFIXES = {"txt": ".txt", "alto": ".alto.xml", "json": ".json", "newsml": ".new
 def output_stem(path: Path, number: int, total: int) -> str:
     """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one."""
     return path.stem if total == 1 else f"{path.stem}-p{number:04d}"
+
+
+def parse_formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """``"txt, alto"`` → ``("txt", "alto")``, each once, in the order given; ValueError names what is unknown."""
+    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in allowed]
+    if unknown or not formats:
+        raise ValueError(f"unknown format {', '.join(unknown) or repr(value)}; choose from {', '.join(allowed)}")
+    return formats

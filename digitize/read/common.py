@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..io import InputError
 from ..model import Article, Block, Join, JoinKind, Line, Page, Role
-from ..repair import _wordfreq_lang, find_continuations, text_join
+from ..repair import wordfreq_lang, find_continuations, text_join
 
 DEFAULT_DPI = 300.0
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -68,7 +68,7 @@ def flow_joins(blocks: list[Block], block_hyphen: dict[int, set[int]] | None = N
         elif pb is not nb:
             prev.join = Join(JoinKind.BREAK, "block ends")
         else:
-            prev.join = text_join(prev.text, nxt.text, _wordfreq_lang(pb.language))
+            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(pb.language))
     if flow:
         flow[-1][0].join = None
 

@@ -17,8 +17,8 @@ import hashlib
 import os
 
 from ..model import Article, Block, Document, Join, JoinKind, Line, Page, PageSource, Role, box_union
-from ..repair import _wordfreq_lang, text_join
-from ..repair_text import _MODEL_ROLE, _parse, classify, normalize_input
+from ..repair import wordfreq_lang, text_join
+from ..repair_text import MODEL_ROLE, parse_paragraphs, classify, normalize_input
 from .common import finish_page, guess_language
 
 EM = 40  # pixels per character and per line of the galley
@@ -35,14 +35,14 @@ def _strip_mark(text: str) -> str:
 
 def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
     """The Document of a corpus-format text: one page of articles, blocks and lines with joins."""
-    paras = _parse(normalize_input(text))
+    paras = parse_paragraphs(normalize_input(text))
     source = PageSource(path=str(path), index=0, kind="text", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                         mime="text/plain")
     page = Page(number=1, width=0, height=0, source=source, engine="corpus text")
     articles: list[Article] = []
     y = MARGIN
     for k, para in enumerate(paras):
-        role = _MODEL_ROLE[classify(para.text, paras[k + 1].text if k + 1 < len(paras) else None)]
+        role = MODEL_ROLE[classify(para.text, paras[k + 1].text if k + 1 < len(paras) else None)]
         only_kickers = bool(articles) and all(b.role is Role.KICKER for b in articles[-1].blocks)
         if not articles or (role in (Role.KICKER, Role.HEADLINE) and not only_kickers):
             articles.append(Article(f"A{len(articles) + 1}"))
@@ -54,7 +54,7 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
             y += EM * 3 // 2
         y += EM
         for prev, nxt in zip(lines, lines[1:]):
-            prev.join = text_join(prev.text, nxt.text, _wordfreq_lang(guess_language(para.text)))
+            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(guess_language(para.text)))
         lines[-1].join = Join(JoinKind.BREAK, "paragraph ends (blank line)")
         block = Block(f"TB{len(page.blocks) + 1:04d}", role, box_union([ln.box for ln in lines]), lines,
                       article_id=article.id, language=guess_language(para.text))
