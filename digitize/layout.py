@@ -34,6 +34,7 @@ BOLD_WEIGHT_RATIO = 1.6  # ink density relative to body text that marks bold typ
 class LineBand:
     box: Box
     weight: float  # ink pixels per pixel of the line box: bold type is darker
+    latin: bool = False  # in a region of Latin type (descenders seen on its lines)
 
     @property
     def height(self) -> int:
@@ -159,6 +160,8 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
             segments = _merge_short_neighbours(sub, segments)
         if axis == 1 and len(segments) > 1 and (y1 - y0) <= 3.5 * em:
             segments = _merge_word_spaces(row_ink, segments)
+        if axis == 0 and len(segments) > 1:
+            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(row_ink, segments, em), em)
         if len(segments) > 1:
             widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
             score = widest / min_gap
@@ -205,6 +208,43 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) ->
     return merged
 
 
+def _merge_display_leading(row_ink: np.ndarray, segments: list[tuple[int, int]], em: float) -> list[tuple[int, int]]:
+    """Rejoin stacked lines of display type whose leading is wider than a row gap between body blocks but
+    narrow for their size (a Latin headline line without descenders over the next): one headline."""
+    def display_lines(seg: tuple[int, int]) -> list[int]:
+        heights = [e - s for s, e in runs(row_ink[seg[0] : seg[1]])]
+        return heights if heights and min(heights) >= HEADLINE_RATIO * em else []
+
+    merged = [segments[0]]
+    for seg in segments[1:]:
+        above, below = display_lines(merged[-1]), display_lines(seg)
+        if above and below and seg[0] - merged[-1][1] < 0.6 * min(above[-1], below[0]):
+            merged[-1] = (merged[-1][0], seg[1])
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _merge_on_pitch(rows: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float) -> list[tuple[int, int]]:
+    """Rejoin a Latin body line without ascenders ("res.", "sum- mer") to the lines above it: it stands
+    further below them than their spacing leaves, but on their pitch (line foot to line foot), so it is
+    the same block, not the next one."""
+    def lines(seg: tuple[int, int]) -> list[tuple[int, int]]:
+        return [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]], min_gap=3) if e - s >= 0.3 * em]
+
+    merged = [segments[0]]
+    for seg in segments[1:]:
+        above, below = lines(merged[-1])[-6:], lines(seg)
+        latin = sum(_sparse_head(rows[s:e]) for s, e in above) >= 0.5 * len(above)
+        if len(above) >= 3 and below and latin and max(e - s for s, e in above) < HEADLINE_RATIO * em:
+            pitch = float(np.median([b[1] - a[1] for a, b in zip(above, above[1:])]))
+            if below[0][1] - above[-1][1] <= 1.25 * pitch:  # a descender moves a foot by a fifth of the pitch
+                merged[-1] = (merged[-1][0], seg[1])
+                continue
+        merged.append(seg)
+    return merged
+
+
 def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """In a region of a line or two, a gap narrower than most of a line's height is a space inside the line
     (around quotation marks, between Latin words in display type), not a gutter between columns."""
@@ -223,14 +263,17 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
     sub = mask[y0:y1, x0:x1]
     rows = sub.sum(axis=1) > max(1, (x1 - x0) // 400)
     bands = []
+    spans = [(s, e) for s, e in runs(rows, min_gap=max(2, int(0.12 * em))) if e - s >= 0.2 * em]
+    # Latin type: most of the region's long lines have a sparse head, ascenders over the x-height (a CJK
+    # line's top strokes are dense).
+    heads = [_sparse_head(sub[s:e].sum(axis=1)) for s, e in spans if _long_line(sub[s:e])]
+    latin = sum(heads) >= max(2, 0.5 * len(heads))
     descenders = False  # seen on a long line of this region: Latin type, so short lines are measured alike
-    for s, e in runs(rows, min_gap=max(2, int(0.12 * em))):
-        if e - s < 0.2 * em:
-            continue
+    for s, e in spans:
         cols = np.flatnonzero(sub[s:e].any(axis=0))
         # A line of several glyphs averages them in its profile; a short one only in Latin text.
         if cols.size and (descenders or cols[-1] - cols[0] >= 4 * (e - s)):
-            baseline = s + _height_to_baseline(sub[s:e].sum(axis=1))
+            baseline = s + _height_to_baseline(sub[s:e].sum(axis=1), latin=latin)
             descenders = descenders or baseline < e
             e = baseline
         if not descenders:  # Latin ascenders of a short word are narrow too: only CJK lines are trimmed
@@ -241,7 +284,20 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
         bx0, bx1 = int(cols[0]), int(cols[-1]) + 1
         ink = float(sub[s:e, bx0:bx1].sum())
         bands.append(LineBand((x0 + bx0, y0 + s, x0 + bx1, y0 + e), ink / max(1, (e - s) * (bx1 - bx0))))
+    for band in bands:
+        band.latin = latin
     return bands
+
+
+def _long_line(band: np.ndarray) -> bool:
+    cols = np.flatnonzero(band.any(axis=0))
+    return bool(cols.size) and cols[-1] - cols[0] >= 4 * band.shape[0]
+
+
+def _sparse_head(profile: np.ndarray) -> bool:
+    """The top sixth or more of the line is thin (under 30 % of its densest row): Latin ascenders."""
+    thin = profile < 0.3 * profile.max()
+    return bool(thin[: max(1, int(np.ceil(0.15 * len(profile))))].all())
 
 
 def _trim_speck(band: np.ndarray, start: int, end: int, em: float) -> tuple[int, int]:
@@ -268,13 +324,21 @@ def _trim_speck(band: np.ndarray, start: int, end: int, em: float) -> tuple[int,
     return start, end
 
 
-def _height_to_baseline(profile: np.ndarray) -> int:
+def _height_to_baseline(profile: np.ndarray, latin: bool = False) -> int:
     """A line's height without the descenders of Latin type (g, p, y hang thinly below the baseline), so
-    that lines with and without them measure alike. CJK lines have no such sparse tail."""
+    that lines with and without them measure alike. CJK lines have no such sparse tail. In a region known
+    to be Latin, a short line with many descenders ("a pledge to tig-") has a denser tail: it ends at the
+    last dense row (the baseline), under which no row reaches a third of the densest (the bowl of a g)
+    and the rows stay thin on average."""
     sparse = profile < 0.2 * profile.max()
     end = len(profile)
     while end > 1 and sparse[end - 1]:
         end -= 1
+    if latin:
+        base = int(np.flatnonzero(profile >= 0.5 * profile.max())[-1]) + 1
+        tail = profile[base:]
+        if tail.size and tail.max() < 0.35 * profile.max() and tail.mean() < 0.2 * profile.max():
+            end = min(end, base)
     # A real descender zone is a fifth to a third of the line; a row or two of faint edge is not one.
     return end if 0.65 * len(profile) <= end <= 0.9 * len(profile) else len(profile)
 
@@ -288,11 +352,27 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[li
             same_size = abs(band.height - prev.height) <= 0.18 * max(band.height, prev.height)
             same_weight = _is_bold(band.weight, band.height, em, body_weight) == _is_bold(prev.weight, prev.height, em, body_weight)
             close = band.box[1] - prev.box[3] <= 1.2 * max(em, min(band.height, prev.height))
-            if same_size and same_weight and close:
+            if same_size and same_weight and close or band.latin and _latin_line_of(groups[-1], band, em, body_weight):
                 groups[-1].append(band)
                 continue
         groups.append([band])
     return groups
+
+
+def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight: float) -> bool:
+    """A Latin line of the group's type that measures otherwise: one without ascenders ("sum- mer", "res.")
+    is only x-height tall, and darker for it, and the line after it is measured against it. It keeps the
+    group's pitch (baseline to baseline) and is of the group's usual height and weight, or a little shorter."""
+    if len(group) < 2:
+        return False
+    usual = float(np.median([b.height for b in group]))
+    pitch = float(np.median([b.box[3] - a.box[3] for a, b in zip(group, group[1:])]))
+    if abs(band.box[3] - group[-1].box[3] - pitch) > 0.12 * pitch:
+        return False
+    if 0.6 * usual <= band.height < 0.85 * usual:
+        return True
+    bold = _is_bold(float(np.median([b.weight for b in group])), usual, em, body_weight)
+    return abs(band.height - usual) <= 0.18 * usual and _is_bold(band.weight, band.height, em, body_weight) == bold
 
 
 def _is_bold(weight: float, height: float, em: float, body_weight: float) -> bool:

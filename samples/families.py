@@ -101,15 +101,28 @@ def _hyphen_point(word: str, fits) -> int:
     return best
 
 
+def _compound_point(word: str, fits) -> int:
+    """Longest prefix ending in one of the word's own hyphens (well-|known, state-of-the-|art) that fits,
+    leaving something after it; 0 if none does."""
+    best = 0
+    for i, ch in enumerate(word[:-1]):
+        if ch == "-" and i > 0 and word[i - 1].isalnum() and word[i + 1].isalnum() and fits(word[:i + 1]):
+            best = i + 1
+    return best
+
+
 def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align: str = "justify",
               hyphenate: bool = True) -> list[Line]:
     """Lines of Latin text. A glyph's `src` carries what the corpus text holds there: the space that a line
-    break stands for rides on the line's last glyph, a break hyphen has none."""
+    break stands for rides on the line's last glyph, a break hyphen has none, and a word's own hyphen that
+    a line ends on keeps its "-". With `hyphenate`, a word that does not fit is broken after one of its own
+    hyphens (well-|known) in preference to a syllable seam (inside its first piece only: deci-|sion-making);
+    without it (display type), words are never broken."""
     f = style.font
     space = f.getlength(" ")
     words = text.split(" ")
     lines: list[list[str]] = []
-    hyphened: list[bool] = []
+    hyphened: list[str] = []      # how each line ends: "" (a word space), "soft" or "real" hyphen
     cur: list[str] = []
     avail = width - indent_em * style.size
     while words:
@@ -118,19 +131,26 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
         if f.getlength(trial) <= avail or not cur and len(w) < 6:
             cur.append(words.pop(0))
             continue
-        cut = _hyphen_point(w, lambda s: f.getlength(" ".join(cur + [s])) <= avail) if hyphenate and len(w) >= 7 else 0
-        if cut:
+        fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail
+        real = _compound_point(w, fits) if hyphenate and "-" in w else 0
+        piece = w.split("-")[0]       # a compound is hyphenated only inside its first piece (the whole word if none)
+        cut = 0 if real else _hyphen_point(piece, fits) if hyphenate and len(piece) >= 7 else 0
+        if real:
+            cur.append(w[:real])
+            words[0] = w[real:]
+        elif cut:
             cur.append(w[:cut] + "-")
             words[0] = w[cut:]
         elif not cur:
             cur.append(words.pop(0))
         lines.append(cur)
-        hyphened.append(bool(cut))
+        hyphened.append("real" if real else "soft" if cut else "")
         cur, avail = [], width
     lines.append(cur)
-    hyphened.append(False)
+    hyphened.append("")
     out = []
-    for li, (ws, hy) in enumerate(zip(lines, hyphened)):
+    for li, (ws, end) in enumerate(zip(lines, hyphened)):
+        hy = end == "soft"
         x0 = indent_em * style.size if li == 0 else 0.0
         natural = f.getlength(" ".join(ws))
         last = li == len(lines) - 1
@@ -148,7 +168,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
             if wi < len(ws) - 1:
                 glyphs.append(Glyph(" ", " ", x, gap))
                 x += gap
-        if not last and not hy:
+        if not last and not end:
             glyphs[-1] = Glyph(glyphs[-1].ch, glyphs[-1].src + " ", glyphs[-1].x, glyphs[-1].w)
         out.append(Line(glyphs, style))
     return out
@@ -476,6 +496,116 @@ ENGLISH = [
 ]
 
 
+# English news rich in hyphenated words of every class (compounds, prefixes before capitals and digits,
+# digits and abbreviations, single letters), so that line-end hyphens that belong to the word are measured.
+COMPOUNDS = [
+    Article("k1", [Para("headline", "Cross-Border Rail Link Secures Long-Term Funding"),
+                   Para("byline", "By Eleanor Whitcombe"),
+                   Para("body", "After years of stop-and-go negotiations, the governments of the two neighbouring "
+                                "provinces signed a long-term agreement on Wednesday to finance the cross-border rail "
+                                "link, a well-known project that critics had once dismissed as a so-called white "
+                                "elephant. The state-of-the-art line, which will carry high-speed passenger trains and "
+                                "round-the-clock freight services, is expected to open in the 2025-26 financial year."),
+                   Para("body", "The deal was sealed at a late-night meeting in the capital, only days before the "
+                                "mid-December deadline set by lenders. Officials described the decision-making process "
+                                "as drawn-out but constructive, and said the follow-up work on timetables and ticket "
+                                "prices would begin immediately after the pre-Christmas recess."),
+                   Para("body", "Under the cost-sharing formula, each province will contribute one-third of the "
+                                "construction budget, with the remainder coming from a low-interest loan arranged by a "
+                                "Europe-wide development bank. Finance ministers insisted that the arrangement was "
+                                "self-financing in the medium term, because freight operators have already signed "
+                                "ten-year contracts for access to the line."),
+                   Para("body", "Business groups welcomed the news. The chief executive of a mid-sized logistics "
+                                "company said the link would cut journey times for time-sensitive deliveries by "
+                                "two-thirds and end the bottlenecks that have plagued the single-track route since the "
+                                "post-war era. Small firms, many of them family-owned, have long complained that "
+                                "unreliable connections make cross-border trade expensive and unpredictable."),
+                   Para("body", "Environmental campaigners were more cautious. They acknowledged that moving lorries "
+                                "onto electric trains would reduce carbon emissions, but warned that the route crosses "
+                                "a nature reserve and called for a full-scale, independent assessment of its impact on "
+                                "wetlands and bird-nesting sites. A spokeswoman for the campaign said residents had "
+                                "received only a two-page e-mail summary of the plans."),
+                   Para("body", "Engineers plan to use tunnel-boring machines for the most difficult section beneath "
+                                "the hills, where a nineteenth-century viaduct will be strengthened rather than "
+                                "demolished. The contractor, a joint venture of three companies, has promised to hire "
+                                "local workers, including part-time staff and apprentices from the region's vocational "
+                                "colleges."),
+                   Para("body", "The agreement still needs the approval of both regional parliaments, where a "
+                                "cross-party committee is due to examine the documents in January. Opposition members, "
+                                "who supported the project in principle, have asked for quarterly progress reports and "
+                                "a clear timetable for the long-awaited station in the valley.")]),
+    Article("k2", [Para("headline", "Hospital Unveils X-Ray Suite as Winter Pressures Mount"),
+                   Para("byline", "By Samuel Adeyemi"),
+                   Para("body", "The regional hospital opened a new x-ray and scanning suite on Monday, part of a "
+                                "multi-million investment intended to shorten waiting lists that grew sharply during "
+                                "the COVID-19 pandemic. The top-floor unit houses two state-of-the-art scanners and a "
+                                "walk-in clinic for minor fractures."),
+                   Para("body", "Doctors said the equipment would allow same-day diagnosis for most patients referred "
+                                "by family practitioners. Until now, many elderly patients faced a two-hour journey to "
+                                "the city for tests that can be completed here in twenty minutes."),
+                   Para("body", "The hospital has also recruited forty nurses, a third of them part-time, to cope "
+                                "with the expected rise in flu and COVID-19 admissions over the holidays. Managers are "
+                                "offering flexible shifts to parents and to staff returning after career breaks."),
+                   Para("body", "One patient, a retired teacher who accompanied her mother-in-law to the opening, "
+                                "described the old waiting room as overcrowded and poorly ventilated. The new wing, "
+                                "she said, felt bright, well-organised and reassuring."),
+                   Para("body", "Hospital administrators admitted that staffing remained the biggest long-term "
+                                "challenge. They plan a follow-up recruitment campaign in the spring, with e-mail and "
+                                "social-media advertisements aimed at newly qualified radiographers.")]),
+    Article("k3", [Para("headline", "Anti-Corruption Pledge Dominates G-20 Talks"),
+                   Para("byline", "By Jonathan Reyes"),
+                   Para("body", "Finance ministers from the G-20 economies ended a two-day meeting on Friday with a "
+                                "pledge to tighten anti-corruption rules for cross-border payments, an issue that had "
+                                "been overshadowed for months by trade disputes and rising interest rates."),
+                   Para("body", "The final communique, agreed after all-night negotiations, commits governments to "
+                                "share information on beneficial ownership and to publish a follow-up report before "
+                                "the next summit. Delegates described the wording as a hard-won compromise between "
+                                "export-oriented economies and countries worried about capital flight."),
+                   Para("body", "Outside the conference centre, several hundred demonstrators staged a peaceful "
+                                "sit-in. Some carried anti-American banners protesting against sanctions, while others "
+                                "wore T-shirts calling for debt relief for low-income countries. Police said the "
+                                "protest passed off without arrests."),
+                   Para("body", "Separately, defence officials confirmed that talks on the sale of F-16 fighter jets "
+                                "to a non-aligned state in the region had been postponed until the new year. Diplomats "
+                                "said the delay was unrelated to the summit, although the timing fuelled speculation "
+                                "in the pro-government press."),
+                   Para("body", "Economists were divided over the significance of the pledge. Some called it a "
+                                "long-overdue step towards transparency, while others warned that without legally "
+                                "binding targets it risked becoming another well-meaning declaration that is quietly "
+                                "forgotten.")]),
+    Article("k4", [Para("headline", "Start-Ups Struggle as Visa Rules Tighten"),
+                   Para("byline", "By Priya Natarajan"),
+                   Para("body", "Software start-ups in the city's fast-growing technology district say they are "
+                                "struggling to fill highly skilled positions after changes to visa rules left dozens "
+                                "of overseas recruits in limbo. Several founders told this newspaper that job offers "
+                                "made in the summer to engineers holding H-1B visas in the United States had been "
+                                "withdrawn or put on hold."),
+                   Para("body", "The changes, introduced in mid-October, require employers to prove that no qualified "
+                                "local candidate is available before sponsoring a work permit. Officials defend the "
+                                "policy as a common-sense measure to protect domestic workers, but industry groups call "
+                                "it a short-sighted move that will drive well-paid jobs abroad."),
+                   Para("body", "The chief technology officer of a twenty-person company that builds machine-learning "
+                                "tools for hospitals said her team had spent four months interviewing candidates for "
+                                "two senior roles. She said the company could not afford to wait another year, and was "
+                                "considering opening a small office overseas, where its remote-working staff could be "
+                                "based full-time."),
+                   Para("body", "Universities are caught in the middle. Graduates from non-European countries who "
+                                "complete master's degrees locally are entitled to a one-year post-study permit, but "
+                                "many say the follow-on process is confusing and the paperwork time-consuming. A "
+                                "careers adviser said students increasingly receive job offers by e-mail that lapse "
+                                "before their applications are processed."),
+                   Para("body", "Not everyone in the sector opposes the reforms. The head of a well-established "
+                                "consultancy argued that companies had relied too heavily on recruitment from abroad "
+                                "and too little on training, and urged them to invest in apprenticeships and "
+                                "re-skilling programmes for mid-career workers, including those made redundant in "
+                                "manufacturing."),
+                   Para("body", "The ministry said it would review the rules after twelve months and publish "
+                                "anonymised data on the number of permits granted. A spokesman added that fast-track "
+                                "approval remained available for applicants in shortage occupations, a list that "
+                                "currently includes cyber-security specialists and data scientists.")]),
+]
+
+
 # ---------------------------------------------------------------------------------------------
 # The families. Each composes one page and returns its Composer.
 HEADER = ("晋中日报", "2025年12月11日　星期四")
@@ -614,6 +744,24 @@ def fam_english(A) -> Composer:
     return c
 
 
+def fam_english_compounds(A) -> Composer:
+    """An English tabloid page set in 6 narrow columns, its text full of hyphenated words: a lead story over
+    4 columns with a 2-column story beside it behind a column rule, and two stories below over 2 and 4."""
+    c = Composer(Grid(6, em=32, gutter=32), latin=True)
+    top = c.page_header("晋中日报", "2025年12月11日　星期四", "第9版")
+    bottom = PAGE_H - 110
+    mid = 2000
+    k1, k2, k3, k4 = COMPOUNDS
+    c.article_in(k1, 0, 4, top, mid, 84)
+    c.vrule(4, top, mid)
+    c.article_in(k2, 4, 2, top, mid, 60)
+    c.hrule(0, 6, mid + 30)
+    c.article_in(k3, 0, 2, mid + 63, bottom, 60)
+    c.vrule(2, mid + 63, bottom)
+    c.article_in(k4, 2, 4, mid + 63, bottom, 66)
+    return c
+
+
 FAMILIES = {
     "cols4-rules": fam_cols4_rules,
     "cols8-plain": fam_cols8_plain,
@@ -623,6 +771,7 @@ FAMILIES = {
     "masthead": fam_masthead,
     "vertical-headline": fam_vertical,
     "english": fam_english,
+    "english-compounds": fam_english_compounds,
 }
 
 
