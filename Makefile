@@ -57,6 +57,7 @@ bench: apt-deps $(VENV)/.bench
 samples: apt-deps $(VENV)/.base
 	$(BIN)/python samples/render.py --out samples/
 	$(BIN)/python samples/families.py
+	$(BIN)/python samples/issue_english.py
 
 clean:
 	rm -rf out .pytest_cache

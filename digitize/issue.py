@@ -12,7 +12,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from .model import Article, Continuation, Document, JoinKind, Page, Role
-from .repair import Paragraph, article_paragraphs, find_markers, glue, paragraph_line
+from .repair import Paragraph, article_paragraphs, find_markers, glue, paragraph_line, written_words
 from .repair_text import BODY, decide
 
 MIN_SCORE = 1.0  # the page labels agree; headline and keyword evidence add to it
@@ -96,7 +96,8 @@ def whole_article(doc: Document, page: Page, article: Article) -> list[Paragraph
         headings = {p.text for p in paragraphs if p.role is not Role.BODY}
         rest = [p for p in rest if p.role is Role.BODY or (p.text not in headings and fuzz.ratio(p.text, article.headline) < 80)]
         if paragraphs and rest and paragraphs[-1].role is rest[0].role:
-            kind, _ = decide(paragraphs[-1].text, rest[0].text, BODY, BODY)
+            words = written_words(line.text for pg in doc.pages for block in pg.blocks for line in block.lines)
+            kind, _ = decide(paragraphs[-1].text, rest[0].text, BODY, BODY, words)
             if kind is not JoinKind.BREAK:
                 paragraphs[-1] = Paragraph(paragraphs[-1].role, glue(kind, paragraphs[-1].text, rest[0].text),
                                            paragraphs[-1].block_ids + rest[0].block_ids)

@@ -31,7 +31,7 @@ from .model import box_iou, box_union
 
 IOU = 0.5
 FURNITURE = ("page_header", "page_footer")
-JOINED = ("cjk-join", "space-join", "hyphen-join")
+JOINED = ("cjk-join", "space-join", "hyphen-join", "hyphen-kept")
 
 
 @dataclass

@@ -65,6 +65,7 @@ class JoinKind(str, Enum):
 
     CJK = "cjk-join"  # no separator: CJK text, or a word cut by a line or column break
     HYPHEN = "hyphen-join"  # Latin word hyphenated at the break: the hyphen is dropped
+    HYPHEN_KEPT = "hyphen-kept"  # the line ends with a hyphen of the word itself ("well-|known"): kept, no space
     SPACE = "space-join"  # Latin words: joined with one space
     BREAK = "kept-break"  # a paragraph ends here
 

@@ -11,13 +11,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 
 from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, PageSource, Role, box_iou
 from .patterns import (BYLINE_NAME, CJK_FORWARD_VERBS, CONTINUATION, CONTINUATION_START, CREDIT, DATE,
-                       ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START, LEAD, LINE_HYPHENS, NUMERALS, PAGE_NUMBER,
-                       SUBTITLE_DASH)
+                       ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START, ENGLISH_DATES, ENGLISH_PAGE_NUMBER, LEAD,
+                       LINE_HYPHENS, MONTHS, NUMERALS, PAGE_NUMBER, SUBTITLE_DASH, WEEKDAY, is_cjk)
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
 SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
@@ -25,14 +26,6 @@ TERMINAL = set("。！？!?…”」』)）】.")
 FLOW_ROLES = (Role.BODY,)
 # Display type is broken between phrases, and the corpus writes a space there.
 PHRASE_ROLES = (Role.HEADLINE, Role.KICKER, Role.INTERTITLE)  # roles whose lines run on across blocks (column breaks)
-
-
-def is_cjk(ch: str) -> bool:
-    if not ch:
-        return False
-    o = ord(ch)
-    return (0x2E80 <= o <= 0x9FFF) or (0xF900 <= o <= 0xFAFF) or (0xFF00 <= o <= 0xFFEF) or (0x3000 <= o <= 0x303F) \
-        or ch in "“”‘’—…·"
 
 
 def _column_extents(page: Page) -> dict[str, tuple[int, int]]:
@@ -51,8 +44,10 @@ CONTEXT = 10  # characters each side of a break that decide whether it sits in C
 # Dehyphenation by word frequency (wordfreq's Zipf scale: 3 = once per million words). A joined word this
 # common is a word; otherwise it must be about as common as the hyphenated form, whose frequency wordfreq
 # estimates from its parts (an overestimate: "some" + "one" beats "someone"), hence the margin. Calibrated on
-# every split of the 3000 commonest long English words (all dehyphenated) and tests/hyphenated_words.py (all kept).
-COMMON_ZIPF = 4.0
+# every split of the 3000 commonest long English words (all dehyphenated) and tests/hyphenated_words.py (all kept:
+# its commonest closed form is "wellbeing", 3.5). Between two common words the spelling is house style ("postwar"
+# and "post-war" are both English) that frequencies cannot settle; the text's own spelling, when it has one, does.
+COMMON_ZIPF = 3.6
 ZIPF_MARGIN = 1.0
 
 
@@ -68,41 +63,87 @@ def _zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang)
 
 
-def hyphen_join(left_word: str, right_word: str, lang: str = "en") -> Join:
-    """Whether a line-end hyphen is a soft one (``HYPHEN``: dropped) or part of the word (``CJK``: kept,
-    nothing added). ``left_word`` is the last word of the line with its hyphen, ``right_word`` the first of
-    the next line."""
-    left = left_word.rstrip(LINE_HYPHENS).rsplit("-", 1)[-1]  # the pieces either side of this hyphen only
-    right = re.split(r"[-\W]", right_word, maxsplit=1)[0] if right_word else ""
+# A Latin word, with the hyphens inside it ("well-known", "state-of-the-art").
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-\u2010][A-Za-z\u00c0-\u024f0-9]+)*")
+
+
+def written_words(texts: Iterable[str]) -> Counter:
+    """How often a text writes each Latin word whole (lowercased, inner hyphens kept), from its lines in
+    reading order. The pieces either side of a line-end hyphen are left out: they are what is in question."""
+    counts: Counter = Counter()
+    after_hyphen = False
+    for text in texts:
+        text = text.strip()
+        words = LATIN_WORD.findall(text)
+        ends_hyphen = bool(text) and text[-1] in LINE_HYPHENS
+        if after_hyphen and words and text.startswith(words[0]):
+            words = words[1:]
+        if ends_hyphen and words and text[:-1].endswith(words[-1]):
+            words = words[:-1]
+        counts.update(w.lower() for w in words)
+        after_hyphen = ends_hyphen
+    return counts
+
+
+def _alnum_runs(text: str) -> list[str]:
+    """The runs of letters and digits in ``text`` outside CJK characters."""
+    return [run for run in re.split(r"[\W_]+", "".join(" " if is_cjk(c) else c for c in text)) if run]
+
+
+def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter | None = None) -> Join:
+    """Whether a line-end hyphen is a soft one (``HYPHEN``: dropped) or part of the word (``HYPHEN_KEPT``).
+    ``left_word`` is the last word of the line with its hyphen, ``right_word`` the first of the next line;
+    ``seen`` counts the words the document writes whole elsewhere (``written_words``): its own spelling of
+    the word decides where the rules of thumb do not."""
+    # the pieces either side of this hyphen only: "the" and "art" in "state-of-the-" + "art,", "well" and
+    # "known" in "使用well-" + "known的方法"
+    left = (_alnum_runs(left_word.rstrip(LINE_HYPHENS)) or [""])[-1]
+    right = (_alnum_runs(right_word) or [""])[0]
     pair = f"{left}-{right}"
+    kept = lambda why: Join(JoinKind.HYPHEN_KEPT, f"hyphen kept: {why}")
     if not left or not right:
-        return Join(JoinKind.CJK, f"hyphen kept: nothing to join in {pair!r}")
+        return kept(f"nothing to join in {pair!r}")
     if any(c.isdigit() for c in left + right):
-        return Join(JoinKind.CJK, f"hyphen kept: digits in {pair!r}")
+        return kept(f"digits in {pair!r}")
     if right[0].isupper() and not (left.isupper() and right.isupper()):
-        return Join(JoinKind.CJK, f"hyphen kept: capital after it in {pair!r}")
+        return kept(f"capital after it in {pair!r}")
     if len(left) > 1 and left.isupper() and not right.isupper():
-        return Join(JoinKind.CJK, f"hyphen kept: abbreviation before it in {pair!r}")
+        return kept(f"abbreviation before it in {pair!r}")
     if len(left) == 1:
-        return Join(JoinKind.CJK, f"hyphen kept: single-letter prefix in {pair!r}")
+        return kept(f"single-letter prefix in {pair!r}")
+    if seen:
+        before = LATIN_WORD.findall(left_word)
+        after = LATIN_WORD.findall(right_word)
+        stem, tail = (before[-1] if before else left).lower(), (after[0] if after else right).lower()
+        closed, hyphenated = stem + tail, f"{stem}-{tail}"
+        if seen[closed] != seen[hyphenated]:
+            counts = f"the text writes {closed!r} {seen[closed]}× and {hyphenated!r} {seen[hyphenated]}× elsewhere"
+            return Join(JoinKind.HYPHEN, f"dehyphenated: {counts}") if seen[closed] > seen[hyphenated] else kept(counts)
     joined, hyphenated = _zipf(left + right, lang), _zipf(pair, lang)
     figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {hyphenated:.1f}"
     if joined >= COMMON_ZIPF or (joined > 0 and joined >= hyphenated - ZIPF_MARGIN):
         return Join(JoinKind.HYPHEN, f"dehyphenated: {figures}")
     if joined == 0 and hyphenated == 0:
         return Join(JoinKind.HYPHEN, f"dehyphenated: neither form is a known word ({figures})")
-    return Join(JoinKind.CJK, f"hyphen kept: {figures}")
+    return kept(figures)
 
 
-def text_join(prev: str, nxt: str, lang: str = "en") -> Join:
+def latin_hyphen_break(left: str, right: str) -> bool:
+    """Whether ``left`` ends a Latin word with a hyphen and ``right`` goes on with a Latin letter or digit:
+    the one break where a hyphen may be soft (a CJK character before the hyphen leaves no word to rejoin)."""
+    left, right = left.rstrip(), right.lstrip()
+    return (len(left) > 1 and left[-1] in LINE_HYPHENS and left[-2].isalnum() and not is_cjk(left[-2])
+            and right[:1].isalnum() and not is_cjk(right[:1]))
+
+
+def text_join(prev: str, nxt: str, lang: str = "en", seen: Counter | None = None) -> Join:
     """How two pieces of running text join when nothing ends a paragraph between them: CJK text (and Latin
     words or numbers inside it, "5G", "2025年") with nothing between, Latin words with a space, a Latin
-    word broken at a hyphen by ``hyphen_join``."""
+    word broken at a hyphen by ``hyphen_join`` (``seen``: the document's own words, ``written_words``)."""
     left, right = prev.rstrip(), nxt.lstrip()
     a, b = left[-1:], right[:1]
-    if a and a in LINE_HYPHENS and len(left) > 1 and left[-2].isalnum() and not is_cjk(left[-2]) and b.isalnum() and not is_cjk(b):
-        words_left, words_right = left.split(), right.split()
-        return hyphen_join(words_left[-1], words_right[0], lang)
+    if latin_hyphen_break(left, right):
+        return hyphen_join(left.split()[-1], right.split()[0], lang, seen)
     if is_cjk(a) or is_cjk(b):
         return Join(JoinKind.CJK, f"CJK at the break ({a!r}|{b!r})")
     context = left[-CONTEXT:] + right[:CONTEXT]
@@ -122,10 +163,13 @@ def _edges(block: Block, extents: dict[str, tuple[int, int]]) -> tuple[int, int]
     return left, right
 
 
-def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float) -> Join:
+def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float,
+                seen: Counter | None = None) -> Join:
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
-    text = text_join(prev.text, nxt.text, wordfreq_lang(next_block.language))
+    if jump_line(prev.text) or jump_line(nxt.text):
+        return Join(JoinKind.BREAK, "a jump line (\"See BRIDGE, Page A4\") stands apart")
+    text = text_join(prev.text, nxt.text, wordfreq_lang(next_block.language), seen)
     if next_block.role in PHRASE_ROLES:
         # Display type breaks between phrases, except where a full line runs on into a shorter last one.
         width = lambda line: line.box[2] - line.box[0]
@@ -153,10 +197,12 @@ def join_lines(page: Page) -> Page:
     """Decide and record the join after every line of every article's text flow."""
     em = page.text_size_px or 30.0
     extents = _column_extents(page)
-    for article in page.articles:
-        flow = [(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
+    flows = [[(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
+             for article in page.articles]
+    seen = written_words(line.text for flow in flows for line, _ in flow)
+    for flow in flows:
         for (prev, pb), (nxt, nb) in zip(flow, flow[1:]):
-            prev.join = decide_join(prev, nxt, pb, nb, extents, em)
+            prev.join = decide_join(prev, nxt, pb, nb, extents, em, seen)
         if flow:
             flow[-1][0].join = None
     return page
@@ -242,11 +288,33 @@ def find_markers(text: str) -> list[Marker]:
     for regex in (CONTINUATION, ENGLISH_CONTINUATION):
         m = regex.search(text)
         if m and not (found and m.start() < found[0].end):  # a paragraph that is only a marker has one
-            direction = "backward" if regex is CONTINUATION and m["verb"] not in CJK_FORWARD_VERBS else "forward"
+            verb = "".join((m.groupdict().get("verb") or "").split())
+            direction = "backward" if regex is CONTINUATION and verb not in CJK_FORWARD_VERBS else "forward"
             found.append(Marker(direction, page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(),
                                 m.start(), m.end()))
             break
     return found
+
+
+def jump_line(text: str) -> bool:
+    """A line that is an English continuation marker and nothing else. Chinese markers run on inline, as the
+    corpus writes them (" (下转第4版)"), so only Latin jump lines stand apart."""
+    markers = find_markers(text.strip())
+    return len(markers) == 1 and markers[0].text == text.strip() and not any(is_cjk(c) for c in text)
+
+
+def type_jump_lines(page: Page) -> None:
+    """A block in display type that holds a continuation marker and nothing else ("See BRIDGE, Page A4" set
+    in bold, read as an intertitle) is a continuation marker. Typed before the joins are decided."""
+    for block in page.blocks:
+        if block.role in (Role.BODY, Role.CONTINUATION, Role.PAGE_HEADER, Role.PAGE_FOOTER) or not block.role.has_text:
+            continue
+        texts = [line.text.strip() for line in block.lines]
+        for text in ("".join(texts), " ".join(texts)):
+            markers = find_markers(text)
+            if len(markers) == 1 and markers[0].text == text:
+                block.role = Role.CONTINUATION
+                break
 
 
 def find_continuations(page: Page) -> Page:
@@ -282,17 +350,24 @@ def read_page_header(page: Page) -> None:
     if not header:
         return
     text = " ".join(b.text for b in header)
-    if header[0].text.strip():
-        page.metadata["title"] = header[0].text.strip()
+    title = header[0].text  # the largest type: the paper's name, with the date and page when set in one line
+    for regex in (DATE, *ENGLISH_DATES, WEEKDAY, PAGE_NUMBER, ENGLISH_PAGE_NUMBER):
+        title = regex.sub(" ", title)
+    if title := " ".join(title.split()).strip(" ,;|·-—"):
+        page.metadata["title"] = title
     if m := DATE.search(text):
         page.metadata["date"] = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
-    if m := PAGE_NUMBER.search(text):
+    elif m := next(filter(None, (regex.search(text) for regex in ENGLISH_DATES)), None):
+        month = 1 + [name[:3] for name in MONTHS].index(m["mon"][:3].lower())
+        page.metadata["date"] = f"{int(m['y']):04d}-{month:02d}-{int(m['d']):02d}"
+    if m := PAGE_NUMBER.search(text) or ENGLISH_PAGE_NUMBER.search(text):
         page.label = page_label(m["page"])
 
 
 def repair(page: Page) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
+    type_jump_lines(page)
     join_lines(page)
     find_continuations(page)
     return page
@@ -421,9 +496,11 @@ def _joins_inside(gt: dict, block: dict, ids: list[int]) -> dict[int, JoinKind]:
         before = gaps[at] if at < len(gaps) else ""
         # The corpus writes a space before a continuation marker and between CJK headline phrases: where
         # CJK text stands either side, a space there is not a Latin word space.
-        latin = not (is_cjk(stream[at - 1: at]) or is_cjk(gt["lines"][ids[k + 1]]["text"].lstrip()[:1]))
+        next_line = gt["lines"][ids[k + 1]]["text"]
+        latin = not (is_cjk(stream[at - 1: at]) or is_cjk(next_line.lstrip()[:1]))
         joins[i] = (JoinKind.HYPHEN if hyphen_dropped else JoinKind.BREAK if "\n" in before
-                    else JoinKind.SPACE if before and (latin or block["role"] != "body") else JoinKind.CJK)
+                    else JoinKind.SPACE if before and (latin or block["role"] != "body")
+                    else JoinKind.HYPHEN_KEPT if latin_hyphen_break(gt["lines"][i]["text"], next_line) else JoinKind.CJK)
     return joins
 
 
@@ -433,18 +510,23 @@ def _join_across(last: str, first: str, block_text: str) -> JoinKind:
     last, first, block_text = last.rstrip(), first.lstrip(), block_text.rstrip()
     if last[-1:] in LINE_HYPHENS and block_text[-1:] not in LINE_HYPHENS:
         return JoinKind.HYPHEN
+    if latin_hyphen_break(last, first):
+        return JoinKind.HYPHEN_KEPT
     return JoinKind.CJK if is_cjk(last[-1:]) or is_cjk(first[:1]) else JoinKind.SPACE
 
 
-def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5) -> dict[JoinKind, JoinScore]:
+def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5,
+                counted_as: dict[JoinKind, JoinKind] | None = None) -> dict[JoinKind, JoinScore]:
     """Precision and recall of the recorded joins by kind. Each page's lines are matched to the ground
     truth's by box overlap; a join counts as predicted when both its lines match consecutive ground-truth
-    lines of one flow, and every true join counts in recall (a line OCR missed or merged is a missed join)."""
+    lines of one flow, and every true join counts in recall (a line OCR missed or merged is a missed join).
+    ``counted_as`` scores some kinds as others, on both sides ({HYPHEN_KEPT: CJK}: a join with no space)."""
+    kind_of = lambda kind: (counted_as or {}).get(kind, kind)
     predicted: Counter = Counter()
     correct: Counter = Counter()
     truth_count: Counter = Counter()
     for page, gt in pages:
-        truth = true_joins(gt)
+        truth = {i: kind_of(kind) for i, kind in true_joins(gt).items()}
         truth_count.update(truth.values())
         successor = {i: j for i, j in zip(range(len(gt["lines"])), range(1, len(gt["lines"]) + 1))}
         gt_boxes = [tuple(line["box"]) for line in gt["lines"]]
@@ -455,8 +537,9 @@ def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5) -> dict[Jo
                 i, j = match[k], match[k + 1]
                 if line.join is None or i is None or j is None or i not in truth or successor.get(i) != j:
                     continue
-                predicted[line.join.kind] += 1
-                correct[line.join.kind] += line.join.kind is truth[i]
+                kind = kind_of(line.join.kind)
+                predicted[kind] += 1
+                correct[kind] += kind is truth[i]
     return {kind: JoinScore(kind, correct[kind] / predicted[kind] if predicted[kind] else 1.0,
                             correct[kind] / truth_count[kind] if truth_count[kind] else 1.0,
                             predicted[kind], truth_count[kind], correct[kind]) for kind in JoinKind}
@@ -468,8 +551,8 @@ def _best_line(box, gt_boxes, min_iou: float) -> int | None:
 
 
 def page_from_ground_truth(gt: dict) -> Page:
-    """A page model holding the ground truth's blocks, lines and articles as layout, OCR and order would
-    leave them, so that the join decisions can be measured apart from recognition errors."""
+    """A page model holding the ground truth's page header, blocks, lines and articles as layout, OCR and
+    order would leave them, so that the join decisions can be measured apart from recognition errors."""
     lines_of: dict[str, list[Line]] = {}
     for line in gt["lines"]:
         lines_of.setdefault(line["block"], []).append(Line(line["text"], tuple(line["box"]), 1.0))
@@ -477,8 +560,11 @@ def page_from_ground_truth(gt: dict) -> Page:
                     article_id=b.get("article"), column=b.get("column", -1), vertical=b.get("vertical", False),
                     language="en" if b["text"].isascii() else "zh")
               for b in sorted(gt["blocks"], key=lambda b: b["order"])]
+    header = gt.get("page_header") or {}
+    header_blocks = [Block(f"header{k}", Role.PAGE_HEADER, tuple(item["box"]), [Line(item["text"], tuple(item["box"]), 1.0)])
+                     for k, item in enumerate(header.get("lines") or ([header] if header else []))]
     body = [line.height for b in blocks if b.role is Role.BODY for line in b.lines]
-    page = Page(1, gt["width"], gt["height"], PageSource(gt["image"], 0, "image", ""), blocks=blocks,
+    page = Page(1, gt["width"], gt["height"], PageSource(gt["image"], 0, "image", ""), blocks=header_blocks + blocks,
                 text_size_px=float(np.median(body)) if body else 30.0, in_source_coordinates=True)
     page.articles = [Article(aid, [b for b in blocks if b.article_id == aid], order=k)
                      for k, aid in enumerate(dict.fromkeys(b.article_id for b in blocks if b.article_id))]

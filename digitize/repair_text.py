@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from rich.table import Table
 from .model import JoinKind, Role
 from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
                        LEAD, SUBTITLE_DASH)
-from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk, text_join
+from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk, text_join, written_words
 
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 CONTEXT = 10  # characters of context recorded on each side of a join
@@ -145,8 +146,9 @@ def _describe_end(left: str) -> str:
     return f"left ends with {last!r}, no terminal punctuation"
 
 
-def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[JoinKind, str]:
-    """Whether the break between two paragraphs is a real paragraph end (``BREAK``) or how to join it."""
+def decide(left: str, right: str, left_role: str, right_role: str, seen: Counter | None = None) -> tuple[JoinKind, str]:
+    """Whether the break between two paragraphs is a real paragraph end (``BREAK``) or how to join it
+    (``seen``: the words the text writes whole, for dehyphenation)."""
     l, r = left.strip(), right.strip()
     if left_role not in JOINABLE_LEFT:
         return JoinKind.BREAK, f"left is a {left_role}"
@@ -159,7 +161,7 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
         return JoinKind.BREAK, f"left ends with terminal {l[-1]!r}"
     if l[-1:] in ":：;；" and LIST_ITEM.match(r):
         return JoinKind.BREAK, "right opens a list item"
-    join = text_join(l, r)
+    join = text_join(l, r, seen=seen)
     kind = join.kind
     merged = glue(kind, l, r)
     if classify(merged) != left_role:
@@ -176,13 +178,13 @@ def decide(left: str, right: str, left_role: str, right_role: str) -> tuple[Join
 
 # --- repair ----------------------------------------------------------------------------------------------
 
-def _one_pass(paras: list[_Para], joins: list[TextJoin]) -> list[_Para]:
+def _one_pass(paras: list[_Para], joins: list[TextJoin], seen: Counter) -> list[_Para]:
     out: list[_Para] = []
     for i, para in enumerate(paras):
         if out:
             prev = out[-1]
             nxt = paras[i + 1].text if i + 1 < len(paras) else None
-            kind, evidence = decide(prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt))
+            kind, evidence = decide(prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt), seen)
             if kind is not JoinKind.BREAK:
                 l, r = prev.text.strip(), para.text.strip()
                 joins.append(TextJoin(kind.value, prev.lines[-1], para.lines[0], l[-CONTEXT:], r[:CONTEXT], evidence))
@@ -217,9 +219,10 @@ def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoi
         raise ValueError(f"unknown punctuation profile {punctuation!r} (choose from {', '.join(PUNCTUATION_CHOICES)})")
     paras = parse_paragraphs(normalize_input(text))
     joins: list[TextJoin] = []
+    seen = written_words(p.text for p in paras)
     while True:  # to a fixpoint, so that repairing a repaired text changes nothing
         before = len(joins)
-        paras = _one_pass(paras, joins)
+        paras = _one_pass(paras, joins, seen)
         if len(joins) == before:
             break
     joins.sort(key=lambda j: (j.left_line, j.right_line))

@@ -18,12 +18,7 @@ ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"
 
 def _gt_page(name: str) -> Page:
     """The sample page as layout, OCR and order would leave it if they made no mistake, then repaired."""
-    gt = json.loads((ISSUE / f"{name}.gt.json").read_text(encoding="utf-8"))
-    page = page_from_ground_truth(gt)
-    header = gt["page_header"]
-    page.blocks.insert(0, Block("header", Role.PAGE_HEADER, tuple(header["box"]),
-                                [Line(header["text"], tuple(header["box"]), 1.0)]))
-    return repair(page)
+    return repair(page_from_ground_truth(json.loads((ISSUE / f"{name}.gt.json").read_text(encoding="utf-8"))))
 
 
 def test_issue_sample_links_and_joins_the_story():

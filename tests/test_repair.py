@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from wordfreq import top_n_list
 
-from digitize.model import JoinKind
-from digitize.repair import find_markers, glue, join_lines, page_from_ground_truth, score_joins, text_join
+from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role
+from digitize.repair import (find_markers, glue, join_lines, page_from_ground_truth, read_page_header, repair,
+                             score_joins, text_join, written_words)
 
 from hyphenated_words import HYPHENATED_WORDS
 
@@ -26,7 +27,7 @@ def test_real_hyphens_are_kept_at_every_break(word):
     for k in range(1, len(parts)):  # a line may break after any of the word's hyphens
         left, right = "-".join(parts[:k]) + "-", "-".join(parts[k:])
         join = text_join(f"the {left}", f"{right} and")
-        assert join.kind is JoinKind.CJK and "hyphen kept" in join.evidence, (left, right, join)
+        assert join.kind is JoinKind.HYPHEN_KEPT and "hyphen kept" in join.evidence, (left, right, join)
         assert glue(join.kind, f"the {left}", f"{right} and") == f"the {word} and"
 
 
@@ -44,7 +45,7 @@ def test_common_words_split_anywhere_are_dehyphenated():
     ("schools,", "roads", JoinKind.SPACE, "schools, roads"),
     ("推进5", "G网络建设", JoinKind.CJK, "推进5G网络建设"),
     ("截至2025", "年底", JoinKind.CJK, "截至2025年底"),
-    ("受COVID-", "19疫情影响", JoinKind.CJK, "受COVID-19疫情影响"),
+    ("受COVID-", "19疫情影响", JoinKind.HYPHEN_KEPT, "受COVID-19疫情影响"),
     ("使用Python", "语言", JoinKind.CJK, "使用Python语言"),
     ("记者-", "王", JoinKind.CJK, "记者-王"),  # a CJK character before the hyphen: no word to rejoin
 ])
@@ -57,6 +58,35 @@ def test_text_join(left, right, kind, joined):
 def test_hyphen_evidence_names_the_figures():
     assert "zipf 'digitization'" in text_join("digiti-", "zation").evidence
     assert "single-letter" in text_join("n-", "tridecanal").evidence
+
+
+def test_the_texts_own_spelling_decides_before_word_frequency():
+    # Frequencies alone keep "river-bank" (like "post-war"); the page writing "riverbank" elsewhere decides.
+    assert text_join("near the river-", "bank.").kind is JoinKind.HYPHEN_KEPT
+    seen = written_words(["homes along the riverbank were", "flooded near the river-", "bank and the"])
+    assert seen["riverbank"] == 1 and "river" not in seen and "bank" not in seen  # pieces of the break left out
+    join = text_join("near the river-", "bank.", seen=seen)
+    assert join.kind is JoinKind.HYPHEN and "writes 'riverbank' 1×" in join.evidence
+    seen = written_words(["the post-war years and", "the post-", "war boom"])
+    assert seen["post-war"] == 1 and text_join("the post-", "war boom", seen=seen).kind is JoinKind.HYPHEN_KEPT
+    seen = written_words(["a postwar boom", "the post-", "war years"])
+    assert text_join("the post-", "war years", seen=seen).kind is JoinKind.HYPHEN
+    # hard evidence still comes first: digits, capitals
+    assert text_join("COVID-", "19 cases", seen=written_words(["covid19"])).kind is JoinKind.HYPHEN_KEPT
+    # a compound of several hyphens is looked up whole
+    seen = written_words(["a state-of-the-art lab"])
+    assert text_join("a state-of-the-", "art plant", seen=seen).kind is JoinKind.HYPHEN_KEPT
+
+
+def test_page_joins_use_the_page_vocabulary():
+    gt = {"width": 1000, "height": 1000, "image": "x.png", "blocks": [
+        {"id": "b1", "role": "body", "box": [0, 0, 500, 100], "order": 0, "article": "a1", "text": ""}],
+        "lines": [{"block": "b1", "box": [0, 0, 500, 20], "text": "the riverbank gave way while"},
+                  {"block": "b1", "box": [0, 30, 500, 50], "text": "crews worked along the river-"},
+                  {"block": "b1", "box": [0, 60, 300, 80], "text": "bank all night."}]}
+    page = join_lines(page_from_ground_truth(gt))
+    join = page.blocks[0].lines[1].join
+    assert join.kind is JoinKind.HYPHEN and "riverbank" in join.evidence
 
 
 # --- continuation markers --------------------------------------------------------------------------------
@@ -96,7 +126,7 @@ def test_no_marker_in_ordinary_text(text):
 # --- join decisions against the ground truth --------------------------------------------------------------
 
 GROUND_TRUTHS = sorted(SAMPLES.glob("*-clean.gt.json")) + sorted(SAMPLES.glob("families/*-clean.gt.json")) \
-    + sorted(SAMPLES.glob("issue/*.gt.json"))
+    + sorted(SAMPLES.glob("issue/*.gt.json")) + sorted(SAMPLES.glob("issue-en/*.gt.json"))
 
 
 def test_join_decisions_on_the_ground_truth_layout():
@@ -108,10 +138,46 @@ def test_join_decisions_on_the_ground_truth_layout():
         gt = json.loads(path.read_text(encoding="utf-8"))
         pages.append((join_lines(page_from_ground_truth(gt)), gt))
     scores = score_joins(pages)
+    # A line-end hyphen between two common words whose closed form is a word too is house style that word
+    # frequencies cannot settle: "river-/bank" and "hot-/spots" are set closed here, "cyber-/security" open
+    # (bench/joins.md). Counted as the issue's kinds (a kept hyphen is a join without a space) every kind
+    # meets 0.98; the kept hyphens on their own are held to what frequencies reach.
+    floors = {JoinKind.HYPHEN_KEPT: (0.93, 0.95)}
     for kind in JoinKind:
         s = scores[kind]
-        # One hyphen join of the English page is ambiguous for a frequency lexicon: "river-/bank" is
-        # "riverbank" there, but its frequencies look like "post-war", whose hyphen must stay (issue 4 note).
-        floor = 0.97 if kind is JoinKind.HYPHEN else 0.98
-        assert s.truth > 0 and s.precision >= 0.98 and s.recall >= floor, s
-    assert scores[JoinKind.HYPHEN].truth >= 30 and scores[JoinKind.CJK].truth >= 1000
+        precision, recall = floors.get(kind, (0.98, 0.98))
+        assert s.truth > 0 and s.precision >= precision and s.recall >= recall, s
+    assert scores[JoinKind.HYPHEN].truth >= 90 and scores[JoinKind.HYPHEN_KEPT].truth >= 25 and scores[JoinKind.CJK].truth >= 1000
+
+
+# --- page headers and jump lines ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, label, date, title", [
+    ("The Valley Courier Thursday, December 11, 2025 Page A1", "A1", "2025-12-11", "The Valley Courier"),
+    ("Daily Post 3 Sept. 2024 PAGE 12", "12", "2024-09-03", "Daily Post"),
+    ("晋中日报 2025年12月11日 星期四 第四版", "4", "2025-12-11", "晋中日报"),
+])
+def test_page_header_facts(header, label, date, title):
+    page = Page(1, 100, 100, PageSource("x.png", 0, "image", ""),
+                blocks=[Block("h", Role.PAGE_HEADER, (0, 0, 100, 10), [Line(header, (0, 0, 100, 10), 1.0)])])
+    read_page_header(page)
+    assert (page.label, page.metadata.get("date"), page.metadata.get("title")) == (label, date, title)
+
+
+@pytest.mark.parametrize("role", [Role.INTERTITLE, Role.SUBTITLE, Role.BODY])
+def test_a_jump_line_in_display_type_is_a_continuation(role):
+    body = Block("b", Role.BODY, (0, 0, 500, 20), [Line("the morning and evening", (0, 0, 500, 20), 1.0)])
+    jump = Block("j", role, (0, 30, 300, 50), [Line("See BRIDGE, Page A4", (0, 30, 300, 50), 1.0)])
+    page = Page(1, 1000, 1000, PageSource("x.png", 0, "image", ""), blocks=[body, jump], text_size_px=20)
+    page.articles = [Article("a1", [body, jump])]
+    repair(page)
+    (c,) = page.articles[0].continuations
+    assert (c.direction, c.page, c.marker, c.block_id) == ("forward", "A4", "See BRIDGE, Page A4", "j")
+    assert jump.role is (Role.BODY if role is Role.BODY else Role.CONTINUATION)
+    assert body.role is Role.BODY
+    # an intertitle that merely mentions a page is not a jump line
+    mention = Block("m", Role.INTERTITLE, (0, 60, 300, 80), [Line("Page 4 of the report", (0, 60, 300, 80), 1.0)])
+    page.blocks.append(mention)
+    page.articles[0].blocks.append(mention)
+    repair(page)
+    assert mention.role is Role.INTERTITLE and len(page.articles[0].continuations) == 1

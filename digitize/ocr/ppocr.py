@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from ..model import Box, Line
+from ..patterns import mostly_latin
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
 # px: the text height blocks are detected at. 24 finds the same lines as 32 at 0.6× the detection time; 20
@@ -140,7 +141,7 @@ class PPOCREngine:
         self._recognise_into(crops, range(len(crops)), REC_WIDTH_SCALE, texts, scores, words)
         # Squeezing suits square CJK glyphs; narrow Latin marks (a line-end hyphen) can vanish in it, so Latin
         # lines are read again at full width.
-        latin = [i for i, t in enumerate(texts) if _mostly_latin(t)]
+        latin = [i for i, t in enumerate(texts) if mostly_latin(t)]
         self._recognise_into(crops, latin, 1.0, texts, scores, words)
 
         lines = []
@@ -183,11 +184,6 @@ class PPOCREngine:
             lines = [merge_row_fragments([frags[i] for i in row], space_gap=0.5 * region.text_height) for row in rows]
             results.append(lines)
         return results
-
-
-def _mostly_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isascii() for c in letters) >= 0.6 * len(letters)
 
 
 def _rgb(img: np.ndarray) -> np.ndarray:

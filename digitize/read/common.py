@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..io import InputError
 from ..model import Article, Block, Join, JoinKind, Line, Page, Role
-from ..repair import wordfreq_lang, find_continuations, text_join
+from ..repair import find_continuations, text_join, wordfreq_lang, written_words
 
 DEFAULT_DPI = 300.0
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -62,13 +62,14 @@ def flow_joins(blocks: list[Block], block_hyphen: dict[int, set[int]] | None = N
     file marks as hyphenated (ALTO HypPart1/HYP)."""
     marked = block_hyphen or {}
     flow = [(line, block, i) for block in blocks if block.role.has_text for i, line in enumerate(block.lines)]
+    seen = written_words(line.text for line, _, _ in flow)
     for (prev, pb, i), (nxt, nb, _) in zip(flow, flow[1:]):
         if i in marked.get(id(pb), ()):
             prev.join = Join(JoinKind.HYPHEN, "hyphenation marked in the file")
         elif pb is not nb:
             prev.join = Join(JoinKind.BREAK, "block ends")
         else:
-            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(pb.language))
+            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(pb.language), seen)
     if flow:
         flow[-1][0].join = None
 

@@ -17,7 +17,7 @@ import hashlib
 import os
 
 from ..model import Article, Block, Document, Join, JoinKind, Line, Page, PageSource, Role, box_union
-from ..repair import wordfreq_lang, text_join
+from ..repair import text_join, wordfreq_lang, written_words
 from ..repair_text import MODEL_ROLE, parse_paragraphs, classify, normalize_input
 from .common import finish_page, guess_language
 
@@ -39,6 +39,7 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
     source = PageSource(path=str(path), index=0, kind="text", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                         mime="text/plain")
     page = Page(number=1, width=0, height=0, source=source, engine="corpus text")
+    seen = written_words(line for para in paras for line in para.text.split("\n"))
     articles: list[Article] = []
     y = MARGIN
     for k, para in enumerate(paras):
@@ -54,7 +55,7 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
             y += EM * 3 // 2
         y += EM
         for prev, nxt in zip(lines, lines[1:]):
-            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(guess_language(para.text)))
+            prev.join = text_join(prev.text, nxt.text, wordfreq_lang(guess_language(para.text)), seen)
         lines[-1].join = Join(JoinKind.BREAK, "paragraph ends (blank line)")
         block = Block(f"TB{len(page.blocks) + 1:04d}", role, box_union([ln.box for ln in lines]), lines,
                       article_id=article.id, language=guess_language(para.text))
