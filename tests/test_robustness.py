@@ -166,6 +166,17 @@ def test_orientation_all_four_turns(small_page_image):
         assert np.array_equal(back, upright)
 
 
+@pytest.mark.parametrize("sample", ["families/english-tabloid-scan.jpg", "families/english-scan.jpg",
+                                    "jinzhong-front-scan.jpg"])
+def test_orientation_of_scanned_sample_pages(sample):
+    # Loosely set small Latin type runs together on the reduced page the detector sees; the loose English
+    # scan was once turned over (the classifier read blocks of several lines, not lines).
+    (page,) = load(Path(__file__).resolve().parents[1] / "samples" / sample)
+    upright = flatten_background(page.image)
+    assert estimate_orientation(upright) == 0
+    assert estimate_orientation(np.ascontiguousarray(upright[::-1, ::-1])) == 180
+
+
 def test_blank_page_is_left_as_it_is():
     assert estimate_orientation(np.full((700, 1000), 255, np.uint8)) == 0
 
