@@ -4,7 +4,8 @@ The steps, each a small function:
 1. ink mask (Otsu on the flattened image) and the body text height, the unit of every threshold;
 2. photos: large areas of mid-tones; rules: long thin runs of ink;
 3. recursive XY-cut of the text mask at whitespace gutters, with rules and photos removed so that they
-   act as cuts;
+   act as cuts; a line or two inside one column of the page's grid (the gutters of its taller regions) is
+   not cut at the wide word spaces of loose justification, nor a headline at its word spaces;
 4. inside each leaf, text lines by row projection, grouped into blocks of one type size and weight;
 5. first roles from typography alone (headline / heading / body; page header above the top rule).
 
@@ -134,8 +135,14 @@ GUTTER_EM = 0.6  # narrowest whitespace between columns
 ROW_GAP_EM = 0.9  # narrowest whitespace between stacked blocks (wider than the space between lines)
 
 
-def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
-    """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order."""
+def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tuple[int, int]] | None = None,
+           gutters: list[tuple[int, int]] | None = None, rules: list[Box] = ()) -> list[Box]:
+    """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order.
+
+    ``grid``: the page's column gutters (``column_gutters``); a region of a line or two that lies inside one
+    column of it is not cut into columns (its wide gaps are justified word spaces). ``gutters``: collects
+    the vertical cuts made in taller regions, which is how the grid is found. ``rules``: the horizontal
+    rules (erased from the mask): lines on either side of one are never rejoined."""
     min_vgap, min_hgap = int(GUTTER_EM * em), int(ROW_GAP_EM * em)
     x0, y0, x1, y1 = box
     sub = mask[y0:y1, x0:x1]
@@ -148,20 +155,28 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
     ys, xs = np.flatnonzero(row_ink), np.flatnonzero(col_ink)
     tight = (x0 + int(xs[0]), y0 + int(ys[0]), x0 + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
     if tight != box:
-        return xy_cut(mask, tight, em, noise)
+        return xy_cut(mask, tight, em, noise, grid, gutters, rules)
+    short = (y1 - y0) <= 3.5 * em
     best = None
     for axis, ink, min_gap in ((1, col_ink, min_vgap), (0, row_ink, min_hgap)):
         segments = runs(ink, min_gap=min_gap)
-        if axis == 1 and len(segments) > 1 and (y1 - y0) <= 3.5 * em and not _full_height(sub, segments):
+        if axis == 1 and len(segments) > 1 and short and grid and _within_one_column(x0, x1, grid, em):
+            # A line or two inside one column of the page: the gaps are word spaces of loose justification.
+            continue
+        if axis == 1 and len(segments) > 1 and short and not _full_height(sub, segments):
             # A short region (a caption, a last paragraph line) whose parts differ in height is one block
             # with a wide space in a line, not columns.
             continue
         if axis == 1 and len(segments) > 1:
             segments = _merge_short_neighbours(sub, segments)
-        if axis == 1 and len(segments) > 1 and (y1 - y0) <= 3.5 * em:
+        if axis == 1 and len(segments) > 1 and (short or _display_only(row_ink, em)):
             segments = _merge_word_spaces(row_ink, segments)
         if axis == 0 and len(segments) > 1:
-            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(row_ink, segments, em), em)
+            ruled = np.zeros(y1 - y0, bool)
+            for rx0, ry0, rx1, ry1 in rules:
+                if rx0 < x1 and rx1 > x0:
+                    ruled[max(0, ry0 - y0) : max(0, ry1 - y0)] = True
+            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(sub, row_ink, segments, em, ruled), em)
         if len(segments) > 1:
             widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
             score = widest / min_gap
@@ -170,11 +185,34 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2) -> list[Box]:
     if best is None:
         return [box]
     _, axis, segments = best
+    if axis == 1 and not short and gutters is not None:
+        gutters += [(x0 + a[1], x0 + b[0]) for a, b in zip(segments, segments[1:])]
     leaves: list[Box] = []
     for s, e in segments:
         child = (x0 + s, y0, x0 + e, y1) if axis == 1 else (x0, y0 + s, x1, y0 + e)
-        leaves += xy_cut(mask, child, em, noise)
+        leaves += xy_cut(mask, child, em, noise, grid, gutters, rules)
     return leaves
+
+
+def column_gutters(mask: np.ndarray, box: Box, em: float, rules: list[Box] = ()) -> list[tuple[int, int]]:
+    """The page's column grid: the gaps (x0, x1) at which XY-cut splits regions taller than a couple of lines
+    into columns. A gutter runs down a column's whole height; a justified word space does not."""
+    gutters: list[tuple[int, int]] = []
+    xy_cut(mask, box, em, gutters=gutters, rules=rules)
+    return gutters
+
+
+def _within_one_column(x0: int, x1: int, grid: list[tuple[int, int]], em: float) -> bool:
+    """No gutter of the page's grid lies inside [x0, x1] (by more than a body height on both sides)."""
+    return not any(x0 + em < (g0 + g1) / 2 < x1 - em for g0, g1 in grid)
+
+
+def _display_only(row_ink: np.ndarray, em: float) -> bool:
+    """The region is a headline of one to three lines of display type: its word spaces are wide in absolute
+    terms but narrow for its size. (Rows of several columns that a skewed scan runs together are taller
+    than a display line, and a vertical headline has a "line" per character.)"""
+    heights = [e - s for s, e in runs(row_ink, min_gap=max(2, int(0.12 * em))) if e - s >= 0.2 * em]
+    return 1 <= len(heights) <= 3 and all(HEADLINE_RATIO * em <= h <= 5 * em for h in heights)
 
 
 def _full_height(sub: np.ndarray, segments: list[tuple[int, int]]) -> bool:
@@ -208,20 +246,35 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) ->
     return merged
 
 
-def _merge_display_leading(row_ink: np.ndarray, segments: list[tuple[int, int]], em: float) -> list[tuple[int, int]]:
+def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float,
+                           ruled: np.ndarray) -> list[tuple[int, int]]:
     """Rejoin stacked lines of display type whose leading is wider than a row gap between body blocks but
-    narrow for their size (a Latin headline line without descenders over the next): one headline."""
-    def display_lines(seg: tuple[int, int]) -> list[int]:
-        heights = [e - s for s, e in runs(row_ink[seg[0] : seg[1]])]
-        return heights if heights and min(heights) >= HEADLINE_RATIO * em else []
+    narrow for their size (a Latin headline line without descenders over the next): one headline. Lines of
+    one size stacked on each other (centred, or ranged on one side) stand a little further apart and still
+    are one headline: a two-line headline whose second line is a short word or two. Never across a rule
+    (rows in ``ruled``)."""
+    def display_lines(seg: tuple[int, int]) -> list[tuple[int, int]]:
+        lines = [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]])]
+        return lines if lines and min(e - s for s, e in lines) >= HEADLINE_RATIO * em else []
+
+    def stacked(a: tuple[int, int], b: tuple[int, int], size: int) -> bool:
+        ca, cb = np.flatnonzero(sub[a[0] : a[1]].any(axis=0)), np.flatnonzero(sub[b[0] : b[1]].any(axis=0))
+        if not ca.size or not cb.size:
+            return False
+        centred = abs((ca[0] + ca[-1]) - (cb[0] + cb[-1])) / 2 <= 0.5 * size
+        return centred or abs(ca[0] - cb[0]) <= 0.5 * size or abs(ca[-1] - cb[-1]) <= 0.5 * size
 
     merged = [segments[0]]
     for seg in segments[1:]:
         above, below = display_lines(merged[-1]), display_lines(seg)
-        if above and below and seg[0] - merged[-1][1] < 0.6 * min(above[-1], below[0]):
-            merged[-1] = (merged[-1][0], seg[1])
-        else:
-            merged.append(seg)
+        gap = seg[0] - merged[-1][1]
+        if above and below and not ruled[merged[-1][1] : seg[0]].any():
+            ha, hb = above[-1][1] - above[-1][0], below[0][1] - below[0][0]
+            one_size = min(ha, hb) >= 0.8 * max(ha, hb)
+            if gap < 0.6 * min(ha, hb) or one_size and gap < 0.7 * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb)):
+                merged[-1] = (merged[-1][0], seg[1])
+                continue
+        merged.append(seg)
     return merged
 
 
@@ -235,9 +288,11 @@ def _merge_on_pitch(rows: np.ndarray, row_ink: np.ndarray, segments: list[tuple[
     merged = [segments[0]]
     for seg in segments[1:]:
         above, below = lines(merged[-1])[-6:], lines(seg)
-        latin = sum(_sparse_head(rows[s:e]) for s, e in above) >= 0.5 * len(above)
-        if len(above) >= 3 and below and latin and max(e - s for s, e in above) < HEADLINE_RATIO * em:
-            pitch = float(np.median([b[1] - a[1] for a, b in zip(above, above[1:])]))
+        # The pitch of the lines above, or of those below when a column's first line or two stand apart.
+        ref = above if len(above) >= 3 else below[:6] if above and len(below) >= 3 else []
+        latin = bool(ref) and sum(_sparse_head(rows[s:e]) for s, e in ref) >= 0.5 * len(ref)
+        if ref and below and latin and max(e - s for s, e in above + ref) < HEADLINE_RATIO * em:
+            pitch = float(np.median([b[1] - a[1] for a, b in zip(ref, ref[1:])]))
             if below[0][1] - above[-1][1] <= 1.25 * pitch:  # a descender moves a foot by a fifth of the pitch
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
@@ -356,7 +411,24 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[li
                 groups[-1].append(band)
                 continue
         groups.append([band])
-    return groups
+    # A column's first line without ascenders ("ten years ago.") measures shorter than the lines under it:
+    # on their pitch, it is theirs.
+    out: list[list[LineBand]] = []
+    for group in groups:
+        if out and len(out[-1]) == 1 and out[-1][0].latin and _latin_head_of(out[-1][0], group):
+            out[-1] += group
+        else:
+            out.append(group)
+    return out
+
+
+def _latin_head_of(band: LineBand, group: list[LineBand]) -> bool:
+    """A Latin line only x-height tall (or a little more) standing on the group's pitch above its first line."""
+    if len(group) < 2:
+        return False
+    usual = float(np.median([b.height for b in group]))
+    pitch = float(np.median([b.box[3] - a.box[3] for a, b in zip(group, group[1:])]))
+    return abs(group[0].box[3] - band.box[3] - pitch) <= 0.12 * pitch and 0.6 * usual <= band.height < 0.85 * usual
 
 
 def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight: float) -> bool:
@@ -470,7 +542,9 @@ def analyze(page: Page) -> Page:
     small[0] = False
     text[small[labels]] = False
 
-    leaves = xy_cut(text, (0, 0, gray.shape[1], gray.shape[0]), em)
+    page_box = (0, 0, gray.shape[1], gray.shape[0])
+    rules = [s.box for s in separators if s.orientation == "horizontal"]
+    leaves = xy_cut(text, page_box, em, grid=column_gutters(text, page_box, em, rules), rules=rules)
     all_bands = [line_bands(text, leaf, em) for leaf in leaves]
     body = [b.weight for bands in all_bands for b in bands if abs(b.height - em) < 0.15 * em]
     body_weight = float(np.median(body)) if body else 0.2

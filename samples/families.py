@@ -606,6 +606,78 @@ COMPOUNDS = [
 ]
 
 
+TABLOID = [
+    Article("t1", [Para("headline", "Ferry Service to Harbor Islands Returns"),
+                   Para("byline", "By Nora Whitfield"),
+                   Para("body", "For the first time in three winters, a ferry will carry passengers and freight "
+                                "between the town dock and the four small islands in the outer harbor, the port "
+                                "authority announced on Tuesday. The service, which ended when the old boat failed "
+                                "its safety inspection, will resume on the first Monday of April with two sailings "
+                                "a day in each direction."),
+                   Para("body", "Island residents have spent the past three years relying on a patchwork of private "
+                                "boats, fishing vessels and the occasional charter to reach doctors, schools and "
+                                "the grocery store on the mainland. Several families said they had moved away "
+                                "because the trip had become too uncertain, especially in bad weather."),
+                   Para("body", "The new vessel, a secondhand passenger boat bought from a lake service in the north, "
+                                "can carry ninety people and two small trucks. It is being repainted and fitted "
+                                "with a heated cabin at the boatyard on Water Street, where workers have been "
+                                "busy since the middle of January."),
+                   Para("body", "The port authority expects to spend about one million dollars a year on the "
+                                "service. Tickets will cost four dollars for adults and one dollar for children. "
+                                "The harbor master said "
+                                "that the schedule would be reviewed in the fall, once the authority knows how many "
+                                "people ride the boat in summer and in winter."),
+                   Para("body", "Not everyone was pleased. A group of business owners on the waterfront asked why "
+                                "the boat will not stop at the marina, where most of the visitors in summer arrive."),
+                   Para("body", "See FERRY, Page 6")]),
+    Article("t2", [Para("headline", "Choir Concert Raises Funds"),
+                   Para("byline", "By Paul Brennan"),
+                   Para("body", "The community choir raised more than eleven thousand dollars for the repair of the "
+                                "old church roof at its winter concert on Sunday, the largest amount in the "
+                                "history of the group."),
+                   Para("body", "About four hundred people filled the pews and the gallery to hear carols, folk "
+                                "songs and a piece written for the choir by a music teacher from the high school. "
+                                "Many stood at the back when the seats ran out, and the doors were left open so "
+                                "that the crowd outside could hear the last songs."),
+                   Para("body", "The director said the choir had rehearsed every Thursday since the end of the "
+                                "summer and that the singers were proud of the result and ready to do it all "
+                                "again next year."),
+                   Para("body", "The roof repairs will begin in the spring.")]),
+    Article("t3", [Para("headline", "Book Sale Returns"),
+                   Para("body", "The Friends of the Library will hold their spring book sale in the school gym on "
+                                "the last weekend of March, with thousands of donated books, records and puzzles "
+                                "priced from a quarter to two dollars."),
+                   Para("body", "Volunteers are needed to sort the donations, which fill most of the basement of "
+                                "the library, and to set up the tables on the Friday evening before the sale. "
+                                "Anyone who can help for an hour or two is asked to call the front desk."),
+                   Para("body", "Last year the sale raised enough money to pay for a summer reading program, new "
+                                "shelves in the children's room and a set of large print books for the nursing "
+                                "home. Organizers hope to do as well this year, and perhaps to win."),
+                   Para("body", "Books that are not sold will be given to schools and to the county jail.")]),
+    Article("t4", [Para("headline", "Hospital Expands Clinic for Young Patients"),
+                   Para("byline", "By Grace Lindqvist"),
+                   Para("body", "The county hospital will double the size of its clinic for children and teenagers "
+                                "next year, adding eight examination rooms, a small laboratory and a waiting room "
+                                "with space for families, the hospital board decided at its monthly meeting."),
+                   Para("body", "The clinic now sees about sixty patients on a busy day, twice as many as when it "
+                                "opened in a former office building on the hospital grounds ten years ago. Parents "
+                                "have complained for years about waits of several weeks for an appointment and "
+                                "about a waiting room so crowded that many of them stand in the hallway."),
+                   Para("body", "The expansion will cost about six million dollars. Half of the money comes from a "
+                                "state grant for rural health care, and the rest from the hospital's own savings "
+                                "and from a fund drive that the hospital foundation will begin in the spring. "
+                                "Construction is expected to start in May and to take a little more than a year."),
+                   Para("body", "The clinic will hire two more doctors, four nurses and a social worker, who will "
+                                "help families find transport, insurance and care at home. The director of the "
+                                "clinic said the hardest part will be finding doctors willing to move to a small "
+                                "town, and that the hospital is offering to help them pay back their student loans."),
+                   Para("body", "During the construction the clinic will stay open, but some appointments will be "
+                                "moved to the main building. Parking near the clinic will be limited, and visitors "
+                                "are asked to use the lot behind the emergency room and to allow extra time."),
+                   Para("body", "A public meeting about the plans will be held next month.")]),
+]
+
+
 # ---------------------------------------------------------------------------------------------
 # The families. Each composes one page and returns its Composer.
 HEADER = ("晋中日报", "2025年12月11日　星期四")
@@ -762,6 +834,54 @@ def fam_english_compounds(A) -> Composer:
     return c
 
 
+TABLOID_BODY = LatinStyle("NotoSerif-Regular.ttf", 38, 52)     # large body type for the narrow measure
+
+
+def tabloid_units(c: Composer, art: Article, width: int, hyphenate: bool, jump=()) -> list[render.Unit]:
+    """Column flow of a small paper's story: body type large for the column and justified, hyphenated or
+    not (unhyphenated lines get loose, their word spaces wide); jump lines (paragraphs in `jump`) in body
+    type, ranged left, unindented."""
+    out = []
+    for pi, p in enumerate(art.paras):
+        if p.role not in ("byline", "body"):
+            continue
+        st = LATIN_BYLINE if p.role == "byline" else TABLOID_BODY
+        plain = p.role == "byline" or pi in jump
+        lines = set_latin(p.text, st, width, indent_em=0 if plain else 1.5, align="left" if plain else "justify",
+                          hyphenate=hyphenate)
+        for li, line in enumerate(lines):
+            line.para, line.first = pi, li == 0
+        out += [render.Unit(p.role, [line], st.pitch) for line in lines]
+    return out
+
+
+def fam_english_tabloid(A) -> Composer:
+    """An English small-paper tabloid: 6 narrow columns of large body type, loosely justified (two stories
+    unhyphenated), two-line centred headlines whose second line is short, a one-line headline, bylines, and
+    a jump line ("See FERRY, Page 6") closing the lead story as its own paragraph."""
+    c = Composer(Grid(6, em=34, gutter=30), latin=True)
+    g = c.grid
+    top = c.page_header("晋中日报", "2025年12月11日　星期四", "第10版")
+    bottom = PAGE_H - 110
+    mid = 1850
+    t1, t2, t3, t4 = TABLOID
+
+    def story(art: Article, c0: int, n: int, y0: int, y1: int, px: int, hyphenate: bool, jump=()):
+        c.begin(art)
+        y = c.heading(art, g.col_x(c0), g.span_w(n), y0, px)
+        rest = c.flow(art, [Slot(g.col_x(c0 + i), y, y1) for i in range(n)],
+                      units=tabloid_units(c, art, g.col_w, hyphenate, jump))
+        assert not rest, f"{art.id} does not fit"
+
+    story(t1, 0, 4, top, mid, 84, hyphenate=False, jump={len(t1.paras) - 1})
+    c.vrule(4, top, mid)
+    story(t2, 4, 2, top, mid, 60, hyphenate=True)
+    c.hrule(0, 6, mid + 30)
+    story(t3, 0, 2, mid + 63, bottom, 60, hyphenate=True)
+    story(t4, 2, 4, mid + 63, bottom, 78, hyphenate=False)
+    return c
+
+
 FAMILIES = {
     "cols4-rules": fam_cols4_rules,
     "cols8-plain": fam_cols8_plain,
@@ -772,6 +892,7 @@ FAMILIES = {
     "vertical-headline": fam_vertical,
     "english": fam_english,
     "english-compounds": fam_english_compounds,
+    "english-tabloid": fam_english_tabloid,
 }
 
 

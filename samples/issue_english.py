@@ -135,7 +135,7 @@ def english_header(c: Composer, page: str) -> int:
 def units(c: Composer, art: Article, width: int, jump=(), unindented=()) -> list[render.Unit]:
     """Column flow of Latin type: the byline in bold sans, body paragraphs justified with a 1.5 em indent (none
     for the paragraphs in `unindented`: one continued from another page), jump lines (paragraphs in `jump`)
-    in the byline's type, ranged left."""
+    in the byline's type, ranged left, each a continuation block of its own."""
     out = []
     byline = c.grid.scaled(LATIN_BYLINE)
     for pi, p in enumerate(art.paras):
@@ -147,7 +147,8 @@ def units(c: Composer, art: Article, width: int, jump=(), unindented=()) -> list
                           align="left" if plain else "justify")
         for li, line in enumerate(lines):
             line.para, line.first = pi, li == 0
-        out += [render.Unit(p.role, [line], st.pitch) for line in lines]
+        kind = "continuation" if pi in jump else p.role  # a jump line is a block of its own
+        out += [render.Unit(kind, [line], st.pitch) for line in lines]
     return out
 
 

@@ -19,7 +19,7 @@ ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"
 FLOORS = {"block_precision": 0.95, "block_recall": 0.95, "order_pairwise": 0.98, "article_bcubed_f1": 0.95,
           "successor_edges": 0.97}
 # Families read end to end here (the rest are measured by `samples/families.py --eval`).
-END_TO_END = ["cols5-lshape-scan", "cols6-photos-scan", "english-clean"]
+END_TO_END = ["cols5-lshape-scan", "cols6-photos-scan", "english-clean", "english-tabloid-clean"]
 
 
 def load_gt(stem: str) -> dict:
