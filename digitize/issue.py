@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from .model import Article, Continuation, Document, JoinKind, Page, Role
-from .repair import Paragraph, article_paragraphs, find_markers, glue, paragraph_line, written_words
+from .model import Article, Continuation, Document, JoinKind, Page, Role, glue
+from .repair import Paragraph, article_paragraphs, find_markers, paragraph_line, written_words
 from .repair_text import BODY, decide
 
 MIN_SCORE = 1.0  # the page labels agree; headline and keyword evidence add to it

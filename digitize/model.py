@@ -70,6 +70,18 @@ class JoinKind(str, Enum):
     BREAK = "kept-break"  # a paragraph ends here
 
 
+def glue(kind: JoinKind | None, left: str, right: str) -> str:
+    """Two pieces of text joined as ``kind`` says; with no decision yet, Latin letters or digits either side
+    get a space ("for" / "Students") and anything else nothing ("全" / "面学习")."""
+    left, right = left.rstrip(), right.lstrip()
+    if kind is JoinKind.HYPHEN:
+        return left[:-1] + right
+    latin = left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum()
+    if kind is JoinKind.SPACE or kind is None and latin:
+        return f"{left} {right}"
+    return left + right
+
+
 @dataclass
 class Join:
     kind: JoinKind
@@ -118,7 +130,11 @@ class Block:
 
     @property
     def text(self) -> str:
-        return "".join(line.text for line in self.lines)
+        """The block's lines joined as their joins say (before repair has decided: see ``glue``)."""
+        text = self.lines[0].text if self.lines else ""
+        for prev, line in zip(self.lines, self.lines[1:]):
+            text = glue(None if prev.join is None or prev.join.kind is JoinKind.BREAK else prev.join.kind, text, line.text)
+        return text
 
     @property
     def confidence(self) -> float:

@@ -15,13 +15,17 @@ from typing import Iterable
 
 import numpy as np
 
-from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, PageSource, Role, box_iou
+from .model import Article, Block, Continuation, Join, JoinKind, Line, Page, PageSource, Role, box_iou, glue
 from .patterns import (BYLINE_NAME, CJK_FORWARD_VERBS, CONTINUATION, CONTINUATION_START, CREDIT, DATE,
                        ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START, ENGLISH_DATES, ENGLISH_PAGE_NUMBER, LEAD,
-                       LINE_HYPHENS, MONTHS, NUMERALS, PAGE_NUMBER, SUBTITLE_DASH, WEEKDAY, is_cjk)
+                       LINE_HYPHENS, MONTHS, NUMERALS, PAGE_NUMBER, SUBTITLE_DASH, WEEKDAY, is_cjk, mostly_latin)
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
 SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
+# A page indents its paragraphs when at least this many, and this share, of its short lines after a full stop
+# are followed by an indented line.
+INDENTED_PAGE_MIN = 5
+INDENTED_PAGE_SHARE = 0.8
 TERMINAL = set("。！？!?…”」』)）】.")
 FLOW_ROLES = (Role.BODY,)
 # Display type is broken between phrases, and the corpus writes a space there.
@@ -163,8 +167,34 @@ def _edges(block: Block, extents: dict[str, tuple[int, int]]) -> tuple[int, int]
     return left, right
 
 
+def _indent_and_shortfall(prev: Line, nxt: Line, prev_block: Block, next_block: Block,
+                          extents: dict[str, tuple[int, int]], em: float) -> tuple[float, float]:
+    """How far (em) the next line starts right of its column's left edge, and the line before ends left of
+    its column's right edge."""
+    return (nxt.box[0] - _edges(next_block, extents)[0]) / em, (_edges(prev_block, extents)[1] - prev.box[2]) / em
+
+
+def _ends_sentence(line: Line) -> bool:
+    return line.text.rstrip()[-1:] in TERMINAL or bool(CONTINUATION.search(line.text))
+
+
+def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str, tuple[int, int]], em: float) -> bool:
+    """Whether the page opens its paragraphs with an indent: nearly every body line that ends short after a
+    full stop is followed by an indented line. Then a short line followed by one that is not indented is a
+    line the typesetter could not fill (a long word went over), not a paragraph's end."""
+    ends = indented = 0
+    for flow in flows:
+        for (prev, pb), (nxt, nb) in zip(flow, flow[1:]):
+            if pb.role in FLOW_ROLES and nb.role in FLOW_ROLES and _ends_sentence(prev) and not jump_line(nxt.text):
+                indent, short = _indent_and_shortfall(prev, nxt, pb, nb, extents, em)
+                if short >= SHORT_EM:
+                    ends += 1
+                    indented += indent >= INDENT_EM
+    return indented >= INDENTED_PAGE_MIN and indented >= INDENTED_PAGE_SHARE * ends
+
+
 def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float,
-                seen: Counter | None = None) -> Join:
+                seen: Counter | None = None, indented_page: bool = False) -> Join:
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
     if jump_line(prev.text) or jump_line(nxt.text):
@@ -179,18 +209,71 @@ def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, ext
         return Join(JoinKind.SPACE, f"{next_block.role.value} lines break between phrases")
     if next_block.role not in FLOW_ROLES:
         return Join(text.kind, f"lines of one {next_block.role.value} block; {text.evidence}")
-    left = _edges(next_block, extents)[0]
-    right = _edges(prev_block, extents)[1]
-    indent = (nxt.box[0] - left) / em
-    short = (right - prev.box[2]) / em
+    indent, short = _indent_and_shortfall(prev, nxt, prev_block, next_block, extents, em)
     where = "column break" if prev_block is not next_block else "line break"
     if indent >= INDENT_EM:
         return Join(JoinKind.BREAK, f"{where}: next line indented {indent:.1f} em")
     last = prev.text.rstrip()[-1:]
-    if short >= SHORT_EM and (last in TERMINAL or CONTINUATION.search(prev.text)):
-        return Join(JoinKind.BREAK, f"{where}: line ends {short:.1f} em short after {last!r}")
+    if short >= SHORT_EM and _ends_sentence(prev):
+        if not indented_page:
+            return Join(JoinKind.BREAK, f"{where}: line ends {short:.1f} em short after {last!r}")
+        return Join(text.kind, f"{where}: line ends {short:.1f} em short after {last!r}, but the page indents its "
+                               f"paragraphs and the next line is not ({indent:.1f} em); {text.evidence}")
     return Join(text.kind, f"{where}: line filled to {short:.1f} em of the edge, next not indented ({indent:.1f} em); "
                            f"{text.evidence}")
+
+
+# Word spaces PP-OCR's recogniser leaves out of widely justified Latin lines ("feltbright", "includingstraw")
+# show in the glyph boxes, whose widths are about even whatever the letter. Measured on the English pages of
+# samples/families (gap between two glyphs × line height): inside words under 0.23 (99.9th percentile), after
+# the wide "m" up to 0.41, hence its allowance; the missing spaces 0.3–1.4. In a word the lexicon does not
+# know, a gap from WORD_GAP on is a space; one from WEAK_GAP on is a space where it cuts the word into words
+# the lexicon knows.
+WORD_GAP = 0.45
+WEAK_GAP = 0.25
+WIDE_LETTERS = {"m": 0.25, "M": 0.25}
+KNOWN_ZIPF = 2.0
+
+
+def _known(piece: str, lang: str) -> bool:
+    words = LATIN_WORD.findall(piece)
+    return bool(words) and all(_zipf(w.lower(), lang) >= KNOWN_ZIPF for w in words)
+
+
+def restore_word_spaces(line: Line, lang: str) -> None:
+    """Put back the word spaces the recogniser left out of a Latin line, from its glyph boxes (which stand for
+    the line's non-space characters, so the text gains spaces and the glyphs stay)."""
+    chars = [c for c in line.text if not c.isspace()]
+    if not mostly_latin(line.text) or len(chars) != len(line.glyphs) or len(chars) < 2:
+        return
+    gap = [0.0] + [(line.glyphs[k].box[0] - line.glyphs[k - 1].box[2]) / max(1, line.height) - WIDE_LETTERS.get(chars[k - 1], 0.0)
+                   for k in range(1, len(chars))]
+    tokens, k = [], 0  # (text, gap before each of its characters)
+    for token in line.text.split():
+        tokens.append((token, gap[k: k + len(token)]))
+        k += len(token)
+    out = []
+    for token, gaps in tokens:
+        if max(gaps[1:], default=0.0) < WEAK_GAP or _known(token, lang):
+            out.append(token)
+            continue
+        cuts = [i for i in range(1, len(token)) if gaps[i] >= WORD_GAP]
+        weak = [i for i in range(1, len(token)) if WEAK_GAP <= gaps[i] < WORD_GAP]
+        if weak:
+            pieces = _cut(token, sorted(cuts + weak))
+            # the line's last piece may be the first part of a word hyphenated at the line end
+            whole = [p for p in pieces if not p.endswith(tuple(LINE_HYPHENS))]
+            if all(_known(p, lang) for p in whole):
+                cuts = sorted(cuts + weak)
+        out += _cut(token, cuts)
+    text = " ".join(out)
+    if text.split() != line.text.split():
+        line.text = text
+
+
+def _cut(token: str, at: list[int]) -> list[str]:
+    bounds = [0, *at, len(token)]
+    return [token[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def join_lines(page: Page) -> Page:
@@ -200,9 +283,10 @@ def join_lines(page: Page) -> Page:
     flows = [[(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
              for article in page.articles]
     seen = written_words(line.text for flow in flows for line, _ in flow)
+    indented_page = indents_paragraphs(flows, extents, em)
     for flow in flows:
         for (prev, pb), (nxt, nb) in zip(flow, flow[1:]):
-            prev.join = decide_join(prev, nxt, pb, nb, extents, em, seen)
+            prev.join = decide_join(prev, nxt, pb, nb, extents, em, seen, indented_page)
         if flow:
             flow[-1][0].join = None
     return page
@@ -216,16 +300,6 @@ class Paragraph:
     role: Role
     text: str
     block_ids: list[str]
-
-
-def glue(kind: JoinKind, left: str, right: str) -> str:
-    """Two pieces of text joined as ``kind`` says."""
-    left, right = left.rstrip(), right.lstrip()
-    if kind is JoinKind.HYPHEN:
-        return left[:-1] + right
-    if kind is JoinKind.SPACE:
-        return f"{left} {right}"
-    return left + right
 
 
 def article_paragraphs(article: Article) -> list[Paragraph]:
@@ -368,6 +442,10 @@ def repair(page: Page) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
     type_jump_lines(page)
+    for block in page.blocks:
+        if block.role.has_text and not block.vertical:
+            for line in block.lines:
+                restore_word_spaces(line, wordfreq_lang(block.language))
     join_lines(page)
     find_continuations(page)
     return page
@@ -385,6 +463,16 @@ _ASCII_EXTRA = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "�
 def _half_width(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (U+FF10–FF5A), which is how the corpus writes them."""
     return "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ" else c for c in text)
+
+
+def _full_width_in_cjk(text: str) -> str:
+    """``,:;()`` in their full-width forms where they stand in CJK text, as a CJK page prints them; Latin
+    text keeps the ASCII forms it is printed in."""
+    def form(i: int, ch: str) -> str:
+        window = text[max(0, i - CONTEXT): i + CONTEXT + 1]
+        cjk = sum(is_cjk(c) for c in window)
+        return ch.translate(_TO_FULL) if cjk and cjk >= sum(c.isascii() and c.isalpha() for c in window) else ch
+    return "".join(form(i, c) if c in ",:;()" else c for i, c in enumerate(text))
 
 
 def _squeeze_cjk_spaces(text: str) -> str:
@@ -417,7 +505,7 @@ def format_paragraph(para: Paragraph, profile: str = "corpus") -> str:
     text = CONTINUATION.sub(lambda m: " (" + m.group(0).strip().strip("（()）【】[]〔〕 ").replace(" ", "") + ")", text)
     text = re.sub(r"\s+\(", " (", text).strip()
     if profile == "original":
-        text = text.translate(_TO_FULL)
+        text = _full_width_in_cjk(text)
         text = LEAD.sub(lambda m: m.group(1) + "（", text.replace("本报讯 （", "本报讯（"))
         text = re.sub(r"\s（(下转|转)", r"（\1", text)
     elif profile == "ascii":

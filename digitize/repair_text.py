@@ -27,10 +27,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .model import JoinKind, Role
+from .model import JoinKind, Role, glue
 from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
                        LEAD, SUBTITLE_DASH)
-from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, glue, is_cjk, text_join, written_words
+from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, is_cjk, text_join, written_words
 
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 CONTEXT = 10  # characters of context recorded on each side of a join

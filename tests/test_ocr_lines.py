@@ -1,11 +1,11 @@
-"""Lines assembled from an engine's pieces (digitize/ocr/base.py): word spaces the recogniser left out of a
-Latin line come back from the glyph boxes, and detector pieces of one printed line are joined with the
-right separator."""
+"""Lines assembled from an engine's pieces (digitize/ocr/base.py), and word spaces the recogniser left out of
+a Latin line put back from the glyph boxes (digitize/repair.py)."""
 
 from __future__ import annotations
 
 from digitize.model import Glyph, Line
-from digitize.ocr.base import merge_row_fragments, restore_word_spaces
+from digitize.ocr.base import latin_punctuation, merge_row_fragments
+from digitize.repair import restore_word_spaces
 
 
 def _line(text: str, x0: int, advances: list[int], height: int = 50) -> Line:
@@ -17,20 +17,34 @@ def _line(text: str, x0: int, advances: list[int], height: int = 50) -> Line:
     return Line(text, (x0, 0, glyphs[-1].box[2], height), 0.9, glyphs)
 
 
+def _restored(line: Line) -> str:
+    restore_word_spaces(line, "en")
+    return line.text
+
+
 def test_a_word_gap_in_the_glyph_boxes_becomes_a_space():
     # "feltbright," as PP-OCR reads a widely justified "felt bright,": the gap after "t" is 1.3 × the height
     line = _line("feltbright,", 0, [0, 20, 20, 20, 85, 20, 20, 20, 20, 20, 20])
-    assert restore_word_spaces(line).text == "felt bright,"
-    assert restore_word_spaces(line).glyphs == line.glyphs
+    glyphs = list(line.glyphs)
+    assert _restored(line) == "felt bright," and line.glyphs == glyphs
+    assert _restored(line) == "felt bright,"  # again: nothing more to do
     # letters set close, or a space already written: unchanged
-    assert restore_word_spaces(_line("felt", 0, [0, 22, 21, 25])).text == "felt"
-    spaced = _line("felt bright", 0, [0, 20, 20, 20, 85, 20, 20, 20, 20, 20])
-    assert restore_word_spaces(spaced).text == "felt bright"
+    assert _restored(_line("felt", 0, [0, 22, 21, 25])) == "felt"
+    assert _restored(_line("felt bright", 0, [0, 20, 20, 20, 85, 20, 20, 20, 20, 20])) == "felt bright"
+
+
+def test_a_narrower_gap_is_a_space_where_it_cuts_an_unknown_word_into_known_ones():
+    # 16 px gaps (0.32 × height) between "residents", "would", "be" and the hyphenated "tran-"
+    steps = [0] + [20] * 8 + [36] + [20] * 4 + [36, 20, 36] + [20] * 4
+    assert _restored(_line("residentswouldbetran-", 0, steps)) == "residents would be tran-"
+    # the same gap inside a word the lexicon knows (a wide "m" before it): no space
+    assert _restored(_line("December", 0, [0, 20, 20, 20, 36, 20, 20, 20])) == "December"
+    # nor where the pieces are not words either
+    assert _restored(_line("theremainder", 0, [0, 20, 20, 20, 20, 20, 36, 20, 20, 20, 20, 20])) == "theremainder"
 
 
 def test_cjk_lines_are_left_alone():
-    line = _line("全面学习", 0, [0, 20, 90, 20])
-    assert restore_word_spaces(line).text == "全面学习"
+    assert _restored(_line("全面学习", 0, [0, 20, 90, 20])) == "全面学习"
 
 
 def test_detector_pieces_of_a_latin_line_are_joined_with_a_space():
@@ -40,3 +54,10 @@ def test_detector_pieces_of_a_latin_line_are_joined_with_a_space():
     assert merge_row_fragments([cjk_left, cjk_right], space_gap=25).text == "推进5G网络"
     byline_left, byline_right = _line("本报记者", 0, [0, 20, 20, 20]), _line("雷昊", 140, [0, 20])
     assert merge_row_fragments([byline_left, byline_right], space_gap=25).text == "本报记者 雷昊"
+
+
+def test_latin_lines_get_latin_punctuation():
+    line = _line("receded，and（so）", 0, [0] + [20] * 14)
+    fixed = latin_punctuation(line)
+    assert fixed.text == "receded,and(so)" and [g.text for g in fixed.glyphs] == list("receded,and(so)")
+    assert latin_punctuation(_line("全面学习，推进", 0, [0] + [20] * 6)).text == "全面学习，推进"

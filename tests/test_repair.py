@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from wordfreq import top_n_list
 
-from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role
-from digitize.repair import (find_markers, glue, join_lines, page_from_ground_truth, read_page_header, repair,
+from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role, glue
+from digitize.repair import (find_markers, join_lines, page_from_ground_truth, read_page_header, repair,
                              score_joins, text_join, written_words)
 
 from hyphenated_words import HYPHENATED_WORDS
@@ -181,3 +181,25 @@ def test_a_jump_line_in_display_type_is_a_continuation(role):
     page.articles[0].blocks.append(mention)
     repair(page)
     assert mention.role is Role.INTERTITLE and len(page.articles[0].continuations) == 1
+
+
+def test_block_text_joins_lines_as_decided_or_by_script():
+    box = (0, 0, 100, 10)
+    headline = Block("h", Role.HEADLINE, box, [Line("Library Adds Evening Hours for", box, 1.0), Line("Students", box, 1.0)])
+    assert headline.text == "Library Adds Evening Hours for Students"  # before repair: Latin letters get a space
+    cjk = Block("c", Role.BODY, box, [Line("将全", box, 1.0), Line("面学习", box, 1.0)])
+    assert cjk.text == "将全面学习"
+    body = Block("b", Role.BODY, box, [Line("the digiti-", box, 1.0), Line("zation of", box, 1.0)])
+    body.lines[0].join = text_join("the digiti-", "zation of")
+    assert body.text == "the digitization of"
+
+
+@pytest.mark.parametrize("text, original", [
+    ("全会提出,要推进(下转第4版)", "全会提出，要推进（下转第4版）"),
+    ("the river rose, and (as feared) it flooded", "the river rose, and (as feared) it flooded"),
+    ("截至2025年底,共计100,推进5G网络", "截至2025年底，共计100，推进5G网络"),
+])
+def test_original_profile_prints_cjk_and_latin_punctuation_in_their_own_forms(text, original):
+    from digitize.repair import Paragraph, format_paragraph
+
+    assert format_paragraph(Paragraph(Role.BODY, text, ["b"]), "original") == original

@@ -76,31 +76,16 @@ def onnx_session(path, threads: int):
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
-# A gap between two glyphs of a Latin line this wide (× line height) is a word space. Measured on the English
-# pages of samples/families: gaps inside words stay under 0.3 (99.9th percentile of the clean page's), the
-# spaces PP-OCR's recogniser leaves out of justified lines ("feltbright") are 0.45–1.4.
-WORD_GAP = 0.45
+# PP-OCR's recogniser, trained mostly on Chinese, writes full-width punctuation after Latin words at times.
+_LATIN_PUNCTUATION = str.maketrans("，；：！？（）", ",;:!?()")
 
 
-def restore_word_spaces(line: Line) -> Line:
-    """A Latin line with a space wherever its glyph boxes leave a word gap that the recogniser did not write
-    (it drops spaces in widely justified lines). The glyphs stand for the non-space characters, so the text
-    gains spaces and the glyphs stay as they are."""
-    chars = [c for c in line.text if not c.isspace()]
-    if not mostly_latin(line.text) or len(chars) != len(line.glyphs) or len(chars) < 2:
+def latin_punctuation(line: Line) -> Line:
+    """A Latin line with its punctuation in the Latin forms it is printed in ("receded，" → "receded,")."""
+    if not mostly_latin(line.text) or not any(c in line.text for c in "，；：！？（）"):
         return line
-    out, k = [], 0
-    for i, c in enumerate(line.text):
-        if c.isspace():
-            out.append(c)
-            continue
-        if k and not line.text[i - 1].isspace():
-            gap = line.glyphs[k].box[0] - line.glyphs[k - 1].box[2]
-            if gap > WORD_GAP * line.height:
-                out.append(" ")
-        out.append(c)
-        k += 1
-    return replace(line, text="".join(out))
+    glyphs = [replace(g, text=g.text.translate(_LATIN_PUNCTUATION)) for g in line.glyphs]
+    return replace(line, text=line.text.translate(_LATIN_PUNCTUATION), glyphs=glyphs)
 
 
 def merge_row_fragments(fragments: list[Line], space_gap: float) -> Line:
@@ -110,7 +95,7 @@ def merge_row_fragments(fragments: list[Line], space_gap: float) -> Line:
     full-width space in a headline or byline (本报记者　雷昊) survives recognition; between two Latin pieces
     there is always one (the detector splits Latin text between words, and its boxes may touch).
     """
-    fragments = sorted((restore_word_spaces(f) for f in fragments), key=lambda f: f.box[0])
+    fragments = sorted((latin_punctuation(f) for f in fragments), key=lambda f: f.box[0])
     text, glyphs = fragments[0].text, list(fragments[0].glyphs)
     for prev, frag in zip(fragments, fragments[1:]):
         latin = not is_cjk(text.rstrip()[-1:]) and not is_cjk(frag.text.lstrip()[:1]) and mostly_latin(text + frag.text)
