@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -26,7 +29,9 @@ sys.path.insert(0, str(ROOT))
 from digitize.export.alto import page_to_alto  # noqa: E402
 from digitize.model import JoinKind, box_iou  # noqa: E402
 from digitize.read import read  # noqa: E402
-from digitize.repair import join_lines, page_from_ground_truth, score_joins, true_joins  # noqa: E402
+from digitize.export.text import page_text  # noqa: E402
+from digitize.model import glue  # noqa: E402
+from digitize.repair import join_across_columns, join_lines, page_from_ground_truth, score_joins, true_joins  # noqa: E402
 
 # The issue's four kinds: a kept hyphen is a join with nothing added, as a CJK join is.
 ISSUE_KINDS = {JoinKind.HYPHEN_KEPT: JoinKind.CJK}
@@ -98,6 +103,34 @@ def misses(pages) -> list[str]:
     return out
 
 
+def truth_words(gt: dict) -> list[str]:
+    """The words of the page's text as the ground truth has it: its blocks in reading order, a block that
+    continues the one before (a column break inside a paragraph) joined to it as printed."""
+    first_line, last_line = {}, {}
+    for line in gt["lines"]:
+        first_line.setdefault(line["block"], line["text"])
+        last_line[line["block"]] = line["text"]
+    text, prev = "", None
+    for block in sorted(gt["blocks"], key=lambda b: b["order"]):
+        if not block.get("text") or block["role"] in ("page_header", "page_footer", "photo"):
+            continue
+        piece = re.sub(r"^#{2,3} ", "", block["text"], flags=re.M)
+        if block.get("continues_previous") and prev is not None:
+            kind = join_across_columns(last_line[prev["id"]], first_line[block["id"]], prev["text"])
+            text = glue(kind, text, piece)
+        else:
+            text += "\n" + piece
+        prev = block
+    return text.split()
+
+
+def word_errors(page, gt: dict) -> tuple[int, int]:
+    """Word edit distance between the page's text and the ground truth's, and the number of true words."""
+    ref = truth_words(gt)
+    hyp = re.sub(r"^#{2,3} ", "", page_text(page, "original"), flags=re.M).split()
+    return Levenshtein.distance(ref, hyp), len(ref)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="ppocr")
@@ -126,6 +159,15 @@ def main(argv=None) -> None:
     lines += table("Decisions alone, as the issue's four kinds (a kept hyphen counted as cjk-join: nothing added)",
                    scored(by_group_gt, ISSUE_KINDS))
     lines += table("End to end, as the issue's four kinds", scored(by_group_ocr, ISSUE_KINDS))
+    lines += ["### Words of the English pages end to end", "",
+              "Word error rate of the page text (`original` punctuation) against the ground truth's blocks in "
+              "reading order, headings included: what wrong joins, lost word spaces and misread words cost.", "",
+              "| page | WER | words |", "|---|---|---|"]
+    for page, gt, name in ocr_pages:
+        if name.startswith(("families/english", "issue-en")):
+            errors, words = word_errors(page, gt)
+            lines.append(f"| {name} | {errors / words:.4f} | {words} |")
+    lines.append("")
     wrong = misses(ocr_pages)
     lines += ["### Every wrong or missed join end to end", ""] + (wrong or ["none"]) + [""]
     args.out.write_text("\n".join(lines), encoding="utf-8")

@@ -254,7 +254,7 @@ def restore_word_spaces(line: Line, lang: str) -> None:
         k += len(token)
     out = []
     for token, gaps in tokens:
-        if max(gaps[1:], default=0.0) < WEAK_GAP or _known(token, lang):
+        if max(gaps[1:], default=0.0) < WEAK_GAP or (len(LATIN_WORD.findall(token)) == 1 and _known(token, lang)):
             out.append(token)
             continue
         cuts = [i for i in range(1, len(token)) if gaps[i] >= WORD_GAP]
@@ -554,7 +554,7 @@ def true_joins(gt: dict) -> dict[int, JoinKind]:
             truth.update(_joins_inside(gt, block, ids))
             if nxt is not None:
                 last, first = gt["lines"][ids[-1]]["text"], gt["lines"][lines_of[nxt["id"]][0]]["text"]
-                truth[ids[-1]] = _join_across(last, first, block["text"]) if nxt.get("continues_previous") else JoinKind.BREAK
+                truth[ids[-1]] = join_across_columns(last, first, block["text"]) if nxt.get("continues_previous") else JoinKind.BREAK
     return truth
 
 
@@ -592,7 +592,7 @@ def _joins_inside(gt: dict, block: dict, ids: list[int]) -> dict[int, JoinKind]:
     return joins
 
 
-def _join_across(last: str, first: str, block_text: str) -> JoinKind:
+def join_across_columns(last: str, first: str, block_text: str) -> JoinKind:
     """The join at a column break inside a paragraph: the blocks' texts are cut there, so the kind is read
     off the characters either side."""
     last, first, block_text = last.rstrip(), first.lstrip(), block_text.rstrip()

@@ -47,9 +47,14 @@ def test_cjk_lines_are_left_alone():
     assert _restored(_line("全面学习", 0, [0, 20, 90, 20])) == "全面学习"
 
 
-def test_detector_pieces_of_a_latin_line_are_joined_with_a_space():
-    left, right = _line("well", 0, [0, 20, 20, 20]), _line("known", 80, [0, 20, 20, 20, 20])
-    assert merge_row_fragments([right, left], space_gap=25).text == "well known"  # boxes nearly touch
+def test_detector_pieces_of_a_line_are_joined_by_their_gap_then_the_lexicon():
+    left, right = _line("well", 0, [0, 20, 20, 20]), _line("known", 140, [0, 20, 20, 20, 20])
+    assert merge_row_fragments([right, left], space_gap=25).text == "well known"
+    # pieces whose boxes nearly touch: one word here, two after repair when the glyphs stand apart
+    touching = merge_row_fragments([_line("felt", 0, [0, 20, 20, 20]), _line("bright", 82, [30, 20, 20, 20, 20, 20])], 25)
+    assert touching.text == "feltbright" and _restored(touching) == "felt bright"
+    audit = merge_row_fragments([_line("au", 0, [0, 20]), _line("ditorium", 44, [0] + [20] * 7)], 25)
+    assert _restored(audit) == "auditorium"
     cjk_left, cjk_right = _line("推进", 0, [0, 20]), _line("5G网络", 42, [0, 20, 20, 20])
     assert merge_row_fragments([cjk_left, cjk_right], space_gap=25).text == "推进5G网络"
     byline_left, byline_right = _line("本报记者", 0, [0, 20, 20, 20]), _line("雷昊", 140, [0, 20])
@@ -61,3 +66,8 @@ def test_latin_lines_get_latin_punctuation():
     fixed = latin_punctuation(line)
     assert fixed.text == "receded,and(so)" and [g.text for g in fixed.glyphs] == list("receded,and(so)")
     assert latin_punctuation(_line("全面学习，推进", 0, [0] + [20] * 6)).text == "全面学习，推进"
+
+
+def test_known_words_glued_at_a_comma_are_parted():
+    # "eggs,honey," read without the space after the comma: two known words are not one known word
+    assert _restored(_line("eggs,honey,", 0, [0, 20, 20, 20, 20, 34, 20, 20, 20, 20, 20])) == "eggs, honey,"

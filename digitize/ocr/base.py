@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from ..model import Box, Glyph, Line
-from ..patterns import is_cjk, mostly_latin
+from ..patterns import mostly_latin
 
 
 class EngineError(RuntimeError):
@@ -92,14 +92,13 @@ def merge_row_fragments(fragments: list[Line], space_gap: float) -> Line:
     """Join the detector's pieces of one printed line (split at wide spaces) into one Line.
 
     A gap wider than ``space_gap`` pixels between two pieces is written as one space, which is how a
-    full-width space in a headline or byline (本报记者　雷昊) survives recognition; between two Latin pieces
-    there is always one (the detector splits Latin text between words, and its boxes may touch).
+    full-width space in a headline or byline (本报记者　雷昊) survives recognition. (Latin pieces whose boxes
+    nearly touch get their word space back in repair, from the glyph boxes and the lexicon.)
     """
     fragments = sorted((latin_punctuation(f) for f in fragments), key=lambda f: f.box[0])
     text, glyphs = fragments[0].text, list(fragments[0].glyphs)
     for prev, frag in zip(fragments, fragments[1:]):
-        latin = not is_cjk(text.rstrip()[-1:]) and not is_cjk(frag.text.lstrip()[:1]) and mostly_latin(text + frag.text)
-        if (latin or frag.box[0] - prev.box[2] > space_gap) and not text.endswith(" "):
+        if frag.box[0] - prev.box[2] > space_gap and not text.endswith(" "):
             text += " "
         text += frag.text
         glyphs += frag.glyphs
