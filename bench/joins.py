@@ -117,7 +117,8 @@ def truth_words(gt: dict) -> list[str]:
         piece = re.sub(r"^#{2,3} ", "", block["text"], flags=re.M)
         if block.get("continues_previous") and prev is not None:
             kind = join_across_columns(last_line[prev["id"]], first_line[block["id"]], prev["text"])
-            text = glue(kind, text, piece)
+            # a block's text has its soft hyphen dropped already: the word's two halves only meet
+            text = glue(JoinKind.CJK if kind is JoinKind.HYPHEN else kind, text, piece)
         else:
             text += "\n" + piece
         prev = block

@@ -71,3 +71,18 @@ def test_latin_lines_get_latin_punctuation():
 def test_known_words_glued_at_a_comma_are_parted():
     # "eggs,honey," read without the space after the comma: two known words are not one known word
     assert _restored(_line("eggs,honey,", 0, [0, 20, 20, 20, 20, 34, 20, 20, 20, 20, 20])) == "eggs, honey,"
+
+
+def test_a_word_the_recogniser_split_is_rejoined():
+    assert _restored(_line("the au ditorium", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 20, 20, 20])) == "the auditorium"
+    # two words the lexicon knows stay two, even set close
+    assert _restored(_line("a bout", 0, [0, 20, 20, 20, 20])) == "a bout"
+    # nor is a number joined to a word
+    assert _restored(_line("the 2025-26 year", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 40, 20, 20, 20])) == "the 2025-26 year"
+    assert _restored(_line("See FERRY, Page 6", 0, [0] + [20] * 13)) == "See FERRY, Page 6"
+
+
+def test_the_cuts_that_read_best_are_taken():
+    # gaps 0.3 × height inside "attendance" and between the words: "attendance has increa-", not "atten dance …"
+    steps = [0] + [20] * 4 + [35] + [20] * 4 + [35, 20, 20, 35] + [20] * 6
+    assert _restored(_line("attendancehasincrea-", 0, steps)) == "attendance has increa-"
