@@ -203,3 +203,19 @@ def test_original_profile_prints_cjk_and_latin_punctuation_in_their_own_forms(te
     from digitize.repair import Paragraph, format_paragraph
 
     assert format_paragraph(Paragraph(Role.BODY, text, ["b"]), "original") == original
+
+
+def test_on_a_page_that_indents_paragraphs_a_short_line_runs_on():
+    # english-tabloid: "…will begin in the" / "spring." ends a line 5.8 em short because "Construction" did
+    # not fit; the next line is not indented, and every paragraph on the page opens indented.
+    gt = json.loads((SAMPLES / "families" / "english-tabloid-clean.gt.json").read_text(encoding="utf-8"))
+    page = join_lines(page_from_ground_truth(gt))
+    flow = [line for block in page.blocks for line in block.lines]
+    (spring,) = [line for line, nxt in zip(flow, flow[1:]) if line.text == "spring." and nxt.text.startswith("Construction")]
+    assert spring.join.kind is JoinKind.SPACE and "indents its paragraphs" in spring.join.evidence
+    # the same page set without indents: there the short line ends its paragraph
+    for block in page.blocks:
+        for line in block.lines:
+            line.box = (block.box[0], *line.box[1:])
+    join_lines(page)
+    assert spring.join.kind is JoinKind.BREAK
