@@ -58,6 +58,7 @@ samples: apt-deps $(VENV)/.base
 	$(BIN)/python samples/render.py --out samples/
 	$(BIN)/python samples/families.py
 	$(BIN)/python samples/issue_english.py
+	$(BIN)/python samples/textlayer.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -240,9 +240,12 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
             raise InputError(path, "image file holds no pages")
 
 
-# A text layer is trusted when most of its characters are real text, not "(cid:123)" or private-use codes.
+# A text layer is trusted when most of its characters are real text, not "(cid:123)" or private-use codes,
+# and when pdfminer reads nearly all the characters pdfium draws: a font whose character map pdfminer cannot
+# decode loses its text silently (a whole page header), and such a page is better OCRed.
 MIN_TEXT_LAYER_CHARS = 20
 MIN_TEXT_LAYER_QUALITY = 0.9
+MIN_TEXT_LAYER_COVERAGE = 0.95
 
 
 def _text_layer_quality(chars: list[str]) -> float:
@@ -329,6 +332,7 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                     # pdfplumber's rendering settings (no smoothing), so pages look as they did through it
                     raster = raster_page.render(scale=scale, no_smoothtext=True, no_smoothpath=True,
                                                 no_smoothimage=True, prefer_bgrx=True).to_pil()
+                    drawn = _drawn_text_count(raster_page)
                     raster_page.close()
                     gray = to_gray(raster)
                     chars = page.chars if page is not None else []
@@ -339,18 +343,30 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                 finally:
                     if page is not None:
                         page.close()  # drop cached objects: pages are streamed, not kept
-                text_layer = _usable_text_layer(chars, scale)
+                text_layer = _usable_text_layer(chars, scale, drawn)
                 kind = "pdf-text" if text_layer else "pdf-scan"
                 yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, float(dpi), "application/pdf"), text_layer)
         finally:
             raster_doc.close()
 
 
-def _usable_text_layer(chars: list[dict], scale: float) -> list[TextChar] | None:
-    """The page's characters, or None when the layer is too thin or garbage (a broken font): then the page
-    is rasterized and OCRed like a scan."""
+def _drawn_text_count(raster_page) -> int:
+    """How many non-space characters pdfium finds on the page."""
+    textpage = raster_page.get_textpage()
+    try:
+        return sum(not c.isspace() for c in textpage.get_text_range())
+    finally:
+        textpage.close()
+
+
+def _usable_text_layer(chars: list[dict], scale: float, drawn: int = 0) -> list[TextChar] | None:
+    """The page's characters, or None when the layer is too thin, garbage (a broken font) or misses text
+    pdfium draws (``drawn`` characters; a font pdfminer cannot decode): then the page is rasterized and
+    OCRed like a scan."""
     chars = [c for c in chars if str(c.get("text", "")).strip()]
     if len(chars) < MIN_TEXT_LAYER_CHARS or _text_layer_quality([c["text"] for c in chars]) < MIN_TEXT_LAYER_QUALITY:
+        return None
+    if len(chars) < MIN_TEXT_LAYER_COVERAGE * drawn:
         return None
 
     def bold(fontname: str) -> bool:

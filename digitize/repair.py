@@ -55,6 +55,28 @@ COMMON_ZIPF = 3.6
 ZIPF_MARGIN = 1.0
 
 
+# Latin-script languages told apart by which word list knows the text's words best (wordfreq).
+LATIN_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+MIN_LANGUAGE_ZIPF = 3.0  # a text's words this common on average in the best list: that is its language
+
+
+def guess_language(text: str) -> str:
+    """The language of a block, as ALTO LANG and NewsML want it: from the script (kana ``ja``, hangul ``ko``,
+    Han ``zh``), and for Latin text the word list that knows its words best; ``und`` when undetermined."""
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7af" for c in text):
+        return "ko"
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return "zh"
+    words = [w.lower() for w in LATIN_WORD.findall(text)][:100]
+    if len(words) < 2:
+        return "und"
+    mean = {lang: sum(_zipf(w, lang) for w in words) / len(words) for lang in LATIN_LANGUAGES}
+    best = max(mean, key=mean.get)
+    return best if mean[best] >= MIN_LANGUAGE_ZIPF else "und"
+
+
 def wordfreq_lang(language: str) -> str:
     """The word list for a block's language; English for CJK blocks, whose Latin words are mostly English."""
     base = (language or "en").split("-")[0].lower()
@@ -486,6 +508,8 @@ def repair(page: Page) -> Page:
     fix_subtitle_dashes(page)
     type_jump_lines(page)
     for block in page.blocks:
+        if block.role.has_text:
+            block.language = guess_language(block.text)
         if block.role.has_text and not block.vertical:
             for line in block.lines:
                 restore_word_spaces(line, wordfreq_lang(block.language))

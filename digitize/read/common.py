@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..io import InputError
 from ..model import Article, Block, Join, JoinKind, Line, Page, Role
-from ..repair import find_continuations, text_join, wordfreq_lang, written_words
+from ..repair import find_continuations, guess_language, text_join, wordfreq_lang, written_words  # noqa: F401 (readers use guess_language)
 
 DEFAULT_DPI = 300.0
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -104,6 +104,3 @@ def line_confidence(confidences: list[float]) -> float:
 
 
 
-def guess_language(text: str) -> str:
-    """``zh`` for text with Han characters, else ``und`` (undetermined): files rarely say."""
-    return "zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "und"
