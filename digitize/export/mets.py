@@ -21,7 +21,7 @@ from lxml import etree
 from ..model import Block, Document, Page, Role
 from .alto import IdAllocator, alto_block_ids, sub_element, xml_text
 from .names import SUFFIXES, output_stem
-from .newsml import Story, issue_stories, story_text
+from .newsml import issue_stories, story_text
 
 METS_NS = "http://www.loc.gov/METS/"
 MODS_NS = "http://www.loc.gov/mods/v3"

@@ -10,7 +10,7 @@ import statistics
 from lxml import etree
 
 from ..io import InputError
-from ..model import Article, Block, Join, JoinKind, Line, Page, Role
+from ..model import Article, Block, Join, JoinKind, Page, Role
 from ..repair import find_continuations, guess_language, text_join, wordfreq_lang, written_words  # noqa: F401 (readers use guess_language)
 
 DEFAULT_DPI = 300.0
