@@ -69,7 +69,7 @@ def guess_language(text: str) -> str:
         return "ko"
     if any("\u4e00" <= c <= "\u9fff" for c in text):
         return "zh"
-    words = [w.lower() for w in LATIN_WORD.findall(text)][:100]
+    words = [w.lower() for w in LATIN_WORD.findall(text)][:40]  # enough to tell the language
     if len(words) < 2:
         return "und"
     mean = {lang: sum(_zipf(w, lang) for w in words) / len(words) for lang in LATIN_LANGUAGES}
