@@ -23,7 +23,7 @@ import numpy as np
 
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
 from .patterns import BYLINE, SUBTITLE_DASH
-from .preprocess import binarize
+from .preprocess import binarize, runs
 
 LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
 HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline
@@ -40,20 +40,6 @@ class LineBand:
     @property
     def height(self) -> int:
         return self.box[3] - self.box[1]
-
-
-def runs(mask: np.ndarray, min_gap: int = 1) -> list[tuple[int, int]]:
-    """Runs of True in a 1-D mask as (start, end) pairs, merging runs separated by fewer than ``min_gap``."""
-    padded = np.concatenate([[False], mask, [False]])
-    diff = np.diff(padded.astype(np.int8))
-    starts, ends = np.flatnonzero(diff == 1), np.flatnonzero(diff == -1)
-    out: list[tuple[int, int]] = []
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        if out and s - out[-1][1] < min_gap:
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 def body_text_height(ink: np.ndarray) -> float:

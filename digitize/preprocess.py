@@ -183,6 +183,20 @@ def estimate_orientation(gray: np.ndarray) -> int:
     return turned
 
 
+def runs(mask: np.ndarray, min_gap: int = 1) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D mask as (start, end) pairs, merging runs separated by fewer than ``min_gap``."""
+    padded = np.concatenate([[False], mask, [False]])
+    diff = np.diff(padded.astype(np.int8))
+    starts, ends = np.flatnonzero(diff == 1), np.flatnonzero(diff == -1)
+    out: list[tuple[int, int]] = []
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        if out and s - out[-1][1] < min_gap:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
 def _one_line(crop: np.ndarray) -> np.ndarray | None:
     """The first full line of text in a detected box, at most 8 line heights long. Small type detected on the
     reduced page runs together into boxes several lines (and columns) big, which the line classifier cannot
@@ -193,13 +207,7 @@ def _one_line(crop: np.ndarray) -> np.ndarray | None:
     strip = crop[:, :LINE_STRIP]
     ink = strip < min(128, int(strip.mean()) - 20)
     rows = ink.sum(axis=1) > max(1, strip.shape[1] // 100)
-    bands, start = [], None
-    for y, inked in enumerate([*rows, False]):
-        if inked and start is None:
-            start = y
-        elif not inked and start is not None:
-            bands.append((start, y))
-            start = None
+    bands = runs(rows)
     # a line's accents and descenders are thin separate runs: a band counts from half the tallest's height
     tallest = max((e - s for s, e in bands), default=0)
     full = [(s, e) for s, e in bands if e - s >= max(8, tallest / 2)]

@@ -435,11 +435,16 @@ def find_markers(text: str) -> list[Marker]:
     return found
 
 
+def only_a_marker(text: str) -> bool:
+    """The text is one continuation marker and nothing else."""
+    markers = find_markers(text.strip())
+    return len(markers) == 1 and markers[0].text == text.strip()
+
+
 def jump_line(text: str) -> bool:
     """A line that is an English continuation marker and nothing else. Chinese markers run on inline, as the
     corpus writes them (" (下转第4版)"), so only Latin jump lines stand apart."""
-    markers = find_markers(text.strip())
-    return len(markers) == 1 and markers[0].text == text.strip() and not any(is_cjk(c) for c in text)
+    return only_a_marker(text) and not any(is_cjk(c) for c in text)
 
 
 def type_jump_lines(page: Page) -> None:
@@ -449,11 +454,8 @@ def type_jump_lines(page: Page) -> None:
         if block.role in (Role.BODY, Role.CONTINUATION, Role.PAGE_HEADER, Role.PAGE_FOOTER) or not block.role.has_text:
             continue
         texts = [line.text.strip() for line in block.lines]
-        for text in ("".join(texts), " ".join(texts)):
-            markers = find_markers(text)
-            if len(markers) == 1 and markers[0].text == text:
-                block.role = Role.CONTINUATION
-                break
+        if only_a_marker("".join(texts)) or only_a_marker(" ".join(texts)):
+            block.role = Role.CONTINUATION
 
 
 def find_continuations(page: Page) -> Page:

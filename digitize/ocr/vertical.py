@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..layout import runs
+from ..preprocess import runs
 from ..model import Box, Glyph, Line
 from .base import Engine, TextRegion
 

@@ -25,7 +25,8 @@ import re
 from lxml import etree
 
 from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
-from .common import DEFAULT_DPI, ReadError, finish_page, guess_language, line_confidence, local_name, namespace
+from ..repair import guess_language
+from .common import DEFAULT_DPI, ReadError, finish_page, line_confidence, local_name, namespace
 
 NAMESPACES = {
     None: "1.x",

@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..io import InputError
 from ..model import Article, Block, Join, JoinKind, Page, Role
-from ..repair import find_continuations, guess_language, text_join, wordfreq_lang, written_words  # noqa: F401 (readers use guess_language)
+from ..repair import find_continuations, text_join, wordfreq_lang, written_words
 
 DEFAULT_DPI = 300.0
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)

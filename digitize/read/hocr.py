@@ -15,7 +15,8 @@ import re
 from lxml import etree, html
 
 from ..model import Block, Document, Line, Page, PageSource, Role, Separator, box_union
-from .common import ReadError, finish_page, guess_language, line_confidence, local_name, refuse_entities
+from ..repair import guess_language
+from .common import ReadError, finish_page, line_confidence, local_name, refuse_entities
 
 LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 PHOTO_CLASSES = {"ocr_photo", "ocr_image"}

@@ -28,7 +28,8 @@ from lxml import etree
 
 from ..model import Article, Block, Document, Line, Page, PageSource, Role
 from ..patterns import SUBTITLE_DASH
-from .common import ReadError, finish_page, guess_language, local_name, namespace
+from ..repair import guess_language
+from .common import ReadError, finish_page, local_name, namespace
 from .text import EM, MARGIN
 
 NAR_NAMESPACE_PREFIX = "http://iptc.org/std/nar/"

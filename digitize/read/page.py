@@ -15,7 +15,8 @@ import os
 from lxml import etree
 
 from ..model import Block, Document, Glyph, Line, Page, PageSource, Role, Separator
-from .common import ReadError, finish_page, guess_language, line_confidence, local_name
+from ..repair import guess_language
+from .common import ReadError, finish_page, line_confidence, local_name
 
 PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 ROLES = {"heading": Role.HEADLINE, "caption": Role.CAPTION, "header": Role.PAGE_HEADER, "footer": Role.PAGE_FOOTER,

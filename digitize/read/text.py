@@ -17,9 +17,9 @@ import hashlib
 import os
 
 from ..model import Article, Block, Document, Join, JoinKind, Line, Page, PageSource, Role, box_union
-from ..repair import text_join, wordfreq_lang, written_words
+from ..repair import guess_language, text_join, wordfreq_lang, written_words
 from ..repair_text import MODEL_ROLE, parse_paragraphs, classify, normalize_input
-from .common import finish_page, guess_language
+from .common import finish_page
 
 EM = 40  # pixels per character and per line of the galley
 MARGIN = EM
