@@ -130,3 +130,40 @@ BORN_DIGITAL_LINES = (
     "new buses and the repair of three old bridges near the river.",
     "Opposition members asked for more detail on the housing fund.",
 )
+
+
+# --- the fast loop ----------------------------------------------------------------------------------------
+# `pytest -m "not slow"` must stay a loop of seconds, so a test that sends a page to the OCR engine in this
+# process (through process/iter_pages/the CLI runner) fails unless it is marked slow. Subprocesses are not
+# seen: tests that start `digitize run`/`batch` as a process are marked by hand.
+OCR_PAGES = {"count": 0}
+_OCR_BEFORE = pytest.StashKey[int]()
+
+
+def pytest_configure(config) -> None:
+    from digitize import pipeline
+
+    real = pipeline.process_page
+
+    def counted(loaded, number, engine, *args, **kwargs):
+        # A text layer is read without OCR, and a test's stand-in engine is no OCR engine.
+        if loaded.text_layer is None and type(engine).__module__.startswith("digitize.ocr."):
+            OCR_PAGES["count"] += 1
+        return real(loaded, number, engine, *args, **kwargs)
+
+    pipeline.process_page = counted
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    item.stash[_OCR_BEFORE] = OCR_PAGES["count"]
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    pages = OCR_PAGES["count"] - item.stash.get(_OCR_BEFORE, OCR_PAGES["count"])
+    if pages and item.get_closest_marker("slow") is None:
+        pytest.fail(f"{item.nodeid} sent {pages} page(s) to the OCR engine: mark it @pytest.mark.slow", pytrace=False)
+    return result

@@ -107,6 +107,7 @@ def write_bad_pages(folder: Path, good_png: Path) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------ bad pages
 
 
+@pytest.mark.slow
 def test_bad_pages_fail_with_reasons_and_the_rest_is_done(tmp_path):
     source = tmp_path / "src"
     good = render_small_pages(source, 4)
@@ -179,6 +180,7 @@ def dask_cluster():
         cluster.close()
 
 
+@pytest.mark.slow
 def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_cluster):
     source = tmp_path / "src"
     pages = render_small_pages(source, 6, subfolders=3)

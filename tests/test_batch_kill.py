@@ -14,9 +14,12 @@ import sys
 import threading
 import time
 
+import pytest
 from lxml import etree
 
 from test_batch import ROOT, manifest_rows, render_small_pages, run_batch
+
+pytestmark = pytest.mark.slow  # forty pages through the real engine, three times interrupted
 
 
 def start_and_kill(source, outdir, pages_first: int, delay: float) -> bool:

@@ -64,6 +64,7 @@ def test_help_lists_run():
 # --------------------------------------------------------------------------------------- single page
 
 
+@pytest.mark.slow
 def test_run_writes_outputs(single_run, small_page):
     result, outdir = single_run
     assert result.exit_code == 0, result.output
@@ -73,6 +74,7 @@ def test_run_writes_outputs(single_run, small_page):
     assert f"{stem}.txt" in result.output  # the progress line names what it wrote
 
 
+@pytest.mark.slow
 def test_run_text_matches_page(single_run, small_page):
     _, outdir = single_run
     text = (outdir / f"{small_page.path.stem}.txt").read_text(encoding="utf-8")
@@ -82,6 +84,7 @@ def test_run_text_matches_page(single_run, small_page):
     assert "，" not in text and "," in text  # corpus punctuation profile: ASCII comma
 
 
+@pytest.mark.slow
 def test_run_alto_and_json(single_run, small_page):
     _, outdir = single_run
     alto = (outdir / f"{small_page.path.stem}.alto.xml").read_bytes()
@@ -94,6 +97,7 @@ def test_run_alto_and_json(single_run, small_page):
     assert data["page"]["source"]["kind"] == "image"
 
 
+@pytest.mark.slow
 def test_default_formats_are_txt_and_alto(small_page2, tmp_path):
     result = invoke("run", small_page2.path, "-o", tmp_path)
     assert result.exit_code == 0, result.output
@@ -103,6 +107,7 @@ def test_default_formats_are_txt_and_alto(small_page2, tmp_path):
     assert cer(text, small_page2.corpus_text) <= 0.05, text
 
 
+@pytest.mark.slow
 def test_multipage_tiff_writes_numbered_outputs(small_page, small_page2, tmp_path):
     path = tmp_path / "issue.tif"
     with Image.open(small_page.path) as a, Image.open(small_page2.path) as b:
@@ -123,6 +128,7 @@ def test_multipage_tiff_writes_numbered_outputs(small_page, small_page2, tmp_pat
 # ------------------------------------------------------------------------------------------ failures
 
 
+@pytest.mark.slow
 def test_bad_inputs_are_reported_and_good_ones_still_written(small_page, small_page2, tmp_path):
     good = tmp_path / "good.png"
     good.write_bytes(small_page.path.read_bytes())
@@ -228,6 +234,7 @@ def test_dpi_out_of_range_is_usage_error(born_digital_pdf, tmp_path):
 # -------------------------------------------------------------------------------------- subprocess
 
 
+@pytest.mark.slow
 def test_real_process_exit_code_and_one_line_errors(small_page, tmp_path):
     """The installed entry point, outside CliRunner: exit code, stderr not wrapped or eaten as markup."""
     good = tmp_path / "good.png"
@@ -248,6 +255,7 @@ def test_real_process_exit_code_and_one_line_errors(small_page, tmp_path):
 # ---------------------------------------------------------------------------------------- Python API
 
 
+@pytest.mark.slow
 def test_python_api_matches_cli(single_run, small_page):
     _, outdir = single_run
     doc = digitize.process(small_page.path)

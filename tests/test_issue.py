@@ -90,6 +90,7 @@ def ocr_issue():
     return issue_document("issue", pages)
 
 
+@pytest.mark.slow
 def test_ocr_issue_comes_out_once_whole_with_the_link(ocr_issue):
     from digitize.evaluate import cer
 

@@ -85,11 +85,13 @@ def run_out(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_run_writes_the_issue_outputs(run_out):
     assert {p.name for p in run_out.iterdir()} >= {"a1.txt", "a4.txt", "a1.alto.xml", "a4.alto.xml", "a1.mets.xml",
                                                    "a1.issue.txt"}
 
 
+@pytest.mark.slow
 def test_run_mets_valid(run_out):
     try:
         schemas.schema_dir()
@@ -100,12 +102,14 @@ def test_run_mets_valid(run_out):
         assert schemas.validate((run_out / f"{name}.alto.xml").read_bytes(), "alto-4-4.xsd") == []
 
 
+@pytest.mark.slow
 def test_run_page_labels(run_out):
     root = etree.parse(str(run_out / "a1.mets.xml")).getroot()
     pages = root.findall("m:structMap[@TYPE='PHYSICAL']/m:div/m:div", NS)
     assert [p.get("ORDERLABEL") for p in pages] == ["A1", "A4"]
 
 
+@pytest.mark.slow
 def test_run_links_the_story_across_the_pages(run_out):
     root = etree.parse(str(run_out / "a1.mets.xml")).getroot()
     articles = root.findall(".//m:structMap[@TYPE='LOGICAL']//m:div[@TYPE='ARTICLE']", NS)
@@ -116,6 +120,7 @@ def test_run_links_the_story_across_the_pages(run_out):
     assert not [label for label in on_a4 if label.startswith("Old Mill Bridge")], on_a4  # not a story of its own
 
 
+@pytest.mark.slow
 def test_run_issue_text_has_the_story_once_whole(run_out):
     text = (run_out / "a1.issue.txt").read_text(encoding="utf-8")
     assert text.count("## Old Mill Bridge") == 1, text.count("## Old Mill Bridge")

@@ -105,6 +105,7 @@ def digitized(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_layout_eval_floors_end_to_end(digitized):
     result = CliRunner().invoke(layout_eval_command, [str(digitized), str(digitized), "--json"])
     assert result.exit_code == 0, result.output

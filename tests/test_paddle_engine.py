@@ -22,6 +22,8 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from digitize.ocr.base import TextRegion, load_engine  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the paddle engine reads rendered lines
+
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 FONT_INDEX = 2  # Noto Serif CJK SC
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "000_4ecdb1c1648377d6.txt"

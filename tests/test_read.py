@@ -68,6 +68,7 @@ def test_idnext_order_beats_document_order():
     assert paragraphs(read_bytes(xml)) == list(lf.EXPECTED)
 
 
+@pytest.mark.slow
 def test_tesseract_alto(tmp_path):
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract binary not installed (Debian: tesseract-ocr tesseract-ocr-eng)")

@@ -98,6 +98,7 @@ def test_pdf_pages_are_streamed(corpus, monkeypatch):
     assert page_count(corpus["many_pages.pdf"]) == 2000
 
 
+@pytest.mark.slow
 def test_broken_font_falls_back_to_ocr(corpus, small_page):
     """A scan whose hidden text layer is (cid:N) garbage is OCRed: the text is the page's, not the layer's."""
     import digitize
@@ -137,6 +138,7 @@ def test_blank_page_needs_no_ocr_and_gives_empty_outputs(corpus, tmp_path):
     _write_all(page, tmp_path)
 
 
+@pytest.mark.slow
 def test_vector_art_page_gives_no_text(corpus, tmp_path):
     """Rules, boxes and a filled shape, no text: whatever layout sends to OCR, no words come out."""
     import digitize
@@ -196,6 +198,7 @@ def test_rotate_upright_maps_boxes_back(rotation):
     assert np.array_equal(np.rot90(source[sy0:sy1, sx0:sx1], turns), patch)
 
 
+@pytest.mark.slow
 def test_rotated_page_reads_right_and_boxes_refer_to_the_source(corpus, small_page):
     """End to end: the sideways page reads like the upright one and its headline box, in source pixels,
     is the tall strip at the left where the headline now is."""
@@ -345,6 +348,7 @@ def test_every_output_is_valid_whatever_the_ocr_returns(tmp_path):
 # ------------------------------------------------------------------------------- file system and the CLI
 
 
+@pytest.mark.slow
 def test_batch_folder_with_loops_pipes_and_folders(corpus, small_page, tmp_path):
     """A batch folder as found: a good page among a symlink loop, a broken link, a FIFO (which must not
     block the run), a folder and a link to the folder itself. One line each; the good page is written."""
@@ -399,6 +403,7 @@ def test_unreadable_file(small_page, tmp_path):
     assert list(outdir.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_output_folder_without_write_permission(born_digital_pdf, tmp_path):
     outdir = tmp_path / "readonly"
     outdir.mkdir()
@@ -416,6 +421,7 @@ def _small_file_limit():
     resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))  # a "disk" that fills after 2,000 bytes a file
 
 
+@pytest.mark.slow
 def test_full_disk_leaves_no_partial_file(born_digital_pdf, tmp_path):
     outdir = tmp_path / "out"
     proc = _run_cli(["run", str(born_digital_pdf), "-o", str(outdir), "--format", "txt,alto"],

@@ -16,6 +16,8 @@ from digitize.export.text import page_text
 from digitize.model import Role
 from digitize.schemas import validate
 
+pytestmark = pytest.mark.slow  # the real engines on the full broadsheet page
+
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 REFERENCE = (SAMPLES / "jinzhong-front.gt.txt").read_text(encoding="utf-8")
 # The seven places where the reference corpus was cut mid-word (../shared/corpus/README.md).
