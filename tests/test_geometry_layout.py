@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
 from digitize import layout
 from digitize.layout import LineBand
 from digitize.model import Article, Role
-
-from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
 BODY_WEIGHT = 0.25  # ink per pixel of a regular body line in these scenes
@@ -426,7 +425,8 @@ def refined(blocks) -> dict[str, Role]:
 
 
 def test_a_medium_line_above_the_headline_is_its_kicker():
-    """    K
+    """A medium heading standing above the headline is its kicker.
+           K
         +---- H ----+
         |    A1     |
     """
@@ -472,7 +472,8 @@ def test_a_body_size_dash_line_under_the_headline_is_a_subtitle():
 
 
 def test_text_right_under_a_photo_is_its_caption():
-    """    [  P  ]
+    """Body-type text just under a photo and over its width is the photo's caption.
+           [  P  ]
            caption
         |    A1     |
     """
@@ -505,7 +506,8 @@ def test_small_type_beside_a_photo_ending_at_its_foot_is_its_caption():
 
 @pytest.mark.parametrize("text", ["本报记者 张晓明", "记者 李华", "By Margaret Ellison"])
 def test_a_one_line_body_block_in_byline_form_is_a_byline(text):
-    """    +---- H ----+
+    """One line of body type that reads as a byline (本报记者…, 记者…, "By …") is the byline.
+        +---- H ----+
            byline
         |    A1     |
     """

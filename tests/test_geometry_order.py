@@ -9,11 +9,10 @@ Known limits (what a newspaper reader would read otherwise) are strict xfails wi
 from __future__ import annotations
 
 import pytest
+from geometry_scenes import EM, block, groups, ids, page, photo, rule
 
 from digitize import order
 from digitize.model import Role
-
-from geometry_scenes import EM, block, groups, ids, page, photo, rule
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
 TOL = 0.3 * EM  # the tolerance reading_order gives xy_order
