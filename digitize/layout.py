@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
-from .patterns import BYLINE, SUBTITLE_DASH
+from .text.patterns import BYLINE, SUBTITLE_DASH
 from .preprocess import binarize, runs
 
 LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
