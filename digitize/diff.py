@@ -14,7 +14,7 @@ What is compared (and reported in the ``options`` of every report):
   rejoins paragraphs split at column/region boundaries (the artefacts of the shared corpus); the number of
   joins made is reported;
 * ``--punctuation corpus|original|ascii``: both sides are rewritten into that punctuation profile, paragraph
-  by paragraph (:func:`digitize.repair.format_paragraph`, roles read as the text repair reads them);
+  by paragraph (:func:`digitize.export.punctuation.format_paragraph`, roles read as the text repair reads them);
   ``keep`` (the default) compares punctuation as written;
 * ``--fold-width``: full-width ASCII variants (U+FF01–FF5E) and the ideographic space folded to ASCII;
 * ``--fold-han simplified|traditional``: both sides converted with OpenCC (``t2s`` / ``s2t``);
