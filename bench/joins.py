@@ -5,7 +5,7 @@ alone (on the ground truth's own lines and blocks) and end to end (real OCR, rea
 
 Pages: the broadsheet (samples/jinzhong-front-*), every layout family (samples/families/*) and the issue
 pages (samples/issue/, samples/issue-en/), grouped as CJK or English, clean or scan. Each page is digitized
-by ``digitize.pipeline.iter_pages`` and scored by ``digitize.repair.score_joins`` against its ``*.gt.json``;
+by ``digitize.pipeline.iter_pages`` and scored by ``digitize.evaluate.joins.score_joins`` against its ``*.gt.json``;
 ``--cache`` keeps each page's ALTO (which carries the joins) so that a re-run scores without OCR. Not part of the test suite
 (tests/test_repair.py asserts the same floors on the ground-truth layout, quickly).
 """
@@ -31,7 +31,8 @@ from digitize.model import JoinKind, box_iou  # noqa: E402
 from digitize.read import read  # noqa: E402
 from digitize.export.text import page_text  # noqa: E402
 from digitize.model import glue  # noqa: E402
-from digitize.repair import join_across_columns, join_lines, page_from_ground_truth, score_joins, true_joins  # noqa: E402
+from digitize.evaluate.joins import join_across_columns, page_from_ground_truth, score_joins, true_joins  # noqa: E402
+from digitize.repair import join_lines  # noqa: E402
 
 # The issue's four kinds: a kept hyphen is a join with nothing added, as a CJK join is.
 ISSUE_KINDS = {JoinKind.HYPHEN_KEPT: JoinKind.CJK}
@@ -154,7 +155,7 @@ def main(argv=None) -> None:
     lines = ["# Join decisions on the test bed", "",
              f"`python bench/joins.py --engine {args.engine}` ({time.strftime('%Y-%m-%d')}, "
              f"{len(ocr_pages)} pages, {time.time() - started:.0f} s). Precision and recall of each join kind "
-             "(`digitize.repair.score_joins`); truth = the number of such joins in the ground truth.", ""]
+             "(`digitize.evaluate.joins.score_joins`); truth = the number of such joins in the ground truth.", ""]
     lines += table("Decisions alone (the ground truth's lines and blocks)", scored(by_group_gt))
     lines += table(f"End to end ({args.engine} OCR, our layout)", scored(by_group_ocr))
     lines += table("Decisions alone, as the issue's four kinds (a kept hyphen counted as cjk-join: nothing added)",

@@ -1,8 +1,8 @@
 """The one scorer every system in the benchmark goes through.
 
 - **CER** is `digitize.evaluate.cer` (whitespace ignored) of the page text against `samples/jinzhong-front.gt.txt`.
-  Ours is `Document.to_text()`; a peer's text is its lines in the order it returns them, each put through the
-  corpus punctuation profile (`repair.format_paragraph`, role body) so that `，` vs `,` is not counted as an error.
+  Ours is `digitize.to_text(doc)`; a peer's text is its lines in the order it returns them, each put through the
+  corpus punctuation profile (`export.punctuation.format_paragraph`, role body) so that `，` vs `,` is not counted as an error.
   Reading order is part of this CER: a peer that reads across the columns pays for it here.
 - **CER, lines in ground-truth order** isolates recognition from reading order: each hypothesis line is put at
   the position of the ground-truth line most like it (rapidfuzz `ratio`, whole line against whole line, so a
@@ -28,8 +28,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from digitize.evaluate import cer, strip_space
-from digitize.model import Role
-from digitize.repair import Paragraph, format_paragraph
+from digitize.export.punctuation import format_paragraph
+from digitize.model import Paragraph, Role
 
 MIN_ORDER_CHARS = 5
 MIN_MATCH = 60.0  # partial_ratio for a ground-truth line found inside a hypothesis line

@@ -26,7 +26,7 @@ from measure import StageMeter  # noqa: E402
 def run_ours(image: Path, meter: StageMeter, threads: int, profile: Path | None, engine_file: Path | None = None,
              settings: list[str] = ()) -> tuple[str, list[str], dict]:
     with meter.stage("model_load"):
-        from digitize import io, pipeline
+        from digitize import io, pipeline, to_json, to_text
         from digitize.export.alto import page_to_alto
         from digitize.model import Document
 
@@ -62,9 +62,9 @@ def run_ours(image: Path, meter: StageMeter, threads: int, profile: Path | None,
     page = pipeline.process_page(loaded, 1, engine)
     with meter.stage("export"):
         doc = Document(path=str(image), pages=[page])
-        text = doc.to_text()
+        text = to_text(doc)
         page_to_alto(page)
-        doc.to_json()
+        to_json(doc)
     if profiler:
         profiler.stop()
         profile.write_text(profiler.output_text(unicode=True, color=False, show_all=False))

@@ -25,7 +25,7 @@ from .issue import issue_document
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count
 from .ocr.base import ENGINE_NAMES, EngineError
 from .pipeline import get_engine, iter_pages
-from .repair import PROFILES
+from .export.punctuation import PROFILES
 from .batch.command import batch_command, status_command
 from .convert import convert_command
 from .diff import diff_command

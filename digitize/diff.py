@@ -10,11 +10,11 @@ per-block breakdown and the coloured boxes of the HTML report.
 What is compared (and reported in the ``options`` of every report):
 
 * both sides: BOM and CR/CRLF removed, Unicode NFC;
-* ``--repair-reference``: the reference goes through :func:`digitize.repair_text.repair_text` first, which
+* ``--repair-reference``: the reference goes through :func:`digitize.text.rejoin.rejoin_text` first, which
   rejoins paragraphs split at column/region boundaries (the artefacts of the shared corpus); the number of
   joins made is reported;
 * ``--punctuation corpus|original|ascii``: both sides are rewritten into that punctuation profile, paragraph
-  by paragraph (:func:`digitize.repair.format_paragraph`, roles read as the text repair reads them);
+  by paragraph (:func:`digitize.export.punctuation.format_paragraph`, roles read as the text repair reads them);
   ``keep`` (the default) compares punctuation as written;
 * ``--fold-width``: full-width ASCII variants (U+FF01–FF5E) and the ideographic space folded to ASCII;
 * ``--fold-han simplified|traditional``: both sides converted with OpenCC (``t2s`` / ``s2t``);
@@ -62,9 +62,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from .evaluate import headings, paragraph_breaks, paragraphs
-from .model import Document, JoinKind, Role, box_area
+from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
+from .model import Document, JoinKind, box_area
 from .read import ReadError, read_bytes
-from .repair_text import PUNCTUATION_CHOICES, apply_profile, parse_paragraphs, normalize_input, repair_text
+from .text.corpus import ROLE_MARKS, corpus_text, normalize_input, parse_paragraphs, strip_mark
+from .text.rejoin import rejoin_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
 TOP_CONFUSIONS = 20
@@ -111,8 +113,7 @@ def _source_from_lines(records: list[LineRecord], fmt: str, image: str | None,
             last_block = rec.block
         else:
             paras[-1].append(rec.text)
-    text = "\n\n".join("\n".join(p) for p in paras)
-    return Source(text + ("\n" if paras else ""), fmt, records, image, size)
+    return Source(corpus_text(["\n".join(p) for p in paras]), fmt, records, image, size)
 
 
 def _json_source(data: bytes) -> Source:
@@ -131,8 +132,8 @@ def _json_source(data: bytes) -> Source:
         raise DiffInputError(f"not a digitize page JSON ({type(exc).__name__}: {exc})") from None
 
 
-# The corpus format's heading markup, by block role (as the text export and repair_text read it).
-HEADING_MARKERS = {Role.HEADLINE.value: "## ", Role.KICKER.value: "### ", Role.INTERTITLE.value: "### "}
+# The corpus format's heading markup, by block role (as ``text.corpus`` reads and writes it).
+HEADING_MARKERS = {role.value: mark for role, mark in ROLE_MARKS.items()}
 _HYPHENS = "-\u00ad\u2010"
 
 
@@ -230,8 +231,7 @@ def fold(text: str, options: Options) -> str:
 def normalise(text: str, options: Options) -> str:
     text = unicodedata.normalize("NFC", normalize_input(text))
     if options.punctuation != "keep":
-        texts = apply_profile(parse_paragraphs(text), options.punctuation)
-        text = "\n\n".join(texts) + ("\n" if texts else "")
+        text = corpus_text(apply_profile(parse_paragraphs(text), options.punctuation))
     return fold(text, options)
 
 
@@ -266,16 +266,13 @@ def graphemes(text: str) -> list[str]:
     return out
 
 
-HEADING_MARK = re.compile(r"^#{2,3} ")  # corpus-format heading markup, as evaluate.headings reads it
-
-
 def units(text: str, ignore_whitespace: bool = True) -> list[Unit]:
     """The units the character metrics count. A heading's ``## ``/``### `` marker is markup, not text: it is
     left out (headings are compared on their own), so an ALTO hypothesis, which has roles instead of
     markers, is not charged for it."""
     out: list[Unit] = []
     for p, para in enumerate(paragraphs(text)):
-        para = HEADING_MARK.sub("", para)
+        para = strip_mark(para)
         if not ignore_whitespace and p:
             out.append(Unit("\n", p))
         space = False
@@ -524,7 +521,7 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
     reference, hypothesis = ref_src.text, hyp_src.text
     repair = None
     if options.repair_reference:
-        reference, joins = repair_text(normalize_input(reference))
+        reference, joins = rejoin_text(normalize_input(reference))
         repair = {"artefacts_repaired": len(joins), "joins": [asdict(j) for j in joins]}
         ref_src = Source(reference, ref_src.format)  # rejoined paragraphs no longer match the input's lines
     ref_text, hyp_text = normalise(reference, options), normalise(hypothesis, options)

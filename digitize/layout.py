@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
-from .patterns import BYLINE, SUBTITLE_DASH
 from .preprocess import binarize, runs
+from .text.patterns import BYLINE, SUBTITLE_DASH
 
 LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
 HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline

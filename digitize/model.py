@@ -175,6 +175,45 @@ class Article:
         heads = self.blocks_with_role(Role.HEADLINE)
         return heads[0].text if heads else ""
 
+    def paragraphs(self) -> list[Paragraph]:
+        """The article's text as paragraphs, read off the recorded joins."""
+        return article_paragraphs(self)
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of an article's text: its role (that of the block it starts in), its text with the lines
+    glued as their joins say, and the blocks it spans."""
+
+    role: Role
+    text: str
+    block_ids: list[str]
+
+
+def article_paragraphs(article: Article) -> list[Paragraph]:
+    """The article's text as paragraphs, read off the recorded joins."""
+    paragraphs: list[Paragraph] = []
+    current: Paragraph | None = None
+    pending: JoinKind | None = None  # the join after the paragraph's last line so far
+    for block in article.blocks:
+        if not block.role.has_text:
+            continue
+        for line in block.lines:
+            if current is None:
+                current = Paragraph(block.role, line.text.strip(), [block.id])
+            else:
+                current.text = glue(pending, current.text, line.text)
+                if block.id not in current.block_ids:
+                    current.block_ids.append(block.id)
+            if line.join is None or line.join.kind is JoinKind.BREAK:
+                paragraphs.append(current)
+                current = None
+            else:
+                pending = line.join.kind
+    if current is not None:
+        paragraphs.append(current)
+    return [p for p in paragraphs if p.text]
+
 
 @dataclass
 class Separator:
@@ -271,18 +310,3 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     # Articles continued across pages: (page number, article id) pairs, forward part first.
     article_links: list[tuple[tuple[int, str], tuple[int, str]]] = field(default_factory=list)
-
-    def to_text(self, punctuation: str = "corpus") -> str:
-        from .export.text import document_text
-
-        return document_text(self, punctuation=punctuation)
-
-    def to_alto(self, page: int = 1) -> bytes:
-        from .export.alto import page_to_alto
-
-        return page_to_alto(self.pages[page - 1])
-
-    def to_json(self) -> str:
-        from .export.json import document_json
-
-        return document_json(self)

@@ -1,25 +1,11 @@
-"""Text-only repair of corpus-format files: rejoin paragraphs that were split where no paragraph ends.
-
-A corpus-format text (see the shared corpus README) is read as blank-line separated paragraphs, each with a
-role read off its text: ``## `` headline, ``### `` kicker/intertitle, ``——`` subtitle, byline, photo caption
-(ends with the credit ``摄``), news lead (``本报讯 (``), a paragraph continued from another page
-(``(上接第1版)``) or plain body text. Two consecutive body paragraphs are joined when the break between them
-cannot be a real paragraph end: the first one ends without terminal punctuation and without a continuation
-marker (``(下转第4版)``), or the second one starts with a character that cannot open a paragraph. An article's
-last body paragraph (followed by a heading, byline, caption or nothing) is never joined: an article may end
-mid-sentence because it continues elsewhere.
-
-Nothing else changes: paragraphs stay separated by one blank line, leading blank lines are dropped and the
-text ends with one newline. Punctuation changes only when a profile other than ``keep`` is asked for.
-"""
+"""The ``repair`` command: text-only repair of a corpus-format file (``text.rejoin``), written in a punctuation
+profile, with the joins made printed and optionally written as JSON."""
 
 from __future__ import annotations
 
 import json
-import re
 import sys
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -27,207 +13,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .model import JoinKind, Role, glue
-from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
-                       LEAD, SUBTITLE_DASH)
-from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, is_cjk, text_join, written_words
+from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
+from .text.corpus import corpus_text
+from .text.rejoin import TextJoin, rejoin
 
-PUNCTUATION_CHOICES = ("keep", *PROFILES)
-CONTEXT = 10  # characters of context recorded on each side of a join
 EXIT_USAGE = 2
-
-# Characters that close something or continue a sentence: a paragraph cannot start with one of them.
-NO_START = set(",，、。.:：;；!！?？)）]】》〉」』”’")
-# Endings that say outright that the sentence goes on.
-OPEN_ENDINGS = {
-    "、": "an enumeration comma",
-    ",": "a comma", "，": "a comma",
-    ":": "a colon", "：": "a colon",
-    ";": "a semicolon", "；": "a semicolon",
-    "“": "an opening quote", "‘": "an opening quote", "《": "an opening title mark", "(": "an opening parenthesis",
-    "（": "an opening parenthesis",
-}
-# A list item opens a new paragraph even after ``:`` or ``;`` (一是… / (一)… / 1. … / 第一,…).
-LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]|"
-                       r"[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[,，、]|[①-⑳])")
-
-# Roles a text paragraph can have; only these three can be the first part of a join, only BODY the second.
-HEADLINE, KICKER, INTERTITLE, SUBTITLE, BYLINE_ROLE, CAPTION, LEAD_ROLE, CONTINUED, BODY = (
-    "headline", "kicker", "intertitle", "subtitle", "byline", "caption", "lead", "continued", "body")
-JOINABLE_LEFT = (BODY, LEAD_ROLE, CONTINUED)
-MODEL_ROLE = {HEADLINE: Role.HEADLINE, KICKER: Role.KICKER, INTERTITLE: Role.INTERTITLE, SUBTITLE: Role.SUBTITLE,
-               BYLINE_ROLE: Role.BYLINE, CAPTION: Role.CAPTION, LEAD_ROLE: Role.BODY, CONTINUED: Role.BODY, BODY: Role.BODY}
-
-
-@dataclass
-class TextJoin:
-    """One join of two paragraphs of the input, with the evidence that the break was not a paragraph end."""
-
-    kind: str  # a JoinKind value
-    left_line: int  # 1-based line of the input paragraph before the break
-    right_line: int  # 1-based line of the input paragraph after the break
-    left: str  # the last ≤10 characters before the break
-    right: str  # the first ≤10 characters after the break
-    evidence: str
-
-
-@dataclass
-class _Para:
-    text: str
-    lines: list[int] = field(default_factory=list)  # start lines of the input paragraphs it is made of
-
-
-# --- parsing ---------------------------------------------------------------------------------------------
-
-def normalize_input(text: str) -> str:
-    """Tolerate a BOM and CRLF / CR line ends."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def parse_paragraphs(text: str) -> list[_Para]:
-    paras: list[_Para] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            paras.append(_Para("\n".join(current), [start]))
-            current = []
-    if current:
-        paras.append(_Para("\n".join(current), [start]))
-    return paras
-
-
-def _is_subtitle(s: str) -> bool:
-    m = SUBTITLE_DASH.match(s)
-    return bool(m) and any(d in m.group(0) for d in ("—", "─", "--"))  # not 一一 alone: that is text
-
-
-def classify(text: str, next_text: str | None = None) -> str:
-    """The role of one paragraph (``next_text``: the following paragraph, to tell a kicker from an intertitle)."""
-    s = text.strip()
-    if s.startswith("## "):
-        return HEADLINE
-    if s.startswith("### "):
-        return KICKER if next_text is not None and next_text.strip().startswith("## ") else INTERTITLE
-    if _is_subtitle(s):
-        return SUBTITLE
-    if BYLINE.match(s):
-        return BYLINE_ROLE
-    if s.endswith("摄"):
-        return CAPTION
-    if LEAD.match(s) or s.startswith("本报讯"):
-        return LEAD_ROLE
-    if CONTINUATION_START.match(s) or ENGLISH_CONTINUATION_START.match(s):
-        return CONTINUED
-    return BODY
-
-
-# --- deciding a join -------------------------------------------------------------------------------------
-
-def _ends_terminal(left: str, right: str) -> bool:
-    last = left[-1:]
-    if last == ".":  # a decimal point cut from its digits is no sentence end
-        return not (left[-2:-1].isdigit() and right[:1].isdigit())
-    return last in TERMINAL
-
-
-def _describe_end(left: str) -> str:
-    last = left[-1:]
-    if last in OPEN_ENDINGS:
-        return f"left ends with {OPEN_ENDINGS[last]} {last!r}"
-    if is_cjk(last):
-        return f"left ends mid-sentence on CJK {last!r}"
-    if last == "-":
-        return "left ends with a hyphen"
-    return f"left ends with {last!r}, no terminal punctuation"
-
-
-def decide(left: str, right: str, left_role: str, right_role: str, seen: Counter | None = None) -> tuple[JoinKind, str]:
-    """Whether the break between two paragraphs is a real paragraph end (``BREAK``) or how to join it
-    (``seen``: the words the text writes whole, for dehyphenation)."""
-    l, r = left.strip(), right.strip()
-    if left_role not in JOINABLE_LEFT:
-        return JoinKind.BREAK, f"left is a {left_role}"
-    if right_role != BODY:
-        return JoinKind.BREAK, f"right is a {right_role}"
-    if CONTINUATION.search(l) or ENGLISH_CONTINUATION.search(l):
-        return JoinKind.BREAK, "left closes with a continuation marker"
-    bad_start = r[:1] in NO_START
-    if _ends_terminal(l, r) and not bad_start:
-        return JoinKind.BREAK, f"left ends with terminal {l[-1]!r}"
-    if l[-1:] in ":：;；" and LIST_ITEM.match(r):
-        return JoinKind.BREAK, "right opens a list item"
-    join = text_join(l, r, seen=seen)
-    kind = join.kind
-    merged = glue(kind, l, r)
-    if classify(merged) != left_role:
-        return JoinKind.BREAK, f"joined text would read as a {classify(merged)}"
-    evidence = []
-    if bad_start:
-        evidence.append(f"right starts with {r[0]!r}, which cannot open a paragraph")
-    if not _ends_terminal(l, r):
-        evidence.append(_describe_end(l))
-    evidence.append("right is body text")
-    evidence.append(join.evidence)
-    return kind, "; ".join(evidence)
-
-
-# --- repair ----------------------------------------------------------------------------------------------
-
-def _one_pass(paras: list[_Para], joins: list[TextJoin], seen: Counter) -> list[_Para]:
-    out: list[_Para] = []
-    for i, para in enumerate(paras):
-        if out:
-            prev = out[-1]
-            nxt = paras[i + 1].text if i + 1 < len(paras) else None
-            kind, evidence = decide(prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt), seen)
-            if kind is not JoinKind.BREAK:
-                l, r = prev.text.strip(), para.text.strip()
-                joins.append(TextJoin(kind.value, prev.lines[-1], para.lines[0], l[-CONTEXT:], r[:CONTEXT], evidence))
-                # keep the left paragraph's leading and the right paragraph's trailing whitespace as they were
-                lead = prev.text[: len(prev.text) - len(prev.text.lstrip())]
-                trail = para.text[len(para.text.rstrip()):]
-                prev.text = lead + glue(kind, l, r) + trail
-                prev.lines.extend(para.lines)
-                continue
-        out.append(_Para(para.text, list(para.lines)))
-    return out
-
-
-def apply_profile(paras: list[_Para], profile: str) -> list[str]:
-    texts = []
-    for i, para in enumerate(paras):
-        nxt = paras[i + 1].text if i + 1 < len(paras) else None
-        role = classify(para.text, nxt)
-        s = para.text.strip()
-        prefix = ""
-        if role == HEADLINE:
-            prefix, s = "## ", s[3:]
-        elif role in (KICKER, INTERTITLE):
-            prefix, s = "### ", s[4:]
-        texts.append(prefix + format_paragraph(Paragraph(MODEL_ROLE[role], s, []), profile))
-    return texts
 
 
 def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoin]]:
     """Rejoin paragraphs split where no paragraph ends; returns the repaired text and the joins made."""
     if punctuation not in PUNCTUATION_CHOICES:
         raise ValueError(f"unknown punctuation profile {punctuation!r} (choose from {', '.join(PUNCTUATION_CHOICES)})")
-    paras = parse_paragraphs(normalize_input(text))
-    joins: list[TextJoin] = []
-    seen = written_words(p.text for p in paras)
-    while True:  # to a fixpoint, so that repairing a repaired text changes nothing
-        before = len(joins)
-        paras = _one_pass(paras, joins, seen)
-        if len(joins) == before:
-            break
-    joins.sort(key=lambda j: (j.left_line, j.right_line))
-    texts = [p.text for p in paras] if punctuation == "keep" else apply_profile(paras, punctuation)
-    return ("\n\n".join(texts) + "\n") if texts else "", joins
+    paras, joins = rejoin(text)
+    return corpus_text([p.text for p in paras] if punctuation == "keep" else apply_profile(paras, punctuation)), joins
 
 
 # --- command line ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from lxml import etree
 from PIL import Image
 
 import digitize
-from digitize import cli
+from digitize import cli, to_alto, to_json, to_text
 from digitize.cli import main
 from digitize.model import Document
 from digitize.ocr.base import EngineError
@@ -262,11 +262,11 @@ def test_python_api_matches_cli(single_run, small_page):
     assert isinstance(doc, Document)
     assert doc.path == str(small_page.path)
     assert len(doc.pages) == 1 and doc.pages[0].image is None
-    assert doc.to_text() == (outdir / f"{small_page.path.stem}.txt").read_text(encoding="utf-8")
-    alto = doc.to_alto()
+    assert to_text(doc) == (outdir / f"{small_page.path.stem}.txt").read_text(encoding="utf-8")
+    alto = to_alto(doc)
     assert isinstance(alto, bytes) and alto.startswith(b"<?xml")
-    assert doc.to_alto() == (outdir / f"{small_page.path.stem}.alto.xml").read_bytes()
-    assert json.loads(doc.to_json())["format"] == "digitize-document"
+    assert to_alto(doc) == (outdir / f"{small_page.path.stem}.alto.xml").read_bytes()
+    assert json.loads(to_json(doc))["format"] == "digitize-document"
 
 
 def test_python_api_input_error(tmp_path):
@@ -279,7 +279,7 @@ def test_python_api_input_error(tmp_path):
 def test_python_api_born_digital(born_digital_pdf):
     doc = digitize.process(born_digital_pdf)
     assert doc.pages[0].source.kind == "pdf-text"
-    assert BORN_DIGITAL_HEADLINE.split()[0] in doc.to_text()
+    assert BORN_DIGITAL_HEADLINE.split()[0] in to_text(doc)
 
 
 def test_inputs_sharing_a_stem_are_refused_before_anything_is_written(small_page, tmp_path):

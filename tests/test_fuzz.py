@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bad_inputs import pdf_pages  # noqa: E402
 
+from digitize import to_text  # noqa: E402
 from digitize.diff import Options, compare  # noqa: E402
 from digitize.io import InputError, load  # noqa: E402
 from digitize.read import ReadError, read_bytes  # noqa: E402
@@ -131,7 +132,7 @@ def reader_target(data: bytes) -> None:
     except ReadError as exc:
         assert "\n" not in str(exc)
         return
-    doc.to_text()
+    to_text(doc)
 
 
 def text_target(text: str) -> None:

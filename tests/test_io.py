@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from digitize import to_text
 from digitize.io import InputError, load, page_count, sniff, to_gray
 
 from bad_inputs import png_header_only
@@ -370,7 +371,7 @@ def test_born_digital_pdf_is_read_without_ocr(born_digital_pdf, monkeypatch):
     (page,) = doc.pages
     assert page.source.kind == "pdf-text"
     assert "text layer" in page.engine
-    text = doc.to_text()
+    text = to_text(doc)
     assert _norm(text) == _norm(BORN_DIGITAL_HEADLINE + "".join(BORN_DIGITAL_LINES))
     assert text.lstrip().startswith("## City Council")
 
@@ -384,7 +385,7 @@ def test_born_digital_pdf_keeps_word_spaces(born_digital_pdf):
         def recognize(self, image, regions):
             raise AssertionError("no OCR")
 
-    text = process(born_digital_pdf, engine=NoOCR(), dpi=150).to_text()
+    text = to_text(process(born_digital_pdf, engine=NoOCR(), dpi=150))
     for line in BORN_DIGITAL_LINES:
         assert line in text
 

@@ -1,11 +1,11 @@
 """Lines assembled from an engine's pieces (digitize/ocr/base.py), and word spaces the recogniser left out of
-a Latin line put back from the glyph boxes (digitize/repair.py)."""
+a Latin line put back from the glyph boxes (digitize/text/wordspace.py)."""
 
 from __future__ import annotations
 
 from digitize.model import Glyph, Line
 from digitize.ocr.base import latin_punctuation, merge_row_fragments
-from digitize.repair import restore_word_spaces
+from digitize.text.wordspace import restore_word_spaces
 
 
 def _line(text: str, x0: int, advances: list[int], height: int = 50) -> Line:

@@ -11,10 +11,12 @@ from click.testing import CliRunner
 from lxml import etree
 from test_alto import text_block
 
+from digitize import to_text
 from digitize.cli import main
 from digitize.export.newsml import NAR_NS, document_to_news_message, document_to_newsml
+from digitize.export.text import issue_text
 from digitize.io import InputError
-from digitize.issue import issue_text, link_articles
+from digitize.issue import link_articles
 from digitize.model import Article, Document, JoinKind, Page, PageSource, Role
 from digitize.read import ReadError, read, read_bytes
 from digitize.read.text import EM, MARGIN
@@ -134,7 +136,7 @@ def test_text_equals_whole_article_issue_text(issue, tmp_path, body):
     back = read(_written(issue, tmp_path, body))
     expected = issue_text(issue)
     assert "下转" not in expected and "上接" not in expected
-    assert back.to_text() == expected
+    assert to_text(back) == expected
 
 
 def test_bare_news_item_is_one_page_one_article(issue):

@@ -10,8 +10,10 @@ import pytest
 from wordfreq import top_n_list
 
 from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role, glue
-from digitize.repair import (find_markers, join_lines, page_from_ground_truth, read_page_header, repair,
-                             score_joins, text_join, written_words)
+from digitize.evaluate.joins import page_from_ground_truth, score_joins
+from digitize.repair import join_lines, read_page_header, repair
+from digitize.text.joins import text_join, written_words
+from digitize.text.markers import find_markers
 
 from hyphenated_words import HYPHENATED_WORDS
 
@@ -200,7 +202,8 @@ def test_block_text_joins_lines_as_decided_or_by_script():
     ("截至2025年底,共计100,推进5G网络", "截至2025年底，共计100，推进5G网络"),
 ])
 def test_original_profile_prints_cjk_and_latin_punctuation_in_their_own_forms(text, original):
-    from digitize.repair import Paragraph, format_paragraph
+    from digitize.export.punctuation import format_paragraph
+    from digitize.model import Paragraph
 
     assert format_paragraph(Paragraph(Role.BODY, text, ["b"]), "original") == original
 

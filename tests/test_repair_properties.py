@@ -27,8 +27,10 @@ from hypothesis import strategies as st
 
 from digitize.export.text import page_text
 from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role
-from digitize.patterns import LINE_HYPHENS
-from digitize.repair import article_paragraphs, join_lines, repair, text_join, type_jump_lines
+from digitize.model import article_paragraphs
+from digitize.repair import join_lines, repair, type_jump_lines
+from digitize.text.joins import text_join
+from digitize.text.patterns import LINE_HYPHENS
 
 from hyphenated_words import HYPHENATED_WORDS
 

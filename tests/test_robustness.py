@@ -19,6 +19,7 @@ from lxml import etree
 
 from bad_inputs import CASES, build_corpus
 from conftest import cer
+from digitize import to_text
 from digitize.cli import main
 from digitize.io import InputError, load, page_count
 from digitize.model import Article, Block, Glyph, Line, Page, PageSource, Role, TextStyle
@@ -108,7 +109,7 @@ def test_broken_font_falls_back_to_ocr(corpus, small_page):
         (page,) = doc.pages
         assert page.source.kind == "pdf-scan"
         assert "text layer" not in page.engine
-        assert cer(doc.to_text(), small_page.corpus_text) <= 0.05, doc.to_text()
+        assert cer(to_text(doc), small_page.corpus_text) <= 0.05, to_text(doc)
 
 
 class NoText:
@@ -134,7 +135,7 @@ def test_blank_page_needs_no_ocr_and_gives_empty_outputs(corpus, tmp_path):
 
     doc = digitize.process(corpus["blank.png"], engine=NoText())
     (page,) = doc.pages
-    assert doc.to_text() == "" and page.blocks == []
+    assert to_text(doc) == "" and page.blocks == []
     _write_all(page, tmp_path)
 
 
@@ -146,7 +147,7 @@ def test_vector_art_page_gives_no_text(corpus, tmp_path):
     doc = digitize.process(corpus["vector_only.pdf"], dpi=100)
     (page,) = doc.pages
     assert page.source.kind == "pdf-scan"
-    assert len("".join(doc.to_text().split())) <= 3, doc.to_text()
+    assert len("".join(to_text(doc).split())) <= 3, to_text(doc)
     _write_all(page, tmp_path)
 
 
@@ -207,7 +208,7 @@ def test_rotated_page_reads_right_and_boxes_refer_to_the_source(corpus, small_pa
     doc = digitize.process(corpus["rotated_90.png"])
     (page,) = doc.pages
     assert (page.width, page.height) == (700, 1000)
-    assert cer(doc.to_text(), small_page.corpus_text) <= 0.05, doc.to_text()
+    assert cer(to_text(doc), small_page.corpus_text) <= 0.05, to_text(doc)
     head = next(b for b in page.blocks if b.role is Role.HEADLINE)
     x0, y0, x1, y1 = head.box
     assert x1 <= 200 and y1 - y0 > 3 * (x1 - x0), head.box
@@ -314,7 +315,7 @@ def test_hostile_alto_through_the_readers(xml, reason):
 def test_external_dtd_is_not_fetched_by_the_readers():
     from digitize.read import read_bytes
 
-    assert "甲乙" in read_bytes(EXTERNAL_DTD.encode(), "dtd.xml").to_text()
+    assert "甲乙" in to_text(read_bytes(EXTERNAL_DTD.encode(), "dtd.xml"))
 
 
 # ----------------------------------------------------------------------------------- well-formed outputs

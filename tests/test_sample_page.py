@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 import digitize
+from digitize import to_text
 from digitize.evaluate import cer, headings, paragraph_breaks
 from digitize.export.alto import page_to_alto
 from digitize.export.text import page_text
@@ -32,7 +33,7 @@ IMAGES = {"clean": "jinzhong-front-clean.png", "scan": "jinzhong-front-scan.jpg"
 def sample(request):
     engine, quality = request.param
     doc = digitize.process(SAMPLES / IMAGES[quality], engine=engine)
-    return quality, doc, doc.to_text()
+    return quality, doc, to_text(doc)
 
 
 def test_character_error_rate(sample):

@@ -23,7 +23,7 @@ from rich.table import Table
 from ..export.names import OUTPUT_FORMATS, parse_formats
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
 from ..ocr.base import ENGINE_NAMES, EngineError
-from ..repair import PROFILES
+from ..export.punctuation import PROFILES
 from .manifest import MANIFEST_NAME, Manifest, Unit
 from .runner import (DEFAULT_INCLUDE, BatchError, Interrupted, LocalWorkers, Settings, find_inputs, plan_units,
                      remove_partial_outputs, run_units, select_work, settings_record)

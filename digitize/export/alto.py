@@ -26,7 +26,7 @@ import numpy as np
 from lxml import etree
 
 from ..model import Article, Block, JoinKind, Line, Page, Role
-from ..patterns import LINE_HYPHENS
+from ..text.patterns import LINE_HYPHENS
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 ALTO_XSD = "http://www.loc.gov/standards/alto/v4/alto-4-4.xsd"
@@ -90,11 +90,10 @@ def _conf(value: float | None) -> str | None:
 
 def _software_version() -> str:
     try:
-        import digitize
+        from ..version import __version__
 
-        version = getattr(digitize, "__version__", None)
-        if version:
-            return str(version)
+        if __version__:
+            return str(__version__)
     except Exception:  # pragma: no cover - import problems only change the version string
         pass
     try:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..model import Article, Document, Page, Role
-from ..repair import Paragraph, article_paragraphs, format_paragraph
+from ..model import Article, Document, Page, Paragraph, Role
+from .punctuation import format_paragraph
 from .alto import sub_element, xml_text
 
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
@@ -113,7 +113,7 @@ def story_text(story: Story, punctuation: str = "original") -> StoryText:
     body: list[Paragraph] = []
     for k, (_, article) in enumerate(story.parts):
         markers = [c.marker for c in article.continuations if c.marker] if linked else []
-        for para in article_paragraphs(article):
+        for para in article.paragraphs():
             text = format_paragraph(para, punctuation)
             for marker in markers:
                 text = text.replace(marker, "")

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from ..model import Box, Glyph, Line
-from ..patterns import mostly_latin
+from ..text.patterns import mostly_latin
 
 
 class EngineError(RuntimeError):

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ..model import Box, Line
-from ..patterns import mostly_latin
+from ..text.patterns import mostly_latin
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
 # px: the text height blocks are detected at. 24 finds the same lines as 32 at 0.6× the detection time; 20

@@ -25,7 +25,7 @@ import re
 from lxml import etree
 
 from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
-from ..repair import guess_language
+from ..text.language import guess_language
 from .common import DEFAULT_DPI, ReadError, finish_page, line_confidence, local_name, namespace
 
 NAMESPACES = {

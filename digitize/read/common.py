@@ -11,7 +11,9 @@ from lxml import etree
 
 from ..io import InputError
 from ..model import Article, Block, Join, JoinKind, Page, Role
-from ..repair import find_continuations, text_join, wordfreq_lang, written_words
+from ..text.joins import text_join, written_words
+from ..text.language import wordfreq_lang
+from ..text.markers import article_continuations
 
 DEFAULT_DPI = 300.0
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -94,7 +96,8 @@ def finish_page(page: Page, file_has_articles: bool, file_has_joins: bool,
     heights = [ln.height for b in page.blocks if b.role is Role.BODY for ln in b.lines if ln.height > 0]
     page.text_size_px = float(statistics.median(heights)) if heights else 0.0
     page.in_source_coordinates = True
-    find_continuations(page)
+    for article in page.articles:
+        article.continuations = article_continuations(article)
     return page
 
 

@@ -15,7 +15,7 @@ import re
 from lxml import etree, html
 
 from ..model import Block, Document, Line, Page, PageSource, Role, Separator, box_union
-from ..repair import guess_language
+from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, refuse_entities
 
 LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}

@@ -27,8 +27,8 @@ import re
 from lxml import etree
 
 from ..model import Article, Block, Document, Line, Page, PageSource, Role
-from ..patterns import SUBTITLE_DASH
-from ..repair import guess_language
+from ..text.language import guess_language
+from ..text.patterns import SUBTITLE_DASH
 from .common import ReadError, finish_page, local_name, namespace
 from .text import EM, MARGIN
 

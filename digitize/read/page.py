@@ -15,7 +15,7 @@ import os
 from lxml import etree
 
 from ..model import Block, Document, Glyph, Line, Page, PageSource, Role, Separator
-from ..repair import guess_language
+from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name
 
 PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"

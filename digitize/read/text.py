@@ -1,6 +1,6 @@
 """Corpus-format text into the page model.
 
-Paragraphs are blank-line separated (`repair_text` parses them and reads each one's role: ``## `` headline,
+Paragraphs are blank-line separated (`text.corpus` parses them and reads each one's role: ``## `` headline,
 ``### `` kicker or intertitle, ``——`` subtitle, byline, caption, body). Each paragraph is one block, each of its
 physical lines one line; lines of a paragraph join by their text, paragraphs end with a kept break, and an
 article's last line has no join. A new article starts at a kicker or headline once the current one has
@@ -17,20 +17,13 @@ import hashlib
 import os
 
 from ..model import Article, Block, Document, Join, JoinKind, Line, Page, PageSource, Role, box_union
-from ..repair import guess_language, text_join, wordfreq_lang, written_words
-from ..repair_text import MODEL_ROLE, parse_paragraphs, classify, normalize_input
+from ..text.corpus import MODEL_ROLE, classify, normalize_input, parse_paragraphs, strip_mark
+from ..text.joins import text_join, written_words
+from ..text.language import guess_language, wordfreq_lang
 from .common import finish_page
 
 EM = 40  # pixels per character and per line of the galley
 MARGIN = EM
-_PREFIXES = ("## ", "### ")
-
-
-def _strip_mark(text: str) -> str:
-    for prefix in _PREFIXES[::-1]:
-        if text.startswith(prefix):
-            return text[len(prefix):].strip()
-    return text
 
 
 def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
@@ -50,7 +43,7 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
         article = articles[-1]
         lines = []
         for raw in para.text.split("\n"):
-            line_text = _strip_mark(raw.strip())
+            line_text = strip_mark(raw.strip()).strip()
             lines.append(Line(line_text, (MARGIN, y, MARGIN + EM * len(line_text), y + EM), 1.0))
             y += EM * 3 // 2
         y += EM

@@ -1,4 +1,5 @@
-"""Text patterns of newspaper conventions, shared by layout (roles) and repair (joins, markers, format)."""
+"""Text patterns of newspaper conventions, shared by layout (roles), repair (joins, markers), the corpus
+format and the punctuation profiles."""
 
 import re
 

@@ -3,7 +3,7 @@
 CER is the Levenshtein distance over characters divided by the reference length, with whitespace removed
 on both sides (layout whitespace is not text). Paragraph breaks are compared as positions in the
 whitespace-free character stream, mapped through the alignment, so a recognition error near a break does
-not count as a missed break.
+not count as a missed break. Join decisions are scored against rendered ground truth in ``evaluate.joins``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
+
+from ..text.corpus import headings, paragraphs
+
+__all__ = ["BreakScore", "cer", "headings", "paragraph_breaks", "paragraphs", "strip_space"]
 
 
 def strip_space(text: str) -> str:
@@ -23,10 +27,6 @@ def cer(reference: str, hypothesis: str) -> float:
     if not ref:
         return 0.0 if not hyp else 1.0
     return Levenshtein.distance(ref, hyp) / len(ref)
-
-
-def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def _break_positions(paras: list[str]) -> set[int]:
@@ -68,13 +68,3 @@ def paragraph_breaks(reference: str, hypothesis: str) -> BreakScore:
     missing = [ref_stream[b : b + 12] for b in sorted(ref_breaks - mapped)]
     extra = [ref_stream[to_ref[b] : to_ref[b] + 12] for b in sorted(hyp_breaks) if to_ref[b] not in ref_breaks]
     return BreakScore(precision, recall, f1, missing, extra)
-
-
-def headings(text: str) -> list[tuple[str, str]]:
-    """(level, text) of every `## ` and `### ` line."""
-    out = []
-    for line in text.splitlines():
-        m = re.match(r"^(#{2,3}) (.*)$", line)
-        if m:
-            out.append((m.group(1), m.group(2).strip()))
-    return out
