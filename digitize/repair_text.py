@@ -15,17 +15,10 @@ text ends with one newline. Punctuation changes only when a profile other than `
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from .model import JoinKind, Role, glue
 from .patterns import (BYLINE, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION, ENGLISH_CONTINUATION_START,
@@ -34,7 +27,6 @@ from .repair import PROFILES, TERMINAL, Paragraph, format_paragraph, is_cjk, tex
 
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 CONTEXT = 10  # characters of context recorded on each side of a join
-EXIT_USAGE = 2
 
 # Characters that close something or continue a sentence: a paragraph cannot start with one of them.
 NO_START = set(",，、。.:：;；!！?？)）]】》〉」』”’")
@@ -228,54 +220,3 @@ def repair_text(text: str, punctuation: str = "keep") -> tuple[str, list[TextJoi
     joins.sort(key=lambda j: (j.left_line, j.right_line))
     texts = [p.text for p in paras] if punctuation == "keep" else apply_profile(paras, punctuation)
     return ("\n\n".join(texts) + "\n") if texts else "", joins
-
-
-# --- command line ----------------------------------------------------------------------------------------
-
-def _fail(console: Console, path: Path, reason: str) -> None:
-    console.print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def joins_table(joins: list[TextJoin]) -> Table:
-    table = Table("lines", "left | right", "kind", "evidence", show_lines=False)
-    for j in joins:
-        table.add_row(f"{j.left_line}→{j.right_line}", escape(f"…{j.left} | {j.right}…"), j.kind, escape(j.evidence))
-    return table
-
-
-@click.command("repair", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the repaired text.")
-@click.option("--joins", "joins_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the joins made, as a JSON list.")
-@click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
-              help="Punctuation profile of the output (keep: as in the input).")
-def repair_command(file: Path, output: Path, joins_path: Path | None, punctuation: str) -> None:
-    """Rejoin paragraphs of a corpus-format FILE that were split where the text crossed a column or region."""
-    console = Console(stderr=True, highlight=False)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        _fail(console, file, _reason(exc))
-    except UnicodeDecodeError as exc:
-        _fail(console, file, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
-    repaired, joins = repair_text(text, punctuation)
-    try:
-        output.write_text(repaired, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        _fail(console, output, _reason(exc))
-    if joins_path is not None:
-        try:
-            joins_path.write_text(json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n",
-                                  encoding="utf-8", newline="\n")
-        except OSError as exc:
-            _fail(console, joins_path, _reason(exc))
-    console.print(f"{len(joins)} joins", soft_wrap=True)
-    if joins:
-        console.print(joins_table(joins))
