@@ -211,7 +211,7 @@ def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_c
         assert all(results[label].values())
         issues = issue_rows(outdir)
         assert [(r["issue"], r["state"]) for r in issues] == [("issue1", "done"), ("issue2", "done"), ("issue3", "done")]
-        assert [o["path"] for o in json.loads(issues[1]["outputs"])] == ["issue2/page01.issue.txt"]
+        assert [o["path"] for o in json.loads(issues[1]["outputs"])] == ["issue2/page01.mets.xml", "issue2/page01.issue.txt"]
     assert results["w1"] == results["w2"] == results["dask"]
 
     # Resume: nothing changed → nothing to do; one page changed → its issue is redone (the issue outputs need

@@ -140,11 +140,14 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
     manifest.finish_run(run_id, outcome)
     selected = {(u.source, u.page_index) for u in units}
     failed = [row for row in manifest.pages("failed") if (row["source"], row["page_index"]) in selected]
+    issues = {unit.issue if issue_per_folder else unit.relpath for unit in units}
+    failed_issues = [row for row in manifest.issues("failed") if row["issue"] in issues]
     manifest.close()
     lock.close()
-    if code == ExitCode.OK and failed:
+    if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
-        err.print(f"completed with failures: {len(failed)} of {len(units)} pages failed (digitize status {escape(str(outdir))})")
+        err.print(f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
+                  f"without their issue outputs (digitize status {escape(str(outdir))})")
     sys.exit(code)
 
 
