@@ -46,20 +46,15 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import click
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
@@ -68,7 +63,6 @@ from .read import ReadError, read_bytes
 from .text.corpus import ROLE_MARKS, corpus_text, normalize_input, parse_paragraphs, strip_mark
 from .text.rejoin import rejoin_text
 
-EXIT_OK, EXIT_USAGE = 0, 2
 TOP_CONFUSIONS = 20
 EMPTY = "∅"
 
@@ -632,87 +626,6 @@ def summary_rows(result: DiffResult) -> list[tuple[str, str]]:
     return rows
 
 
-def print_summary(console: Console, result: DiffResult) -> None:
-    table = Table(title="diff summary", show_header=True)
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for k, v in summary_rows(result):
-        table.add_row(k, escape(v))
-    console.print(table)
-    console.print("normalisation: " + escape("; ".join(result.options.applied())), soft_wrap=True)
-    if result.repair is not None:
-        console.print(f"{result.repair['artefacts_repaired']} reference artefacts repaired")
-    for side, groups in result.breakdown.items():
-        per = Table(title=f"per article ({side})")
-        for name in ("article", "units", "errors", "error rate"):
-            per.add_column(name, justify="left" if name == "article" else "right")
-        for g in groups["articles"]:
-            per.add_row(escape(g["id"]), str(g["units"]), str(g["errors"]), f"{g['error_rate']:.2%}")
-        console.print(per)
-    if result.confusions:
-        conf = Table(title=f"top {len(result.confusions)} confusions (reference→hypothesis)")
-        conf.add_column("confusion")
-        conf.add_column("count", justify="right")
-        for c in result.confusions:
-            conf.add_row(escape(c["label"]), str(c["count"]))
-        console.print(conf)
-
-
-# --- command line -------------------------------------------------------------------------------------------
-
-
-def _fail(path: Path | str, reason: str) -> None:
-    Console(stderr=True, highlight=False).print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _write(path: Path, content: str) -> None:
-    try:
-        path.write_text(content, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        _fail(path, exc.strerror or str(exc))
-
-
-def _page_image(hyp_path: Path, result: DiffResult, image: Path | None) -> str | None:
-    """The embedded page image: ``--image``, else the file the hypothesis names (beside it, or as given)."""
-    from .report import page_image_uri
-
-    if not result.line_errors:
-        return None
-    candidates = [image] if image else []
-    named = result.page and result.page["image"]
-    if not image and named:
-        candidates += [hyp_path.parent / named, hyp_path.parent / Path(named).name, Path(named)]
-    for candidate in candidates:
-        try:
-            return page_image_uri(candidate)
-        except (OSError, ValueError):
-            continue
-    if image:
-        _fail(image, "cannot be read as an image")
-    return None
-
-
-def _run_one(reference: Path, hypothesis: Path, options: Options) -> DiffResult:
-    sources = []
-    for path in (reference, hypothesis):
-        try:
-            sources.append(read_input(path))
-        except DiffInputError as exc:
-            _fail(path, str(exc))
-    return compare(sources[0], sources[1], options, ref_path=str(reference), hyp_path=str(hypothesis))
-
-
-def _write_reports(result: DiffResult, hypothesis: Path, json_path: Path | None, html_path: Path | None,
-                   image: Path | None) -> None:
-    from .report import render_html
-
-    if json_path is not None:
-        _write(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-    if html_path is not None:
-        _write(html_path, render_html(result, _page_image(hypothesis, result, image)))
-
-
 def page_stem(path: Path) -> str:
     """What pairs files in --batch: the name up to its first dot (``p1.alto.xml``, ``p1.gt.txt`` → ``p1``)."""
     return path.name.split(".", 1)[0]
@@ -735,81 +648,3 @@ def pair_files(ref_dir: Path, hyp_dir: Path) -> tuple[list[tuple[str, Path, Path
     refs, hyps = by_stem(ref_dir), by_stem(hyp_dir)
     pairs = [(stem, refs[stem], hyps[stem]) for stem in sorted(refs.keys() & hyps.keys())]
     return pairs, sorted(refs.keys() - hyps.keys()), sorted(hyps.keys() - refs.keys())
-
-
-def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, console: Console) -> list[dict]:
-    """Diff every pair, write ``<stem>.html`` and ``<stem>.json`` per page and ``summary.json``; print the
-    summary table, worst page (highest CER) first."""
-    from .report import render_html
-
-    for folder in (ref_dir, hyp_dir):
-        if not folder.is_dir():
-            _fail(folder, "not a directory")
-    pairs, only_ref, only_hyp = pair_files(ref_dir, hyp_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail(out_dir, exc.strerror or str(exc))
-    pages = []
-    for stem, ref, hyp in pairs:
-        result = _run_one(ref, hyp, options)
-        _write(out_dir / f"{stem}.json", json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-        _write(out_dir / f"{stem}.html", render_html(result, _page_image(hyp, result, None)))
-        m = result.metrics
-        pages.append({"page": stem, "reference": str(ref), "hypothesis": str(hyp), "cer": m["cer"], "wer": m["wer"],
-                      "flexible_character_accuracy": m["flexible_character_accuracy"], "distance": m["distance"],
-                      "units": result.reference["units"], "report": f"{stem}.html"})
-    pages.sort(key=lambda p: (-p["cer"], p["page"]))
-    summary = {"pages": pages, "only_in_reference": only_ref, "only_in_hypothesis": only_hyp,
-               "normalisations_applied": options.applied()}
-    _write(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-    table = Table(title=f"diff of {len(pages)} pages, worst first")
-    for name in ("page", "CER", "WER", "FCA", "edits", "units", "report"):
-        table.add_column(name, justify="left" if name in ("page", "report") else "right")
-    for p in pages:
-        table.add_row(escape(p["page"]), f"{p['cer']:.4%}", f"{p['wer']:.4%}",
-                      f"{p['flexible_character_accuracy']:.4%}", str(p["distance"]), str(p["units"]),
-                      escape(str(out_dir / p["report"])))
-    console.print(table)
-    for label, stems in (("only in the reference folder", only_ref), ("only in the hypothesis folder", only_hyp)):
-        if stems:
-            console.print(f"{label}: " + escape(", ".join(stems)), soft_wrap=True)
-    return pages
-
-
-@click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("reference", type=click.Path(path_type=Path))
-@click.argument("hypothesis", type=click.Path(path_type=Path))
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write all metrics, options and confusions as JSON.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a self-contained HTML report with the page view and a side-by-side aligned view.")
-@click.option("--image", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Page image for the HTML report (default: the one the ALTO/JSON hypothesis names).")
-@click.option("--batch", is_flag=True, default=False,
-              help="REFERENCE and HYPOTHESIS are folders: pair files by stem, write a report per page to -o.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="With --batch: folder for <stem>.html, <stem>.json and summary.json.")
-@click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
-              help="Rewrite both sides into this punctuation profile before comparing (keep: as written).")
-@click.option("--fold-width", is_flag=True, default=False, help="Fold full-width ASCII variants to ASCII on both sides.")
-@click.option("--fold-han", type=click.Choice(tuple(HAN_FOLDS)), default=None,
-              help="Convert both sides to simplified or traditional characters (OpenCC) before comparing.")
-@click.option("--ignore-whitespace/--keep-whitespace", default=True, show_default=True,
-              help="Remove whitespace before the character alignment, or compare it.")
-@click.option("--repair-reference", is_flag=True, default=False,
-              help="Rejoin the reference's paragraphs split at column/region boundaries first (and report how many).")
-def diff_command(reference: Path, hypothesis: Path, json_path: Path | None, html_path: Path | None,
-                 image: Path | None, batch: bool, out_dir: Path | None, punctuation: str, fold_width: bool,
-                 fold_han: str | None, ignore_whitespace: bool, repair_reference: bool) -> None:
-    """Compare HYPOTHESIS against REFERENCE (text, ALTO, our JSON, …): CER, WER, FCA, confusions, reports."""
-    options = Options(punctuation, fold_width, ignore_whitespace, repair_reference, fold_han)
-    console = Console(highlight=False)
-    if batch:
-        if out_dir is None:
-            raise click.UsageError("--batch needs -o/--out FOLDER for the per-page reports")
-        run_batch(reference, hypothesis, out_dir, options, console)
-        return
-    result = _run_one(reference, hypothesis, options)
-    _write_reports(result, hypothesis, json_path, html_path, image)
-    print_summary(console, result)

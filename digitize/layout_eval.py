@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-import click
 from rapidfuzz.distance import Levenshtein
 
 from .model import box_iou, box_union
@@ -201,39 +200,3 @@ def summary(scores: list[PageScore]) -> dict:
         "roles": {r: {"truth": v[0], "ours": v[1], "found": v[2], "precision": v[2] / v[1] if v[1] else 1.0,
                       "recall": v[2] / v[0] if v[0] else 1.0} for r, v in sorted(roles.items())},
     }
-
-
-def print_report(scores: list[PageScore]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    data = summary(scores)
-    pages = Table(title="layout per page")
-    for col in ("page", "block P", "block R", "order pairs", "order edit", "article F1", "edges"):
-        pages.add_column(col, justify="left" if col == "page" else "right", no_wrap=True)
-    for p in data["pages"]:
-        pages.add_row(p["stem"], f"{p['block_precision']:.3f}", f"{p['block_recall']:.3f}", f"{p['order_pairwise']:.3f}",
-                      f"{p['order_edit']:.3f}", f"{p['article_bcubed_f1']:.3f}", f"{p['successor_edges']:.3f} ({p['edges']})")
-    roles = Table(title="blocks per role, all pages")
-    for col in ("role", "truth", "ours", "found", "P", "R"):
-        roles.add_column(col, justify="left" if col == "role" else "right")
-    for r, v in data["roles"].items():
-        roles.add_row(r, str(v["truth"]), str(v["ours"]), str(v["found"]), f"{v['precision']:.3f}", f"{v['recall']:.3f}")
-    console = Console(width=max(120, Console().width))
-    console.print(pages)
-    console.print(roles)
-
-
-@click.command("layout-eval")
-@click.argument("gt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
-def layout_eval_command(gt_dir: Path, out_dir: Path, as_json: bool) -> None:
-    """Score OUT_DIR's <stem>.json against GT_DIR's <stem>.gt.json: blocks, reading order, articles, joins."""
-    scores = evaluate_dir(gt_dir, out_dir)
-    if not scores:
-        raise click.UsageError(f"no <stem>.json in {out_dir} has a <stem>.gt.json in {gt_dir}")
-    if as_json:
-        click.echo(json.dumps(summary(scores), indent=1))
-    else:
-        print_report(scores)

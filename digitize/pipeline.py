@@ -1,15 +1,20 @@
 """The one place where the stages are put in order: load → preprocess → layout → OCR → articles → roles →
-reading order → repair → back to source coordinates. Batch and CLI call this; nothing reimplements it."""
+reading order → repair → back to source coordinates, and for an issue: its pages in order, numbered through the
+issue, then linked (`process_issue`). Batch and CLI call this; nothing reimplements it."""
 
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import layout, order, preprocess, repair
-from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
+from .export.names import SUFFIXES
+from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, LoadedPage, load
+from .issue import issue_document
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
 from .ocr.textlayer import TextLayerEngine
@@ -85,3 +90,63 @@ def iter_pages(path: str | Path, engine: str | Engine = "ppocr", dpi: int = DEFA
 def process(path: str | Path, engine: str | Engine = "ppocr", **options) -> Document:
     """Digitize one file (image, multi-page TIFF or PDF) into a Document."""
     return Document(path=str(path), pages=list(iter_pages(path, engine, **options)))
+
+
+@dataclass
+class Issue:
+    """An issue's pages, processed and linked, with what its writers need besides the model."""
+
+    document: Document  # pages numbered through the issue, continued articles linked
+    alto_names: dict[int, str] = field(default_factory=dict)  # page number → its ALTO file, for METS
+
+    @property
+    def stem(self) -> str:
+        """Issue outputs are named after the issue's first input: ``p1.issue.txt``, ``p1.mets.xml``."""
+        return Path(self.document.path).stem
+
+
+def _pages_of(path: str | Path, indices: Sequence[int] | None, dpi: int, password: str | None,
+              max_pixels: int) -> Iterator[LoadedPage]:
+    pages = load(path, dpi=dpi, password=password, max_pixels=max_pixels)
+    if indices is None:
+        yield from pages
+        return
+    position = 0
+    for index in sorted(indices):
+        # Pages are streamed: the ones before are loaded and dropped (one page in memory at a time).
+        loaded = next(islice(pages, index - position, None), None)
+        if loaded is None:
+            raise InputError(path, f"page {index + 1} does not exist (the file changed?)")
+        position = index + 1
+        yield loaded
+
+
+def process_issue(name: str, inputs: Iterable[tuple[str | Path, Sequence[int] | None]], engine: Engine,
+                  write_page: Callable[[Page], str], on_error: Callable[[str | Path, Exception], None], *,
+                  catch: tuple[type[Exception], ...] = (InputError,), dpi: int = DEFAULT_DPI,
+                  password: str | None = None, max_pixels: int = DEFAULT_MAX_PIXELS, keep_image: bool = False) -> Issue:
+    """The pages of one issue, in the order given, into one linked Document.
+
+    ``inputs`` are files with the 0-based pages to take (None: all). Each page is numbered through the issue
+    (so ALTO IDs ``P{n}_…`` are unique in it), processed, and handed to ``write_page``, which writes its
+    outputs and returns their stem; the page's pixels are then dropped, its model kept for the issue
+    outputs. An input failing with one of ``catch`` goes to ``on_error`` and the issue goes on without the
+    rest of it. ``name`` (the issue's first input) is ``Document.path`` and names the issue outputs."""
+    pages: list[Page] = []
+    alto_names: dict[int, str] = {}
+    for path, indices in inputs:
+        try:
+            loading = time.perf_counter()
+            for loaded in _pages_of(path, indices, dpi, password, max_pixels):
+                start = time.perf_counter()
+                page = process_page(loaded, loaded.source.index + 1, engine, keep_image=keep_image)
+                page.timings["total"] = time.perf_counter() - start
+                page.timings["load"] = start - loading  # decoding or rasterizing, and skipping to the page
+                page.number = len(pages) + 1  # after the stages, as a lone page is read; before its outputs
+                alto_names[page.number] = write_page(page) + SUFFIXES["alto"]
+                page.image = None  # the model is kept for the issue outputs; its pixels are not
+                pages.append(page)
+                loading = time.perf_counter()
+        except catch as exc:
+            on_error(path, exc)
+    return Issue(issue_document(name, pages), alto_names)

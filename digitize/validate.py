@@ -9,18 +9,15 @@ refused, since library XML never needs one and entities are how hostile files at
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 from lxml import etree
 
 from . import schemas
 from .export.mets import METS_NS
 from .export.newsml import NAR_NS, NITF_NS
 
-EXIT_OK, EXIT_INVALID, EXIT_SCHEMAS = 0, 1, 3
 ALTO_NAMESPACES = {  # namespace → ALTO major version
     "http://www.loc.gov/standards/alto/ns-v2#": 2,
     "http://www.loc.gov/standards/alto/ns-v3#": 3,
@@ -90,32 +87,3 @@ def validate_file(path: Path | str) -> tuple[Kind | None, list[str]]:
     if kind.schema is None:
         return kind, [f"line {doc.getroot().sourceline}: {kind.problem}"]
     return kind, schemas.validate_tree(doc, kind.schema)
-
-
-@click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate_command(files: tuple[Path, ...]) -> None:
-    """Validate ALTO (1.4-4.4), NewsML-G2, METS and PAGE files against the official schemas, offline.
-
-    Prints FILE: valid (kind), or FILE:LINE: error for each problem. Exit 1 if any file is invalid.
-    """
-    invalid = 0
-    try:
-        for path in files:
-            kind, errors = validate_file(path)
-            if not errors:
-                click.echo(f"{path}: valid ({kind.name}, {kind.schema})")
-                continue
-            invalid += 1
-            what = f" ({kind.name})" if kind else ""
-            for error in errors:
-                line, _, message = error.partition(": ")
-                where = line.removeprefix("line ") if line.startswith("line ") else ""
-                text = message if where else error
-                click.echo(f"{path}:{where + ':' if where else ''} error{what}: {text}", err=True)
-    except schemas.SchemaNotFound as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_SCHEMAS)
-    if invalid:
-        click.echo(f"{invalid} of {len(files)} files invalid", err=True)
-        sys.exit(EXIT_INVALID)

@@ -63,6 +63,15 @@ def manifest_rows(outdir: Path) -> list[sqlite3.Row]:
         db.close()
 
 
+def issue_rows(outdir: Path) -> list[sqlite3.Row]:
+    db = sqlite3.connect(outdir / "manifest.sqlite")
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute("SELECT * FROM issues ORDER BY issue").fetchall()
+    finally:
+        db.close()
+
+
 def text_outputs(outdir: Path) -> dict[str, bytes]:
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*.txt"))}
 
@@ -197,17 +206,31 @@ def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_c
             for out in json.loads(row["outputs"]):
                 assert (outdir / out["path"]).is_file()
         results[label] = text_outputs(outdir)
-        assert len(results[label]) == 6 and all(results[label].values())
+        # 6 pages, and each folder's issue text, named after its first page (as run --issue names it)
+        assert sorted(results[label]) == sorted([f"issue{i % 3 + 1}/page{i:02d}.txt" for i in range(6)]
+                                                + ["issue1/broken.issue.txt", "issue2/page01.issue.txt",
+                                                   "issue3/page02.issue.txt"])
+        assert all(results[label].values())
+        issues = issue_rows(outdir)
+        assert [(r["issue"], r["state"]) for r in issues] == [("issue1", "done"), ("issue2", "done"), ("issue3", "done")]
+        assert [o["path"] for o in json.loads(issues[1]["outputs"])] == ["issue2/page01.mets.xml", "issue2/page01.issue.txt"]
     assert results["w1"] == results["w2"] == results["dask"]
 
-    # Resume: nothing changed → nothing to do; one page changed → only it is redone; --retry-failed → the broken one.
+    # Resume: nothing changed → nothing to do; one page changed → its issue is redone (the issue outputs need
+    # every page's model); --retry-failed → the broken page's issue; a deleted issue output → its issue.
     outdir = tmp_path / "w1"
     assert events(run_batch(source, "-o", outdir, "--issue-per-folder").stderr, "plan")[0]["todo"] == 0
     render_page(pages[1], headline="建设美丽中国", n_lines=2, offset=5, size=(1000, 340))
     proc = run_batch(source, "-o", outdir, "--issue-per-folder", "--retry-failed")
-    assert events(proc.stderr, "plan")[0]["todo"] == 2
-    assert sorted(Path(e["source"]).name for e in events(proc.stderr, "page")) == ["broken.png", pages[1].name]
+    assert events(proc.stderr, "plan")[0]["todo"] == 5
+    assert sorted(Path(e["source"]).name for e in events(proc.stderr, "page")) == sorted(
+        ["broken.png", pages[0].name, pages[3].name, pages[1].name, pages[4].name])
     assert "建设美丽中国" in (outdir / "issue2" / "page01.txt").read_text(encoding="utf-8")
+    assert "建设美丽中国" in (outdir / "issue2" / "page01.issue.txt").read_text(encoding="utf-8")
+    (outdir / "issue3" / "page02.issue.txt").unlink()
+    proc = run_batch(source, "-o", outdir, "--issue-per-folder")
+    assert events(proc.stderr, "plan")[0]["todo"] == 2
+    assert (outdir / "issue3" / "page02.issue.txt").is_file()
     # Other settings (another punctuation profile) make every page current no more.
     proc = run_batch(source, "-o", outdir, "--issue-per-folder", "--punctuation", "original", "--exclude", "broken.png")
     assert proc.returncode == 0, proc.stderr

@@ -14,7 +14,8 @@ from lxml import etree
 from PIL import Image
 
 import digitize
-from digitize import cli, to_alto, to_json, to_text
+from digitize import to_alto, to_json, to_text
+from digitize.cli import run as cli_run
 from digitize.cli import main
 from digitize.model import Document
 from digitize.ocr.base import EngineError
@@ -198,7 +199,7 @@ def test_engine_error_exits_3(small_page, tmp_path, monkeypatch):
     def broken(name, threads=None):
         raise EngineError(f"engine {name!r} needs the package 'paddleocr'")
 
-    monkeypatch.setattr(cli, "get_engine", broken)
+    monkeypatch.setattr(cli_run, "get_engine", broken)
     outdir = tmp_path / "out"
     result = invoke("run", small_page.path, "-o", outdir, "--engine", "paddle")
     assert result.exit_code == 3

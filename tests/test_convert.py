@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from digitize import schemas
-from digitize.convert import convert_command
+from digitize.cli.convert import convert_command
 
 import library_fixtures as lf
 

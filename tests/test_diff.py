@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digitize.diff import DiffInputError, Options, compare, diff_command, graphemes, read_input, words
+from digitize.cli.diff import diff_command
+from digitize.diff import DiffInputError, Options, compare, graphemes, read_input, words
 from digitize.evaluate import cer as evaluate_cer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
-from digitize.diff import diff_command
+from digitize.cli.diff import diff_command
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright-python not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 import digitize
 from digitize.export.json import page_json
-from digitize.layout_eval import layout_eval_command, score_page
+from digitize.cli.layout_eval import layout_eval_command
+from digitize.layout_eval import score_page
 
 FAMILIES = Path(__file__).resolve().parents[1] / "samples" / "families"
 ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"

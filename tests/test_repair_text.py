@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digitize.model import JoinKind
-from digitize.repair_text import repair_command, repair_text
+from digitize.cli.repair import repair_command
+from digitize.repair_text import repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_NAME = "000_4ecdb1c1648377d6.txt"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from digitize.cli import main
 from digitize.evaluate import cer
-from digitize.layout_eval import layout_eval_command
+from digitize.cli.layout_eval import layout_eval_command
 
 from test_layout_families import FAMILIES, FLOORS
 

@@ -11,7 +11,8 @@ from test_newsml import have_schemas, issue  # noqa: F401
 from digitize.export.alto import page_to_alto
 from digitize.export.mets import document_to_mets
 from digitize.export.newsml import document_to_news_message, document_to_newsml
-from digitize.validate import validate_command, validate_file
+from digitize.cli.validate import validate_command
+from digitize.validate import validate_file
 
 LAYOUT = (
     '<Layout><Page ID="P1" HEIGHT="100" WIDTH="100" PHYSICAL_IMG_NR="1">'

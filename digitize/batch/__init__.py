@@ -1,2 +1,2 @@
 """Batch digitization at archive scale: a resumable SQLite manifest, local worker processes or a Dask
-cluster, one page per work unit. The commands are `command.batch_command` and `command.status_command`."""
+cluster, one issue (a file's pages, or a folder's) per work unit. The commands are in `digitize.cli.batch`."""

@@ -1,17 +1,6 @@
 """``python -m digitize.batch batch|status …``: the batch commands without the main CLI (tests, workers)."""
 
-import click
-
-from .command import batch_command, status_command
-
-
-@click.group()
-def main() -> None:
-    """Batch digitization."""
-
-
-main.add_command(batch_command)
-main.add_command(status_command)
+from ..cli.batch import batch_main
 
 if __name__ == "__main__":
-    main()
+    batch_main()

@@ -14,11 +14,11 @@ from distributed import Client, wait
 from distributed.worker import get_worker
 
 from ..ocr.base import default_threads
-from .manifest import Unit
-from .runner import Settings, failure_record, one_line, process_unit
+from .manifest import IssueUnit
+from .runner import Settings, failure_record, one_line, process_unit, time_limit
 
 
-def _task(unit: Unit, settings: Settings, outdir: str, threads_on_host: dict[str, int]) -> dict:
+def _task(unit: IssueUnit, settings: Settings, outdir: str, threads_on_host: dict[str, int]) -> dict:
     """On a worker: onnxruntime threads so that all page threads of this host together fit its cores."""
     worker = get_worker()
     host = worker.address.rsplit(":", 1)[0]
@@ -29,7 +29,7 @@ class DaskWorkers:
     def __init__(self, scheduler: str, settings: Settings, outdir: Path, page_timeout: float | None = None):
         self.client = Client(scheduler, timeout="30s")
         self.settings, self.outdir, self.page_timeout = settings, str(outdir), page_timeout
-        self.running: dict[str, tuple[Unit, object, float]] = {}  # slot → (unit, future, submitted at)
+        self.running: dict[str, tuple[IssueUnit, object, float]] = {}  # slot → (unit, future, submitted at)
         self._serial = 0
 
     def _threads_on_host(self) -> dict[str, int]:
@@ -48,16 +48,16 @@ class DaskWorkers:
             names.append(f"dask-{self._serial}")
         return names
 
-    def submit(self, slot: str, unit: Unit) -> None:
+    def submit(self, slot: str, unit: IssueUnit) -> None:
         # pure=False: a page is redone when asked, never served from a cached result.
         future = self.client.submit(_task, unit, self.settings, self.outdir, self._threads_on_host(), pure=False,
                                     key=f"page-{slot}")
         self.running[slot] = (unit, future, time.monotonic())
 
-    def in_flight(self) -> list[Unit]:
+    def in_flight(self) -> list[IssueUnit]:
         return [unit for unit, _, _ in self.running.values()]
 
-    def poll(self, timeout: float) -> list[tuple[Unit, dict]]:
+    def poll(self, timeout: float) -> list[tuple[IssueUnit, dict]]:
         finished = []
         if self.running:
             try:
@@ -78,9 +78,9 @@ class DaskWorkers:
                 else:
                     reason = "worker crashed (KilledWorker)" if type(exc).__name__ == "KilledWorker" else one_line(exc)
                 finished.append((unit, failure_record(unit, reason)))
-            elif self.page_timeout and now - submitted > self.page_timeout:
+            elif self.page_timeout and now - submitted > time_limit(unit, self.page_timeout):
                 self._stop_hung(future)
-                finished.append((unit, failure_record(unit, f"timed out after {self.page_timeout:g} s")))
+                finished.append((unit, failure_record(unit, f"timed out after {time_limit(unit, self.page_timeout):g} s")))
             else:
                 continue
             del self.running[slot]

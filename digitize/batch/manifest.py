@@ -1,4 +1,5 @@
-"""The batch manifest: one SQLite database (``OUTDIR/manifest.sqlite``, WAL mode) with a row per input page.
+"""The batch manifest: one SQLite database (``OUTDIR/manifest.sqlite``, WAL mode) with a row per input page
+and a row per issue (its pages in order, and the issue outputs written once they are all processed).
 
 The batch client is its only writer, and every state change is its own committed transaction, so a batch
 killed at any instant leaves a manifest that says exactly what is finished. A page is keyed by its source
@@ -39,6 +40,15 @@ CREATE TABLE IF NOT EXISTS pages (
     PRIMARY KEY (source, page_index)
 );
 CREATE INDEX IF NOT EXISTS pages_state ON pages (state);
+CREATE TABLE IF NOT EXISTS issues (
+    issue TEXT PRIMARY KEY,          -- the folder (--issue-per-folder) or the file, relative to its SOURCE
+    pages TEXT NOT NULL,             -- JSON: [[source, page_index], ...] in issue order
+    settings_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+    error TEXT,                      -- one line: why the issue outputs could not be written
+    outputs TEXT,                    -- JSON: the issue outputs (NewsML, METS, issue text), as pages.outputs
+    finished_at REAL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started_at REAL NOT NULL,
@@ -61,6 +71,18 @@ class Unit:
     relpath: str
     issue: str | None
     source_sha256: str
+
+
+@dataclass(frozen=True)
+class IssueUnit:
+    """One issue: its pages, in order, processed by one worker, which then writes the issue outputs from the
+    page models it holds (the JSON output is not a full model, and rebuilding one would risk the bytes)."""
+
+    issue: str
+    pages: tuple[Unit, ...]
+
+    def key(self) -> str:
+        return json.dumps([[u.source, u.page_index] for u in self.pages], ensure_ascii=False)
 
 
 class Manifest:
@@ -133,6 +155,31 @@ class Manifest:
              json.dumps(result.get("timings") or {}), json.dumps(result.get("outputs") or []), time.time(),
              result.get("worker"), result.get("source_sha256"), unit.source, unit.page_index),
         )
+
+    # ---------------------------------------------------------------------------------- issues
+
+    def issue_row(self, issue: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM issues WHERE issue=?", (issue,)).fetchone()
+
+    def upsert_issue_pending(self, work: IssueUnit, settings_hash: str) -> None:
+        self._write(
+            """INSERT INTO issues (issue, pages, settings_hash, state) VALUES (?, ?, ?, 'pending')
+               ON CONFLICT (issue) DO UPDATE SET pages=excluded.pages, settings_hash=excluded.settings_hash,
+                 state='pending', error=NULL""",
+            (work.issue, work.key(), settings_hash))
+
+    def mark_issue(self, work: IssueUnit, state: str, error: str | None = None, outputs: list | None = None) -> None:
+        self._write("UPDATE issues SET state=?, error=?, outputs=COALESCE(?, outputs), finished_at=? WHERE issue=?",
+                    (state, error, None if outputs is None else json.dumps(outputs), time.time(), work.issue))
+
+    def reset_interrupted_issues(self) -> int:
+        with self.db:
+            return self.db.execute("UPDATE issues SET state='pending' WHERE state='running'").rowcount
+
+    def issues(self, state: str | None = None) -> list[sqlite3.Row]:
+        if state:
+            return self.db.execute("SELECT * FROM issues WHERE state=? ORDER BY issue", (state,)).fetchall()
+        return self.db.execute("SELECT * FROM issues ORDER BY issue").fetchall()
 
     # ---------------------------------------------------------------------------------- runs
 

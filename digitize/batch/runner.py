@@ -1,9 +1,12 @@
 """Running a batch: plan the work units from the sources and the manifest, hand them to workers, record results.
 
-One work unit is one page of one input file. Workers are processes that load the OCR models once and then
-take pages one at a time over a pipe; the client (this process) is the only writer of the manifest. A page
-that hangs its worker past ``page_timeout`` or kills it is marked failed, the worker is replaced, and the
-batch goes on. The same loop drives a Dask cluster (`digitize.batch.dask`): only the executor differs.
+One work unit is one issue (`manifest.IssueUnit`): the pages of one input file, or with ``--issue-per-folder``
+of one folder, as ``digitize run`` treats them. A worker processes an issue's pages in order through
+`pipeline.process_issue` and then writes the issue outputs from the page models it holds. Workers are
+processes that load the OCR models once and then take issues one at a time over a pipe; the client (this
+process) is the only writer of the manifest, which records every page and every issue. An issue that hangs
+its worker past ``page_timeout`` a page, or kills it, has its pages marked failed, the worker is replaced,
+and the batch goes on. The same loop drives a Dask cluster (`digitize.batch.dask`): only the executor differs.
 """
 
 from __future__ import annotations
@@ -18,17 +21,18 @@ import socket
 import time
 from collections import deque
 from dataclasses import asdict, dataclass
-from itertools import islice
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Protocol
 
 from .. import __version__
-from ..export.files import output_stem, write_page_outputs
-from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, load, page_count, sha256_file
+from ..exit_codes import ExitCode
+from ..export.files import OUTPUT_FORMATS, output_stem, write_issue_outputs, write_page_outputs
+from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count, sha256_file
+from ..model import Page
 from ..ocr.base import EngineError, default_threads
-from ..pipeline import get_engine, process_page
-from .manifest import Manifest, Unit
+from ..pipeline import get_engine, process_issue
+from .manifest import IssueUnit, Manifest, Unit
 
 DEFAULT_INCLUDE = ("*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.pdf")
 
@@ -41,12 +45,19 @@ class Settings:
     dpi: int = DEFAULT_DPI
     pdf_password: str | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
+    alto_unit: str = "pixel"
+    newsml_body: str = "nitf"
+    issue_per_folder: bool = False
 
     @property
     def hash(self) -> str:
         """What makes a finished page current: the settings that change its outputs, and our version."""
         key = {"engine": self.engine, "formats": sorted(self.formats), "punctuation": self.punctuation,
                "dpi": self.dpi, "version": __version__}
+        # Newer settings enter only when not at their default, so pages of earlier batches stay current.
+        for name, default in (("alto_unit", "pixel"), ("newsml_body", "nitf"), ("issue_per_folder", False)):
+            if getattr(self, name) != default:
+                key[name] = getattr(self, name)
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -112,32 +123,57 @@ def plan_units(inputs: list[tuple[Path, str]], settings: Settings, issue_per_fol
     return units
 
 
+def group_issues(units: list[Unit], issue_per_folder: bool) -> list[IssueUnit]:
+    """The work units: each file's pages, or each folder's (``issue``), in the planned order."""
+    issues: dict[str, list[Unit]] = {}
+    for unit in units:
+        issues.setdefault(unit.issue if issue_per_folder else unit.relpath, []).append(unit)
+    return [IssueUnit(name, tuple(pages)) for name, pages in issues.items()]
+
+
 def output_paths(outdir: Path, row) -> list[Path]:
     return [outdir / out["path"] for out in json.loads(row["outputs"] or "[]")]
 
 
+def _page_current(manifest: Manifest, unit: Unit, settings_hash: str, outdir: Path, retry_failed: bool) -> bool:
+    """A page is redone when it is new, unfinished, its source or the settings changed, or its outputs are
+    gone; a failed page only when it changed or with ``retry_failed``."""
+    row = manifest.row(unit.source, unit.page_index)
+    same = row is not None and row["source_sha256"] == unit.source_sha256 and row["settings_hash"] == settings_hash
+    if same and row["state"] in ("done", "skipped") and row["outputs"] != "[]" and all(
+            p.exists() for p in output_paths(outdir, row)):
+        if row["state"] == "skipped":  # selected again, and still current
+            manifest.mark_done_again(unit.source, unit.page_index)
+        return True
+    return same and row["state"] == "failed" and not retry_failed
+
+
+def _issue_current(manifest: Manifest, work: IssueUnit, settings_hash: str, outdir: Path) -> bool:
+    """Issue outputs are current when written for these pages, with these settings, and still there."""
+    row = manifest.issue_row(work.issue)
+    return (row is not None and row["state"] == "done" and row["pages"] == work.key()
+            and row["settings_hash"] == settings_hash and all(p.exists() for p in output_paths(outdir, row)))
+
+
 def select_work(manifest: Manifest, units: list[Unit], settings: Settings, outdir: Path,
-                retry_failed: bool = False) -> tuple[list[Unit], int]:
+                retry_failed: bool = False) -> tuple[list[IssueUnit], int]:
     """Queue what needs doing and return it with the number of pages left as they are (unchanged).
 
-    A page is redone when it is new, unfinished, its source or the settings changed, or its outputs are
-    gone; a failed page only when it changed or with ``retry_failed``."""
+    An issue is redone, all its pages, when one of its pages needs redoing or its issue outputs are missing
+    or stale: the issue outputs need the models of all its pages, and only processing gives them."""
     manifest.reset_interrupted()
+    manifest.reset_interrupted_issues()
     todo, unchanged = [], 0
     settings_hash = settings.hash
-    for unit in units:
-        row = manifest.row(unit.source, unit.page_index)
-        same = row is not None and row["source_sha256"] == unit.source_sha256 and row["settings_hash"] == settings_hash
-        if same and row["state"] in ("done", "skipped") and row["outputs"] != "[]" and all(
-                p.exists() for p in output_paths(outdir, row)):
-            if row["state"] == "skipped":  # selected again, and still current
-                manifest.mark_done_again(unit.source, unit.page_index)
-            unchanged += 1
-        elif same and row["state"] == "failed" and not retry_failed:
-            unchanged += 1
-        else:
+    for work in group_issues(units, settings.issue_per_folder):
+        current = [_page_current(manifest, unit, settings_hash, outdir, retry_failed) for unit in work.pages]
+        if all(current) and _issue_current(manifest, work, settings_hash, outdir):
+            unchanged += len(work.pages)
+            continue
+        for unit in work.pages:
             manifest.upsert_pending(unit, settings_hash)
-            todo.append(unit)
+        manifest.upsert_issue_pending(work, settings_hash)
+        todo.append(work)
     # Pages the manifest knows whose file is gone (or now has fewer pages) are marked skipped; files that
     # exist but are simply not among this run's sources are left as they are.
     planned = {(u.source, u.page_index) for u in units}
@@ -167,51 +203,76 @@ def one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
-def process_unit(unit: Unit, settings: Settings, outdir: str, threads: int | None) -> dict:
-    """Digitize one page and write its outputs under OUTDIR, mirroring the source tree; runs in a worker.
+def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int | None) -> dict:
+    """Digitize one issue's pages in order and write their outputs under OUTDIR, mirroring the source tree, then
+    the issue outputs (as `digitize run` does: the same `pipeline.process_issue` and writer); runs in a worker.
 
-    Returns a plain dict (it crosses process and machine boundaries): state, error, engine, version, timings,
-    outputs with checksums. Bad input is a result, not an exception; only an engine that cannot load raises."""
+    Returns a plain dict (it crosses process and machine boundaries): ``pages``, one result per page (state,
+    error, engine, version, timings, outputs with checksums), and the issue's state, error and outputs. Bad
+    input is a result, not an exception; only an engine that cannot load raises."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    result = {"state": "failed", "version": __version__, "worker": worker, "timings": {}, "outputs": []}
+    results = {(u.source, u.page_index): {"state": "failed", "version": __version__, "worker": worker, "timings": {},
+                                          "outputs": []} for u in work.pages}
+    units = {(u.source, u.page_index): u for u in work.pages}
     engine = get_engine(settings.engine, threads)  # loaded once per process; not part of the page's time
-    start = time.perf_counter()
-    try:
-        pages = load(unit.source, dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels)
-        # Pages are streamed: the ones before this unit's are loaded and dropped (one page in memory at a time).
-        loaded = next(islice(pages, unit.page_index, None), None)
-        if loaded is None:
-            raise InputError(unit.source, f"page {unit.page_index + 1} does not exist (the file changed?)")
-        loaded_at = time.perf_counter()
-        page = process_page(loaded, unit.page_index + 1, engine)
-        page.timings["load"] = loaded_at - start
+    formats = list(settings.formats)
+    current: list[Unit] = []
+
+    def record(paths: list[Path]) -> list[dict]:
+        return [{"path": p.relative_to(outdir).as_posix(), "sha256": sha256_file(p)} for p in paths]
+
+    def inputs():
+        for unit in work.pages:
+            current[:] = [unit]
+            yield unit.source, [unit.page_index]
+
+    def write_page(page: Page) -> str:
+        unit = units[(page.source.path, page.source.index)]
         relpath = Path(unit.relpath)
-        written = write_page_outputs(page, Path(outdir) / relpath.parent,
-                                     output_stem(relpath, unit.page_index + 1, unit.page_total),
-                                     list(settings.formats), settings.punctuation)
-        page.timings["total"] = time.perf_counter() - start
-        result.update(state="done", engine=page.engine, timings=page.timings, source_sha256=page.source.sha256,
-                      outputs=[{"path": p.relative_to(outdir).as_posix(), "sha256": sha256_file(p)} for p in written])
-    except InputError as exc:
-        result["error"] = str(exc)
+        stem = output_stem(relpath, unit.page_index + 1, unit.page_total)
+        written = write_page_outputs(page, Path(outdir) / relpath.parent, stem,
+                                     [f for f in formats if f in OUTPUT_FORMATS], settings.punctuation, settings.alto_unit)
+        results[(unit.source, unit.page_index)].update(
+            state="done", engine=page.engine, timings=page.timings, source_sha256=page.source.sha256,
+            outputs=record(written))
+        return stem
+
+    def failed(path, exc: Exception) -> None:
+        if isinstance(exc, EngineError):
+            raise exc
+        unit = current[0]
+        results[(unit.source, unit.page_index)]["error"] = (
+            str(exc) if isinstance(exc, InputError) else f"{unit.source}: {one_line(exc)}")
+
+    start = time.perf_counter()
+    issue = {"state": "done", "error": None, "outputs": []}
+    try:
+        # A bug or a library failing on one page fails that page; the issue goes on.
+        done = process_issue(work.pages[0].source, inputs(), engine, write_page, failed, catch=(Exception,),
+                             dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels)
+        if done.document.pages:
+            folder = Path(outdir) / Path(work.pages[0].relpath).parent
+            issue["outputs"] = record(write_issue_outputs(done.document, folder, done.stem, formats,
+                                                          settings.punctuation, settings.newsml_body, done.alto_names))
     except EngineError:
         raise
-    except Exception as exc:  # a bug or a library failing on this page: the page fails, the batch goes on
-        result["error"] = f"{unit.source}: {one_line(exc)}"
-    result["timings"].setdefault("total", time.perf_counter() - start)
-    return result
+    except Exception as exc:  # the issue outputs could not be written: the pages stand, the issue failed
+        issue.update(state="failed", error=f"{work.issue}: {one_line(exc)}")
+    for result in results.values():
+        result["timings"].setdefault("total", time.perf_counter() - start)
+    return {"pages": [results[(u.source, u.page_index)] for u in work.pages], "issue": issue}
 
 
 # ------------------------------------------------------------------------------------------ executors
 
 
 class Executor(Protocol):
-    """Where pages run. The batch loop asks for free slots, submits one unit per slot and polls results."""
+    """Where issues run. The batch loop asks for free slots, submits one issue per slot and polls results."""
 
-    def free_slots(self) -> list[str]: ...  # names of workers ready for a page
-    def submit(self, slot: str, unit: Unit) -> None: ...
-    def poll(self, timeout: float) -> list[tuple[Unit, dict]]: ...  # finished pages, including failures
-    def in_flight(self) -> list[Unit]: ...
+    def free_slots(self) -> list[str]: ...  # names of workers ready for an issue
+    def submit(self, slot: str, work: IssueUnit) -> None: ...
+    def poll(self, timeout: float) -> list[tuple[IssueUnit, dict]]: ...  # finished issues, including failures
+    def in_flight(self) -> list[IssueUnit]: ...
     def close(self) -> None: ...  # stop at once; in-flight pages are abandoned
 
 
@@ -240,7 +301,7 @@ class _Worker:
     process: multiprocessing.Process
     conn: object
     ready: bool = False
-    unit: Unit | None = None
+    unit: IssueUnit | None = None
     started: float = 0.0
 
 
@@ -266,15 +327,15 @@ class LocalWorkers:
     def free_slots(self) -> list[str]:
         return [f"{w.name}:{w.process.pid}" for w in self.workers if w.ready and w.unit is None]
 
-    def submit(self, slot: str, unit: Unit) -> None:
+    def submit(self, slot: str, unit: IssueUnit) -> None:
         worker = next(w for w in self.workers if f"{w.name}:{w.process.pid}" == slot)
         worker.unit, worker.started = unit, time.monotonic()
         worker.conn.send(unit)
 
-    def in_flight(self) -> list[Unit]:
+    def in_flight(self) -> list[IssueUnit]:
         return [w.unit for w in self.workers if w.unit is not None]
 
-    def poll(self, timeout: float) -> list[tuple[Unit, dict]]:
+    def poll(self, timeout: float) -> list[tuple[IssueUnit, dict]]:
         finished = []
         waitables = {w.conn: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
         for ready in wait(list(waitables), timeout):
@@ -302,10 +363,10 @@ class LocalWorkers:
                 elif not worker.ready:
                     raise EngineError(f"worker {worker.name} exited while loading the models (exit code {code})")
                 self.workers[i] = self._start(worker.name)
-            elif worker.unit is not None and self.page_timeout and now - worker.started > self.page_timeout:
+            elif worker.unit is not None and self.page_timeout and now - worker.started > time_limit(worker.unit, self.page_timeout):
                 worker.process.kill()  # a hung page cannot be interrupted any other way
                 worker.process.join()
-                finished.append((worker.unit, failure_record(worker.unit, f"timed out after {self.page_timeout:g} s")))
+                finished.append((worker.unit, failure_record(worker.unit, f"timed out after {time_limit(worker.unit, self.page_timeout):g} s")))
                 self.workers[i] = self._start(worker.name)
         return finished
 
@@ -318,8 +379,16 @@ class LocalWorkers:
             worker.conn.close()
 
 
-def failure_record(unit: Unit, reason: str) -> dict:
-    return {"state": "failed", "error": f"{unit.source}: {reason}", "version": __version__, "timings": {}, "outputs": []}
+def time_limit(work: IssueUnit, page_timeout: float) -> float:
+    """An issue may take ``page_timeout`` per page before it counts as hung."""
+    return page_timeout * len(work.pages)
+
+
+def failure_record(work: IssueUnit, reason: str) -> dict:
+    """Every page of an issue whose worker crashed or hung fails with the reason (the next run may retry)."""
+    return {"pages": [{"state": "failed", "error": f"{unit.source}: {reason}", "version": __version__, "timings": {},
+                       "outputs": []} for unit in work.pages],
+            "issue": {"state": "failed", "error": f"{work.issue}: {reason}", "outputs": []}}
 
 
 # ------------------------------------------------------------------------------------------ the loop
@@ -347,7 +416,7 @@ class _StopSignals:
 
     def _handle(self, signum, frame):
         if self.requested:
-            os._exit(130)
+            os._exit(ExitCode.INTERRUPTED)
         self.requested = True
         self.on_first()
 
@@ -356,11 +425,11 @@ class _StopSignals:
             signal.signal(sig, handler)
 
 
-def run_units(manifest: Manifest, executor: Executor, todo: list[Unit], reporter: Reporter, run_id: int,
+def run_units(manifest: Manifest, executor: Executor, todo: list[IssueUnit], reporter: Reporter, run_id: int,
               on_stop_request=lambda: None) -> None:
     """Feed ``todo`` to the executor until all are finished; record every change in the manifest.
 
-    Raises `Interrupted` after a clean stop, with in-flight pages put back to pending."""
+    Raises `Interrupted` after a clean stop, with in-flight issues (and their pages) put back to pending."""
     queue = deque(todo)
     with _StopSignals(on_stop_request) as stop:
         try:
@@ -370,19 +439,27 @@ def run_units(manifest: Manifest, executor: Executor, todo: list[Unit], reporter
                 for slot in executor.free_slots():
                     if not queue:
                         break
-                    unit = queue.popleft()
-                    manifest.mark_running(unit, slot)
-                    executor.submit(slot, unit)
-                    reporter.started(unit, slot)
-                for unit, result in executor.poll(0.5):
-                    manifest.mark_finished(unit, result)
-                    manifest.count_run(run_id, result["state"])
-                    reporter.finished(unit, result)
+                    work = queue.popleft()
+                    manifest.mark_issue(work, "running")
+                    for unit in work.pages:
+                        manifest.mark_running(unit, slot)
+                    executor.submit(slot, work)
+                    for unit in work.pages:
+                        reporter.started(unit, slot)
+                for work, result in executor.poll(0.5):
+                    for unit, page in zip(work.pages, result["pages"]):
+                        manifest.mark_finished(unit, page)
+                        manifest.count_run(run_id, page["state"])
+                        reporter.finished(unit, page)
+                    issue = result["issue"]
+                    manifest.mark_issue(work, issue["state"], issue["error"], issue["outputs"])
         except BaseException:
             in_flight = executor.in_flight()
             executor.close()
-            for unit in in_flight:
-                manifest.mark_pending(unit)
+            for work in in_flight:
+                manifest.mark_issue(work, "pending")
+                for unit in work.pages:
+                    manifest.mark_pending(unit)
             raise
     executor.close()
 

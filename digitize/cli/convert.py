@@ -1,0 +1,52 @@
+"""``digitize convert IN --to alto|txt|json [-o OUT]``: the command over `digitize.convert`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ..convert import CONVERT_FORMATS, convert
+from ..exit_codes import ExitCode
+from ..export.alto import UNITS
+from ..export.files import SUFFIXES, write_atomic
+from ..io import InputError
+
+err = Console(stderr=True, highlight=False)
+
+
+@click.command("convert")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--to", "fmt", required=True, type=click.Choice(CONVERT_FORMATS), help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: standard output). A multi-page ALTO gets -p0001… before the suffix.")
+@click.option("--alto-unit", type=click.Choice(UNITS), default="pixel", show_default=True, help="ALTO MeasurementUnit.")
+def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str) -> None:
+    """Convert SOURCE (ALTO 1.4–4.4, hOCR, PAGE XML or corpus text) to ALTO 4.4, corpus text or JSON."""
+    try:
+        outputs = convert(source, fmt, alto_unit)
+    except InputError as exc:
+        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        sys.exit(ExitCode.FAILURES)
+    except ValueError as exc:  # e.g. a physical ALTO unit for a page without dpi
+        err.print(f"error: {escape(str(source))}: {escape(str(exc))}", soft_wrap=True)
+        sys.exit(ExitCode.FAILURES)
+    if output is None:
+        if len(outputs) > 1:
+            err.print(f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} ALTO files; name one with -o")
+            sys.exit(ExitCode.USAGE)
+        sys.stdout.buffer.write(outputs[0][1])
+        return
+    for number, data in outputs:
+        target = output
+        if len(outputs) > 1:
+            suffix = SUFFIXES[fmt] if output.name.endswith(SUFFIXES[fmt]) else output.suffix
+            target = output.with_name(f"{output.name[: len(output.name) - len(suffix)]}-p{number:04d}{suffix}")
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            err.print(f"error: {escape(str(target))}: cannot write ({escape(str(exc.strerror or exc))})", soft_wrap=True)
+            sys.exit(ExitCode.FAILURES)

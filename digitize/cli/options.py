@@ -1,0 +1,55 @@
+"""The options `run` and `batch` share, declared once so that they cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import click
+
+from ..export.alto import UNITS as ALTO_UNITS
+from ..export.names import DOCUMENT_FORMATS, OUTPUT_FORMATS, parse_formats
+from ..export.newsml import BODIES
+from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
+from ..ocr.base import ENGINE_NAMES
+from ..export.punctuation import PROFILES
+
+ALL_FORMATS = OUTPUT_FORMATS + DOCUMENT_FORMATS
+
+
+def formats_option(ctx, param, value: str) -> tuple[str, ...]:
+    """``--format txt,alto`` → ``("txt", "alto")``; an unknown name is a usage error (exit 2)."""
+    try:
+        return parse_formats(value, ALL_FORMATS)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def run_options(threads_help: str = "onnxruntime threads (default: all cores).", debug_overlay: bool = True) -> Callable:
+    """Apply the processing options (engine, formats, punctuation, rasterization, limits, output flavours)."""
+    options = [
+        click.option("--engine", type=click.Choice(ENGINE_NAMES), default="ppocr", show_default=True, help="OCR engine."),
+        click.option("--format", "formats", default="txt,alto", show_default=True, callback=formats_option,
+                     help=f"Comma-separated: {', '.join(ALL_FORMATS)}."),
+        click.option("--punctuation", type=click.Choice(PROFILES), default="corpus", show_default=True,
+                     help="Punctuation profile of the text output."),
+        click.option("--dpi", type=click.IntRange(72, 1200), default=DEFAULT_DPI, show_default=True,
+                     help="Rasterization resolution for PDFs."),
+        click.option("--pdf-password", default=None, help="Password of encrypted PDFs."),
+        click.option("--max-pixels", type=click.IntRange(1), default=DEFAULT_MAX_PIXELS, show_default=True,
+                     help="Refuse larger images (decompression bombs)."),
+        click.option("--threads", type=click.IntRange(1, 64), default=None, help=threads_help),
+        click.option("--alto-unit", type=click.Choice(ALTO_UNITS), default="pixel", show_default=True,
+                     help="ALTO MeasurementUnit (NDNP requires inch1200)."),
+        click.option("--newsml-body", type=click.Choice(tuple(BODIES)), default="nitf", show_default=True,
+                     help="Article body format inside NewsML-G2."),
+    ]
+    if debug_overlay:
+        options.append(click.option("--debug-overlay", is_flag=True,
+                                    help="Also write <stem>.overlay.png: blocks by role, articles, reading order."))
+
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):  # click lists options in the order their decorators are written
+            command = option(command)
+        return command
+
+    return apply
