@@ -17,7 +17,7 @@ import signal
 import socket
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -28,6 +28,7 @@ from ..export.files import output_stem, write_page_outputs
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, load, page_count, sha256_file
 from ..ocr.base import EngineError, default_threads
 from ..pipeline import get_engine, process_page
+from ..settings import Settings as PipelineSettings
 from .manifest import Manifest, Unit
 
 DEFAULT_INCLUDE = ("*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.pdf")
@@ -41,12 +42,14 @@ class Settings:
     dpi: int = DEFAULT_DPI
     pdf_password: str | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)  # every stage's thresholds
 
     @property
     def hash(self) -> str:
-        """What makes a finished page current: the settings that change its outputs, and our version."""
+        """What makes a finished page current: the settings that change its outputs (the pipeline's thresholds
+        by their digest: changing one re-runs the pages), and our version."""
         key = {"engine": self.engine, "formats": sorted(self.formats), "punctuation": self.punctuation,
-               "dpi": self.dpi, "version": __version__}
+               "dpi": self.dpi, "pipeline": self.pipeline.digest(), "version": __version__}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -174,7 +177,7 @@ def process_unit(unit: Unit, settings: Settings, outdir: str, threads: int | Non
     outputs with checksums. Bad input is a result, not an exception; only an engine that cannot load raises."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
     result = {"state": "failed", "version": __version__, "worker": worker, "timings": {}, "outputs": []}
-    engine = get_engine(settings.engine, threads)  # loaded once per process; not part of the page's time
+    engine = get_engine(settings.engine, threads, settings.pipeline.ocr)  # loaded once per process; not part of the page's time
     start = time.perf_counter()
     try:
         pages = load(unit.source, dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels)
@@ -183,7 +186,7 @@ def process_unit(unit: Unit, settings: Settings, outdir: str, threads: int | Non
         if loaded is None:
             raise InputError(unit.source, f"page {unit.page_index + 1} does not exist (the file changed?)")
         loaded_at = time.perf_counter()
-        page = process_page(loaded, unit.page_index + 1, engine)
+        page = process_page(loaded, unit.page_index + 1, engine, settings=settings.pipeline)
         page.timings["load"] = loaded_at - start
         relpath = Path(unit.relpath)
         written = write_page_outputs(page, Path(outdir) / relpath.parent,
@@ -219,7 +222,7 @@ def _worker_main(conn, settings: Settings, outdir: str, threads: int) -> None:
     # Ctrl-C reaches the whole process group; the client decides what happens to in-flight pages.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        get_engine(settings.engine, threads)  # models load once, before the first page's clock starts
+        get_engine(settings.engine, threads, settings.pipeline.ocr)  # models load once, before the first page's clock starts
     except EngineError as exc:
         conn.send(("engine-error", str(exc)))
         return
@@ -390,4 +393,7 @@ def run_units(manifest: Manifest, executor: Executor, todo: list[Unit], reporter
 def settings_record(settings: Settings, **extra) -> dict:
     record = asdict(settings)
     record.pop("pdf_password")  # never stored
+    # The thresholds by digest and the values that differ from the defaults; Settings.to_dict() has the rest.
+    record.pop("pipeline")
+    record |= {"pipeline_settings_digest": settings.pipeline.digest(), "pipeline_settings_changed": settings.pipeline.changed()}
     return record | extra | {"version": __version__, "settings_hash": settings.hash}
