@@ -39,7 +39,8 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     """One page through every stage, each given its part of ``settings``. The engine was made with its part
     (``get_engine(name, threads, settings.ocr)``); vertical text is cut into cells with it here."""
     h, w = loaded.image.shape
-    page = Page(number=number, width=w, height=h, source=loaded.source, image=loaded.image)
+    page = Page(number=number, width=w, height=h, source=loaded.source, image=loaded.image,
+                settings_digest=settings.digest(), settings_changed=settings.changed())
     text_layer = loaded.text_layer is not None
     with _timed(page, "preprocess"):
         if text_layer:

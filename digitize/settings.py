@@ -358,6 +358,20 @@ def load_settings(path: Path | None = None, overrides: list[str] | tuple[str, ..
     return settings
 
 
+def format_changed(changed: dict[str, Any]) -> str:
+    """``{"layout.headline_ratio": 1.8}`` → ``"layout.headline_ratio=1.8"``: overrides ``parse_changed`` reads back."""
+    return ", ".join(f"{key}={_toml_value(value)}" for key, value in changed.items())
+
+
+def parse_changed(text: str) -> dict[str, Any]:
+    """The inverse of ``format_changed`` (values are numbers or booleans, never holding ", ")."""
+    out = {}
+    for item in filter(None, (part.strip() for part in text.split(", "))):
+        section, name, value = parse_override(item)
+        out[f"{section}.{name}"] = value
+    return out
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -162,3 +162,15 @@ def test_order_helpers_keep_their_signatures_and_take_settings():
     assert groups == order.segment_articles(blocks, [], 30.0, DEFAULT.order)
     assert layout.role_from_size(52.0, False, 30.0) is Role.HEADLINE  # 52 ≥ 1.7 × 30
     assert layout.role_from_size(52.0, False, 30.0, dataclasses.replace(DEFAULT.layout, headline_ratio=1.8)) is Role.INTERTITLE
+
+
+def test_batch_hash_includes_the_pipeline_digest():
+    from digitize.batch.runner import Settings as RunSettings, settings_record
+
+    plain = RunSettings("ppocr", ("txt", "alto"))  # as batch/command.py builds it (positional)
+    tuned = dataclasses.replace(plain, pipeline=load_settings(None, ["layout.headline_ratio=1.8"]))
+    assert plain.pipeline == DEFAULT and plain.hash == RunSettings().hash
+    assert tuned.hash != plain.hash  # changing a threshold re-runs the pages
+    record = settings_record(tuned, workers=1)
+    assert record["pipeline_settings_digest"] == tuned.pipeline.digest()
+    assert record["pipeline_settings_changed"] == {"layout.headline_ratio": 1.8} and "pipeline" not in record
