@@ -12,8 +12,17 @@ import pytest
 
 from digitize import layout, order, pipeline, preprocess
 from digitize.ocr import ppocr, vertical
-from digitize.settings import (DEFAULT, LayoutSettings, OcrSettings, OrderSettings, PreprocessSettings, Settings,
-                               SettingsError, describe_settings, load_settings)
+from digitize.settings import (
+    DEFAULT,
+    LayoutSettings,
+    OcrSettings,
+    OrderSettings,
+    PreprocessSettings,
+    Settings,
+    SettingsError,
+    describe_settings,
+    load_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = (PreprocessSettings, LayoutSettings, OcrSettings, OrderSettings)
@@ -165,7 +174,8 @@ def test_order_helpers_keep_their_signatures_and_take_settings():
 
 
 def test_batch_hash_includes_the_pipeline_digest():
-    from digitize.batch.runner import Settings as RunSettings, settings_record
+    from digitize.batch.runner import Settings as RunSettings
+    from digitize.batch.runner import settings_record
 
     plain = RunSettings("ppocr", ("txt", "alto"))  # as batch/command.py builds it (positional)
     tuned = dataclasses.replace(plain, pipeline=load_settings(None, ["layout.headline_ratio=1.8"]))
