@@ -1,7 +1,7 @@
 """The benchmark: digitize against its peers on the sample broadsheet, each run in a fresh process.
 
     python bench/run.py [--runs 3] [--systems ours,baseline,paddle,rapidocr,tesseract] [--pages clean,scan]
-                        [--peer-runs N] [--scaling] [--sweep REC_BATCH=4,8,16,32] [--profile] [--out bench/results.md]
+                        [--peer-runs N] [--scaling] [--sweep ocr.rec_batch=4,8,16,32] [--profile] [--out bench/results.md]
 
 Systems: ``ours`` (digitize, ppocr engine, as in the working tree), ``baseline`` (the same pipeline with the
 last commit's digitize/ocr/ppocr.py), ``paddle`` (PaddleOCR 3.7 ``predict`` on the whole page, the same PP-OCRv6

@@ -31,10 +31,12 @@ def run_ours(image: Path, meter: StageMeter, threads: int, profile: Path | None,
         from digitize.model import Document
 
         module = _engine_module(engine_file)
-        for setting in settings:  # e.g. REC_BATCH=16: a module constant, for tuning runs
-            name, value = setting.split("=", 1)
-            setattr(module, name, type(getattr(module, name))(value))
-        engine = module.create_engine(threads)
+        if settings:  # e.g. ocr.rec_batch=16, for tuning runs
+            from digitize.settings import load_settings
+
+            engine = module.create_engine(threads, settings=load_settings(None, list(settings)).ocr)
+        else:  # an engine file from before settings takes threads only
+            engine = module.create_engine(threads)
 
     # Every stage of process_page runs inside pipeline._timed(page, stage): measure there, so the harness runs
     # the pipeline's own code and nothing is reimplemented.

@@ -23,12 +23,10 @@ import numpy as np
 
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
 from .preprocess import binarize, runs
+from .settings import DEFAULT, LayoutSettings
 from .text.patterns import BYLINE, SUBTITLE_DASH
 
 LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
-HEADLINE_RATIO = 1.7  # line height / body height at and above which a line is a headline
-HEADING_RATIO = 1.12  # medium sizes: kicker, subtitle, intertitle
-BOLD_WEIGHT_RATIO = 1.6  # ink density relative to body text that marks bold type (short lines reach 1.4)
 
 
 @dataclass
@@ -42,66 +40,70 @@ class LineBand:
         return self.box[3] - self.box[1]
 
 
-def body_text_height(ink: np.ndarray) -> float:
+def body_text_height(ink: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> float:
     """The most common height of text lines, from row-projection runs in vertical strips of the page."""
+    st = settings
     h, w = ink.shape
-    strip = max(100, w // 24)
+    strip = max(st.body_strip_min_px, w // st.body_strips)
     heights: list[int] = []
     for x in range(0, w - strip + 1, strip):
         profile = ink[:, x : x + strip].sum(axis=1) > 1
-        heights += [e - s for s, e in runs(profile, min_gap=3) if e - s >= 8]
+        heights += [e - s for s, e in runs(profile, min_gap=st.line_gap_px) if e - s >= st.min_line_height_px]
     if not heights:
-        return 30.0
-    hist = np.bincount(np.clip(heights, 0, 400))
-    smooth = np.convolve(hist, np.ones(5), mode="same")
-    return float(max(int(np.argmax(smooth)), 8))
+        return st.fallback_text_size_px
+    hist = np.bincount(np.clip(heights, 0, st.max_line_height_px))
+    smooth = np.convolve(hist, np.ones(st.height_smoothing), mode="same")
+    return float(max(int(np.argmax(smooth)), st.min_line_height_px))
 
 
-def find_photos(gray: np.ndarray, em: float) -> list[Box]:
+def find_photos(gray: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
     """Photos: areas of smooth grey. Text is bimodal (paper and ink, a high spread in every cell, or solid
     black inside a heavy stroke); a photo's cells are mid-grey with a small spread."""
-    cell = 16
+    st = settings
+    cell = st.photo_cell_px
     h, w = gray.shape
     hh, ww = h // cell, w // cell
     g = gray[: hh * cell, : ww * cell].reshape(hh, cell, ww, cell).astype(np.float32)
     mean, std = g.mean(axis=(1, 3)), g.std(axis=(1, 3))
-    cells = ((mean > 60) & (mean < 240) & (std < 45)).astype(np.uint8)
+    cells = ((mean > st.photo_grey_min) & (mean < st.photo_grey_max) & (std < st.photo_max_spread)).astype(np.uint8)
     # Opening drops the odd smooth cell inside text (blurred scans have some); closing fills the photo.
-    cells = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    cells = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((st.photo_open_cells,) * 2, np.uint8))
+    cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((st.photo_close_cells,) * 2, np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
     boxes = []
     for x, y, bw, bh, area in stats[1:]:
-        if bw * cell >= 4 * em and bh * cell >= 4 * em and area >= 0.6 * bw * bh:
+        if bw * cell >= st.photo_min_side_em * em and bh * cell >= st.photo_min_side_em * em and area >= st.photo_min_fill * bw * bh:
             box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
-            boxes.append(_grow_to_edges(gray, box, reach=4 * cell))
+            boxes.append(_grow_to_edges(gray, box, reach=st.photo_grow_cells * cell, settings=st))
     # A dark patch inside a photo can come out as a component of its own: keep only the outer photo.
-    return [b for i, b in enumerate(boxes) if not any(j != i and _inside(b, o) for j, o in enumerate(boxes))]
+    return [b for i, b in enumerate(boxes) if not any(j != i and _inside(b, o, st) for j, o in enumerate(boxes))]
 
 
-def _grow_to_edges(gray: np.ndarray, box: Box, reach: int) -> Box:
+def _grow_to_edges(gray: np.ndarray, box: Box, reach: int, settings: LayoutSettings = DEFAULT.layout) -> Box:
     """Push each side of a coarse photo box outwards while the pixels just outside are not paper."""
     x0, y0, x1, y1 = box
     h, w = gray.shape
+    paper, edge = settings.photo_paper_grey, settings.photo_edge_ink_fraction
     for _ in range(reach):
         moved = False
         # Mostly not paper: a photo's edge. A line of text just beyond it is mostly paper and stops the growth.
-        if y0 > 0 and (gray[y0 - 1, x0:x1] < 235).mean() > 0.5:
+        if y0 > 0 and (gray[y0 - 1, x0:x1] < paper).mean() > edge:
             y0, moved = y0 - 1, True
-        if y1 < h and (gray[y1, x0:x1] < 235).mean() > 0.5:
+        if y1 < h and (gray[y1, x0:x1] < paper).mean() > edge:
             y1, moved = y1 + 1, True
-        if x0 > 0 and (gray[y0:y1, x0 - 1] < 235).mean() > 0.5:
+        if x0 > 0 and (gray[y0:y1, x0 - 1] < paper).mean() > edge:
             x0, moved = x0 - 1, True
-        if x1 < w and (gray[y0:y1, x1] < 235).mean() > 0.5:
+        if x1 < w and (gray[y0:y1, x1] < paper).mean() > edge:
             x1, moved = x1 + 1, True
         if not moved:
             break
     return (x0, y0, x1, y1)
 
 
-def find_separators(ink: np.ndarray, em: float) -> list[Separator]:
+def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.layout) -> list[Separator]:
     """Printed rules: straight runs of ink at least six body heights long and thinner than a third of one."""
-    length = int(max(150, 6 * em))
+    st = settings
+    length = int(max(st.rule_min_length_px, st.rule_min_length_em * em))
     seps: list[Separator] = []
     for orientation, kernel in (("horizontal", (length, 1)), ("vertical", (1, length))):
         opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
@@ -109,7 +111,7 @@ def find_separators(ink: np.ndarray, em: float) -> list[Separator]:
         for x, y, bw, bh, _ in stats[1:]:
             thickness, extent = (bh, bw) if orientation == "horizontal" else (bw, bh)
             # A slightly skewed rule opens thicker than it is printed, hence half a line height.
-            if thickness <= max(3, em / 2) and extent >= 20 * thickness:
+            if thickness <= max(st.rule_max_thickness_px, st.rule_max_thickness_em * em) and extent >= st.rule_min_aspect * thickness:
                 seps.append(Separator(id="", box=(int(x), int(y), int(x + bw), int(y + bh)), orientation=orientation))
     seps.sort(key=lambda s: (s.box[1], s.box[0]))
     for i, s in enumerate(seps, 1):
@@ -117,52 +119,49 @@ def find_separators(ink: np.ndarray, em: float) -> list[Separator]:
     return seps
 
 
-GUTTER_EM = 0.6  # narrowest whitespace between columns
-ROW_GAP_EM = 0.9  # narrowest whitespace between stacked blocks (wider than the space between lines)
-
-
 def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tuple[int, int]] | None = None,
-           gutters: list[tuple[int, int]] | None = None, rules: list[Box] = ()) -> list[Box]:
+           gutters: list[tuple[int, int]] | None = None, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
     """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order.
 
     ``grid``: the page's column gutters (``column_gutters``); a region of a line or two that lies inside one
     column of it is not cut into columns (its wide gaps are justified word spaces). ``gutters``: collects
     the vertical cuts made in taller regions, which is how the grid is found. ``rules``: the horizontal
     rules (erased from the mask): lines on either side of one are never rejoined."""
-    min_vgap, min_hgap = int(GUTTER_EM * em), int(ROW_GAP_EM * em)
+    st = settings
+    min_vgap, min_hgap = int(st.gutter_em * em), int(st.row_gap_em * em)
     x0, y0, x1, y1 = box
     sub = mask[y0:y1, x0:x1]
     rows, cols = sub.sum(axis=1), sub.sum(axis=0)
-    row_ink = rows > max(noise, (x1 - x0) // 500)
-    col_ink = cols > max(noise, (y1 - y0) // 500)
+    row_ink = rows > max(noise, (x1 - x0) // st.cut_noise_divisor)
+    col_ink = cols > max(noise, (y1 - y0) // st.cut_noise_divisor)
     if not row_ink.any() or not col_ink.any():
         return []
     # Tighten to the ink.
     ys, xs = np.flatnonzero(row_ink), np.flatnonzero(col_ink)
     tight = (x0 + int(xs[0]), y0 + int(ys[0]), x0 + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
     if tight != box:
-        return xy_cut(mask, tight, em, noise, grid, gutters, rules)
-    short = (y1 - y0) <= 3.5 * em
+        return xy_cut(mask, tight, em, noise, grid, gutters, rules, settings=st)
+    short = (y1 - y0) <= st.short_region_em * em
     best = None
     for axis, ink, min_gap in ((1, col_ink, min_vgap), (0, row_ink, min_hgap)):
         segments = runs(ink, min_gap=min_gap)
-        if axis == 1 and len(segments) > 1 and short and grid and _within_one_column(x0, x1, grid, em):
+        if axis == 1 and len(segments) > 1 and short and grid and _within_one_column(x0, x1, grid, em, st):
             # A line or two inside one column of the page: the gaps are word spaces of loose justification.
             continue
-        if axis == 1 and len(segments) > 1 and short and not _full_height(sub, segments):
+        if axis == 1 and len(segments) > 1 and short and not _full_height(sub, segments, st):
             # A short region (a caption, a last paragraph line) whose parts differ in height is one block
             # with a wide space in a line, not columns.
             continue
         if axis == 1 and len(segments) > 1:
-            segments = _merge_short_neighbours(sub, segments)
-        if axis == 1 and len(segments) > 1 and (short or _display_only(row_ink, em)):
-            segments = _merge_word_spaces(row_ink, segments)
+            segments = _merge_short_neighbours(sub, segments, st)
+        if axis == 1 and len(segments) > 1 and (short or _display_only(row_ink, em, st)):
+            segments = _merge_word_spaces(row_ink, segments, st)
         if axis == 0 and len(segments) > 1:
             ruled = np.zeros(y1 - y0, bool)
             for rx0, ry0, rx1, ry1 in rules:
                 if rx0 < x1 and rx1 > x0:
                     ruled[max(0, ry0 - y0) : max(0, ry1 - y0)] = True
-            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(sub, row_ink, segments, em, ruled), em)
+            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(sub, row_ink, segments, em, ruled, st), em, st)
         if len(segments) > 1:
             widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
             score = widest / min_gap
@@ -176,42 +175,44 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tup
     leaves: list[Box] = []
     for s, e in segments:
         child = (x0 + s, y0, x0 + e, y1) if axis == 1 else (x0, y0 + s, x1, y0 + e)
-        leaves += xy_cut(mask, child, em, noise, grid, gutters, rules)
+        leaves += xy_cut(mask, child, em, noise, grid, gutters, rules, settings=st)
     return leaves
 
 
-def column_gutters(mask: np.ndarray, box: Box, em: float, rules: list[Box] = ()) -> list[tuple[int, int]]:
+def column_gutters(mask: np.ndarray, box: Box, em: float, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """The page's column grid: the gaps (x0, x1) at which XY-cut splits regions taller than a couple of lines
     into columns. A gutter runs down a column's whole height; a justified word space does not."""
     gutters: list[tuple[int, int]] = []
-    xy_cut(mask, box, em, gutters=gutters, rules=rules)
+    xy_cut(mask, box, em, gutters=gutters, rules=rules, settings=settings)
     return gutters
 
 
-def _within_one_column(x0: int, x1: int, grid: list[tuple[int, int]], em: float) -> bool:
+def _within_one_column(x0: int, x1: int, grid: list[tuple[int, int]], em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """No gutter of the page's grid lies inside [x0, x1] (by more than a body height on both sides)."""
-    return not any(x0 + em < (g0 + g1) / 2 < x1 - em for g0, g1 in grid)
+    margin = settings.grid_margin_em * em
+    return not any(x0 + margin < (g0 + g1) / 2 < x1 - margin for g0, g1 in grid)
 
 
-def _display_only(row_ink: np.ndarray, em: float) -> bool:
+def _display_only(row_ink: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """The region is a headline of one to three lines of display type: its word spaces are wide in absolute
     terms but narrow for its size. (Rows of several columns that a skewed scan runs together are taller
     than a display line, and a vertical headline has a "line" per character.)"""
-    heights = [e - s for s, e in runs(row_ink, min_gap=max(2, int(0.12 * em))) if e - s >= 0.2 * em]
-    return 1 <= len(heights) <= 3 and all(HEADLINE_RATIO * em <= h <= 5 * em for h in heights)
+    st = settings
+    heights = [e - s for s, e in runs(row_ink, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em))) if e - s >= st.band_min_height_em * em]
+    return 1 <= len(heights) <= st.display_max_lines and all(st.headline_ratio * em <= h <= st.display_max_height_em * em for h in heights)
 
 
-def _full_height(sub: np.ndarray, segments: list[tuple[int, int]]) -> bool:
+def _full_height(sub: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> bool:
     """Whether every part of a vertical split spans most of the region's height, as columns do."""
     height = sub.shape[0]
     for s, e in segments:
         rows = np.flatnonzero(sub[:, s:e].any(axis=1))
-        if rows.size == 0 or rows[-1] - rows[0] + 1 < 0.6 * height:
+        if rows.size == 0 or rows[-1] - rows[0] + 1 < settings.column_min_height_fraction * height:
             return False
     return True
 
 
-def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """Rejoin side-by-side parts of a vertical split that are both shorter than the region and share their
     rows: the pieces of one line (a caption) cut at its wide spaces, not columns."""
     height = sub.shape[0]
@@ -223,9 +224,9 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) ->
     merged = [segments[0]]
     for seg in segments[1:]:
         a, b = rows(merged[-1]), rows(seg)
-        short = max(a[1] - a[0], b[1] - b[0]) < 0.6 * height
+        short = max(a[1] - a[0], b[1] - b[0]) < settings.column_min_height_fraction * height
         shared = min(a[1], b[1]) - max(a[0], b[0])
-        if short and shared > 0.5 * min(a[1] - a[0], b[1] - b[0]):
+        if short and shared > settings.row_share_fraction * min(a[1] - a[0], b[1] - b[0]):
             merged[-1] = (merged[-1][0], seg[1])
         else:
             merged.append(seg)
@@ -233,22 +234,25 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]]) ->
 
 
 def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float,
-                           ruled: np.ndarray) -> list[tuple[int, int]]:
+                           ruled: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """Rejoin stacked lines of display type whose leading is wider than a row gap between body blocks but
     narrow for their size (a Latin headline line without descenders over the next): one headline. Lines of
     one size stacked on each other (centred, or ranged on one side) stand a little further apart and still
     are one headline: a two-line headline whose second line is a short word or two. Never across a rule
     (rows in ``ruled``)."""
+    st = settings
+
     def display_lines(seg: tuple[int, int]) -> list[tuple[int, int]]:
         lines = [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]])]
-        return lines if lines and min(e - s for s, e in lines) >= HEADLINE_RATIO * em else []
+        return lines if lines and min(e - s for s, e in lines) >= st.headline_ratio * em else []
 
     def stacked(a: tuple[int, int], b: tuple[int, int], size: int) -> bool:
         ca, cb = np.flatnonzero(sub[a[0] : a[1]].any(axis=0)), np.flatnonzero(sub[b[0] : b[1]].any(axis=0))
         if not ca.size or not cb.size:
             return False
-        centred = abs((ca[0] + ca[-1]) - (cb[0] + cb[-1])) / 2 <= 0.5 * size
-        return centred or abs(ca[0] - cb[0]) <= 0.5 * size or abs(ca[-1] - cb[-1]) <= 0.5 * size
+        align = st.stacked_align_fraction * size
+        centred = abs((ca[0] + ca[-1]) - (cb[0] + cb[-1])) / 2 <= align
+        return centred or abs(ca[0] - cb[0]) <= align or abs(ca[-1] - cb[-1]) <= align
 
     merged = [segments[0]]
     for seg in segments[1:]:
@@ -256,69 +260,75 @@ def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[
         gap = seg[0] - merged[-1][1]
         if above and below and not ruled[merged[-1][1] : seg[0]].any():
             ha, hb = above[-1][1] - above[-1][0], below[0][1] - below[0][0]
-            one_size = min(ha, hb) >= 0.8 * max(ha, hb)
-            if gap < 0.6 * min(ha, hb) or one_size and gap < 0.7 * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb)):
+            one_size = min(ha, hb) >= st.same_size_fraction * max(ha, hb)
+            if (gap < st.display_leading_fraction * min(ha, hb)
+                    or one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb))):
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
     return merged
 
 
-def _merge_on_pitch(rows: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float) -> list[tuple[int, int]]:
+def _merge_on_pitch(rows: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float,
+                    settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """Rejoin a Latin body line without ascenders ("res.", "sum- mer") to the lines above it: it stands
     further below them than their spacing leaves, but on their pitch (line foot to line foot), so it is
     the same block, not the next one."""
+    st = settings
+
     def lines(seg: tuple[int, int]) -> list[tuple[int, int]]:
-        return [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]], min_gap=3) if e - s >= 0.3 * em]
+        return [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]], min_gap=st.line_gap_px)
+                if e - s >= st.pitch_line_min_em * em]
 
     merged = [segments[0]]
     for seg in segments[1:]:
-        above, below = lines(merged[-1])[-6:], lines(seg)
+        above, below = lines(merged[-1])[-st.pitch_lines :], lines(seg)
         # The pitch of the lines above, or of those below when a column's first line or two stand apart.
-        ref = above if len(above) >= 3 else below[:6] if above and len(below) >= 3 else []
-        latin = bool(ref) and sum(_sparse_head(rows[s:e]) for s, e in ref) >= 0.5 * len(ref)
-        if ref and below and latin and max(e - s for s, e in above + ref) < HEADLINE_RATIO * em:
+        ref = above if len(above) >= st.pitch_min_lines else below[: st.pitch_lines] if above and len(below) >= st.pitch_min_lines else []
+        latin = bool(ref) and sum(_sparse_head(rows[s:e], st) for s, e in ref) >= st.latin_majority * len(ref)
+        if ref and below and latin and max(e - s for s, e in above + ref) < st.headline_ratio * em:
             pitch = float(np.median([b[1] - a[1] for a, b in zip(ref, ref[1:])]))
-            if below[0][1] - above[-1][1] <= 1.25 * pitch:  # a descender moves a foot by a fifth of the pitch
+            if below[0][1] - above[-1][1] <= st.pitch_tolerance * pitch:  # a descender moves a foot by a fifth of the pitch
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
     return merged
 
 
-def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """In a region of a line or two, a gap narrower than most of a line's height is a space inside the line
     (around quotation marks, between Latin words in display type), not a gutter between columns."""
-    line_h = max(e - s for s, e in runs(row_ink, min_gap=2))
+    line_h = max(e - s for s, e in runs(row_ink, min_gap=settings.word_space_row_gap_px))
     merged = [segments[0]]
     for seg in segments[1:]:
-        if seg[0] - merged[-1][1] < 0.8 * line_h:
+        if seg[0] - merged[-1][1] < settings.word_space_fraction * line_h:
             merged[-1] = (merged[-1][0], seg[1])
         else:
             merged.append(seg)
     return merged
 
 
-def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
+def line_bands(mask: np.ndarray, box: Box, em: float, settings: LayoutSettings = DEFAULT.layout) -> list[LineBand]:
+    st = settings
     x0, y0, x1, y1 = box
     sub = mask[y0:y1, x0:x1]
-    rows = sub.sum(axis=1) > max(1, (x1 - x0) // 400)
+    rows = sub.sum(axis=1) > max(1, (x1 - x0) // st.band_noise_divisor)
     bands = []
-    spans = [(s, e) for s, e in runs(rows, min_gap=max(2, int(0.12 * em))) if e - s >= 0.2 * em]
+    spans = [(s, e) for s, e in runs(rows, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em))) if e - s >= st.band_min_height_em * em]
     # Latin type: most of the region's long lines have a sparse head, ascenders over the x-height (a CJK
     # line's top strokes are dense).
-    heads = [_sparse_head(sub[s:e].sum(axis=1)) for s, e in spans if _long_line(sub[s:e])]
-    latin = sum(heads) >= max(2, 0.5 * len(heads))
+    heads = [_sparse_head(sub[s:e].sum(axis=1), st) for s, e in spans if _long_line(sub[s:e], st)]
+    latin = sum(heads) >= max(st.latin_min_lines, st.latin_majority * len(heads))
     descenders = False  # seen on a long line of this region: Latin type, so short lines are measured alike
     for s, e in spans:
         cols = np.flatnonzero(sub[s:e].any(axis=0))
         # A line of several glyphs averages them in its profile; a short one only in Latin text.
-        if cols.size and (descenders or cols[-1] - cols[0] >= 4 * (e - s)):
-            baseline = s + _height_to_baseline(sub[s:e].sum(axis=1), latin=latin)
+        if cols.size and (descenders or cols[-1] - cols[0] >= st.long_line_aspect * (e - s)):
+            baseline = s + _height_to_baseline(sub[s:e].sum(axis=1), latin=latin, settings=st)
             descenders = descenders or baseline < e
             e = baseline
         if not descenders:  # Latin ascenders of a short word are narrow too: only CJK lines are trimmed
-            s, e = _trim_speck(sub[s:e], s, e, em)
+            s, e = _trim_speck(sub[s:e], s, e, em, st)
         cols = np.flatnonzero(sub[s:e].any(axis=0))
         if cols.size == 0:
             continue
@@ -330,27 +340,28 @@ def line_bands(mask: np.ndarray, box: Box, em: float) -> list[LineBand]:
     return bands
 
 
-def _long_line(band: np.ndarray) -> bool:
+def _long_line(band: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> bool:
     cols = np.flatnonzero(band.any(axis=0))
-    return bool(cols.size) and cols[-1] - cols[0] >= 4 * band.shape[0]
+    return bool(cols.size) and cols[-1] - cols[0] >= settings.long_line_aspect * band.shape[0]
 
 
-def _sparse_head(profile: np.ndarray) -> bool:
+def _sparse_head(profile: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """The top sixth or more of the line is thin (under 30 % of its densest row): Latin ascenders."""
-    thin = profile < 0.3 * profile.max()
-    return bool(thin[: max(1, int(np.ceil(0.15 * len(profile))))].all())
+    thin = profile < settings.sparse_head_density * profile.max()
+    return bool(thin[: max(1, int(np.ceil(settings.sparse_head_fraction * len(profile))))].all())
 
 
-def _trim_speck(band: np.ndarray, start: int, end: int, em: float) -> tuple[int, int]:
+def _trim_speck(band: np.ndarray, start: int, end: int, em: float, settings: LayoutSettings = DEFAULT.layout) -> tuple[int, int]:
     """Drop rows at a line's top or bottom that hold only a speck: a few pixels in a spot narrower than half
     a character. Dust touching a line would otherwise make it measure taller, and a taller line reads as a
     heading. Glyph tops and Latin ascenders or descenders spread along the line, so they are never cut."""
     profile = band.sum(axis=1)
-    sparse = profile < 0.04 * profile.max()
+    sparse = profile < settings.speck_row_density * profile.max()
+    third = len(profile) / settings.speck_max_rows_divisor
 
     def narrow(rows: slice) -> bool:
         cols = np.flatnonzero(band[rows].any(axis=0))
-        return cols.size > 0 and cols[-1] - cols[0] < 0.5 * em
+        return cols.size > 0 and cols[-1] - cols[0] < settings.speck_max_width_em * em
 
     top = 0
     while top < len(profile) and sparse[top]:
@@ -358,42 +369,44 @@ def _trim_speck(band: np.ndarray, start: int, end: int, em: float) -> tuple[int,
     bottom = len(profile)
     while bottom > top and sparse[bottom - 1]:
         bottom -= 1
-    if top and top < len(profile) / 3 and narrow(slice(0, top)):
+    if top and top < third and narrow(slice(0, top)):
         start += top
-    if bottom < len(profile) and len(profile) - bottom < len(profile) / 3 and narrow(slice(bottom, None)):
+    if bottom < len(profile) and len(profile) - bottom < third and narrow(slice(bottom, None)):
         end -= len(profile) - bottom
     return start, end
 
 
-def _height_to_baseline(profile: np.ndarray, latin: bool = False) -> int:
+def _height_to_baseline(profile: np.ndarray, latin: bool = False, settings: LayoutSettings = DEFAULT.layout) -> int:
     """A line's height without the descenders of Latin type (g, p, y hang thinly below the baseline), so
     that lines with and without them measure alike. CJK lines have no such sparse tail. In a region known
     to be Latin, a short line with many descenders ("a pledge to tig-") has a denser tail: it ends at the
     last dense row (the baseline), under which no row reaches a third of the densest (the bowl of a g)
     and the rows stay thin on average."""
-    sparse = profile < 0.2 * profile.max()
+    st = settings
+    sparse = profile < st.descender_density * profile.max()
     end = len(profile)
     while end > 1 and sparse[end - 1]:
         end -= 1
     if latin:
-        base = int(np.flatnonzero(profile >= 0.5 * profile.max())[-1]) + 1
+        base = int(np.flatnonzero(profile >= st.baseline_density * profile.max())[-1]) + 1
         tail = profile[base:]
-        if tail.size and tail.max() < 0.35 * profile.max() and tail.mean() < 0.2 * profile.max():
+        if tail.size and tail.max() < st.descender_tail_max * profile.max() and tail.mean() < st.descender_tail_mean * profile.max():
             end = min(end, base)
     # A real descender zone is a fifth to a third of the line; a row or two of faint edge is not one.
-    return end if 0.65 * len(profile) <= end <= 0.9 * len(profile) else len(profile)
+    return end if st.descender_zone_min * len(profile) <= end <= st.descender_zone_max * len(profile) else len(profile)
 
 
-def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[list[LineBand]]:
+def group_bands(bands: list[LineBand], em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> list[list[LineBand]]:
     """Consecutive lines of one type size and weight form a block."""
+    st = settings
     groups: list[list[LineBand]] = []
     for band in bands:
         if groups:
             prev = groups[-1][-1]
-            same_size = abs(band.height - prev.height) <= 0.18 * max(band.height, prev.height)
-            same_weight = _is_bold(band.weight, band.height, em, body_weight) == _is_bold(prev.weight, prev.height, em, body_weight)
-            close = band.box[1] - prev.box[3] <= 1.2 * max(em, min(band.height, prev.height))
-            if same_size and same_weight and close or band.latin and _latin_line_of(groups[-1], band, em, body_weight):
+            same_size = abs(band.height - prev.height) <= st.size_tolerance * max(band.height, prev.height)
+            same_weight = _is_bold(band.weight, band.height, em, body_weight, st) == _is_bold(prev.weight, prev.height, em, body_weight, st)
+            close = band.box[1] - prev.box[3] <= st.block_line_gap_em * max(em, min(band.height, prev.height))
+            if same_size and same_weight and close or band.latin and _latin_line_of(groups[-1], band, em, body_weight, st):
                 groups[-1].append(band)
                 continue
         groups.append([band])
@@ -401,23 +414,25 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float) -> list[li
     # on their pitch, it is theirs.
     out: list[list[LineBand]] = []
     for group in groups:
-        if out and len(out[-1]) == 1 and out[-1][0].latin and _latin_head_of(out[-1][0], group):
+        if out and len(out[-1]) == 1 and out[-1][0].latin and _latin_head_of(out[-1][0], group, st):
             out[-1] += group
         else:
             out.append(group)
     return out
 
 
-def _latin_head_of(band: LineBand, group: list[LineBand]) -> bool:
+def _latin_head_of(band: LineBand, group: list[LineBand], settings: LayoutSettings = DEFAULT.layout) -> bool:
     """A Latin line only x-height tall (or a little more) standing on the group's pitch above its first line."""
     if len(group) < 2:
         return False
     usual = float(np.median([b.height for b in group]))
     pitch = float(np.median([b.box[3] - a.box[3] for a, b in zip(group, group[1:])]))
-    return abs(group[0].box[3] - band.box[3] - pitch) <= 0.12 * pitch and 0.6 * usual <= band.height < 0.85 * usual
+    st = settings
+    return (abs(group[0].box[3] - band.box[3] - pitch) <= st.pitch_foot_tolerance * pitch
+            and st.x_height_min * usual <= band.height < st.x_height_max * usual)
 
 
-def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight: float) -> bool:
+def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """A Latin line of the group's type that measures otherwise: one without ascenders ("sum- mer", "res.")
     is only x-height tall, and darker for it, and the line after it is measured against it. It keeps the
     group's pitch (baseline to baseline) and is of the group's usual height and weight, or a little shorter."""
@@ -425,42 +440,47 @@ def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight
         return False
     usual = float(np.median([b.height for b in group]))
     pitch = float(np.median([b.box[3] - a.box[3] for a, b in zip(group, group[1:])]))
-    if abs(band.box[3] - group[-1].box[3] - pitch) > 0.12 * pitch:
+    st = settings
+    if abs(band.box[3] - group[-1].box[3] - pitch) > st.pitch_foot_tolerance * pitch:
         return False
-    if 0.6 * usual <= band.height < 0.85 * usual:
+    if st.x_height_min * usual <= band.height < st.x_height_max * usual:
         return True
-    bold = _is_bold(float(np.median([b.weight for b in group])), usual, em, body_weight)
-    return abs(band.height - usual) <= 0.18 * usual and _is_bold(band.weight, band.height, em, body_weight) == bold
+    bold = _is_bold(float(np.median([b.weight for b in group])), usual, em, body_weight, st)
+    return abs(band.height - usual) <= st.size_tolerance * usual and _is_bold(band.weight, band.height, em, body_weight, st) == bold
 
 
-def _is_bold(weight: float, height: float, em: float, body_weight: float) -> bool:
+def _is_bold(weight: float, height: float, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     # Only body-sized and medium lines are judged: big headlines are bold by convention.
-    return height < HEADLINE_RATIO * em and weight >= BOLD_WEIGHT_RATIO * body_weight
+    return height < settings.headline_ratio * em and weight >= settings.bold_weight_ratio * body_weight
 
 
-def is_vertical(group: list[LineBand], em: float) -> bool:
+def is_vertical(group: list[LineBand], em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """Text set top to bottom: the row projection cuts it into one "line" per character, so a run of at
     least three bands, each about as wide as high, stacked in one column, bigger than body type."""
-    if len(group) < 3:
+    st = settings
+    if len(group) < st.vertical_min_chars:
         return False
     x0 = float(np.median([b.box[0] for b in group]))
     x1 = float(np.median([b.box[2] for b in group]))
-    square = all(0.6 * b.height <= b.box[2] - b.box[0] <= 1.4 * b.height for b in group)
-    stacked = all(abs(b.box[0] - x0) <= 0.25 * (x1 - x0) and abs(b.box[2] - x1) <= 0.25 * (x1 - x0) for b in group)
-    return square and stacked and x1 - x0 >= HEADING_RATIO * em
+    square = all(st.vertical_square_min * b.height <= b.box[2] - b.box[0] <= st.vertical_square_max * b.height for b in group)
+    align = st.vertical_align_fraction * (x1 - x0)
+    stacked = all(abs(b.box[0] - x0) <= align and abs(b.box[2] - x1) <= align for b in group)
+    return square and stacked and x1 - x0 >= st.heading_ratio * em
 
 
-def role_from_size(height: float, bold: bool, em: float) -> Role:
-    if height >= HEADLINE_RATIO * em:
+def role_from_size(height: float, bold: bool, em: float, settings: LayoutSettings = DEFAULT.layout) -> Role:
+    if height >= settings.headline_ratio * em:
         return Role.HEADLINE
-    if height >= HEADING_RATIO * em or bold:
+    if height >= settings.heading_ratio * em or bold:
         return Role.INTERTITLE  # a medium heading; refine_roles decides kicker, subtitle or intertitle
     return Role.BODY
 
 
-def merge_split_rows(blocks: list[Block]) -> list[Block]:
+def merge_split_rows(blocks: list[Block], settings: LayoutSettings = DEFAULT.layout) -> list[Block]:
     """Join single-line heading blocks that stand side by side on one row: a headline or byline that the
     XY-cut split at a wide space between phrases, and the stray punctuation mark (，) between them."""
+    st = settings
+
     def row_overlap(a: Box, b: Box) -> int:
         return min(a[3], b[3]) - max(a[1], b[1])
 
@@ -475,11 +495,11 @@ def merge_split_rows(blocks: list[Block]) -> list[Block]:
         ha, hb = single.box[3] - single.box[1], line.box[3] - line.box[1]
         gap = max(single.box[0], line.box[0]) - min(single.box[2], line.box[2])
         size = max(a.style.size_px, b.style.size_px)
-        if row_overlap(line.box, single.box) < 0.6 * min(ha, hb) or gap > 2.0 * size:
+        if row_overlap(line.box, single.box) < st.split_row_overlap * min(ha, hb) or gap > st.split_row_max_gap * size:
             return None
-        similar = min(a.style.size_px, b.style.size_px) >= 0.75 * size
+        similar = min(a.style.size_px, b.style.size_px) >= st.split_row_similar_size * size
         small = single if ha < hb else other
-        mark = small.box[2] - small.box[0] <= 1.2 * size  # a lone punctuation mark
+        mark = small.box[2] - small.box[0] <= st.split_row_mark_width * size  # a lone punctuation mark
         return line if similar or mark else None
 
     blocks = list(blocks)
@@ -504,53 +524,55 @@ def merge_split_rows(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def analyze(page: Page) -> Page:
+def analyze(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     """Find rules, photos and text blocks on ``page.image`` (the working image)."""
     assert page.image is not None
+    st = settings
     gray = page.image
     ink = binarize(gray)
-    em = body_text_height(ink)
+    em = body_text_height(ink, st)
     page.text_size_px = em
-    photos = find_photos(gray, em)
-    separators = [s for s in find_separators(ink, em) if not any(_inside(s.box, p) for p in photos)]
+    photos = find_photos(gray, em, st)
+    separators = [s for s in find_separators(ink, em, st) if not any(_inside(s.box, p, st) for p in photos)]
     text = ink.copy()
     for s in separators:
         x0, y0, x1, y1 = s.box
-        text[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = False
+        m = st.rule_erase_px
+        text[max(0, y0 - m) : y1 + m, max(0, x0 - m) : x1 + m] = False
     for x0, y0, x1, y1 in photos:
         text[y0:y1, x0:x1] = False
     # Specks of scan noise are smaller than any stroke that matters; dust is a small solid blot (a period or
     # a dot goes too, which changes no line or gutter, while a speck in a gutter or between lines would).
     n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
     area, bw, bh = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    blot = (np.maximum(bw, bh) <= 0.3 * em) & (area >= 0.5 * bw * bh)
-    small = (area < max(4, int((0.08 * em) ** 2))) | blot
+    blot = (np.maximum(bw, bh) <= st.blot_max_em * em) & (area >= st.blot_min_fill * bw * bh)
+    small = (area < max(st.speck_min_area_px, int((st.speck_min_side_em * em) ** 2))) | blot
     small[0] = False
     text[small[labels]] = False
 
     page_box = (0, 0, gray.shape[1], gray.shape[0])
     rules = [s.box for s in separators if s.orientation == "horizontal"]
-    leaves = xy_cut(text, page_box, em, grid=column_gutters(text, page_box, em, rules), rules=rules)
-    all_bands = [line_bands(text, leaf, em) for leaf in leaves]
-    body = [b.weight for bands in all_bands for b in bands if abs(b.height - em) < 0.15 * em]
-    body_weight = float(np.median(body)) if body else 0.2
+    leaves = xy_cut(text, page_box, em, grid=column_gutters(text, page_box, em, rules, st), rules=rules, settings=st)
+    all_bands = [line_bands(text, leaf, em, st) for leaf in leaves]
+    body = [b.weight for bands in all_bands for b in bands if abs(b.height - em) < st.body_weight_tolerance_em * em]
+    body_weight = float(np.median(body)) if body else st.fallback_body_weight
 
     blocks: list[Block] = []
     for bands in all_bands:
-        for group in group_bands(bands, em, body_weight):
+        for group in group_bands(bands, em, body_weight, st):
             height = float(np.median([b.height for b in group]))
-            bold = _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight) or height >= HEADLINE_RATIO * em
+            bold = _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight, st) or height >= st.headline_ratio * em
             box = box_union([b.box for b in group])
             lines = [Line(text="", box=b.box, confidence=0.0) for b in group]
-            vertical = is_vertical(group, em)
+            vertical = is_vertical(group, em, st)
             if vertical:  # the type size is the width of the column of characters, not a "line" height
                 height = float(np.median([b.box[2] - b.box[0] for b in group]))
-            blocks.append(Block(id="", role=role_from_size(height, bold, em), box=box, lines=lines,
+            blocks.append(Block(id="", role=role_from_size(height, bold, em, st), box=box, lines=lines,
                                 style=TextStyle(size_px=height, bold=bold), vertical=vertical))
     # Scan specks that survived as "lines" of their own: far smaller than any character.
-    blocks = [b for b in blocks if max(b.box[2] - b.box[0], b.box[3] - b.box[1]) >= 0.35 * em]
-    blocks = merge_split_rows(blocks)
-    _mark_page_furniture(blocks, separators, page.width, page.height)
+    blocks = [b for b in blocks if max(b.box[2] - b.box[0], b.box[3] - b.box[1]) >= st.min_block_side_em * em]
+    blocks = merge_split_rows(blocks, st)
+    _mark_page_furniture(blocks, separators, page.width, page.height, st)
     for b in blocks:
         b.lines = []  # layout's line bands only sized the block; OCR finds the real lines
     photo_blocks = [Block(id="", role=Role.PHOTO, box=p) for p in photos]
@@ -568,26 +590,29 @@ def number_blocks(blocks: list[Block]) -> None:
         b.id = f"{prefix}{counters[prefix]:04d}"
 
 
-def _inside(inner: Box, outer: Box) -> bool:
-    return inner[0] >= outer[0] - 2 and inner[1] >= outer[1] - 2 and inner[2] <= outer[2] + 2 and inner[3] <= outer[3] + 2
+def _inside(inner: Box, outer: Box, settings: LayoutSettings = DEFAULT.layout) -> bool:
+    m = settings.inside_margin_px
+    return inner[0] >= outer[0] - m and inner[1] >= outer[1] - m and inner[2] <= outer[2] + m and inner[3] <= outer[3] + m
 
 
-def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width: int, height: int) -> None:
+def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width: int, height: int,
+                         settings: LayoutSettings = DEFAULT.layout) -> None:
     """The page header: blocks above the lowest rule that spans most of the page in its top eighth (a banner
     masthead sits between two such rules); the page footer: blocks below such a rule in its bottom twelfth.
     Neither holds running text: a rule with a paragraph of several lines beyond it bounds a story instead."""
-    wide = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > 0.7 * width]
+    st = settings
+    wide = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > st.furniture_rule_width * width]
 
     def furniture(part: list[Block]) -> bool:
-        return bool(part) and all(len(b.lines) < 3 for b in part)
+        return bool(part) and all(len(b.lines) < st.furniture_max_lines for b in part)
 
-    for rule in sorted((s for s in wide if s.box[1] < height / 8), key=lambda s: -s.box[1]):
+    for rule in sorted((s for s in wide if s.box[1] < height / st.header_zone_divisor), key=lambda s: -s.box[1]):
         above = [b for b in blocks if b.box[3] <= rule.box[1]]
         if furniture(above):
             for b in above:
                 b.role = Role.PAGE_HEADER
             break
-    for rule in sorted((s for s in wide if s.box[3] > height * 11 / 12), key=lambda s: s.box[3]):
+    for rule in sorted((s for s in wide if s.box[3] > height * (st.footer_zone_divisor - 1) / st.footer_zone_divisor), key=lambda s: s.box[3]):
         below = [b for b in blocks if b.box[1] >= rule.box[3]]
         if furniture(below):
             for b in below:
@@ -613,8 +638,9 @@ def split_byline(block: Block) -> Block | None:
     return byline
 
 
-def refine_article_roles(article: Article, page: Page) -> None:
+def refine_article_roles(article: Article, page: Page, settings: LayoutSettings = DEFAULT.layout) -> None:
     """Decide medium headings and body-type blocks from their text and their place around the headline."""
+    st = settings
     blocks = article.blocks
     heads = [b for b in blocks if b.role is Role.HEADLINE]
     photos = [b for b in blocks if b.role is Role.PHOTO]
@@ -624,44 +650,46 @@ def refine_article_roles(article: Article, page: Page) -> None:
     for b in blocks:
         text = b.text.strip()
         if b.role is Role.INTERTITLE:
-            if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px) for h in heads):
+            if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
                 b.role = Role.SUBTITLE
             elif head_top is not None and b.box[3] <= head_top:
                 b.role = Role.KICKER
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
         elif b.role is Role.BODY:
-            if SUBTITLE_DASH.match(text) and len(b.lines) <= 2 and head_bottom is not None and b.box[1] >= head_bottom - 1:
+            if SUBTITLE_DASH.match(text) and len(b.lines) <= st.subtitle_max_lines and head_bottom is not None and b.box[1] >= head_bottom - 1:
                 b.role = Role.SUBTITLE
             elif len(b.lines) == 1 and (BYLINE.match(text) or LATIN_BYLINE.match(text)):
                 b.role = Role.BYLINE
-            elif any(_caption_of(b, p, page.text_size_px) for p in photos):
+            elif any(_caption_of(b, p, page.text_size_px, st) for p in photos):
                 b.role = Role.CAPTION
 
 
-def _subtitle_of(block: Block, headline: Block, em: float) -> bool:
+def _subtitle_of(block: Block, headline: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """A medium-size line in regular weight right under a horizontal headline and centred on it (its dash
     may be misread, so position decides)."""
-    if headline.vertical or len(block.lines) > 2 or (block.style is not None and block.style.bold):
+    if headline.vertical or len(block.lines) > settings.subtitle_max_lines or (block.style is not None and block.style.bold):
         return False
     centre_offset = abs((block.box[0] + block.box[2]) - (headline.box[0] + headline.box[2])) / 2
-    return 0 <= block.box[1] - headline.box[3] <= 2 * em and centre_offset <= 2 * em
+    return 0 <= block.box[1] - headline.box[3] <= settings.subtitle_max_gap_em * em and centre_offset <= settings.subtitle_max_offset_em * em
 
 
-def _caption_of(block: Block, photo: Block, em: float) -> bool:
+def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """Text directly under a photo that overlaps it horizontally; or text beside it in type smaller than the
     body, ending level with the photo's foot (a body column beside a photo starts level with its top)."""
+    st = settings
     bx0, by0, bx1, by1 = block.box
     px0, py0, px1, py1 = photo.box
     overlap = min(bx1, px1) - max(bx0, px0)
-    if overlap > 0.5 * (bx1 - bx0) and 0 <= by0 - py1 <= 2.5 * em:
+    if overlap > st.caption_min_overlap * (bx1 - bx0) and 0 <= by0 - py1 <= st.caption_max_gap_em * em:
         return True
     gap = max(bx0 - px1, px0 - bx1)
     small = block.style is not None and block.style.size_px < em
-    return small and 0 <= gap <= 2.5 * em and by0 >= py0 + 2 * em and abs(by1 - py1) <= 1.5 * em
+    return (small and 0 <= gap <= st.caption_max_gap_em * em and by0 >= py0 + st.caption_side_min_drop_em * em
+            and abs(by1 - py1) <= st.caption_foot_tolerance_em * em)
 
 
-def refine_roles(page: Page) -> Page:
+def refine_roles(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     """Roles from text and position, once articles and OCR text exist; bylines set in body type split off."""
     for article in page.articles:
         for block in list(article.blocks):
@@ -669,5 +697,5 @@ def refine_roles(page: Page) -> Page:
             if byline is not None:
                 article.blocks.append(byline)
                 page.blocks.append(byline)
-        refine_article_roles(article, page)
+        refine_article_roles(article, page, settings)
     return page

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator
+from typing import Iterator, Union
 
 import numpy as np
 
@@ -267,6 +267,10 @@ class Page:
     transform: Transform = field(default_factory=Transform)
     in_source_coordinates: bool = False
     engine: str = ""  # engine and model names, or "pdf text layer"
+    # Which settings made the page: Settings.digest() ("" when no pipeline made it), and the values that differed
+    # from the defaults ({"layout.headline_ratio": 1.8}), so that a reader can tell and a run can be repeated.
+    settings_digest: str = ""
+    settings_changed: dict[str, Union[float, int, str, bool]] = field(default_factory=dict)
     text_size_px: float = 0.0  # height of a body text line, measured by layout; the unit of most thresholds
     label: str = ""  # printed page label ("1", "A4"), when the page header names it
     metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper

@@ -10,8 +10,12 @@ more than one headline, at the widest whitespace cut between blocks. Articles ar
 from __future__ import annotations
 
 from .model import Article, Block, Box, Page, Role, Separator, box_union
+from .settings import DEFAULT, OrderSettings
 
 HEADING_GROUP = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+# A page that went through layout has its measured body height, or layout's configured fallback; only a page
+# built without layout (a test, a reader) falls back here, to the default.
+FALLBACK_TEXT_SIZE_PX = DEFAULT.layout.fallback_text_size_px
 
 
 def _cuts(boxes: list[Box], axis: int, tolerance: float) -> list[int]:
@@ -45,20 +49,20 @@ def _gap(parts: list[list[Block]], axis: int) -> float:
     return min(min(b.box[lo] for b in nxt) - max(b.box[hi] for b in cur) for cur, nxt in zip(parts, parts[1:]))
 
 
-def _rule_split(blocks: list[Block], separators: list[Separator]) -> list[list[Block]] | None:
+def _rule_split(blocks: list[Block], separators: list[Separator], settings: OrderSettings = DEFAULT.order) -> list[list[Block]] | None:
     """Split at a rule that runs across the whole group and that no block crosses."""
     group = box_union([b.box for b in blocks])
     for sep in separators:
         x0, y0, x1, y1 = sep.box
         if sep.orientation == "horizontal":
             span = min(x1, group[2]) - max(x0, group[0])
-            if span < 0.8 * (group[2] - group[0]) or not group[1] < y0 < group[3]:
+            if span < settings.rule_span_fraction * (group[2] - group[0]) or not group[1] < y0 < group[3]:
                 continue
             above = [b for b in blocks if b.box[3] <= y1]
             below = [b for b in blocks if b.box[1] >= y0]
         else:
             span = min(y1, group[3]) - max(y0, group[1])
-            if span < 0.8 * (group[3] - group[1]) or not group[0] < x0 < group[2]:
+            if span < settings.rule_span_fraction * (group[3] - group[1]) or not group[0] < x0 < group[2]:
                 continue
             above = [b for b in blocks if b.box[2] <= x1]
             below = [b for b in blocks if b.box[0] >= x0]
@@ -67,26 +71,28 @@ def _rule_split(blocks: list[Block], separators: list[Separator]) -> list[list[B
     return None
 
 
-def _story_pieces(blocks: list[Block], separators: list[Separator], em: float) -> list[list[Block]]:
+def _story_pieces(blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
     """A slice whose headline lies well below its top holds the end of one story beside the start of another
     (an L-shaped story around a boxed-in one): cut it at rules and whitespace until every piece either has no
     headline or starts with one."""
     heads = [b.box[1] for b in blocks if b.role is Role.HEADLINE]
-    if not heads or min(heads) - min(b.box[1] for b in blocks) <= 3 * em:
+    if not heads or min(heads) - min(b.box[1] for b in blocks) <= settings.headline_drop_em * em:
         return [blocks]
-    parts = _rule_split(blocks, separators) or _split(blocks, 0, 0.3 * em) or _split(blocks, 1, 0.3 * em)
+    tolerance = settings.cut_tolerance_em * em
+    parts = _rule_split(blocks, separators, settings) or _split(blocks, 0, tolerance) or _split(blocks, 1, tolerance)
     if not parts:
         return [blocks]
-    return [piece for part in parts for piece in _story_pieces(part, separators, em)]
+    return [piece for part in parts for piece in _story_pieces(part, separators, em, settings)]
 
 
-def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em: float) -> list[list[Block]]:
+def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em: float,
+                      settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
     """Regroup horizontal slices so that each starts a story: a slice with a headline opens a new group and
     takes along the kicker slice right above it; other slices (and the pieces of a slice that lie beside a
     story starting lower down) stay with the story above."""
     groups: list[list[Block]] = []
     for i, whole in enumerate(parts):
-        pieces = _story_pieces(whole, separators, em)
+        pieces = _story_pieces(whole, separators, em, settings)
         for part in pieces:
             if not groups:
                 groups.append(list(part))
@@ -103,17 +109,18 @@ def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em:
     return groups
 
 
-def segment_articles(blocks: list[Block], separators: list[Separator], em: float) -> list[list[Block]]:
+def segment_articles(blocks: list[Block], separators: list[Separator], em: float,
+                     settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
     """Group blocks into articles: rules always divide; whitespace divides only between headlines."""
     if len(blocks) <= 1:
         return [blocks] if blocks else []
-    parts = _rule_split(blocks, separators)
+    parts = _rule_split(blocks, separators, settings)
     if parts is None and sum(b.role is Role.HEADLINE for b in blocks) > 1:
         options = []
         for axis in (0, 1):
-            split = _split(blocks, axis, 0.3 * em)
+            split = _split(blocks, axis, settings.cut_tolerance_em * em)
             if split and axis == 1:
-                split = _stories_top_down(split, separators, em)
+                split = _stories_top_down(split, separators, em, settings)
             if split and len(split) > 1:
                 options.append((split, axis))
         if options:
@@ -122,7 +129,7 @@ def segment_articles(blocks: list[Block], separators: list[Separator], em: float
         return [blocks]
     groups: list[list[Block]] = []
     for part in parts:
-        groups += segment_articles(part, separators, em)
+        groups += segment_articles(part, separators, em, settings)
     return groups
 
 
@@ -158,13 +165,13 @@ def xy_order(blocks: list[Block], tolerance: float) -> list[Block]:
     return sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
 
 
-def find_articles(page: Page) -> Page:
+def find_articles(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
     """Group the page's blocks into articles (roles from typography; refine_roles comes after)."""
-    em = page.text_size_px or 30.0
+    em = page.text_size_px or FALLBACK_TEXT_SIZE_PX
     furniture = {Role.PAGE_HEADER, Role.PAGE_FOOTER, Role.ADVERTISEMENT}
     story_blocks = [b for b in page.blocks if b.role not in furniture]
-    groups = _merge_headless(segment_articles(story_blocks, page.separators, em))
-    groups = _page_order(groups, 2.0 * em)
+    groups = _merge_headless(segment_articles(story_blocks, page.separators, em, settings))
+    groups = _page_order(groups, settings.row_level_em * em)
     page.articles = []
     for i, group in enumerate(groups, 1):
         article = Article(id=f"ART{i:03d}", blocks=group, order=i - 1)
@@ -189,26 +196,26 @@ def _page_order(groups: list[list[Block]], level: float) -> list[list[Block]]:
     return [g for row in rows for g in sorted(row, key=lambda g: min(b.box[0] for b in g))]
 
 
-def reading_order(page: Page) -> Page:
+def reading_order(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
     """Order blocks inside each article and number every block on the page."""
-    em = page.text_size_px or 30.0
+    em = page.text_size_px or FALLBACK_TEXT_SIZE_PX
     for article in page.articles:
         heading = sorted((b for b in article.blocks if b.role in HEADING_GROUP), key=lambda b: (b.box[1], b.box[0]))
         rest = [b for b in article.blocks if b.role not in HEADING_GROUP]
-        article.blocks = heading + xy_order(rest, 0.3 * em)
+        article.blocks = heading + xy_order(rest, settings.cut_tolerance_em * em)
     furniture = sorted((b for b in page.blocks if b.article_id is None), key=lambda b: (b.box[1], b.box[0]))
     ordered = furniture + [b for a in page.articles for b in a.blocks]
     for i, b in enumerate(ordered):
         b.order = i
     page.blocks = ordered
-    _number_columns(page, em)
+    _number_columns(page, em, settings)
     return page
 
 
-def _number_columns(page: Page, em: float) -> None:
+def _number_columns(page: Page, em: float, settings: OrderSettings = DEFAULT.order) -> None:
     starts: list[int] = []
     for b in sorted((b for b in page.blocks if b.role is Role.BODY), key=lambda b: b.box[0]):
-        if not starts or b.box[0] - starts[-1] > em:
+        if not starts or b.box[0] - starts[-1] > settings.column_start_em * em:
             starts.append(b.box[0])
     for b in page.blocks:
         if starts:

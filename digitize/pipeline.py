@@ -19,15 +19,16 @@ from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
 from .ocr.textlayer import TextLayerEngine
 from .ocr.vertical import read_vertical
+from .settings import DEFAULT, OcrSettings, Settings
 
-_engines: dict[tuple[str, int | None], Engine] = {}
+_engines: dict[tuple[str, int | None, OcrSettings], Engine] = {}
 
 
-def get_engine(name: str = "ppocr", threads: int | None = None) -> Engine:
+def get_engine(name: str = "ppocr", threads: int | None = None, settings: OcrSettings = DEFAULT.ocr) -> Engine:
     """Engines are loaded once per process and kept: loading the models costs more than a small page."""
-    key = (name, threads)
+    key = (name, threads, settings)
     if key not in _engines:
-        _engines[key] = load_engine(name, threads)
+        _engines[key] = load_engine(name, threads, settings)
     return _engines[key]
 
 
@@ -38,18 +39,22 @@ def _timed(page: Page, stage: str):
     page.timings[stage] = page.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bool = False) -> Page:
+def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bool = False,
+                 settings: Settings = DEFAULT) -> Page:
+    """One page through every stage, each given its part of ``settings``. The engine was made with its part
+    (``get_engine(name, threads, settings.ocr)``); vertical text is cut into cells with it here."""
     h, w = loaded.image.shape
-    page = Page(number=number, width=w, height=h, source=loaded.source, image=loaded.image)
+    page = Page(number=number, width=w, height=h, source=loaded.source, image=loaded.image,
+                settings_digest=settings.digest(), settings_changed=settings.changed())
     text_layer = loaded.text_layer is not None
     with _timed(page, "preprocess"):
         if text_layer:
             # Born-digital: the characters' boxes are exact in page space, so the page must not be rotated.
-            page.image = preprocess.flatten_background(page.image)
+            page.image = preprocess.flatten_background(page.image, settings.preprocess)
         else:
-            preprocess.preprocess(page)
+            preprocess.preprocess(page, settings.preprocess)
     with _timed(page, "layout"):
-        layout.analyze(page)
+        layout.analyze(page, settings.layout)
     reader: Engine = TextLayerEngine(loaded.text_layer) if text_layer else engine
     page.engine = reader.description
     text_blocks = [b for b in page.blocks if b.role.has_text]
@@ -61,13 +66,13 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         for i, lines in zip(horizontal, reader.recognize(page.image, [regions[i] for i in horizontal])):
             text_blocks[i].lines = lines
         for i in vertical:
-            text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height)
+            text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height, settings.ocr)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):
-        order.find_articles(page)
-        layout.refine_roles(page)
-        order.reading_order(page)
+        order.find_articles(page, settings.order)
+        layout.refine_roles(page, settings.layout)
+        order.reading_order(page, settings.order)
     with _timed(page, "repair"):
         repair.repair(page)
     page.to_source_coordinates()
@@ -77,18 +82,20 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
 
 
 def iter_pages(path: str | Path, engine: str | Engine = "ppocr", dpi: int = DEFAULT_DPI, password: str | None = None,
-               max_pixels: int = DEFAULT_MAX_PIXELS, threads: int | None = None, keep_image: bool = False) -> Iterator[Page]:
-    """Process a file page by page (a long PDF is never held in memory whole)."""
-    reader = get_engine(engine, threads) if isinstance(engine, str) else engine
+               max_pixels: int = DEFAULT_MAX_PIXELS, threads: int | None = None, keep_image: bool = False,
+               settings: Settings = DEFAULT) -> Iterator[Page]:
+    """Process a file page by page (a long PDF is never held in memory whole). An engine given by name is made
+    with ``settings.ocr``; an engine object keeps the settings it was made with."""
+    reader = get_engine(engine, threads, settings.ocr) if isinstance(engine, str) else engine
     for number, loaded in enumerate(load(path, dpi=dpi, password=password, max_pixels=max_pixels), 1):
         start = time.perf_counter()
-        page = process_page(loaded, number, reader, keep_image=keep_image)
+        page = process_page(loaded, number, reader, keep_image=keep_image, settings=settings)
         page.timings["total"] = time.perf_counter() - start
         yield page
 
 
 def process(path: str | Path, engine: str | Engine = "ppocr", **options) -> Document:
-    """Digitize one file (image, multi-page TIFF or PDF) into a Document."""
+    """Digitize one file (image, multi-page TIFF or PDF) into a Document (``settings=`` as for iter_pages)."""
     return Document(path=str(path), pages=list(iter_pages(path, engine, **options)))
 
 
@@ -124,7 +131,8 @@ def _pages_of(path: str | Path, indices: Sequence[int] | None, dpi: int, passwor
 def process_issue(name: str, inputs: Iterable[tuple[str | Path, Sequence[int] | None]], engine: Engine,
                   write_page: Callable[[Page], str], on_error: Callable[[str | Path, Exception], None], *,
                   catch: tuple[type[Exception], ...] = (InputError,), dpi: int = DEFAULT_DPI,
-                  password: str | None = None, max_pixels: int = DEFAULT_MAX_PIXELS, keep_image: bool = False) -> Issue:
+                  password: str | None = None, max_pixels: int = DEFAULT_MAX_PIXELS, keep_image: bool = False,
+                  settings: Settings = DEFAULT) -> Issue:
     """The pages of one issue, in the order given, into one linked Document.
 
     ``inputs`` are files with the 0-based pages to take (None: all). Each page is numbered through the issue
@@ -139,7 +147,7 @@ def process_issue(name: str, inputs: Iterable[tuple[str | Path, Sequence[int] | 
             loading = time.perf_counter()
             for loaded in _pages_of(path, indices, dpi, password, max_pixels):
                 start = time.perf_counter()
-                page = process_page(loaded, loaded.source.index + 1, engine, keep_image=keep_image)
+                page = process_page(loaded, loaded.source.index + 1, engine, keep_image=keep_image, settings=settings)
                 page.timings["total"] = time.perf_counter() - start
                 page.timings["load"] = start - loading  # decoding or rasterizing, and skipping to the page
                 page.number = len(pages) + 1  # after the stages, as a lone page is read; before its outputs

@@ -14,13 +14,10 @@ import cv2
 import numpy as np
 
 from .model import Page, Transform
-
-MAX_SKEW = 3.0  # degrees; a page skewed more than this is a rotation problem, not skew
-# The darkest pixels of a page with any ink are at least this much (fraction of paper brightness) below paper.
-MIN_INK_CONTRAST = 0.15
+from .settings import DEFAULT, PreprocessSettings
 
 
-def paper_level(gray: np.ndarray) -> np.ndarray:
+def paper_level(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> np.ndarray:
     """The brightness of bare paper everywhere on the page, as a smooth quadratic surface.
 
     Fitted to the brightest pixels of coarse cells, dropping cells darker than the fit: a photo or a solid
@@ -28,12 +25,12 @@ def paper_level(gray: np.ndarray) -> np.ndarray:
     """
     h, w = gray.shape
     small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    cell = 16
+    cell = settings.paper_cell_px
     sh, sw = small.shape[0] // cell, small.shape[1] // cell
     if sh < 3 or sw < 3:
-        return np.full(gray.shape, float(np.percentile(gray, 95)), np.float32)
+        return np.full(gray.shape, float(np.percentile(gray, settings.paper_percentile)), np.float32)
     cells = small[: sh * cell, : sw * cell].reshape(sh, cell, sw, cell).transpose(0, 2, 1, 3).reshape(sh, sw, -1)
-    level = np.percentile(cells, 95, axis=2).astype(np.float64)
+    level = np.percentile(cells, settings.paper_percentile, axis=2).astype(np.float64)
     yy, xx = np.mgrid[0:sh, 0:sw]
     u, v = (xx.ravel() + 0.5) / sw - 0.5, (yy.ravel() + 0.5) / sh - 0.5
     design = np.stack([np.ones_like(u), u, v, u * u, u * v, v * v], axis=1)
@@ -49,22 +46,23 @@ def paper_level(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(surface.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def flatten_background(gray: np.ndarray) -> np.ndarray:
+def flatten_background(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> np.ndarray:
     """Divide out uneven lighting and paper tone, then stretch so paper is white and ink is black."""
-    flat = gray.astype(np.float32) / np.maximum(paper_level(gray), 1.0)
+    flat = gray.astype(np.float32) / np.maximum(paper_level(gray, settings), 1.0)
     lo = float(np.percentile(flat[::4, ::4], 0.5))
-    if lo > 1.0 - MIN_INK_CONTRAST:  # a blank page: stretching would blow paper grain up into black specks
+    if lo > 1.0 - settings.min_ink_contrast:  # a blank page: stretching would blow paper grain up into black specks
         return np.clip(flat * 255.0, 0, 255).astype(np.uint8)
     out = (flat - lo) / (1.0 - lo)
     return np.clip(out * 255.0, 0, 255).astype(np.uint8)
 
 
-def estimate_skew(gray: np.ndarray) -> float:
+def estimate_skew(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> float:
     """The rotation (degrees, counter-clockwise) that levels the text lines, by projection-profile sharpness."""
     h, w = gray.shape
-    factor = max(1, int(max(h, w) / 1400))
+    st = settings
+    factor = max(1, int(max(h, w) / st.skew_work_side_px))
     small = cv2.resize(gray, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
-    ink = (small < 160).astype(np.float32)
+    ink = (small < st.skew_ink_grey).astype(np.float32)
     if ink.mean() < 1e-4:
         return 0.0
     centre = (small.shape[1] / 2, small.shape[0] / 2)
@@ -75,15 +73,16 @@ def estimate_skew(gray: np.ndarray) -> float:
         profile = rotated.sum(axis=1)
         return float(np.square(np.diff(profile)).sum())
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=sharpness)
-    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
+    coarse, step = st.skew_coarse_step_degrees, st.skew_fine_step_degrees
+    best = max(np.arange(-st.max_skew_degrees, st.max_skew_degrees + 1e-9, coarse), key=sharpness)
+    fine = max(np.arange(best - coarse, best + coarse + 1e-9, step), key=sharpness)
     return float(round(fine, 2))
 
 
-def deskew(gray: np.ndarray, angle: float) -> tuple[np.ndarray, Transform]:
+def deskew(gray: np.ndarray, angle: float, settings: PreprocessSettings = DEFAULT.preprocess) -> tuple[np.ndarray, Transform]:
     """Rotate by ``angle`` degrees about the centre (same canvas size, white fill)."""
     h, w = gray.shape
-    if abs(angle) < 0.1:  # under 0.1° a rule drifts < 2 px per 1000: not worth resampling
+    if abs(angle) < settings.min_deskew_degrees:  # under 0.1° a rule drifts < 2 px per 1000: not worth resampling
         return gray, Transform(skew_degrees=0.0)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     working = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
@@ -93,20 +92,9 @@ def deskew(gray: np.ndarray, angle: float) -> tuple[np.ndarray, Transform]:
 
 # --- orientation: pages scanned upside down or sideways ---------------------------------------------------
 
-# PP-OCR's text detector finds line boxes whatever their direction; a page is turned a quarter when the
-# length of its tall, narrow boxes is this many times that of its wide, flat ones (a horizontal page with
-# vertical headlines stays well under it).
-QUARTER_TURN_RATIO = 2.0
-# A page is turned over when the text-line classifier finds its sample lines more likely turned by 180° than
-# the same lines turned by 180° again, by this margin of the mean probability: one line read wrongly must not
-# flip a page, and comparing the two ways cancels the classifier's leaning on lines it reads poorly (small
-# Latin type). Measured on the 26 rendered pages (samples/), upright and turned 180°: the difference is
-# −1.00…−0.89 upright and +0.87…+1.00 turned (with whole detected boxes as samples it was 0.04 on a loosely
-# set English scan, which flipped it).
-UPSIDE_DOWN_MARGIN = 0.2
-ORIENTATION_SAMPLE_LINES = 16
-LINE_STRIP = 300  # px of a detected box in which its lines are told apart (a 1° skew drifts 5 px over it)
-ORIENTATION_DETECT_SIDE = 640  # the page's longest side for line detection: headlines and larger type stay visible
+# The thresholds (quarter_turn_ratio, upside_down_margin, ...) and their measurements: PreprocessSettings.
+# Comparing a page's lines with the same lines turned over cancels the classifier's leaning on lines it reads
+# poorly (small Latin type), and one line read wrongly must not flip a page.
 
 
 @lru_cache(maxsize=2)
@@ -119,32 +107,33 @@ def _bundled_model(name: str):
     return onnx_session(Path(rapidocr.__file__).parent / "models" / name, 1)
 
 
-def text_line_boxes(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+def text_line_boxes(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> list[tuple[int, int, int, int]]:
     """Boxes of the text lines PP-OCR's detector finds on a reduced copy of the page, in ``gray``'s pixels."""
+    st = settings
     h, w = gray.shape
-    factor = max(1.0, max(h, w) / ORIENTATION_DETECT_SIDE)
+    factor = max(1.0, max(h, w) / st.orientation_detect_side_px)
     sw, sh = max(32, int(round(w / factor / 32)) * 32), max(32, int(round(h / factor / 32)) * 32)
     small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
     batch = np.repeat(((small / 255.0 - 0.5) / 0.5)[None, None], 3, axis=1)
     session = _bundled_model("PP-OCRv6_det_small.onnx")
     prob = session.run(None, {session.get_inputs()[0].name: batch})[0][0, 0]
-    count, _, stats, _ = cv2.connectedComponentsWithStats((prob > 0.3).astype(np.uint8), connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats((prob > st.detector_threshold).astype(np.uint8), connectivity=8)
     fx, fy = w / sw, h / sh
     boxes = []
     for x, y, bw, bh, area in stats[1:count]:
-        if area < 12:
+        if area < st.detector_min_area_px:
             continue
         # the detector marks a shrunk core of each line; grow it back as PP-OCR does (unclip ratio 1.6)
-        grow = 1.6 * bw * bh / (2 * (bw + bh))
+        grow = st.detector_unclip_ratio * bw * bh / (2 * (bw + bh))
         boxes.append((max(0, int((x - grow) * fx)), max(0, int((y - grow) * fy)),
                       min(w, int(np.ceil((x + bw + grow) * fx))), min(h, int(np.ceil((y + bh + grow) * fy)))))
     return boxes
 
 
-def _turned_a_quarter(boxes: list[tuple[int, int, int, int]]) -> bool:
+def _turned_a_quarter(boxes: list[tuple[int, int, int, int]], settings: PreprocessSettings = DEFAULT.preprocess) -> bool:
     wide = sum(x1 - x0 for x0, y0, x1, y1 in boxes if x1 - x0 >= 2 * (y1 - y0))
     tall = sum(y1 - y0 for x0, y0, x1, y1 in boxes if y1 - y0 >= 2 * (x1 - x0))
-    return tall > QUARTER_TURN_RATIO * wide
+    return tall > settings.quarter_turn_ratio * wide
 
 
 def upside_down_probability(lines: list[np.ndarray]) -> float:
@@ -162,23 +151,23 @@ def upside_down_probability(lines: list[np.ndarray]) -> float:
     return float(probs[:, 1].mean())
 
 
-def estimate_orientation(gray: np.ndarray) -> int:
+def estimate_orientation(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> int:
     """The clockwise rotation, 0, 90, 180 or 270 degrees, that the page went through when scanned; turning
     it back by that much makes its text upright."""
     if (gray < 128).mean() < 1e-4:  # no ink, nothing to read: the detector answers noise
         return 0
-    boxes = text_line_boxes(gray)
-    turned = 90 if _turned_a_quarter(boxes) else 0
+    boxes = text_line_boxes(gray, settings)
+    turned = 90 if _turned_a_quarter(boxes, settings) else 0
     if turned:  # look at the page and its lines turned back a quarter (counter-clockwise)
         w = gray.shape[1]
         gray = np.rot90(gray, 1)
         boxes = [(y0, w - x1, y1, w - x0) for x0, y0, x1, y1 in boxes]
     lines = [b for b in boxes if b[2] - b[0] >= 3 * (b[3] - b[1]) and b[3] - b[1] >= 8]
-    crops = [c for c in (_one_line(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in lines) if c is not None]
+    crops = [c for c in (_one_line(gray[y0:y1, x0:x1], settings) for x0, y0, x1, y1 in lines) if c is not None]
     crops.sort(key=lambda c: -c.shape[0])  # the tallest lines first: large type is read most surely
-    crops = crops[:ORIENTATION_SAMPLE_LINES]
+    crops = crops[: settings.orientation_sample_lines]
     turned_over = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
-    if upside_down_probability(crops) - upside_down_probability(turned_over) >= UPSIDE_DOWN_MARGIN:
+    if upside_down_probability(crops) - upside_down_probability(turned_over) >= settings.upside_down_margin:
         turned += 180
     return turned
 
@@ -197,14 +186,14 @@ def runs(mask: np.ndarray, min_gap: int = 1) -> list[tuple[int, int]]:
     return out
 
 
-def _one_line(crop: np.ndarray) -> np.ndarray | None:
+def _one_line(crop: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> np.ndarray | None:
     """The first full line of text in a detected box, at most 8 line heights long. Small type detected on the
     reduced page runs together into boxes several lines (and columns) big, which the line classifier cannot
     read; and on a skewed page a long box also holds its neighbours' ends. The lines are told apart on a
     strip at the box's left, where skew cannot run them together."""
     if crop.size == 0:
         return None
-    strip = crop[:, :LINE_STRIP]
+    strip = crop[:, : settings.line_strip_px]
     ink = strip < min(128, int(strip.mean()) - 20)
     rows = ink.sum(axis=1) > max(1, strip.shape[1] // 100)
     bands = runs(rows)
@@ -240,15 +229,15 @@ def _then(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (as3(first) @ as3(second))[:2]
 
 
-def preprocess(page: Page) -> Page:
+def preprocess(page: Page, settings: PreprocessSettings = DEFAULT.preprocess) -> Page:
     """Flatten, turn upright, estimate and correct skew. Sets ``page.image`` to the working image and
     ``page.transform`` (working pixels → source pixels, through both rotations)."""
     assert page.image is not None
-    flat = flatten_background(page.image)
-    rotation = estimate_orientation(flat)
+    flat = flatten_background(page.image, settings)
+    rotation = estimate_orientation(flat, settings)
     upright, to_source = rotate_upright(flat, rotation)
-    angle = estimate_skew(upright)
-    page.image, skew = deskew(upright, angle)
+    angle = estimate_skew(upright, settings)
+    page.image, skew = deskew(upright, angle, settings)
     page.transform = Transform(matrix=_then(to_source, skew.matrix), skew_degrees=angle, rotation_degrees=rotation)
     return page
 

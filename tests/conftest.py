@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +147,7 @@ def pytest_configure(config) -> None:
 
     real = pipeline.process_page
 
+    @functools.wraps(real)  # the signature stays inspectable (tests read process_page's defaults)
     def counted(loaded, number, engine, *args, **kwargs):
         # A text layer is read without OCR, and a test's stand-in engine is no OCR engine.
         if loaded.text_layer is None and type(engine).__module__.startswith("digitize.ocr."):

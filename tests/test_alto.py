@@ -392,3 +392,26 @@ def test_edge_cases_validate(page, alto_schema):
     tail_line = found["P1_TB0021_L001"]
     assert tail_line[-1].get("CONTENT") == "-" and tail_line.findall("a:String", NS)[-1].get("SUBS_TYPE") is None
     assert len(found["P1_TB0022"]) == 0  # whitespace-only line: no TextLine (it would need a String)
+
+
+def test_settings_provenance_written_valid_and_read_back(page, alto_schema):
+    from digitize.read import read_bytes
+    from digitize.settings import DEFAULT, load_settings
+
+    settings = load_settings(None, ["layout.headline_ratio=1.8", "ocr.rec_batch=8"])
+    page.settings_digest, page.settings_changed = settings.digest(), settings.changed()
+    xml = page_to_alto(page)
+    assert schemas.validate(xml, alto_schema) == []
+    root = parse(xml)
+    for path in ("a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingStepSettings",
+                 "a:Description/a:Processing/a:processingStepSettings"):
+        text = root.findtext(path, namespaces=NS)
+        assert f"settings digest: {settings.digest()}" in text
+        assert "settings changed: layout.headline_ratio=1.8, ocr.rec_batch=8" in text
+    back = read_bytes(xml, "page.alto.xml").pages[0]
+    assert back.settings_digest == settings.digest() != DEFAULT.digest()
+    assert back.settings_changed == {"layout.headline_ratio": 1.8, "ocr.rec_batch": 8}
+    # A page made with the defaults says so by its digest alone.
+    page.settings_digest, page.settings_changed = DEFAULT.digest(), {}
+    text = parse(page_to_alto(page)).findtext("a:Description/a:Processing/a:processingStepSettings", namespaces=NS)
+    assert f"settings digest: {DEFAULT.digest()}" in text and "settings changed" not in text

@@ -196,7 +196,7 @@ def test_output_dir_is_a_file(small_page, tmp_path):
 
 
 def test_engine_error_exits_3(small_page, tmp_path, monkeypatch):
-    def broken(name, threads=None):
+    def broken(name, threads=None, settings=None):
         raise EngineError(f"engine {name!r} needs the package 'paddleocr'")
 
     monkeypatch.setattr(cli_run, "get_engine", broken)

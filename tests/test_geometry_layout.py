@@ -14,6 +14,7 @@ import pytest
 from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
 from digitize import layout
+from digitize.settings import DEFAULT
 from digitize.layout import LineBand
 from digitize.model import Article, Role
 
@@ -260,7 +261,7 @@ def test_xy_cut_does_not_cut_at_a_gutter_narrower_than_gutter_em():
         ####|####
         ####|####
     """
-    assert 10 < layout.GUTTER_EM * MASK_EM
+    assert 10 < DEFAULT.layout.gutter_em * MASK_EM
     mask = np.zeros((400, 600), bool)
     text_lines(mask, 20, 276, 20, 8)
     text_lines(mask, 286, 580, 20, 8)

@@ -172,3 +172,16 @@ def test_schema_lists_every_model_field(validator):
     assert defs["JoinKind"]["enum"] == [k.value for k in JoinKind]
     doc_fields = {f.name for f in dataclasses.fields(Document)} | {"format", "version"}
     assert set(defs["DocumentDump"]["properties"]) == doc_fields
+
+
+def test_settings_provenance_in_json(validator, page):
+    from digitize.settings import load_settings
+
+    settings = load_settings(None, ["layout.headline_ratio=1.8", "ocr.rec_batch=8"])
+    page.settings_digest, page.settings_changed = settings.digest(), settings.changed()
+    data = json.loads(page_json(page))
+    assert errors(validator, data) == []
+    assert data["page"]["settings_digest"] == settings.digest()
+    assert data["page"]["settings_changed"] == {"layout.headline_ratio": 1.8, "ocr.rec_batch": 8}
+    data["page"]["settings_digest"] = "not hex"
+    assert any("settings_digest" in e for e in errors(validator, data))

@@ -20,7 +20,7 @@ import signal
 import socket
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -32,6 +32,7 @@ from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count, sha256
 from ..model import Page
 from ..ocr.base import EngineError, default_threads
 from ..pipeline import get_engine, process_issue
+from ..settings import Settings as PipelineSettings
 from .manifest import IssueUnit, Manifest, Unit
 
 DEFAULT_INCLUDE = ("*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.pdf")
@@ -48,12 +49,14 @@ class Settings:
     alto_unit: str = "pixel"
     newsml_body: str = "nitf"
     issue_per_folder: bool = False
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)  # every stage's thresholds
 
     @property
     def hash(self) -> str:
-        """What makes a finished page current: the settings that change its outputs, and our version."""
+        """What makes a finished page current: the settings that change its outputs (the pipeline's thresholds
+        by their digest: changing one re-runs the pages), and our version."""
         key = {"engine": self.engine, "formats": sorted(self.formats), "punctuation": self.punctuation,
-               "dpi": self.dpi, "version": __version__}
+               "dpi": self.dpi, "pipeline": self.pipeline.digest(), "version": __version__}
         # Newer settings enter only when not at their default, so pages of earlier batches stay current.
         for name, default in (("alto_unit", "pixel"), ("newsml_body", "nitf"), ("issue_per_folder", False)):
             if getattr(self, name) != default:
@@ -214,7 +217,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
     results = {(u.source, u.page_index): {"state": "failed", "version": __version__, "worker": worker, "timings": {},
                                           "outputs": []} for u in work.pages}
     units = {(u.source, u.page_index): u for u in work.pages}
-    engine = get_engine(settings.engine, threads)  # loaded once per process; not part of the page's time
+    engine = get_engine(settings.engine, threads, settings.pipeline.ocr)  # loaded once per process; not part of the page's time
     formats = list(settings.formats)
     current: list[Unit] = []
 
@@ -249,7 +252,8 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
     try:
         # A bug or a library failing on one page fails that page; the issue goes on.
         done = process_issue(work.pages[0].source, inputs(), engine, write_page, failed, catch=(Exception,),
-                             dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels)
+                             dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels,
+                             settings=settings.pipeline)
         if done.document.pages:
             folder = Path(outdir) / Path(work.pages[0].relpath).parent
             issue["outputs"] = record(write_issue_outputs(done.document, folder, done.stem, formats,
@@ -280,7 +284,7 @@ def _worker_main(conn, settings: Settings, outdir: str, threads: int) -> None:
     # Ctrl-C reaches the whole process group; the client decides what happens to in-flight pages.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        get_engine(settings.engine, threads)  # models load once, before the first page's clock starts
+        get_engine(settings.engine, threads, settings.pipeline.ocr)  # models load once, before the first page's clock starts
     except EngineError as exc:
         conn.send(("engine-error", str(exc)))
         return
@@ -467,4 +471,7 @@ def run_units(manifest: Manifest, executor: Executor, todo: list[IssueUnit], rep
 def settings_record(settings: Settings, **extra) -> dict:
     record = asdict(settings)
     record.pop("pdf_password")  # never stored
+    # The thresholds by digest and the values that differ from the defaults; Settings.to_dict() has the rest.
+    record.pop("pipeline")
+    record |= {"pipeline_settings_digest": settings.pipeline.digest(), "pipeline_settings_changed": settings.pipeline.changed()}
     return record | extra | {"version": __version__, "settings_hash": settings.hash}

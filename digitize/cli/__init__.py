@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
+from ..version import __version__
 from ..exit_codes import ExitCode
 from .batch import batch_command, status_command
 from .convert import convert_command
@@ -18,6 +18,7 @@ from .diff import diff_command
 from .layout_eval import layout_eval_command
 from .repair import repair_command
 from .run import run_command
+from .settings import settings_command
 from .validate import validate_command
 
 __all__ = ["ExitCode", "main"]
@@ -30,5 +31,5 @@ def main() -> None:
 
 
 for command in (run_command, repair_command, diff_command, layout_eval_command, validate_command, convert_command,
-                batch_command, status_command):
+                batch_command, status_command, settings_command):
     main.add_command(command)

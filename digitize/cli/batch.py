@@ -89,14 +89,15 @@ def _lock(outdir: Path):
 @run_options(threads_help="onnxruntime threads per worker (default: cores // workers).", debug_overlay=False)
 def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, scheduler, page_timeout, retry_failed,
                   log_json, engine, formats, punctuation, dpi, pdf_password, max_pixels, threads, alto_unit,
-                  newsml_body) -> None:
+                  newsml_body, settings) -> None:
     """Digitize folders of pages into OUTDIR, resumably: re-run the same command to continue.
 
     Each input file is one issue (as with run), or with --issue-per-folder each folder; an issue's pages are
     processed in order by one worker, which then writes its issue outputs (NewsML, METS, <stem>.issue.txt).
     """
+    pipeline_settings = settings
     settings = Settings(engine, formats, punctuation, dpi, pdf_password, max_pixels, alto_unit, newsml_body,
-                        issue_per_folder)
+                        issue_per_folder, pipeline=pipeline_settings)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

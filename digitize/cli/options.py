@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import click
@@ -12,6 +13,7 @@ from ..export.newsml import BODIES
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
 from ..ocr.base import ENGINE_NAMES
 from ..export.punctuation import PROFILES
+from ..settings import Settings, SettingsError, load_settings
 
 ALL_FORMATS = OUTPUT_FORMATS + DOCUMENT_FORMATS
 
@@ -22,6 +24,28 @@ def formats_option(ctx, param, value: str) -> tuple[str, ...]:
         return parse_formats(value, ALL_FORMATS)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _config_option(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    ctx.meta["digitize.config"] = value
+
+
+def settings_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Settings:
+    """``--config FILE`` and ``--set STAGE.NAME=VALUE`` → the pipeline's Settings; a bad file or key is a usage
+    error naming it (exit 2)."""
+    try:
+        return load_settings(ctx.meta.get("digitize.config"), list(value))
+    except SettingsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config/--set") from exc
+
+
+def settings_options(command: Callable) -> Callable:
+    """``--config`` and ``--set``, given to the command as one ``settings`` argument (digitize.settings.Settings)."""
+    command = click.option("--set", "settings", multiple=True, callback=settings_option, metavar="STAGE.NAME=VALUE",
+                           help="Override one setting (repeatable), e.g. --set layout.headline_ratio=1.8.")(command)
+    return click.option("--config", type=click.Path(dir_okay=False, path_type=Path), is_eager=True, expose_value=False,
+                        callback=_config_option, envvar="DIGITIZE_CONFIG",
+                        help="Settings file (TOML: [preprocess] [layout] [ocr] [order]); see `digitize settings`.")(command)
 
 
 def run_options(threads_help: str = "onnxruntime threads (default: all cores).", debug_overlay: bool = True) -> Callable:
@@ -48,6 +72,7 @@ def run_options(threads_help: str = "onnxruntime threads (default: all cores).",
                                     help="Also write <stem>.overlay.png: blocks by role, articles, reading order."))
 
     def apply(command: Callable) -> Callable:
+        command = settings_options(command)
         for option in reversed(options):  # click lists options in the order their decorators are written
             command = option(command)
         return command

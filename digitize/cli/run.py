@@ -18,6 +18,7 @@ from ..io import InputError, page_count
 from ..model import Page
 from ..ocr.base import EngineError
 from ..pipeline import get_engine, process_issue
+from ..settings import Settings
 from .options import run_options
 
 err = Console(stderr=True, highlight=False)
@@ -49,7 +50,7 @@ def refuse_shared_stems(inputs: tuple[Path, ...]) -> None:
 @run_options()
 def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str, formats: tuple[str, ...], punctuation: str,
         dpi: int, pdf_password: str | None, max_pixels: int, threads: int | None, alto_unit: str, newsml_body: str,
-        debug_overlay: bool) -> None:
+        debug_overlay: bool, settings: Settings) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...).
 
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
@@ -64,7 +65,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
         err.print(f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})", soft_wrap=True)
         sys.exit(ExitCode.USAGE)
     try:
-        reader = get_engine(engine, threads)
+        reader = get_engine(engine, threads, settings.ocr)
     except EngineError as exc:
         err.print(f"error: {escape(str(exc))}", soft_wrap=True)
         sys.exit(ExitCode.ENGINE)
@@ -105,7 +106,8 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
         for paths in issues:
             try:
                 result = process_issue(str(paths[0]), files(paths), reader, write_page, failed, dpi=dpi,
-                                       password=pdf_password, max_pixels=max_pixels, keep_image=debug_overlay)
+                                       password=pdf_password, max_pixels=max_pixels, keep_image=debug_overlay,
+                                       settings=settings)
                 if result.document.pages:
                     for target in write_issue_outputs(result.document, outdir, result.stem, list(formats), punctuation,
                                                       newsml_body, result.alto_names):

@@ -26,6 +26,7 @@ import numpy as np
 from lxml import etree
 
 from ..model import Article, Block, JoinKind, Line, Page, Role
+from ..settings import format_changed
 from ..text.patterns import LINE_HYPHENS
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -401,6 +402,10 @@ class _AltoWriter:
             settings.append(f"turned upright: {page.transform.rotation_degrees} degrees")
         if page.transform.skew_degrees:
             settings.append(f"deskew: {page.transform.skew_degrees:.3f} degrees")
+        if page.settings_digest:  # which thresholds made the page (digitize.settings)
+            settings.append(f"settings digest: {page.settings_digest}")
+        if page.settings_changed:
+            settings.append(f"settings changed: {format_changed(page.settings_changed)}")
         settings_text = "; ".join(settings)
         category = "contentGeneration"
 

@@ -1,6 +1,7 @@
 """The engine protocol: what every OCR engine offers to the pipeline.
 
-An engine is one module in this package that defines ``create_engine(threads: int) -> Engine``. The pipeline
+An engine is one module in this package that defines ``create_engine(threads: int, settings: OcrSettings) -> Engine``
+(the settings as a keyword with the default instance, so an engine file from before settings still loads). The pipeline
 finds it by name (``--engine NAME`` → ``digitize.ocr.NAME``), so adding an engine is adding one file.
 """
 
@@ -14,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from ..model import Box, Glyph, Line
+from ..settings import DEFAULT, OcrSettings
 from ..text.patterns import mostly_latin
 
 
@@ -53,14 +55,14 @@ def default_threads(workers: int = 1) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-def load_engine(name: str, threads: int | None = None) -> Engine:
+def load_engine(name: str, threads: int | None = None, settings: OcrSettings = DEFAULT.ocr) -> Engine:
     try:
         module = importlib.import_module(f"{__package__}.{name}")
     except ModuleNotFoundError as exc:
         if exc.name == f"{__package__}.{name}":
             raise EngineError(f"unknown OCR engine {name!r}") from exc
         raise EngineError(f"engine {name!r} needs the package {exc.name!r}: {exc}") from exc
-    return module.create_engine(threads or default_threads())
+    return module.create_engine(threads or default_threads(), settings=settings)
 
 
 def onnx_session(path, threads: int):

@@ -7,7 +7,7 @@ ONNX files that rapidocr already installed, passes them by name and directory, a
 model (document orientation, unwarping, text-line orientation) that no wheel ships. No paddlepaddle is needed:
 ``engine="onnxruntime"``.
 
-Detection runs per region with the region scaled so its text is about ``DET_TEXT_HEIGHT`` pixels high (through
+Detection runs per region with the region scaled so its text is about ``paddle_det_text_height_px`` pixels high (through
 PaddleX's ``resize_long`` limit type, so recognition still reads the crop at native resolution); the detector's
 row fragments are merged into lines with the base helpers, like the ppocr engine does.
 """
@@ -29,10 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from ..model import Box, Line
+from ..settings import DEFAULT, OcrSettings
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
 
-DET_TEXT_HEIGHT = 32  # px: the text size the DB detector sees best
-MIN_SCORE = 0.3
 DET_MODEL_NAME = "PP-OCRv6_small_det"  # names PaddleX 3.7 knows (paddlex/modules/text_*/model_list.py)
 REC_MODEL_NAME = "PP-OCRv6_small_rec"
 DET_ONNX = "PP-OCRv6_det_small.onnx"  # the files bundled in the rapidocr wheel
@@ -251,7 +250,8 @@ def _import_paddleocr():
 class PaddleEngine:
     name = "paddle"
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 2, settings: OcrSettings = DEFAULT.ocr):
+        self.settings = settings
         paddleocr = _import_paddleocr()
         det_dir, rec_dir = model_folders()
         self.models = (DET_MODEL_NAME, REC_MODEL_NAME)
@@ -288,20 +288,21 @@ class PaddleEngine:
 
     def read_region(self, image: np.ndarray, region: TextRegion) -> list[Line]:
         x0, y0, x1, y1 = region.box
-        pad = int(max(8, region.text_height * 0.6))
+        st = self.settings
+        pad = int(max(st.det_pad_min_px, region.text_height * st.det_pad_em))
         h, w = image.shape[:2]
         cx0, cy0, cx1, cy1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
         crop = _bgr(image[cy0:cy1, cx0:cx1])
-        if crop.shape[0] < 8 or crop.shape[1] < 8:
+        if crop.shape[0] < st.paddle_min_crop_px or crop.shape[1] < st.paddle_min_crop_px:
             return []
-        scale = float(np.clip(DET_TEXT_HEIGHT / max(region.text_height, 1.0), 0.15, 2.0))
+        scale = float(np.clip(st.paddle_det_text_height_px / max(region.text_height, 1.0), st.det_scale_min, st.det_scale_max))
         side = max(32, int(round(scale * max(crop.shape[:2]))))
         (res,) = list(
             self.ocr.predict(
                 crop,
                 text_det_limit_type="resize_long",  # ratio = side / long side: exactly `scale`, up or down
                 text_det_limit_side_len=side,
-                text_rec_score_thresh=MIN_SCORE,
+                text_rec_score_thresh=st.min_score,
                 return_word_box=True,
             )
         )
@@ -324,8 +325,8 @@ class PaddleEngine:
                 continue
             chars = _glyph_boxes(text, float(score), b, wtexts, wboxes, (cx0, cy0))
             fragments.append(Line(text=text, box=b, confidence=float(score), glyphs=glyphs_from_chars(chars)))
-        rows = group_rows([f.box for f in fragments])
-        return [merge_row_fragments([fragments[i] for i in row], space_gap=0.5 * region.text_height) for row in rows]
+        rows = group_rows([f.box for f in fragments], st.row_min_overlap)
+        return [merge_row_fragments([fragments[i] for i in row], space_gap=st.space_gap_em * region.text_height) for row in rows]
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
         return [self.read_region(image, r) for r in regions]
@@ -383,5 +384,5 @@ def _version(dist: str) -> str:
         return "?"
 
 
-def create_engine(threads: int) -> PaddleEngine:
-    return PaddleEngine(threads)
+def create_engine(threads: int, settings: OcrSettings = DEFAULT.ocr) -> PaddleEngine:
+    return PaddleEngine(threads, settings)

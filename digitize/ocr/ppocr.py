@@ -2,13 +2,13 @@
 
 Only the model files bundled in the rapidocr wheel are used, by explicit path: any other model choice makes
 rapidocr download, and archives often have no internet. Detection runs per layout block with the block
-scaled so its text is about ``DET_TEXT_HEIGHT`` pixels high. Recognition reads line crops of the working image
-(scaled to the model's 48 px height and squeezed to ``REC_WIDTH_SCALE`` of their width), for the whole page
-at once: crops sorted by width/height, so a batch pads little, and cut into batches of ``REC_BATCH``.
+scaled so its text is about ``det_text_height_px`` pixels high. Recognition reads line crops of the working image
+(scaled to the model's 48 px height and squeezed to ``rec_width_scale`` of their width), for the whole page
+at once: crops sorted by width/height, so a batch pads little, and cut into batches of ``rec_batch``.
 
 Both halves run on a pool of ``threads`` workers, each run single-threaded in onnxruntime: a text line is too
 small a tensor to split well across cores, so whole blocks and batches run side by side instead.
-The constants are tuned by measurement: bench/results.md, `python bench/run.py --sweep NAME=V1,V2`.
+The values (``OcrSettings``) are tuned by measurement: bench/results.md, `python bench/run.py --sweep ocr.NAME=V1,V2`.
 """
 
 from __future__ import annotations
@@ -22,23 +22,16 @@ import cv2
 import numpy as np
 
 from ..model import Box, Line
+from ..settings import DEFAULT, OcrSettings
 from ..text.patterns import mostly_latin
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
-
-# px: the text height blocks are detected at. 24 finds the same lines as 32 at 0.6× the detection time; 20
-# starts to cost characters.
-DET_TEXT_HEIGHT = 24
-REC_BATCH = 4  # line crops per recognition run: fewest padded columns; 8: +9 % CPU, 32: +19 % (engine level)
-# Lines are read squeezed to half their width: half the recognition compute, and fewer errors on the samples
-# (full-width punctuation and dashes read better); 0.4 starts to cost characters.
-REC_WIDTH_SCALE = 0.5
-MIN_SCORE = 0.3
 
 
 class PPOCREngine:
     name = "ppocr"
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 2, settings: OcrSettings = DEFAULT.ocr):
+        self.settings = settings
         try:
             import rapidocr
             from rapidocr import RapidOCR
@@ -84,15 +77,16 @@ class PPOCREngine:
 
     def detect(self, image: np.ndarray, region: TextRegion) -> list[Box]:
         x0, y0, x1, y1 = region.box
-        pad = int(max(8, region.text_height * 0.6))
+        st = self.settings
+        pad = int(max(st.det_pad_min_px, region.text_height * st.det_pad_em))
         h, w = image.shape[:2]
         cx0, cy0, cx1, cy1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
         crop = image[cy0:cy1, cx0:cx1]
         if crop.size == 0:
             return []
-        scale = float(np.clip(DET_TEXT_HEIGHT / max(region.text_height, 1.0), 0.15, 2.0))
+        scale = float(np.clip(st.det_text_height_px / max(region.text_height, 1.0), st.det_scale_min, st.det_scale_max))
         small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-        if small.shape[0] < 16 or small.shape[1] < 16:
+        if small.shape[0] < st.det_min_side_px or small.shape[1] < st.det_min_side_px:
             return []
         out = self.detector(_rgb(small))
         if out.boxes is None:
@@ -112,13 +106,15 @@ class PPOCREngine:
         """Text line boxes of every region, regions detected side by side on the pool."""
         return list(self.pool.map(lambda r: self.detect(image, r), regions))
 
-    def _rec_batch(self, crops: list[np.ndarray], width_scale: float = REC_WIDTH_SCALE) -> tuple[list, list]:
+    def _rec_batch(self, crops: list[np.ndarray], width_scale: float | None = None) -> tuple[list, list]:
         """One recognition run over crops of similar width: rapidocr's (text, score) and word results per crop.
 
         The input rapidocr builds (height 48, zero-padded to the widest crop, pixels scaled to [-1, 1]), built
         from the grayscale crops directly: one resize per crop and no RGB copy; the three colour channels of a
         gray line are the same plane, broadcast into the batch array.
         """
+        if width_scale is None:
+            width_scale = self.settings.rec_width_scale
         ratios = [width_scale * c.shape[1] / c.shape[0] for c in crops]
         max_ratio = max(ratios)  # rapidocr pads every batch to ≥ 320 px; short lines read as well without
         height, width = self.rec_height, int(self.rec_height * max_ratio)
@@ -138,7 +134,7 @@ class PPOCREngine:
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         crops = [gray[b[1] : b[3], b[0] : b[2]] for b in boxes]  # views, not copies
         texts, scores, words = [""] * len(crops), [0.0] * len(crops), [None] * len(crops)
-        self._recognise_into(crops, range(len(crops)), REC_WIDTH_SCALE, texts, scores, words)
+        self._recognise_into(crops, range(len(crops)), self.settings.rec_width_scale, texts, scores, words)
         # Squeezing suits square CJK glyphs; narrow Latin marks (a line-end hyphen) can vanish in it, so Latin
         # lines are read again at full width.
         latin = [i for i, t in enumerate(texts) if mostly_latin(t)]
@@ -163,13 +159,15 @@ class PPOCREngine:
         """Recognise ``crops[i]`` for i in ``which``, writing into the result lists. Sorted by width/height so
         each batch pads little; batches run side by side on the pool."""
         by_ratio = sorted(which, key=lambda i: crops[i].shape[1] / crops[i].shape[0])
-        batches = [by_ratio[i : i + REC_BATCH] for i in range(0, len(by_ratio), REC_BATCH)]
+        size = self.settings.rec_batch
+        batches = [by_ratio[i : i + size] for i in range(0, len(by_ratio), size)]
         results = self.pool.map(lambda idx: self._rec_batch([crops[i] for i in idx], width_scale), batches)
         for idx, (line_results, word_results) in zip(batches, results):
             for i, (text, score), word in zip(idx, line_results, word_results):
                 texts[i], scores[i], words[i] = text, float(score), word
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
+        st = self.settings
         start = time.perf_counter()
         per_region = self.detect_regions(image, regions)
         detected = time.perf_counter()
@@ -179,9 +177,9 @@ class PPOCREngine:
         results = []
         for region, boxes in zip(regions, per_region):
             frags = [next(fragments) for _ in boxes]
-            frags = [f for f in frags if f.text.strip() and f.confidence >= MIN_SCORE]
-            rows = group_rows([f.box for f in frags])
-            lines = [merge_row_fragments([frags[i] for i in row], space_gap=0.5 * region.text_height) for row in rows]
+            frags = [f for f in frags if f.text.strip() and f.confidence >= st.min_score]
+            rows = group_rows([f.box for f in frags], st.row_min_overlap)
+            lines = [merge_row_fragments([frags[i] for i in row], space_gap=st.space_gap_em * region.text_height) for row in rows]
             results.append(lines)
         return results
 
@@ -190,5 +188,5 @@ def _rgb(img: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB) if img.ndim == 2 else img
 
 
-def create_engine(threads: int) -> PPOCREngine:
-    return PPOCREngine(threads)
+def create_engine(threads: int, settings: OcrSettings = DEFAULT.ocr) -> PPOCREngine:
+    return PPOCREngine(threads, settings)

@@ -11,20 +11,22 @@ import numpy as np
 
 from ..preprocess import runs
 from ..model import Box, Glyph, Line
+from ..settings import DEFAULT, OcrSettings
 from .base import Engine, TextRegion
 
 
-def vertical_cells(image: np.ndarray, box: Box) -> list[list[Box]]:
+def vertical_cells(image: np.ndarray, box: Box, settings: OcrSettings = DEFAULT.ocr) -> list[list[Box]]:
     """The character cells of vertical text in ``box``: its columns right to left, each cut top to bottom at
     the blank rows between characters."""
     x0, y0, x1, y1 = box
-    ink = image[y0:y1, x0:x1] < 128
+    st = settings
+    ink = image[y0:y1, x0:x1] < st.vertical_ink_grey
     columns = []
-    for cs, ce in reversed(runs(ink.any(axis=0), min_gap=max(2, (x1 - x0) // 20))):
+    for cs, ce in reversed(runs(ink.any(axis=0), min_gap=max(st.vertical_cell_gap_px, (x1 - x0) // st.vertical_column_gap_divisor))):
         cells: list[tuple[int, int]] = []
-        for rs, re in runs(ink[:, cs:ce].any(axis=1), min_gap=2):
+        for rs, re in runs(ink[:, cs:ce].any(axis=1), min_gap=st.vertical_cell_gap_px):
             # A character in parts (兴, 二) stays one cell: CJK characters are about as tall as wide.
-            if cells and re - cells[-1][0] <= 1.15 * (ce - cs):
+            if cells and re - cells[-1][0] <= st.vertical_cell_aspect * (ce - cs):
                 cells[-1] = (cells[-1][0], re)
             else:
                 cells.append((rs, re))
@@ -32,11 +34,11 @@ def vertical_cells(image: np.ndarray, box: Box) -> list[list[Box]]:
     return columns
 
 
-def vertical_strip(image: np.ndarray, cells: list[Box]) -> tuple[np.ndarray, list[int]]:
+def vertical_strip(image: np.ndarray, cells: list[Box], settings: OcrSettings = DEFAULT.ocr) -> tuple[np.ndarray, list[int]]:
     """The cells of one vertical column set side by side on white as one horizontal line, so that a line
     recogniser reads it; returns the strip and each cell's left edge in it."""
     size = max(max(c[2] - c[0], c[3] - c[1]) for c in cells)
-    pad = size // 4
+    pad = size // settings.vertical_pad_divisor
     strip = np.full((size + 2 * pad, len(cells) * (size + pad) + pad), 255, np.uint8)
     lefts = []
     for i, (cx0, cy0, cx1, cy1) in enumerate(cells):
@@ -46,11 +48,11 @@ def vertical_strip(image: np.ndarray, cells: list[Box]) -> tuple[np.ndarray, lis
     return strip, lefts
 
 
-def read_vertical(engine: Engine, image: np.ndarray, box: Box, size: float) -> list[Line]:
+def read_vertical(engine: Engine, image: np.ndarray, box: Box, size: float, settings: OcrSettings = DEFAULT.ocr) -> list[Line]:
     """One Line per vertical column, right to left; glyph boxes are the character cells on the page."""
     lines = []
-    for cells in vertical_cells(image, box):
-        strip, lefts = vertical_strip(image, cells)
+    for cells in vertical_cells(image, box, settings):
+        strip, lefts = vertical_strip(image, cells, settings)
         read = engine.recognize(strip, [TextRegion((0, 0, strip.shape[1], strip.shape[0]), size)])[0]
         glyphs = [g for line in read for g in line.glyphs]
         page_glyphs = []

@@ -25,6 +25,7 @@ import re
 from lxml import etree
 
 from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
+from ..settings import SettingsError, parse_changed
 from ..text.language import guess_language
 from .common import DEFAULT_DPI, ReadError, finish_page, line_confidence, local_name, namespace
 
@@ -121,7 +122,12 @@ class _Reader:
         elements = [e for e in pg.iter() if local_name(e) in BLOCK_TAGS]
         w, h = _float(pg.get("WIDTH")) or 0.0, _float(pg.get("HEIGHT")) or 0.0
         page = Page(number=number, width=round(w * self.scale), height=round(h * self.scale), source=source,
-                    engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "")
+                    engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "",
+                    settings_digest=self.settings.get("settings digest", "").strip())
+        try:  # which thresholds made the page, when digitize wrote it
+            page.settings_changed = parse_changed(self.settings.get("settings changed", ""))
+        except SettingsError:
+            pass  # another producer's words: not ours to read
 
         blocks: dict[int, Block] = {}  # id(element) -> block, in document order
         self.hyphenated: dict[int, set[int]] = {}
