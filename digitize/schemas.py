@@ -103,6 +103,11 @@ def package_schema_dirs() -> list[Path]:
     return found
 
 
+def shared_schema_dirs() -> list[Path]:
+    """The developers' copy: ``shared/schemas`` beside the checkout, or beside the working directory."""
+    return [Path(__file__).resolve().parents[1].parent / "shared" / "schemas", Path.cwd().parent / "shared" / "schemas"]
+
+
 def schema_dirs() -> list[Path]:
     """Every folder holding XSDs, in lookup order (see the module docstring); raises `SchemaNotFound` if none.
 
@@ -117,11 +122,7 @@ def schema_dirs() -> list[Path]:
             f"{ENV_VAR}={env!r} is not a folder holding .xsd files; "
             f"set {ENV_VAR} to the folder holding {_EXPECTED}, or unset it and {FETCH_HINT}"
         )
-    candidates = [
-        Path(__file__).resolve().parents[1].parent / "shared" / "schemas",
-        Path.cwd().parent / "shared" / "schemas",
-        cache_dir(),
-    ]
+    candidates = [*shared_schema_dirs(), cache_dir()]
     found = [p.resolve() for p in dict.fromkeys(candidates) if _holds_schemas(p)]
     found += [p for p in package_schema_dirs() if p not in found]
     if found:
