@@ -61,11 +61,17 @@ for extra in "${EXTRAS[@]}"; do
   "$V/bin/pip" check >>"$LOG" 2>&1 && pipcheck=ok || pipcheck=broken
   run_page() {  # engine → "ok 31 s" or "rc N"
     local s=$(date +%s)
-    (cd "$OUT" && "$V/bin/digitize" run "$PAGE" --issue -o "$OUT/$1" --engine "$1" --format txt,alto,json,newsml) >>"$LOG" 2>&1
+    (cd "$OUT" && "$V/bin/digitize" run "$PAGE" -o "$OUT/$1" --engine "$1" --format txt,alto,json,newsml) >>"$LOG" 2>&1
     local rc=$?; [ $rc -eq 0 ] && echo "ok $(( $(date +%s) - s )) s, $(wc -m <"$OUT/$1/jinzhong-front-clean.txt") chars" || echo "rc $rc"
   }
   page=$(run_page ppocr)
   if [ "$extra" = paddle ]; then paddle=$(run_page paddle); else paddle=-; fi
+  # `run` writes METS for multi-page issues only; one page's METS is made from its ALTO by the library.
+  (cd "$OUT" && "$V/bin/python" -c "import sys; from pathlib import Path
+from digitize.read import read_bytes; from digitize.export.mets import document_to_mets
+alto = Path(sys.argv[1]); doc = read_bytes(alto.read_bytes(), alto)
+Path(sys.argv[2]).write_bytes(document_to_mets(doc, lambda d, p: alto.name, {1: alto.read_bytes()}))" \
+    "$OUT/ppocr/jinzhong-front-clean.alto.xml" "$OUT/ppocr/jinzhong-front-clean.mets.xml") >>"$LOG" 2>&1
   files=("$OUT"/ppocr/*.xml "$WORK/page.xml")
   (cd "$OUT" && "$V/bin/digitize" validate "${files[@]}") >>"$LOG" 2>&1; before=$?
   if (cd "$OUT" && "$V/bin/digitize" fetch-schemas --help) >/dev/null 2>&1; then
