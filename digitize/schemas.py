@@ -49,7 +49,7 @@ OFFICIAL_URLS: dict[str, str] = {
        for v in ("1-4", "2-0", "2-1", "3-0", "3-1", "4-0", "4-1", "4-2", "4-3", "4-4")},
     "xlink.xsd": "https://www.loc.gov/standards/xlink/xlink.xsd",
     "mets.xsd": "https://www.loc.gov/standards/mets/version1121/mets.xsd",
-    "page.xsd": "https://www.primaresearch.org/schema/PAGE/gts/pagecontent/2019-07-15/pagecontent.xsd",
+    "page.xsd": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15/pagecontent.xsd",  # as PRImA publishes it
     "NewsML-G2_2.35-spec-All-Power.xsd": f"{_IPTC}/specification/NewsML-G2_2.35-spec-All-Power.xsd",
     "xml.xsd": f"{_IPTC}/specification/xml.xsd",
     "nitf-3-6.xsd": f"{_IPTC}/examples/nitf-3-6.xsd",
