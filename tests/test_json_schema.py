@@ -1,16 +1,16 @@
-"""JSON export against schemas/digitize-page.schema.json: valid dumps pass, broken ones and model drift fail."""
+"""JSON export against digitize/data/digitize-page.schema.json (shipped in the wheel): valid dumps pass, broken ones and model drift fail."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from digitize.export.json import document_json, page_json
+from digitize.schemas import page_json_schema
 from digitize.model import (
     Article,
     Block,
@@ -31,12 +31,11 @@ from test_alto import make_line, text_block
 
 jsonschema = pytest.importorskip("jsonschema")
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "digitize-page.schema.json"
 
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = page_json_schema()  # read from the installed package, as a wheel user would
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
