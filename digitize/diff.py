@@ -45,6 +45,7 @@ The HTML report (:mod:`digitize.report`) is one self-contained file; ``--batch``
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -63,7 +64,7 @@ from rich.table import Table
 
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .model import Document, JoinKind, Role, box_area
-from .read import ReadError, read_bytes
+from .read import ReadError, read_bytes, read_input_bytes, strip_controls
 from .repair_text import PUNCTUATION_CHOICES, apply_profile, parse_paragraphs, normalize_input, repair_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -115,20 +116,73 @@ def _source_from_lines(records: list[LineRecord], fmt: str, image: str | None,
     return Source(text + ("\n" if paras else ""), fmt, records, image, size)
 
 
+MAX_JSON_DEPTH = 64  # our page JSON nests 6 deep; a 100,000-deep file would exhaust the parser's stack
+
+
+def _finite(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or abs(value) > MAX_COORDINATE:
+        raise ValueError(f"{what} is not a number of pixels: {str(value)[:40]!r}")
+    return value
+
+
+def _string(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not a string: {str(value)[:40]!r}")
+    if _SURROGATE.search(value):
+        raise ValueError(f"{what} holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), not text")
+    return value
+
+
+def _box(value, what: str) -> tuple[int, int, int, int]:
+    if not isinstance(value, list) or len(value) != 4:
+        raise ValueError(f"{what} is not a box [x0, y0, x1, y1]: {str(value)[:40]!r}")
+    return tuple(round(_finite(v, what)) for v in value)
+
+
+def _json_depth_ok(data: bytes) -> bool:
+    """Whether the nesting stays within MAX_JSON_DEPTH, by counting brackets outside strings (linear,
+    no recursion): json.loads recurses once per level and dies with RecursionError on a deep file."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        t = token.group()
+        if t in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif t in (b"]", b"}"):
+            depth -= 1
+    return True
+
+
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_COORDINATE = 1_000_000  # pixels: a page a hundred metres wide at 254 dpi; anything larger is not a page
+
+
 def _json_source(data: bytes) -> Source:
-    """Our page JSON (`--format json`): the first page's text blocks in reading order."""
+    """Our page JSON (`--format json`): the first page's text blocks in reading order. Every value that
+    reaches a report is checked here: numbers finite, strings without lone surrogates, boxes four numbers."""
+    if not _json_depth_ok(data):
+        raise DiffInputError(f"not a digitize page JSON (nested deeper than {MAX_JSON_DEPTH} levels)")
     try:
         doc = json.loads(data)
         page = doc["page"] if doc.get("format") == "digitize-page" else doc["pages"][0]
         blocks = sorted((b for b in page["blocks"] if b.get("order", -1) >= 0 and b.get("lines")),
-                        key=lambda b: b["order"])
-        records = [LineRecord(line["text"], tuple(line["box"]), b["id"], b.get("article_id"))
-                   for b in blocks for line in b["lines"] if line["text"].strip()]
+                        key=lambda b: _finite(b["order"], "block order"))
+        records = [LineRecord(_string(line["text"], "line text"), _box(line["box"], "line box"),
+                              _string(b["id"], "block id"),
+                              None if b.get("article_id") is None else _string(b["article_id"], "article id"))
+                   for b in blocks for line in b["lines"] if _string(line["text"], "line text").strip()]
         markers = {b["id"]: HEADING_MARKERS[b["role"]] for b in blocks if b.get("role") in HEADING_MARKERS}
-        return _source_from_lines(records, "json", page.get("source", {}).get("path"),
-                                  (page["width"], page["height"]), markers)
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-        raise DiffInputError(f"not a digitize page JSON ({type(exc).__name__}: {exc})") from None
+        image = page.get("source", {}).get("path")
+        size = (round(_finite(page["width"], "page width")), round(_finite(page["height"], "page height")))
+        return _source_from_lines(records, "json", None if image is None else _string(image, "source path"),
+                                  size, markers)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) \
+            else f"{type(exc).__name__}: {exc}"
+        raise DiffInputError(f"not a digitize page JSON ({' '.join(reason.split())[:160]})") from None
 
 
 # The corpus format's heading markup, by block role (as the text export and repair_text read it).
@@ -160,14 +214,17 @@ def _xml_format(head: str) -> str:
 
 
 def read_input(path: Path) -> Source:
-    """One input file: corpus/plain text, our JSON, or ALTO/hOCR/PAGE (through `digitize.read`)."""
+    """One input file: corpus/plain text, our JSON, or ALTO/hOCR/PAGE (through `digitize.read`), in UTF-8
+    or, for XML, any encoding its declaration or byte-order mark gives (UTF-16 ALTO, as `convert` reads it).
+    Only a regular file within `digitize.read.MAX_INPUT_BYTES` is read."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise DiffInputError("is a directory") from None
-    except OSError as exc:
-        raise DiffInputError(exc.strerror or str(exc)) from None
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
+        data = read_input_bytes(path)
+    except ReadError as exc:
+        raise DiffInputError(exc.reason) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: XML only
+        head = data[:4096].decode("utf-16", "replace").lstrip("\ufeff").lstrip()
+    else:
+        head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
     if head.startswith("{") and '"digitize-' in head:
         return _json_source(data)
     if head.startswith("<"):
@@ -176,7 +233,7 @@ def read_input(path: Path) -> Source:
         except ReadError as exc:
             raise DiffInputError(exc.reason) from None
     try:
-        return Source(data.decode("utf-8-sig"), "text")
+        return Source(strip_controls(data.decode("utf-8-sig")), "text")
     except UnicodeDecodeError as exc:
         raise DiffInputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
@@ -677,22 +734,25 @@ def _write(path: Path, content: str) -> None:
 
 
 def _page_image(hyp_path: Path, result: DiffResult, image: Path | None) -> str | None:
-    """The embedded page image: ``--image``, else the file the hypothesis names (beside it, or as given)."""
-    from .report import page_image_uri
+    """The embedded page image: ``--image``, else the file the hypothesis names, found inside the folder the
+    hypothesis sits in (as named, or by its bare name beside the hypothesis); never a path outside it."""
+    from .report import PageImageError, named_page_image, page_image_uri
 
     if not result.line_errors:
         return None
-    candidates = [image] if image else []
-    named = result.page and result.page["image"]
-    if not image and named:
-        candidates += [hyp_path.parent / named, hyp_path.parent / Path(named).name, Path(named)]
-    for candidate in candidates:
-        try:
-            return page_image_uri(candidate)
-        except (OSError, ValueError):
-            continue
     if image:
-        _fail(image, "cannot be read as an image")
+        try:
+            return page_image_uri(image)
+        except PageImageError as exc:
+            _fail(image, f"cannot be read as an image ({exc})")
+    named = result.page and result.page["image"]
+    if not named:
+        return None
+    for name in dict.fromkeys((named, Path(named.replace("\\", "/")).name)):
+        try:
+            return page_image_uri(named_page_image(hyp_path, name))
+        except PageImageError:
+            continue
     return None
 
 

@@ -63,6 +63,10 @@ KINDS = {
     b"%PDF-": ("pdf", "application/pdf"),
 }
 
+# The Pillow plugin for each kind: Image.open is held to it, so a file can never reach a plugin we did not
+# mean (EPS would be handed to Ghostscript).
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
+
 
 def sniff(path: Path) -> tuple[str, str]:
     """The file's kind from its first bytes: ('png'|'jpeg'|'tiff'|'pdf', mime type)."""
@@ -206,7 +210,7 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
     elif mime == "image/tiff":
         _check_tiff_directory(path)
     try:
-        img = Image.open(path)
+        img = Image.open(path, formats=[PIL_FORMATS[mime]])
     except UnidentifiedImageError as exc:
         raise InputError(path, f"not a readable {mime.split('/')[1].upper()} image") from exc
     except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, struct.error, ... on bad headers
@@ -395,9 +399,9 @@ def page_count(path: str | os.PathLike, password: str | None = None) -> int:
                 return len(doc)
         except Exception:
             return 1  # load() will raise the specific error
-    if kind == "tiff":
+    if kind in ("tiff", "png", "jpeg"):  # multi-page TIFF, animated PNG, MPO JPEG: a page per frame
         try:
-            with Image.open(path) as img:
+            with Image.open(path, formats=list(PIL_FORMATS.values())) as img:
                 return int(getattr(img, "n_frames", 1))
         except Exception:
             return 1

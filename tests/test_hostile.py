@@ -1,0 +1,276 @@
+"""Hostile inputs (issue 17): every case gives a one-line error with its documented exit code, or a clean
+result; never a traceback, never a file read that was not given, never script in a report; each within
+60 s and 2 GB (the heavy ones run in a subprocess under resource limits and are marked slow).
+
+The cases are made by `hostile_inputs.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+import hostile_inputs as H
+from digitize.diff import DiffInputError, diff_command, read_input
+from digitize.io import InputError, load, page_count
+from digitize.read import MAX_INPUT_BYTES, ReadError, read, read_bytes
+from digitize.report import PageImageError, named_page_image, page_image_uri
+
+ROOT = Path(__file__).resolve().parents[1]
+EXIT_USAGE = 2  # diff's documented exit code for an input it cannot read
+
+# What the HTML report may contain: these elements and attributes, and one script (ours).
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "br", "code", "table", "tr", "td",
+                "th", "ul", "li", "input", "label", "colgroup", "col", "span", "del", "ins", "div", "svg", "image",
+                "rect", "script"}
+ALLOWED_ATTRS = {"lang", "charset", "class", "id", "title", "type", "for", "style", "xmlns", "viewbox", "href", "x",
+                 "y", "width", "height", "data-row"}
+
+
+def assert_no_markup(report: str) -> None:
+    """Nothing the inputs held became an element, an attribute or a URL of the report."""
+    tree = lxml_html.fromstring(report)
+    scripts = [el for el in tree.iter("script")]
+    assert len(scripts) <= 1 and all("__xss" not in (el.text or "") for el in scripts)
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        assert el.tag.lower() in ALLOWED_TAGS, f"unexpected element <{el.tag}>"
+        for name, value in el.attrib.items():
+            assert name.lower() in ALLOWED_ATTRS, f"unexpected attribute {name}={value!r} on <{el.tag}>"
+            if name.lower() == "href":
+                assert value.startswith("data:image/jpeg;base64,"), value[:80]
+            if name.lower() in ("x", "y", "width", "height"):
+                float(value)  # a number, nothing else
+            if name.lower() == "viewbox":
+                [float(v) for v in value.split()]
+
+
+def one_line_error(output: str, path) -> None:
+    lines = [ln for ln in output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), output
+    assert "Traceback" not in output
+
+
+# ------------------------------------------------------------------------------------------------- XSS
+
+
+@pytest.mark.parametrize("case", sorted(H.xss_json_cases()))
+def test_report_escapes_payloads_in_every_json_field(tmp_path, case):
+    doc = H.xss_json_cases()[case]
+    H.page_image(tmp_path / "page.png")
+    hyp = H.write_json(tmp_path / "hyp.json", doc)
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙丙丁\n\n戊己庚辛\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(report), "--json", str(tmp_path / "r.json")])
+    if res.exit_code == EXIT_USAGE:  # a number field that is not a number: refused at read
+        one_line_error(res.output, hyp)
+        assert not report.exists()
+        return
+    assert res.exit_code == 0, res.output
+    assert_no_markup(report.read_text(encoding="utf-8"))
+
+
+def test_number_fields_with_markup_are_refused_at_read(tmp_path):
+    for field in ("width", "height", "box"):
+        for k in range(len(H.XSS_PAYLOADS)):
+            hyp = H.write_json(tmp_path / "hyp.json", H.xss_json_cases()[f"{field}-{k}"])
+            with pytest.raises(DiffInputError, match="not a"):
+                read_input(hyp)
+
+
+def test_report_escapes_payloads_in_alto_ids_text_and_file_names(tmp_path):
+    payload = "<img src=x onerror=window.__xss=1>"  # no "/": it is also a file name
+    folder = tmp_path / payload
+    folder.mkdir()
+    H.page_image(folder / "page.png")
+    hyp = folder / f"{payload}.alto.xml"
+    alto = H.alto(block_id="&lt;b onmouseover=x&gt;", strings=(("&lt;script&gt;window.__xss=1&lt;/script&gt;", 10, 10),
+                                                                 ("戊己庚辛", 10, 80)))
+    hyp.write_text(alto, encoding="utf-8")
+    ref = folder / f"{payload}.txt"
+    ref.write_text(f"甲{payload}\n\n戊己庚辛 {H.XSS_PAYLOADS[0]}\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(report)])
+    assert res.exit_code == 0, res.output
+    text = report.read_text(encoding="utf-8")
+    assert "<svg" in text and "<rect" in text  # the page view was drawn, with the hostile ids and text
+    assert_no_markup(text)
+
+
+def test_report_in_chromium_runs_no_payload(tmp_path):
+    """Every payload, in every field the JSON has, in one report opened by a real browser."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright-python not installed")
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium not installed")
+    H.page_image(tmp_path / "page.png")
+    payloads = " ".join(H.XSS_PAYLOADS)
+    doc = H.page_json(texts=(payloads, "戊己庚辛"), block_id=payloads, article_id=payloads)
+    hyp = H.write_json(tmp_path / "hyp.json", doc)
+    ref = tmp_path / "ref.txt"
+    ref.write_text(f"甲{payloads}\n\n甲{payloads}\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(report)])
+    assert res.exit_code == 0, res.output
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(report.as_uri())
+        for rect in page.query_selector_all("svg.page rect"):
+            rect.hover()
+            rect.click()
+        page.mouse.move(5, 5)
+        assert page.evaluate("window.__xss") is None and not dialogs
+        assert page.query_selector_all("svg.page rect"), "the page view was not drawn"
+        browser.close()
+
+
+# ------------------------------------------------------------------------------ files the report was not given
+
+
+def test_image_named_in_xml_is_used_only_from_its_folder(tmp_path):
+    for name, (hyp, named) in H.named_image_cases(tmp_path).items():
+        with pytest.raises(PageImageError):
+            page_image_uri(named_page_image(hyp, named))
+        report = tmp_path / f"{name}.html"
+        ref = tmp_path / "ref.txt"
+        ref.write_text("甲乙丙丁\n\n戊己庚辛\n", encoding="utf-8")
+        started = time.monotonic()
+        res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(report)])
+        assert res.exit_code == 0, (name, res.output)
+        assert time.monotonic() - started < 20, name  # a FIFO never blocks the read
+        assert "data:image" not in report.read_text(encoding="utf-8"), name  # nothing embedded
+
+
+def test_image_beside_the_hypothesis_is_embedded(tmp_path):
+    H.page_image(tmp_path / "page.png")
+    hyp = tmp_path / "hyp.alto.xml"
+    hyp.write_text(H.alto(file_name="page.png"), encoding="utf-8")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙丙丁\n\n戊己庚辛\n", encoding="utf-8")
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert "data:image/jpeg;base64," in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_image_option_refuses_postscript_and_fifos(tmp_path):
+    hyp = tmp_path / "hyp.alto.xml"
+    hyp.write_text(H.alto(file_name=None), encoding="utf-8")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙丙丁\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "fifo.png")
+    for image in (H.eps_named_png(tmp_path / "page.png"), tmp_path / "fifo.png"):
+        res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(tmp_path / "r.html"),
+                                                "--image", str(image)])
+        assert res.exit_code == EXIT_USAGE
+        one_line_error(res.output, image)
+
+
+def test_eps_named_png_refused_by_content(tmp_path):
+    with pytest.raises(InputError, match="text file"):
+        list(load(H.eps_named_png(tmp_path / "page.png")))
+
+
+# ------------------------------------------------------------------------------------- numbers in readers
+
+
+READER_CASES = {**{f"alto-{k}": v for k, v in H.bad_number_altos().items()},
+                **{f"hocr-{k}": v for k, v in H.bad_number_hocrs().items()},
+                **{f"page-{k}": v for k, v in H.bad_number_pages().items()}}
+
+
+@pytest.mark.parametrize("case", sorted(READER_CASES))
+def test_non_numbers_are_one_read_error(tmp_path, case):
+    path = tmp_path / f"{case}.xml"
+    path.write_text(READER_CASES[case], encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        read(path)
+    assert "\n" not in str(err.value) and str(err.value).startswith(f"{path}: ")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙\n", encoding="utf-8")
+    res = CliRunner().invoke(diff_command, [str(ref), str(path)])
+    assert res.exit_code == EXIT_USAGE
+    one_line_error(res.output, path)
+
+
+@pytest.mark.parametrize("make", [H.lone_surrogate_json, H.deep_json, H.string_box_json])
+def test_broken_json_is_one_error_and_writes_nothing(tmp_path, make):
+    hyp = make(tmp_path / "hyp.json")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙丙丁\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--json", str(out), "--html", str(tmp_path / "r.html")])
+    assert res.exit_code == EXIT_USAGE
+    one_line_error(res.output, hyp)
+    assert not out.exists() and not (tmp_path / "r.html").exists()
+
+
+def test_deep_xml_nesting_is_one_read_error():
+    data = b"<alto>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</alto>"
+    with pytest.raises(ReadError, match="not well-formed"):
+        read_bytes(data)
+
+
+def test_diff_reads_utf16_alto_as_convert_does(tmp_path):
+    hyp = tmp_path / "hyp.alto.xml"
+    hyp.write_bytes(H.alto(encoding="UTF-16", file_name=None).encode("utf-16"))
+    assert [line.text for b in read(hyp).pages[0].blocks for line in b.lines] == ["甲乙丙丁", "戊己庚辛"]
+    ref = tmp_path / "ref.txt"
+    ref.write_text("甲乙丙丁\n戊己庚辛\n", encoding="utf-8")
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["metrics"]["cer"] == 0
+
+
+def test_control_characters_never_reach_the_model(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("甲\x00乙\x0b丙\x0c丁\x1b[2J戊\x85己\n", encoding="utf-8")
+    text = "".join(line.text for b in read(path).pages[0].blocks for line in b.lines)
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), repr(text)
+    assert "甲乙丙丁" in text
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_readers_refuse_what_is_not_a_regular_file(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "in.xml"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero") if kind == "device" else tmp_path
+    started = time.monotonic()
+    with pytest.raises(ReadError, match="not a regular file|directory"):
+        read(path)
+    assert time.monotonic() - started < 5
+
+
+def test_layout_file_over_the_size_limit_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "big.alto.xml"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_INPUT_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(ReadError, match="over the limit"):
+        read(path)
+
+
+# ---------------------------------------------------------------------------------- multi-frame images
+
+
+@pytest.mark.parametrize("make, frames", [(H.animated_png, 3), (H.mpo_jpeg, 2), (H.multi_page_tiff, 2)])
+def test_every_frame_is_a_page(tmp_path, make, frames):
+    path = make(tmp_path / "in.bin", frames)  # the name says nothing: content decides
+    assert page_count(path) == frames
+    assert [p.source.index for p in load(path)] == list(range(frames))
