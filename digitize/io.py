@@ -259,10 +259,40 @@ def _text_layer_quality(chars: list[str]) -> float:
     return sum(good(c) for c in chars) / max(1, len(chars))
 
 
+def _guard_reference_cycles() -> None:
+    """Make pdfminer's indirect references stop at a cycle. ``resolve1`` follows a reference until it gets
+    something else, so an object that is a reference to itself (``5 0 obj 5 0 R endobj`` as a page's
+    /Resources) loops forever (no upstream fix as of pdfminer.six 20250506). Patched on the class, so every
+    module's ``resolve1`` sees it: a chain that comes back to an object already on it resolves to the
+    caller's default, as a missing object does."""
+    from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef
+
+    if getattr(PDFObjRef.resolve, "_digitize_guard", False):
+        return
+
+    def resolve(self, default=None):
+        seen = {self.objid}
+        x = self
+        try:
+            while isinstance(x, PDFObjRef):
+                x = x.doc.getobj(x.objid)
+                if isinstance(x, PDFObjRef):
+                    if x.objid in seen:
+                        return default
+                    seen.add(x.objid)
+        except PDFObjectNotFound:
+            return default
+        return x
+
+    resolve._digitize_guard = True
+    PDFObjRef.resolve = resolve
+
+
 def _open_pdf(path: Path, stream, password: str | None):
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    _guard_reference_cycles()
     try:
         return pdfplumber.open(stream, password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files

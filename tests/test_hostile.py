@@ -274,3 +274,58 @@ def test_every_frame_is_a_page(tmp_path, make, frames):
     path = make(tmp_path / "in.bin", frames)  # the name says nothing: content decides
     assert page_count(path) == frames
     assert [p.source.index for p in load(path)] == list(range(frames))
+
+
+# ------------------------------------------------------------------------------- names in METS and SQLite
+
+
+@pytest.mark.parametrize("name", ["scan[1].tif", "50%.tif", "a#b.tif", "a b?.tif", "报纸 1.tif"])
+def test_mets_hrefs_are_uri_escaped_and_valid(name):
+    from digitize import schemas
+    from digitize.export.mets import XLINK_NS, document_to_mets
+
+    try:
+        schemas.schema_dir()
+    except schemas.SchemaNotFound as exc:
+        pytest.skip(str(exc))
+    alto = H.alto(file_name=None).replace("</Page></Layout>", '</Page><Page ID="P2" WIDTH="1000" HEIGHT="800">'
+                                          "<PrintSpace/></Page></Layout>")
+    doc = read_bytes(alto.encode(), name)
+    for k, page in enumerate(doc.pages):
+        page.source.path, page.source.index = name, k
+    xml = document_to_mets(doc)
+    assert schemas.validate(xml, "mets.xsd") == []
+    from urllib.parse import unquote, urlsplit
+
+    hrefs = [el.get(f"{{{XLINK_NS}}}href") for el in lxml_html.etree.fromstring(xml).iter() if el.get(f"{{{XLINK_NS}}}href")]
+    images = [h for h in hrefs if not h.endswith(".alto.xml")]
+    assert [unquote(urlsplit(h).path) for h in images] == [name, name]  # the file name, whole
+    assert [urlsplit(h).fragment for h in images] == ["page=1", "page=2"]
+    assert all(unquote(urlsplit(h).path).startswith(Path(name).stem) for h in hrefs if h.endswith(".alto.xml"))
+
+
+def test_status_manifest_path_is_not_read_as_a_uri(tmp_path):
+    from digitize.batch.manifest import MANIFEST_NAME, Manifest
+
+    for name in ("outA", "out%41", "out#x", "out?mode=rwc"):
+        (tmp_path / name).mkdir()
+        m = Manifest(tmp_path / name / MANIFEST_NAME)
+        m.start_run({"name": name})
+        m.close()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for name in ("out%41", "out#x", "out?mode=rwc"):
+        m = Manifest(tmp_path / name / MANIFEST_NAME, readonly=True)
+        assert json.loads(m.runs()[0]["settings"]) == {"name": name}  # its own manifest, not outA's
+        m.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no stray files
+
+
+# ---------------------------------------------------------------------------------------------- PDFs
+
+
+def test_pdf_object_that_references_itself_does_not_hang(tmp_path):
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(H.pdf_self_referencing_resources())
+    started = time.monotonic()
+    pages = list(load(path))
+    assert len(pages) == 1 and time.monotonic() - started < 30
