@@ -64,6 +64,7 @@ from rich.table import Table
 
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .model import Document, JoinKind, Role, box_area
+from .paths import write_atomic
 from .read import ReadError, read_bytes, read_input_bytes, strip_controls
 from .repair_text import PUNCTUATION_CHOICES, apply_profile, parse_paragraphs, normalize_input, repair_text
 
@@ -727,8 +728,8 @@ def _fail(path: Path | str, reason: str) -> None:
 
 
 def _write(path: Path, content: str) -> None:
-    try:
-        path.write_text(content, encoding="utf-8", newline="\n")
+    try:  # atomic: a full disk or a kill leaves the old report or none, never a truncated one
+        write_atomic(path, content.encode("utf-8"))
     except OSError as exc:
         _fail(path, exc.strerror or str(exc))
 

@@ -329,3 +329,82 @@ def test_pdf_object_that_references_itself_does_not_hang(tmp_path):
     started = time.monotonic()
     pages = list(load(path))
     assert len(pages) == 1 and time.monotonic() - started < 30
+
+
+# ---------------------------------------------------------------------------------------- output names
+
+
+def test_output_names_that_would_collide_are_found(tmp_path):
+    from digitize.export.names import output_collisions
+
+    tif, png = tmp_path / "scan.tif", tmp_path / "scan-p0001.png"
+    clashes = output_collisions([(tif, 2), (png, 1)], ("txt", "alto"), tmp_path)
+    assert "scan-p0001.txt would be written for both" in clashes[0] and len(clashes) == 2  # .txt and .alto.xml
+    clashes = output_collisions([(tif, 2), (tmp_path / "scan.issue.png", 1)], ("txt",), tmp_path)
+    assert clashes == [f"scan.issue.txt would be written for both {tif} and {tmp_path / 'scan.issue.png'} (page 1)"]
+    clashes = output_collisions([(tmp_path / "a.png", 1), (tmp_path / "a.overlay.png", 1)], ("txt",), tmp_path,
+                                overlay=True)
+    assert clashes == [f"a.overlay.png, an output of {tmp_path / 'a.png'} (page 1), would overwrite the input "
+                       f"{tmp_path / 'a.overlay.png'}"]
+    assert output_collisions([(tif, 2), (tmp_path / "other.png", 1)], ("txt", "alto", "json", "newsml"), tmp_path,
+                             overlay=True) == []
+    # one issue of several inputs: the issue files are named after the first input only
+    assert output_collisions([(tmp_path / "p1.png", 1), (tmp_path / "p2.png", 1)], ("txt", "alto"), tmp_path,
+                             issue=True) == []
+
+
+def test_batch_refuses_a_folder_whose_outputs_collide(tmp_path):
+    from digitize.batch.runner import BatchError, Settings, plan_units
+
+    H.multi_page_tiff(tmp_path / "scan.tif", 2)
+    H.page_image(tmp_path / "scan-p0001.png", (200, 150))
+    with pytest.raises(BatchError, match="scan-p0001.txt would be written for both"):
+        plan_units([(tmp_path / "scan-p0001.png", "scan-p0001.png"), (tmp_path / "scan.tif", "scan.tif")], Settings())
+
+
+# ------------------------------------------------------------------------------------------ files we write
+
+
+def test_only_our_partial_files_are_cleaned(tmp_path):
+    from digitize.batch.runner import remove_partial_outputs
+    from digitize.paths import write_atomic
+
+    users = [tmp_path / ".notes.part", tmp_path / ".download.iso.part", tmp_path / "sub" / ".x.abcdefgh.part"]
+    for path in users:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("mine")
+    ours = tmp_path / "sub" / ".page.txt.k3j_x9q2.digitize.part"  # what a kill between write and rename leaves
+    ours.write_text("half")
+    (tmp_path / "link.txt.abcdefgh.digitize.part").symlink_to(users[0])
+    write_atomic(tmp_path / "page.txt", b"whole")
+    assert remove_partial_outputs(tmp_path) == 1
+    assert not ours.exists() and all(p.read_text() == "mine" for p in users)
+    assert (tmp_path / "page.txt").read_bytes() == b"whole"
+
+
+def test_diff_report_is_written_atomically(tmp_path, monkeypatch):
+    """A disk that fills up while the report is written leaves the old report whole and no temp file."""
+    import digitize.paths as paths
+
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("甲乙丙丁\n", encoding="utf-8")
+    hyp.write_text("甲乙丙戊\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    report.write_text("old report", encoding="utf-8")
+
+    def full_disk(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(paths.os, "fsync", lambda fd: full_disk(fd, b""))
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--json", str(report)])
+    assert res.exit_code == EXIT_USAGE and "No space left on device" in res.output
+    assert report.read_text(encoding="utf-8") == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hyp.txt", "r.json", "ref.txt"]
+
+
+def test_printable_escapes_control_characters():
+    from digitize.paths import printable
+
+    assert printable("a\nb\x1b[2Jc\u202etxt.png") == "a\\nb\\x1b[2Jc\\u202etxt.png"
+    assert printable(os.fsdecode(b"caf\xe9.png")) == "caf\\xe9.png"
+    assert printable("报纸 1.png") == "报纸 1.png"
