@@ -408,3 +408,78 @@ def test_printable_escapes_control_characters():
     assert printable("a\nb\x1b[2Jc\u202etxt.png") == "a\\nb\\x1b[2Jc\\u202etxt.png"
     assert printable(os.fsdecode(b"caf\xe9.png")) == "caf\\xe9.png"
     assert printable("报纸 1.png") == "报纸 1.png"
+
+
+# ------------------------------------------------------------------------------ budgets: time and memory
+
+_CHILD = """
+import json, resource, sys, time
+from digitize.io import InputError, load
+started = time.monotonic()
+try:
+    pages = [(p.image.shape, p.source.kind, p.source.dpi, p.notes) for p in load(sys.argv[1])]
+    error = None
+except InputError as exc:
+    pages, error = [], str(exc)
+print(json.dumps({"pages": pages, "error": error, "seconds": time.monotonic() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def load_in_child(path: Path, seconds: int = 60, address_space_gb: int = 4) -> dict:
+    """`load` every page of ``path`` in a child process under a CPU-time and address-space limit; its
+    peak resident memory, time, pages and error."""
+    def limits():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (address_space_gb << 30, address_space_gb << 30))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env,
+                          preexec_fn=limits, timeout=seconds * 4)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make, note", [(H.pdf_many_q, "operations"), (H.pdf_many_glyphs, "characters")])
+def test_pdf_text_layer_within_budget(tmp_path, make, note):
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(make())
+    result = load_in_child(path)
+    print(path.stat().st_size, "bytes:", result)
+    (shape, kind, _, notes), = result["pages"]
+    assert kind == "pdf-scan" and note in notes[0]  # OCRed, and why the text layer was not read
+    assert result["peak_mb"] < 2048 and result["seconds"] < 60
+
+
+@pytest.mark.slow
+def test_huge_pdf_page_rendered_within_pixel_budget(tmp_path):
+    from digitize.io import DEFAULT_MAX_PIXELS
+
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(H.pdf_huge_page(47))
+    result = load_in_child(path)
+    print(result)
+    (shape, _, dpi, notes), = result["pages"]
+    assert shape[0] * shape[1] <= DEFAULT_MAX_PIXELS and dpi < 300 and "rendered at" in notes[0]
+    assert result["peak_mb"] < 2048
+
+
+def test_pdf_page_scale_is_lowered_only_past_the_budget():
+    from digitize.io import _pdf_scale
+
+    broadsheet = (600 / 25.4 * 72, 800 / 25.4 * 72)
+    assert _pdf_scale(*broadsheet, 300 / 72, 120_000_000) == 300 / 72
+    side = 47 * 72
+    scale = _pdf_scale(side, side, 300 / 72, 120_000_000)
+    assert (side * scale) ** 2 <= 120_000_000 and scale > 0.99 * (120_000_000 ** 0.5 / side)
+
+
+@pytest.mark.slow
+def test_blank_image_over_the_pixel_budget_is_refused_before_decoding(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "blank.png"
+    Image.new("1", (14_000, 14_000), 1).save(path)  # 196 million pixels in 30 kB
+    result = load_in_child(path)
+    assert result["error"] and "over the limit of 120,000,000" in result["error"] and result["peak_mb"] < 500
