@@ -443,6 +443,8 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                     raster_page = raster_doc[index]
                     width_pt, height_pt = raster_page.get_size()
                     page_scale = _pdf_scale(width_pt, height_pt, scale, max_pixels)
+                    if page_scale * 72 < MIN_LOWERED_PDF_DPI:  # too large to read even at a lowered dpi
+                        page_scale = scale
                     _check_size(path, int(round(width_pt * page_scale)), int(round(height_pt * page_scale)), max_pixels)
                     # pdfplumber's rendering settings (no smoothing), so pages look as they did through it;
                     # grayscale straight from pdfium: one byte a pixel, not four
@@ -469,6 +471,11 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                                                   "application/pdf"), text_layer, notes)
         finally:
             raster_doc.close()
+
+
+# A page lowered below this dpi to fit the pixel budget is refused instead: body text would be too small to
+# read (8-point type is 17 pixels high at 150 dpi).
+MIN_LOWERED_PDF_DPI = 150
 
 
 def _pdf_scale(width_pt: float, height_pt: float, scale: float, max_pixels: int) -> float:
