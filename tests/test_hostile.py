@@ -483,3 +483,80 @@ def test_blank_image_over_the_pixel_budget_is_refused_before_decoding(tmp_path):
     Image.new("1", (14_000, 14_000), 1).save(path)  # 196 million pixels in 30 kB
     result = load_in_child(path)
     assert result["error"] and "over the limit of 120,000,000" in result["error"] and result["peak_mb"] < 500
+
+
+# ------------------------------------------------------------------------------------------- slow diff
+
+
+def _noisy_copy(text: str, seed: int, rate: float = 0.05) -> str:
+    import random
+
+    rng = random.Random(seed)
+    chars = list(text)
+    for _ in range(int(len(chars) * rate)):
+        k = rng.randrange(len(chars))
+        op = rng.random()
+        if op < 0.6:
+            chars[k] = chr(0x4E00 + rng.randrange(3000))
+        elif op < 0.8:
+            del chars[k]
+        else:
+            chars.insert(k, chr(0x4E00 + rng.randrange(3000)))
+    return "".join(chars)
+
+
+def _random_han(n: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(n))
+
+
+def test_diff_of_61_kb_without_blank_lines_is_fast_and_right(tmp_path):
+    seed = 17
+    print("seed", seed)
+    ref_text = _random_han(20_500, seed)  # 61.5 kB of UTF-8, one paragraph
+    hyp_text = _random_han(300, seed + 1) + _noisy_copy(ref_text, seed)  # text inserted before it, 5 % noise
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text(ref_text + "\n", encoding="utf-8")
+    hyp.write_text(hyp_text + "\n", encoding="utf-8")
+    started = time.process_time()
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--json", str(tmp_path / "r.json")])
+    seconds = time.process_time() - started
+    assert res.exit_code == 0, res.output
+    metrics = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["metrics"]
+    print(f"{seconds:.1f} s CPU", metrics["cer"], metrics["flexible_character_accuracy"])
+    assert seconds < 20  # 45 s before
+    # FCA in pieces stays within half a point of the edit distance (the exact value here, order unchanged)
+    assert abs((1 - metrics["flexible_character_accuracy"]) - metrics["cer"]) < 0.005
+
+
+def test_fca_in_pieces_agrees_with_exact_fca():
+    from digitize import diff
+
+    seed = 5
+    print("seed", seed)
+    ref = _random_han(3_000, seed)
+    hyp = _random_han(150, seed + 1) + _noisy_copy(ref[1500:], seed) + _noisy_copy(ref[:1500], seed + 2)  # swapped
+    exact = diff.flexible_character_accuracy([list(ref)], [list(hyp)])
+    old = diff.FCA_PIECE
+    try:
+        diff.FCA_PIECE = 400
+        pieces = diff.flexible_character_accuracy([list(ref)], [list(hyp)])
+    finally:
+        diff.FCA_PIECE = old
+    print(exact, pieces)
+    assert abs(exact[0] - pieces[0]) < 0.01
+
+
+def test_diff_over_the_size_limit_is_one_line(tmp_path):
+    from digitize.diff import MAX_DIFF_UNITS
+
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text("甲乙\n", encoding="utf-8")
+    hyp.write_text("甲" * (MAX_DIFF_UNITS + 1), encoding="utf-8")
+    started = time.monotonic()
+    res = CliRunner().invoke(diff_command, [str(ref), str(hyp)])
+    assert res.exit_code == EXIT_USAGE and "over the diff limit of 150,000" in res.output
+    one_line_error(res.output, hyp)
+    assert time.monotonic() - started < 10
