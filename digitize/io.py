@@ -7,6 +7,7 @@ every failure is an `InputError` whose message names the file and the reason on 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import itertools
@@ -14,6 +15,7 @@ import os
 import re
 import stat
 import struct
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +210,16 @@ def _check_tiff_directory(path: Path) -> None:
             raise InputError(path, f"TIFF is truncated (its first directory, at byte {offset:,}, runs past the end of the file)")
 
 
+@contextlib.contextmanager
+def _quiet_decoder():
+    """Pillow's warnings about a damaged file (a TIFF tag past the end of the file: five lines on stderr)
+    are silenced: the file is either decoded or refused with one InputError line that says why."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+        yield
+
+
 def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterator[LoadedPage]:
     Image.MAX_IMAGE_PIXELS = None  # our own limit below applies, with a clearer message
     if mime == "image/png":
@@ -215,7 +227,8 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
     elif mime == "image/tiff":
         _check_tiff_directory(path)
     try:
-        img = Image.open(path, formats=[PIL_FORMATS[mime]])
+        with _quiet_decoder():
+            img = Image.open(path, formats=[PIL_FORMATS[mime]])
     except UnidentifiedImageError as exc:
         raise InputError(path, f"not a readable {mime.split('/')[1].upper()} image") from exc
     except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, struct.error, ... on bad headers
@@ -224,15 +237,17 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
         frames = 0
         for index in itertools.count():
             try:
-                img.seek(index)
+                with _quiet_decoder():
+                    img.seek(index)
             except EOFError:
                 break
             except Exception as exc:
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {type(exc).__name__}: {exc})") from exc
             _check_size(path, img.width, img.height, max_pixels)  # from the header, before decoding
             try:
-                img.load()
-                gray = to_gray(ImageOps.exif_transpose(img) or img)
+                with _quiet_decoder():
+                    img.load()
+                    gray = to_gray(ImageOps.exif_transpose(img) or img)
             except Exception as exc:  # any decoder failure is a bad file, whatever class the plugin chose
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {exc})") from exc
             dpi = img.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))

@@ -574,3 +574,25 @@ def test_many_page_alto_reads_in_linear_time():
     doc = read_bytes((head + "<Layout>" + pages + "</Layout></alto>").encode())
     assert len(doc.pages) == 4000 and time.process_time() - started < 20
     assert [b.id for b in doc.pages[0].blocks] == ["TB1"]
+
+
+def test_truncated_tiff_gives_one_line_and_no_warning(tmp_path):
+    """A TIFF cut inside its tag data: Pillow warned "Tag data larger than file" once per tag (six lines)."""
+    child = """
+import io, sys
+from PIL import Image
+from digitize.io import InputError, load
+buf = io.BytesIO()
+Image.new("L", (400, 300), 255).save(buf, "TIFF", dpi=(300, 300), description="x" * 200)
+with open(sys.argv[1], "wb") as fh:
+    fh.write(buf.getvalue()[:200])  # the directory is whole, the values it points at are cut off
+try:
+    list(load(sys.argv[1]))
+except InputError as exc:
+    print(exc)
+"""
+    path = tmp_path / "cut.tif"
+    proc = subprocess.run([sys.executable, "-W", "default", "-c", child, str(path)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert proc.stderr == "" and proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"{path}: image data is corrupt or truncated") and proc.stdout.count("\n") == 1
