@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".digitize.part"
-_PARTIAL = re.compile(r"^\..+\.[A-Za-z0-9_]{8}" + re.escape(PARTIAL_SUFFIX) + r"$", re.S)
+_PARTIAL = re.compile(r"^\..+\.[A-Za-z0-9_]{8}" + re.escape(PARTIAL_SUFFIX) + r"$", re.DOTALL)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+import hostile_inputs as H
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-import hostile_inputs as H
 from digitize.diff import DiffInputError, diff_command, read_input
 from digitize.io import InputError, load, page_count
 from digitize.read import MAX_INPUT_BYTES, ReadError, read, read_bytes
@@ -344,8 +344,8 @@ def test_output_names_that_would_collide_are_found(tmp_path):
     assert clashes == [f"scan.issue.txt would be written for both {tif} and {tmp_path / 'scan.issue.png'} (page 1)"]
     clashes = output_collisions([(tmp_path / "a.png", 1), (tmp_path / "a.overlay.png", 1)], ("txt",), tmp_path,
                                 overlay=True)
-    assert clashes == [f"a.overlay.png, an output of {tmp_path / 'a.png'} (page 1), would overwrite the input "
-                       f"{tmp_path / 'a.overlay.png'}"]
+    assert clashes == [(f"a.overlay.png, an output of {tmp_path / 'a.png'} (page 1), would overwrite the input "
+                        f"{tmp_path / 'a.overlay.png'}")]
     assert output_collisions([(tif, 2), (tmp_path / "other.png", 1)], ("txt", "alto", "json", "newsml"), tmp_path,
                              overlay=True) == []
     # one issue of several inputs: the issue files are named after the first input only
@@ -384,7 +384,7 @@ def test_only_our_partial_files_are_cleaned(tmp_path):
 
 def test_diff_report_is_written_atomically(tmp_path, monkeypatch):
     """A disk that fills up while the report is written leaves the old report whole and no temp file."""
-    import digitize.paths as paths
+    from digitize import paths
 
     ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
     ref.write_text("甲乙丙丁\n", encoding="utf-8")
@@ -434,7 +434,7 @@ def load_in_child(path: Path, seconds: int = 60, address_space_gb: int = 4) -> d
         resource.setrlimit(resource.RLIMIT_AS, (address_space_gb << 30, address_space_gb << 30))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env,
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, check=False,
                           preexec_fn=limits, timeout=seconds * 4)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -447,7 +447,7 @@ def test_pdf_text_layer_within_budget(tmp_path, make, note):
     path.write_bytes(make())
     result = load_in_child(path)
     print(path.stat().st_size, "bytes:", result)
-    (shape, kind, _, notes), = result["pages"]
+    (_, kind, _, notes), = result["pages"]
     assert kind == "pdf-scan" and note in notes[0]  # OCRed, and why the text layer was not read
     assert result["peak_mb"] < 2048 and result["seconds"] < 60
 
@@ -592,7 +592,7 @@ except InputError as exc:
     print(exc)
 """
     path = tmp_path / "cut.tif"
-    proc = subprocess.run([sys.executable, "-W", "default", "-c", child, str(path)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-W", "default", "-c", child, str(path)], capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert proc.stderr == "" and proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"{path}: image data is corrupt or truncated") and proc.stdout.count("\n") == 1
