@@ -13,7 +13,7 @@ from collections import Counter
 
 from .model import Block, Join, JoinKind, Line, Page, Role
 from .text.joins import TERMINAL, text_join, written_words
-from .text.language import guess_language, wordfreq_lang
+from .text.language import LATIN_WORD, guess_language, wordfreq_lang
 from .text.markers import article_continuations, jump_line, only_a_marker, page_label
 from .text.patterns import (CONTINUATION, DATE, ENGLISH_DATES, ENGLISH_PAGE_NUMBER, MONTHS, PAGE_NUMBER,
                             SUBTITLE_DASH, WEEKDAY)
@@ -169,13 +169,23 @@ def read_page_header(page: Page) -> None:
         page.label = page_label(m["page"])
 
 
+def _block_language(block: Block, article_language: str | None, settings: RepairSettings) -> str:
+    """A block's own language when its script or enough of its words say so; otherwise its article's."""
+    own = guess_language(block.text, settings)
+    if own in ("zh", "ja", "ko") or article_language in (None, "und"):
+        return own
+    return own if len(LATIN_WORD.findall(block.text)) >= settings.min_language_words else article_language
+
+
 def repair(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
     type_jump_lines(page)
+    article_language = {article.id: guess_language(" ".join(b.text for b in article.blocks if b.role.has_text), settings)
+                        for article in page.articles}
     for block in page.blocks:
         if block.role.has_text:
-            block.language = guess_language(block.text, settings)
+            block.language = _block_language(block, article_language.get(block.article_id or ""), settings)
         if block.role.has_text and not block.vertical:
             for line in block.lines:
                 restore_word_spaces(line, wordfreq_lang(block.language), settings)

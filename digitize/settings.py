@@ -279,6 +279,9 @@ class RepairSettings:
     zipf_margin: float = _f(1.0, "otherwise the closed form must be about as common as the hyphenated one, whose "
                             "frequency wordfreq overestimates from its parts ('some' + 'one' beats 'someone'): this margin")
     min_language_zipf: float = _f(3.0, "a text's words this common on average in the best word list: that is its language")
+    min_language_words: int = _f(8, "a Latin block with fewer words than this takes its article's language: two or "
+                                 "three words ('portant the') cannot tell French from English, and the join into the "
+                                 "next column looks its words up in the next block's language; " + _unmeasured("repair"))
     weak_gap: float = _f(0.25, "a glyph gap (× line height) from here on may be a missing word space. Measured on the "
                          "English pages of samples/families: gaps inside words under 0.23 (99.9th percentile), missing "
                          "spaces 0.3–1.4")
