@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: CJK fonts for rendering test pages; Chromium for the HTML report's browser test (driven by
 # playwright-python, never a downloaded browser); Tesseract makes real ALTO fixtures and is a benchmark peer.
-APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils
 OPENCV := opencv-python-headless==5.0.0.93
 
 .PHONY: demo test bench apt-deps samples clean

@@ -16,6 +16,24 @@ from .mets import document_to_mets
 from .newsml import document_to_news_message
 from .text import page_text
 
+
+def _page_xml(page: Page, punctuation: str) -> bytes:
+    from .page import page_to_page_xml
+
+    return page_to_page_xml(page, punctuation=punctuation)
+
+
+def _hocr(page: Page, punctuation: str) -> bytes:
+    from .hocr import page_to_hocr
+
+    return page_to_hocr(page, punctuation=punctuation)
+
+
+def _pdf(page: Page, punctuation: str) -> bytes:
+    from .pdf import page_to_pdf  # fpdf2 is imported only when a PDF is asked for
+
+    return page_to_pdf(page, punctuation=punctuation)
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -42,9 +60,15 @@ def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: st
     if fmt == "txt":
         return xml_text(page_text(page, punctuation)).encode("utf-8")
     if fmt == "alto":
-        return page_to_alto(page, unit=alto_unit)
+        return page_to_alto(page, unit=alto_unit, punctuation=punctuation)
     if fmt == "json":
         return xml_text(page_json(page)).encode("utf-8")
+    if fmt == "page":
+        return _page_xml(page, punctuation)
+    if fmt == "hocr":
+        return _hocr(page, punctuation)
+    if fmt == "pdf":
+        return _pdf(page, punctuation)
     raise ValueError(f"unknown output format {fmt!r}")
 
 
@@ -73,4 +97,9 @@ def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[st
     if len(doc.pages) > 1 and "txt" in formats:
         written.append(outdir / (stem + SUFFIXES["issue"]))
         write_atomic(written[-1], issue_text(doc, punctuation).encode("utf-8"))
+    if len(doc.pages) > 1 and "pdf" in formats:
+        from .pdf import document_to_pdf
+
+        written.append(outdir / (stem + SUFFIXES["issue-pdf"]))
+        write_atomic(written[-1], document_to_pdf(doc, punctuation=punctuation))
     return written
