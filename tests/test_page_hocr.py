@@ -36,7 +36,7 @@ def _text_blocks(page):
     return [b for b in page.blocks if b.role.has_text and any(ln.text.strip() for ln in b.lines)]
 
 
-def _assert_lines_back(original, back, id_of=lambda b: b.id, profile="corpus"):
+def _assert_lines_back(original, back, id_of=lambda b: b.id, profile="corpus", exact_boxes=True):
     got = {b.id: b for b in back.blocks}
     for block in _text_blocks(original):
         other = got[id_of(block)]
@@ -45,7 +45,11 @@ def _assert_lines_back(original, back, id_of=lambda b: b.id, profile="corpus"):
         for ln, back_ln in zip(lines, other.lines):
             expected = " ".join(text_in_profile(ln.text, profile, block.role).split())
             assert " ".join(back_ln.text.split()) == expected, block.id
-            assert all(abs(x - y) <= 1 for x, y in zip(back_ln.box, ln.box)), block.id
+            if exact_boxes:
+                assert all(abs(x - y) <= 1 for x, y in zip(back_ln.box, ln.box)), block.id
+            else:  # PAGE grows a line's polygon to hold its words: it contains the line box
+                assert back_ln.box[0] <= ln.box[0] and back_ln.box[1] <= ln.box[1], block.id
+                assert back_ln.box[2] >= ln.box[2] and back_ln.box[3] >= ln.box[3], block.id
 
 
 def test_page_xml_valid(page, front):  # noqa: F811
@@ -88,7 +92,7 @@ def test_page_xml_structure(page):  # noqa: F811
 def test_page_xml_round_trip(front, profile):
     back = read_bytes(page_to_page_xml(front, punctuation=profile), "front.xml").pages[0]
     strip = lambda b: f"p1_{b.id}"  # noqa: E731
-    _assert_lines_back(front, back, strip, profile)
+    _assert_lines_back(front, back, strip, profile, exact_boxes=False)
     assert {b.id: b.role for b in back.blocks} == {strip(b): b.role for b in front.blocks}
     expected = [[strip(b) for b in a.blocks] for a in sorted(front.articles, key=lambda a: a.order)]
     assert [[b.id for b in a.blocks] for a in back.articles] == expected

@@ -12,7 +12,10 @@ eScriptorium read.
 * ``ReadingOrder``: an ``OrderedGroup`` of one ``OrderedGroupIndexed`` per article (``caption`` the headline)
   then the blocks outside articles; PAGE has no article element, this is how OCR-D tools group them.
 
-Coordinates are source-image pixels; PAGE points are inclusive, so a box ``(x0, y0, x1, y1)`` (x1/y1
+Coordinates are source-image pixels. PAGE (and ``ocrd workspace validate``) wants every child inside its
+parent, while OCR's line boxes can reach past the layout's block box and glyph boxes past the line: a
+region's polygon is its block box grown to hold its lines and words, a line's its box grown to hold its
+words (nothing is cut off). PAGE points are inclusive, so a box ``(x0, y0, x1, y1)`` (x1/y1
 exclusive) has corners ``x0,y0 … x1-1,y1-1``. ``Created``/``LastChange`` come from the caller or the page
 header's date, never the clock, so output is reproducible.
 """
@@ -39,6 +42,10 @@ LANGUAGES = {"zh": "Chinese", "en": "English", "fr": "French", "de": "German", "
              "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese", "ko": "Korean"}
 
 _P = "{%s}" % PAGE_NS
+
+
+def _union(boxes) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _points(box) -> str:
@@ -80,16 +87,17 @@ class _PageWriter:
     def sub(self, parent, name: str, text: str | None = None, **attrs):
         return sub_element(parent, _P + name, text, **attrs)
 
-    def build(self, creator: str, created: str) -> etree._Element:
+    def build(self, creator: str, created: str, image_filename: str | None = None,
+              pcgts_id: str | None = None) -> etree._Element:
         root = etree.Element(_P + "PcGts", nsmap={None: PAGE_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{PAGE_NS} {PAGE_XSD}")
-        root.set("pcGtsId", self.ids.make("pcgts"))
+        root.set("pcGtsId", self.ids.claim(pcgts_id) if pcgts_id else self.ids.make("pcgts"))
         meta = self.sub(root, "Metadata")
         self.sub(meta, "Creator", creator)
         self.sub(meta, "Created", created)
         self.sub(meta, "LastChange", created)
         page = self.page
-        pg = self.sub(root, "Page", imageFilename=page.source.path, imageWidth=str(page.width),
+        pg = self.sub(root, "Page", imageFilename=image_filename or page.source.path, imageWidth=str(page.width),
                       imageHeight=str(page.height))
         self._reading_order(pg)
         for _, blocks in self.articles:
@@ -129,12 +137,14 @@ class _PageWriter:
                           custom=f"structure {{type:{block.role.value};}}",
                           orientation=None, primaryLanguage=language,
                           readingDirection="top-to-bottom" if block.vertical else None)
-        self.sub(region, "Coords", points=_points(block.box))
-        texts = []
+        coords = self.sub(region, "Coords", points=_points(block.box))
+        texts, boxes = [], [tuple(block.box)]
         for i, line in enumerate(block.lines):
-            text = self._line(region, block, i, line)
-            if text is not None:
-                texts.append(text)
+            written = self._line(region, block, i, line)
+            if written is not None:
+                texts.append(written[0])
+                boxes.append(written[1])
+        coords.set("points", _points(_union(boxes)))
         if texts:
             self._equiv(region, "\n".join(texts), block.confidence)
 
@@ -143,15 +153,17 @@ class _PageWriter:
         equiv = self.sub(parent, "TextEquiv", conf=c)
         self.sub(equiv, "Unicode", text)
 
-    def _line(self, region, block: Block, index: int, line: Line) -> str | None:
+    def _line(self, region, block: Block, index: int, line: Line) -> tuple[str, tuple] | None:
         mapped = line_in_profile(line.text, self.punctuation, block.role)
         layout = _layout_line(line, block.vertical, mapped, self.cjk_strings)
         if not layout.words:
             return None
         lid = self.ids.make(block.id, f"l{index + 1:03d}")
         el = self.sub(region, "TextLine", id=lid)
-        self.sub(el, "Coords", points=_points(line.box))
-        x0, y0, x1, y1 = line.box
+        words = [_union([c.box for c in w.chars]) for w in layout.words]
+        line_box = _union([tuple(line.box), *words])
+        self.sub(el, "Coords", points=_points(line_box))
+        x0, y0, x1, y1 = (int(round(v)) for v in line.box)
         if block.vertical:
             cx = (x0 + x1) // 2
             baseline = f"{cx},{y0} {cx},{max(y0, y1 - 1)}"
@@ -161,9 +173,7 @@ class _PageWriter:
         for j, word in enumerate(layout.words):
             wid = self.ids.claim(f"{lid}_w{j + 1:03d}")
             w = self.sub(el, "Word", id=wid)
-            boxes = [c.box for c in word.chars]
-            self.sub(w, "Coords", points=_points((min(b[0] for b in boxes), min(b[1] for b in boxes),
-                                                  max(b[2] for b in boxes), max(b[3] for b in boxes))))
+            self.sub(w, "Coords", points=_points(words[j]))
             for k, c in enumerate(word.chars):
                 g = self.sub(w, "Glyph", id=self.ids.claim(f"{wid}_g{k + 1:03d}"))
                 self.sub(g, "Coords", points=_points(c.box))
@@ -172,21 +182,25 @@ class _PageWriter:
             self._equiv(w, word.text, sum(confs) / len(confs) if confs else None)
         text = "".join((" " if j and layout.spaced[j] else "") + w.text for j, w in enumerate(layout.words))
         self._equiv(el, text, line.confidence)
-        return text
+        return text, line_box
 
 
 def page_to_page_xml_tree(page: Page, punctuation: str = "corpus", cjk_strings: str = "run",
-                          created: str | None = None, creator: str = "digitize") -> etree._Element:
+                          created: str | None = None, creator: str = "digitize",
+                          image_filename: str | None = None, pcgts_id: str | None = None) -> etree._Element:
     """The PAGE 2019 document of ``page`` as an lxml element (root ``PcGts``)."""
-    return _PageWriter(page, punctuation, cjk_strings).build(creator, page_created(page, created))
+    return _PageWriter(page, punctuation, cjk_strings).build(creator, page_created(page, created), image_filename,
+                                                             pcgts_id)
 
 
 def page_to_page_xml(page: Page, punctuation: str = "corpus", cjk_strings: str = "run", created: str | None = None,
-                     creator: str = "digitize") -> bytes:
+                     creator: str = "digitize", image_filename: str | None = None, pcgts_id: str | None = None) -> bytes:
     """PAGE XML 2019 (UTF-8, pretty-printed) for one finished page (boxes in source-image pixels).
 
     ``punctuation`` is the text output's profile; ``cjk_strings`` ``"run"`` or ``"clause"`` as for ALTO;
     ``created`` (``xsd:dateTime``) is written as ``Created`` and ``LastChange`` (default: the page header's
-    date, else 1970-01-01T00:00:00)."""
-    root = page_to_page_xml_tree(page, punctuation, cjk_strings, created, creator)
+    date, else 1970-01-01T00:00:00); ``image_filename`` is the ``imageFilename`` written (default the page's
+    source path; an OCR-D workspace wants it relative to the workspace); ``pcgts_id`` the ``pcGtsId`` (OCR-D
+    wants the METS file ID of the PAGE file)."""
+    root = page_to_page_xml_tree(page, punctuation, cjk_strings, created, creator, image_filename, pcgts_id)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
