@@ -12,7 +12,7 @@ from ..model import Document, Page
 from .alto import page_to_alto, xml_text
 from .json import page_json
 from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
-from .mets import document_to_mets
+from .mets import IssueMetadata, document_to_mets
 from .newsml import document_to_news_message
 from .text import page_text
 
@@ -83,9 +83,11 @@ def write_page_outputs(page: Page, outdir: Path, stem: str, formats: list[str], 
 
 
 def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
-                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None) -> list[Path]:
+                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None,
+                        metadata: IssueMetadata | None = None, mets_profile: str = "enmap") -> list[Path]:
     """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for; for an issue of several
-    pages, METS tying the ALTO files together and the text with continued articles joined once."""
+    pages, METS tying the ALTO files together (in ``mets_profile``, with the issue ``metadata``, every file
+    referenced relative to ``outdir``), the text with continued articles joined once, and the issue PDF."""
     written = []
     if "newsml" in formats:
         written.append(outdir / (stem + SUFFIXES["newsml"]))
@@ -93,7 +95,8 @@ def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[st
     if len(doc.pages) > 1 and "alto" in formats and alto_names:
         altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
         written.append(outdir / (stem + SUFFIXES["mets"]))
-        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos))
+        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos,
+                                                   metadata=metadata, profile=mets_profile, mets_dir=outdir))
     if len(doc.pages) > 1 and "txt" in formats:
         written.append(outdir / (stem + SUFFIXES["issue"]))
         write_atomic(written[-1], issue_text(doc, punctuation).encode("utf-8"))
