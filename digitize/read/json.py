@@ -1,5 +1,5 @@
 """digitize's own JSON (`--format json`, ``digitize-page`` / ``digitize-document``) back into the page model:
-every field the writer (`export.json`) wrote, nothing recomputed, so a page OCRed once can be written again in
+every field the writer (`export.json`) wrote, as written (numbers keep their JSON type), nothing recomputed, so a page OCRed once can be written again in
 any format without running OCR."""
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def _box(value) -> tuple[int, int, int, int]:
 
 def _line(d: dict) -> Line:
     join = d.get("join")
-    return Line(d["text"], _box(d["box"]), float(d["confidence"]),
-                [Glyph(g["text"], _box(g["box"]), float(g["confidence"])) for g in d.get("glyphs") or []],
+    return Line(d["text"], _box(d["box"]), d["confidence"],
+                [Glyph(g["text"], _box(g["box"]), g["confidence"]) for g in d.get("glyphs") or []],
                 Join(JoinKind(join["kind"]), join.get("evidence", "")) if join else None)
 
 
@@ -36,23 +36,23 @@ def _page(d: dict) -> Page:
     source = PageSource(**d["source"])
     t = d.get("transform") or {}
     transform = Transform(np.array(t.get("matrix") or [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=float),
-                          float(t.get("skew_degrees", 0.0)), int(t.get("rotation_degrees", 0)))
+                          t.get("skew_degrees", 0.0), t.get("rotation_degrees", 0))
     blocks = []
     for b in d.get("blocks") or []:
         style = b.get("style")
         blocks.append(Block(b["id"], Role(b["role"]), _box(b["box"]), [_line(ln) for ln in b.get("lines") or []],
-                            TextStyle(float(style["size_px"]), bool(style.get("bold"))) if style else None,
-                            int(b.get("order", -1)), b.get("article_id"), int(b.get("column", -1)),
+                            TextStyle(style["size_px"], bool(style.get("bold"))) if style else None,
+                            b.get("order", -1), b.get("article_id"), b.get("column", -1),
                             bool(b.get("vertical")), b.get("language") or "zh"))
     by_id = {b.id: b for b in blocks}
-    articles = [Article(a["id"], [by_id[i] for i in a.get("block_ids") or [] if i in by_id], int(a.get("order", -1)),
+    articles = [Article(a["id"], [by_id[i] for i in a.get("block_ids") or [] if i in by_id], a.get("order", -1),
                         [Continuation(c["direction"], c["page"], c["marker"], c["block_id"],
                                       tuple(c["linked_to"]) if c.get("linked_to") else None)
                          for c in a.get("continuations") or []])
                 for a in d.get("articles") or []]
     return Page(int(d["number"]), int(d["width"]), int(d["height"]), source, blocks, articles,
                 [Separator(s["id"], _box(s["box"]), s["orientation"]) for s in d.get("separators") or []],
-                transform, bool(d.get("in_source_coordinates")), d.get("engine", ""), float(d.get("text_size_px", 0.0)),
+                transform, bool(d.get("in_source_coordinates")), d.get("engine", ""), d.get("text_size_px", 0.0),
                 d.get("label", ""), dict(d.get("metadata") or {}), dict(d.get("timings") or {}))
 
 
