@@ -55,12 +55,14 @@ def _umask() -> int:
     return mask
 
 
-def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel") -> bytes:
+def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel",
+                alto_articles: str = "tags", alto_cjk_strings: str = "run") -> bytes:
     # OCR may return control characters, lone surrogates or U+FFFE: never text, and not encodable as UTF-8
     if fmt == "txt":
         return xml_text(page_text(page, punctuation)).encode("utf-8")
     if fmt == "alto":
-        return page_to_alto(page, unit=alto_unit, punctuation=punctuation)
+        return page_to_alto(page, unit=alto_unit, punctuation=punctuation, article_blocks=alto_articles,
+                            cjk_strings=alto_cjk_strings)
     if fmt == "json":
         return xml_text(page_json(page)).encode("utf-8")
     if fmt == "page":
@@ -82,6 +84,21 @@ def write_page_outputs(page: Page, outdir: Path, stem: str, formats: list[str], 
     return written
 
 
+def _page_links(doc: Document, outdir: Path, alto_names: dict[int, str] | None) -> dict[int, list[tuple[str, str]]]:
+    """Per page, the (href relative to ``outdir``, content type) of its image and ALTO file, for NewsML links."""
+    links: dict[int, list[tuple[str, str]]] = {}
+    for page in doc.pages:
+        image = Path(page.source.path)
+        try:
+            href = Path(os.path.relpath(image.resolve(), outdir.resolve())).as_posix()
+        except ValueError:  # another drive (Windows)
+            href = image.as_posix()
+        links[page.number] = [(href, page.source.mime or "application/octet-stream")]
+        if alto_names and page.number in alto_names:
+            links[page.number].append((alto_names[page.number], "text/xml"))
+    return links
+
+
 def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
                         newsml_body: str = "nitf", alto_names: dict[int, str] | None = None,
                         metadata: IssueMetadata | None = None, mets_profile: str = "enmap") -> list[Path]:
@@ -91,7 +108,8 @@ def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[st
     written = []
     if "newsml" in formats:
         written.append(outdir / (stem + SUFFIXES["newsml"]))
-        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body))
+        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body, metadata=metadata,
+                                                           page_links=_page_links(doc, outdir, alto_names)))
     if len(doc.pages) > 1 and "alto" in formats and alto_names:
         altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
         written.append(outdir / (stem + SUFFIXES["mets"]))
