@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: CJK fonts for rendering test pages; Chromium for the HTML report's browser test (driven by
 # playwright-python, never a downloaded browser); Tesseract makes real ALTO fixtures and is a benchmark peer;
-# libgl1 and libglib2.0-0 for the OpenCV build that the paddle extra brings (paddlex requires a GUI build).
-APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim libgl1 libglib2.0-0
+# libgl1 and libglib2.0-0 for the OpenCV build that the paddle extra brings (paddlex requires a GUI build);
+# poppler-utils: pdftotext checks the text layer of our searchable PDFs.
+APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim libgl1 libglib2.0-0 poppler-utils
 
 .PHONY: demo test bench extras-check apt-deps samples clean
 

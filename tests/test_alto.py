@@ -145,9 +145,10 @@ def test_ids_unique_and_prefixed(page):
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"P1(_[A-Za-z0-9._-]+)?", i) for i in ids)
     found = by_id(root)
-    for name in ("P1_PS", "P1_TB0001", "P1_IL0001", "P1_SEP0001", "P1_CB_A1", "P1_TB0001_L001", "P1_TB0001_L001_S001",
-                 "P1_TB0001_L001_S001_G001", "P1_LT_headline", "P1_ST_A1"):
+    for name in ("P1_PS", "P1_TB0001", "P1_IL0001", "P1_SEP0001", "P1_TB0001_L001", "P1_TB0001_L001_S001",
+                 "P1_TB0001_L001_S001_G001", "P1_LT_headline", "P1_ST_A1", "P1_PST_1", "P1_TopMargin"):
         assert name in found, name
+    assert "P1_CB_A1" in by_id(parse(page_to_alto(page, article_blocks="composed")))
     # every IDREF(S) points at an existing ID
     for el in root.iter():
         for attr in ("REF", "TAGREFS", "STYLEREFS", "PROCESSINGREFS"):
@@ -178,9 +179,16 @@ def test_cjk_run_is_one_string_with_glyphs(page):
 
 
 def test_ideographic_space_splits_strings(page):
-    root = parse(page_to_alto(page))
-    line = by_id(root)["P1_TB0003_L001"]
-    assert [s.get("CONTENT") for s in line.findall("a:String", NS)] == ["本报北京6月30日电", "记者报道："]
+    # A headline keeps its ideographic space (the text output keeps it too, as one space) …
+    root = parse(page_to_alto(page, punctuation="original"))
+    line = by_id(root)["P1_TB0001_L001"]
+    assert [etree.QName(c).localname for c in line] == ["String", "SP", "String"]
+    # … body text drops a space between two CJK characters, as the text output does (OCR reads wide gaps
+    # as spaces), and the corpus profile writes ASCII colons.
+    line = by_id(parse(page_to_alto(page)))["P1_TB0003_L001"]
+    assert [s.get("CONTENT") for s in line.findall("a:String", NS)] == ["本报北京6月30日电记者报道:"]
+    line = by_id(parse(page_to_alto(page, punctuation="original")))["P1_TB0003_L001"]
+    assert [s.get("CONTENT") for s in line.findall("a:String", NS)] == ["本报北京6月30日电记者报道："]
 
 
 def test_glyphs_spread_evenly_without_model_glyphs(page):
@@ -217,16 +225,19 @@ def test_block_text_preserved(page):
         el = found[f"P1_{block.id}"]
         # Strings and the HYP, in order, give the block text modulo whitespace (and stripped control chars)
         parts = [e.get("CONTENT") for e in el.iter(f"{{{ALTO_NS}}}String", f"{{{ALTO_NS}}}HYP")]
-        expected = re.sub(r"[\s\x00-\x1f\ufffe]", "", block.text)
+        expected = re.sub(r"[\s\x00-\x1f\ufffe]", "", block.text).translate(str.maketrans("，：", ",:"))
         assert "".join(parts) == expected, block.id
 
 
-def test_reading_order(page):
-    root = parse(page_to_alto(page))
+@pytest.mark.parametrize("article_blocks", ["tags", "composed"])
+def test_reading_order(page, article_blocks):
+    root = parse(page_to_alto(page, article_blocks=article_blocks))
     found = by_id(root)
     top = root.find("a:ReadingOrder/a:OrderedGroup", NS)
     groups = top.findall("a:OrderedGroup", NS)
-    assert [g.get("REF") for g in groups] == ["P1_CB_A1", "P1_CB_A2"]
+    assert [g.get("TAGREFS") for g in groups] == ["P1_ST_A1", "P1_ST_A2"]
+    expected_ref = ["P1_CB_A1", "P1_CB_A2"] if article_blocks == "composed" else [None, None]
+    assert [g.get("REF") for g in groups] == expected_ref
     for group, art in zip(groups, page.articles):
         refs = [e.get("REF") for e in group.findall("a:ElementRef", NS)]
         assert refs == [f"P1_{b.id}" for b in art.blocks]
@@ -238,8 +249,71 @@ def test_reading_order(page):
     assert len(refs) == len(page.blocks)
 
 
-def test_composed_block_per_article_and_tags(page):
+def test_text_blocks_directly_in_print_space(page, alto_schema):
+    """The default: every TextBlock a child of the PrintSpace, in reading order, tagged with its article."""
+    xml = page_to_alto(page)
+    assert schemas.validate(xml, alto_schema) == []
+    root = parse(xml)
+    ps = root.find("a:Layout/a:Page/a:PrintSpace", NS)
+    assert ps.findall("a:ComposedBlock", NS) == []
+    ids = [c.get("ID") for c in ps if etree.QName(c).localname in ("TextBlock", "Illustration")]
+    assert ids == ["P1_TB0002", "P1_TB0001", "P1_TB0003", "P1_TB0004", "P1_TB0007", "P1_TB0006", "P1_TB0008",
+                   "P1_TB0009", "P1_IL0001", "P1_TB0010", "P1_TB0000"]
+    assert by_id(root)["P1_TB0003"].get("TAGREFS") == "P1_LT_body P1_ST_A1"
+    assert len(list(root.iter(f"{{{ALTO_NS}}}TextLine"))) == len(ps.findall("a:TextBlock/a:TextLine", NS))
+
+
+def test_margins_around_print_space(page):
     root = parse(page_to_alto(page))
+    pg = root.find("a:Layout/a:Page", NS)
+    names = [etree.QName(c).localname for c in pg]
+    assert names == ["TopMargin", "LeftMargin", "RightMargin", "BottomMargin", "PrintSpace"]
+    geo = {etree.QName(c).localname: tuple(int(c.get(k)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")) for c in pg}
+    x, y, w, h = geo["PrintSpace"]
+    assert geo["TopMargin"] == (0, 0, 2400, y) and geo["BottomMargin"] == (0, y + h, 2400, 3600 - y - h)
+    assert geo["LeftMargin"] == (0, y, x, h) and geo["RightMargin"] == (x + w, y, 2400 - x - w, h)
+
+
+def test_paragraph_styles_and_character_confidence(page):
+    root = parse(page_to_alto(page))
+    found = by_id(root)
+    styles = {s.get("ID"): s for s in root.findall("a:Styles/a:ParagraphStyle", NS)}
+    refs = found["P1_TB0003"].get("STYLEREFS").split()
+    para = [styles[r] for r in refs if r in styles]
+    assert len(para) == 1
+    assert para[0].get("ALIGN") == "Block" and int(para[0].get("LINESPACE")) == 100  # three lines in 300 px
+    assert [s.get("ALIGN") for s in styles.values()].count(None) == 0
+    s = found["P1_TB0001_L001_S001"]
+    cc = s.get("CC").split()
+    assert len(cc) == len(s.get("CONTENT")) and set(cc) <= set("0123456789")
+    assert [int(v) for v in cc] == [round((1 - float(g.get("GC"))) * 9) for g in s.findall("a:Glyph", NS)]
+
+
+def test_clause_strings_cut_cjk_runs(page, alto_schema):
+    xml = page_to_alto(page, cjk_strings="clause")
+    assert schemas.validate(xml, alto_schema) == []
+    line = by_id(parse(xml))["P1_TB0003_L001"]
+    assert [s.get("CONTENT") for s in line.findall("a:String", NS)] == ["本报北京", "6", "月", "30", "日电记者报道:"]
+    assert line.findall("a:SP", NS) == []  # cut inside a run: no space in the text
+    line = by_id(parse(xml))["P1_TB0003_L002"]
+    assert [s.get("CONTENT") for s in line.findall("a:String", NS)] == ["各地区各部门全力以赴,"]
+
+
+def test_punctuation_profiles(page):
+    for profile, expected in (("corpus", "各地区各部门全力以赴,"), ("original", "各地区各部门全力以赴，"),
+                              ("ascii", "各地区各部门全力以赴,")):
+        line = by_id(parse(page_to_alto(page, punctuation=profile)))["P1_TB0003_L002"]
+        assert line.find("a:String", NS).get("CONTENT") == expected
+    line = by_id(parse(page_to_alto(page, punctuation="ascii")))["P1_TB0004_L002"]
+    assert line.find("a:String", NS).get("CONTENT") == "确保人民群众生命财产安全."
+    with pytest.raises(ValueError, match="punctuation"):
+        page_to_alto(page, punctuation="fancy")
+    with pytest.raises(ValueError, match="article_blocks"):
+        page_to_alto(page, article_blocks="nested")
+
+
+def test_composed_block_per_article_and_tags(page):
+    root = parse(page_to_alto(page, article_blocks="composed"))
     ps = root.find("a:Layout/a:Page/a:PrintSpace", NS)
     cbs = ps.findall("a:ComposedBlock", NS)
     assert [(cb.get("ID"), cb.get("TYPE")) for cb in cbs] == [("P1_CB_A1", "article"), ("P1_CB_A2", "article")]
@@ -269,11 +343,11 @@ def test_composed_block_per_article_and_tags(page):
 def test_styles(page):
     root = parse(page_to_alto(page))
     found = by_id(root)
-    head = found[found["P1_TB0001"].get("STYLEREFS")]
+    head = found[found["P1_TB0001"].get("STYLEREFS").split()[0]]
     assert (head.get("FONTSIZE"), head.get("FONTSTYLE")) == ("19", "bold")  # 80 px at 300 dpi = 19.2 pt → 19
-    body = found[found["P1_TB0003"].get("STYLEREFS")]
+    body = found[found["P1_TB0003"].get("STYLEREFS").split()[0]]
     assert (body.get("FONTSIZE"), body.get("FONTSTYLE")) == ("10", None)  # 42 px → 10.08 pt → 10
-    cap = found[found["P1_TB0010"].get("STYLEREFS")]
+    cap = found[found["P1_TB0010"].get("STYLEREFS").split()[0]]
     assert cap.get("FONTSIZE") == "7"  # 30 px → 7.2 pt → 7
     sizes = [(s.get("FONTSIZE"), s.get("FONTSTYLE")) for s in root.findall("a:Styles/a:TextStyle", NS)]
     assert len(sizes) == len(set(sizes))

@@ -160,7 +160,7 @@ def test_all_inputs_bad_exit_1(tmp_path):
     assert error_lines(result.stderr) == [f"error: {text}: is a text file, not an image or PDF"]
 
 
-@pytest.mark.parametrize("formats", ["txt,docx", "pdf", ",", "TXT"])
+@pytest.mark.parametrize("formats", ["txt,docx", "svg", ",", "TXT"])
 def test_unknown_format_is_usage_error(small_page, tmp_path, formats):
     outdir = tmp_path / "out"
     result = invoke("run", small_page.path, "-o", outdir, "--format", formats)

@@ -50,10 +50,10 @@ def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
     alto_ids = {fid: {el.get("ID") for el in etree.fromstring(altos[n]).iter() if el.get("ID")}
                 for n, fid in ((1, "ALTO00001"), (2, "ALTO00002"))}
     paper = root.find("m:structMap[@TYPE='LOGICAL']/m:div", NS)
-    assert paper.get("TYPE") == "Newspaper"
+    assert paper.get("TYPE") == "NEWSPAPER"
     issue_div = paper.find("m:div", NS)
-    assert (issue_div.get("TYPE"), issue_div.get("LABEL")) == ("Issue", "人民日报 2024-07-01")
-    articles = issue_div.findall("m:div", NS)
+    assert (issue_div.get("TYPE"), issue_div.get("LABEL")) == ("ISSUE", "人民日报 2024-07-01")
+    articles = issue_div.findall("m:div[@TYPE='CONTENT']/m:div", NS)
     assert [a.get("ID") for a in articles] == ["LOG_P1_A1", "LOG_P1_A2", "LOG_P2_A4"]
     areas = list(root.iter(f"{{{METS_NS}}}area"))
     assert areas and all(a.get("BETYPE") == "IDREF" and a.get("BEGIN") in alto_ids[a.get("FILEID")] for a in areas)
@@ -61,10 +61,14 @@ def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
     continued = articles[0]
     assert [d.get("TYPE") for d in continued] == ["HEADING", "BODY"]
     body = [(a.get("FILEID"), a.get("BEGIN")) for a in continued.find("m:div[@TYPE='BODY']", NS).iter(f"{{{METS_NS}}}area")]
-    assert body == [("ALTO00001", "P1_TB0011"), ("ALTO00001", "P1_TB0003"), ("ALTO00001", "P1_TB0004"),
+    assert list(dict.fromkeys(body)) == [("ALTO00001", "P1_TB0011"), ("ALTO00001", "P1_TB0003"), ("ALTO00001", "P1_TB0004"),
                     ("ALTO00002", "P2_TB0002")]
-    heading = [a.get("BEGIN") for a in continued.find("m:div[@TYPE='HEADING']", NS).iter(f"{{{METS_NS}}}area")]
-    assert heading == ["P1_TB0002", "P1_TB0001", "P2_TB0001"]
+    paragraphs = continued.findall("m:div[@TYPE='BODY']/m:div[@TYPE='BODY_CONTENT']/m:div", NS)
+    assert [p.get("TYPE") for p in paragraphs][0] == "AUTHOR"  # the byline
+    heading = continued.find("m:div[@TYPE='HEADING']", NS)
+    assert [a.get("BEGIN") for a in heading.iter(f"{{{METS_NS}}}area")] == ["P1_TB0001", "P2_TB0001", "P1_TB0002"]
+    title = heading.find("m:div[@TYPE='TITLE']", NS)
+    assert [a.get("BEGIN") for a in title.iter(f"{{{METS_NS}}}area")] == ["P1_TB0001", "P2_TB0001"]
     # MODS title of the article, and the article linked to both its pages
     dmd = root.find(f"m:dmdSec[@ID='{continued.get('DMDID')}']", NS)
     assert dmd.findtext(".//mods:titleInfo/mods:title", namespaces=NS) == "落实落细各项应对措施 做好安全防范各项工作"

@@ -7,10 +7,18 @@ Main rules:
 
 * coordinates are the model's source-image pixels, written as integers in the chosen
   ``MeasurementUnit`` (``pixel``, ``mm10`` or ``inch1200``, converted with ``page.source.dpi``);
-* one ``String`` per whitespace-free run of a line (a CJK run is ONE String, one ``Glyph`` per character),
-  ``SP`` between Strings, hyphenated Latin words as ``HypPart1``/``HYP``/``HypPart2`` with ``SUBS_CONTENT``;
-* articles are ``ComposedBlock TYPE="article"``, roles and articles are ``Tags`` referenced by ``TAGREFS``,
-  the page reading order is an explicit ``ReadingOrder``;
+* the text is in the punctuation profile of the text output (``punctuation``, default ``corpus``), character
+  by character (`line_text.line_in_profile`), so the ALTO and the text output say the same thing;
+* one ``String`` per whitespace-free run of a line (``cjk_strings="run"``: a CJK run is ONE String, one
+  ``Glyph`` per character) or, with ``cjk_strings="clause"``, a CJK run cut after punctuation and at script
+  changes so a viewer highlights a phrase, not a line; ``SP`` only where the line has a space; ``WC`` and
+  ``CC`` (0 sure … 9 unsure per character); hyphenated Latin words as ``HypPart1``/``HYP``/``HypPart2``;
+* TextBlocks stand directly in the ``PrintSpace`` (``article_blocks="tags"``, the default, which every ALTO
+  reader reads), articles are ``StructureTag``s referenced by the blocks' ``TAGREFS`` and ``OrderedGroup``s
+  of the ``ReadingOrder``; ``article_blocks="composed"`` wraps each article in ``ComposedBlock TYPE="article"``
+  instead (readers that only look at the PrintSpace's own TextBlocks then miss the articles' lines);
+* roles are ``LayoutTag``s, paragraph geometry a ``ParagraphStyle`` per kind of block, the page margins
+  ``TopMargin``/``LeftMargin``/``RightMargin``/``BottomMargin`` around the print space;
 * every ID starts with ``P{page number}_`` so IDs are unique within an issue.
 """
 
@@ -27,13 +35,18 @@ from lxml import etree
 
 from ..model import Article, Block, JoinKind, Line, Page, Role
 from ..settings import format_changed
-from ..text.patterns import LINE_HYPHENS
+from ..text.patterns import LINE_HYPHENS, is_cjk
+from .line_text import line_in_profile
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 ALTO_XSD = "http://www.loc.gov/standards/alto/v4/alto-4-4.xsd"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_VERSION = "4.4"
 UNITS = ("pixel", "mm10", "inch1200")
+ARTICLE_BLOCKS = ("tags", "composed")
+CJK_STRINGS = ("run", "clause")
+# Where a CJK run is cut into Strings with cjk_strings="clause": after these (the cut keeps them on the left).
+CLAUSE_END = set("，。、；：！？,.;:!?…）)》」』”")
 
 _NS = "{%s}" % ALTO_NS
 
@@ -158,6 +171,7 @@ class _Word:
 class _LineLayout:
     words: list[_Word] = field(default_factory=list)
     gaps: list[tuple[float, float, float, float]] = field(default_factory=list)  # between words[i] and [i+1]
+    spaced: list[bool] = field(default_factory=list)  # a space (an SP) stands before words[i]
     hyphen: _Char | None = None  # a trailing hyphen written as HYP
 
 
@@ -165,11 +179,13 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _line_chars(line: Line, vertical: bool) -> list[_Char | None]:
+def _line_chars(line: Line, vertical: bool, mapped: list[str] | None = None) -> list[_Char | None]:
     """The line's characters with boxes and confidences; None stands for whitespace.
 
     Glyph boxes are used when ``line.glyphs`` aligns one-to-one with the non-space characters of the text;
     otherwise every character (spaces included) gets an equal slot of the line box along the reading axis.
+    ``mapped`` (one replacement per character, `line_in_profile`) gives what each character is written as:
+    "" drops it, several characters share its box in equal slots.
     """
     text = line.text
     nonspace = [c for c in text if not _is_space(c)]
@@ -187,8 +203,10 @@ def _line_chars(line: Line, vertical: bool) -> list[_Char | None]:
     out: list[_Char | None] = []
     g = 0
     for k, ch in enumerate(text):
+        written = ch if mapped is None else mapped[k]
         if _is_space(ch):
-            out.append(None)
+            if written:
+                out.append(None)
             continue
         if aligned:
             glyph = line.glyphs[g]
@@ -196,24 +214,58 @@ def _line_chars(line: Line, vertical: bool) -> list[_Char | None]:
             g += 1
         else:
             box, conf = slots[k], line.confidence
-        if _BAD_XML.search(ch):
-            continue  # dropped together with its glyph
-        out.append(_Char(ch, box, conf))
+        written = _BAD_XML.sub("", written)  # a control character is dropped together with its glyph
+        for piece, piece_box in zip(written, _split_box(box, len(written), vertical)):
+            out.append(None if _is_space(piece) else _Char(piece, piece_box, conf))
     return out
 
 
-def _layout_line(line: Line, vertical: bool) -> _LineLayout:
-    chars = _line_chars(line, vertical)
+def _split_box(box, n: int, vertical: bool) -> list[tuple[float, float, float, float]]:
+    """``n`` equal slots of ``box`` along the reading axis (a character written as several, "…" as "...")."""
+    if n <= 1:
+        return [box] * n
+    x0, y0, x1, y1 = box
+    if vertical:
+        step = (y1 - y0) / n
+        return [(x0, y0 + k * step, x1, y0 + (k + 1) * step) for k in range(n)]
+    step = (x1 - x0) / n
+    return [(x0 + k * step, y0, x0 + (k + 1) * step, y1) for k in range(n)]
+
+
+def _clauses(chars: list[_Char]) -> list[list[_Char]]:
+    """A whitespace-free run cut where a viewer should be able to highlight a piece of it: after CJK or
+    Latin clause punctuation, and where CJK text meets Latin letters or digits (``6月30日`` stays whole
+    only if it is all one script). A run without CJK is not cut: it is a Latin word already."""
+    if not any(is_cjk(c.ch) for c in chars):
+        return [chars]
+    pieces: list[list[_Char]] = [[]]
+    for prev, c in zip([None, *chars], chars):
+        if prev is not None and pieces[-1]:
+            script_change = (is_cjk(prev.ch) != is_cjk(c.ch)) and prev.ch.isalnum() and c.ch.isalnum()
+            if prev.ch in CLAUSE_END and c.ch not in CLAUSE_END or script_change:
+                pieces.append([])
+        pieces[-1].append(c)
+    return [p for p in pieces if p]
+
+
+def _layout_line(line: Line, vertical: bool, mapped: list[str] | None = None, cjk_strings: str = "run") -> _LineLayout:
+    chars = _line_chars(line, vertical, mapped)
     words: list[_Word] = []
+    spaced: list[bool] = []  # whether a space stands before words[i]
     current: list[_Char] = []
+    gap = False
     for c in chars + [None]:
         if c is None:
             if current:
-                words.append(_Word(current))
+                pieces = _clauses(current) if cjk_strings == "clause" else [current]
+                for k, piece in enumerate(pieces):
+                    words.append(_Word(piece))
+                    spaced.append(gap and k == 0)
                 current = []
+            gap = bool(words)
         else:
             current.append(c)
-    layout = _LineLayout(words=words)
+    layout = _LineLayout(words=words, spaced=spaced)
     x0, y0, x1, y1 = (float(v) for v in line.box)
     for a, b in zip(words, words[1:]):
         ea, eb = _union([c.box for c in a.chars]), _union([c.box for c in b.chars])
@@ -230,9 +282,18 @@ def _layout_line(line: Line, vertical: bool) -> _LineLayout:
 
 
 class _AltoWriter:
-    def __init__(self, page: Page, unit: str):
+    def __init__(self, page: Page, unit: str, punctuation: str = "corpus", article_blocks: str = "tags",
+                 cjk_strings: str = "run"):
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+        if article_blocks not in ARTICLE_BLOCKS:
+            raise ValueError(f"article_blocks must be one of {', '.join(ARTICLE_BLOCKS)}, got {article_blocks!r}")
+        if cjk_strings not in CJK_STRINGS:
+            raise ValueError(f"cjk_strings must be one of {', '.join(CJK_STRINGS)}, got {cjk_strings!r}")
+        line_in_profile("", punctuation)  # an unknown profile fails here, before any output
+        self.punctuation = punctuation
+        self.article_blocks = article_blocks
+        self.cjk_strings = cjk_strings
         if not page.in_source_coordinates and not _is_identity(page):
             raise ValueError(
                 "page boxes are still in working-image coordinates; call page.to_source_coordinates() "
@@ -254,6 +315,8 @@ class _AltoWriter:
         self.article_tags: dict[int, str] = {}
         self.hyp1: dict[tuple[int, int], str] = {}
         self.hyp2: dict[tuple[int, int], str] = {}
+        self.paragraph_style_ids: dict[tuple, str] = {}
+        self.paragraph_style_of: dict[int, str] = {}
         self._plan()
 
     # ---- planning: which block goes where, IDs, styles, tags, hyphenation
@@ -283,6 +346,12 @@ class _AltoWriter:
             if key and key not in self.style_ids:
                 size, bold = key
                 self.style_ids[key] = self.ids.make("TS", self._num(size) + ("_bold" if bold else ""))
+        for b in all_blocks:
+            key = _paragraph_key(b, self.page.text_size_px)
+            if key is not None:
+                if key not in self.paragraph_style_ids:
+                    self.paragraph_style_ids[key] = self.ids.make("PST", len(self.paragraph_style_ids) + 1)
+                self.paragraph_style_of[id(b)] = self.paragraph_style_ids[key]
         self._plan_hyphenation(all_blocks)
         # Joins are tags on TextLines, so a reader gets the paragraphs back (ALTO has no paragraph element).
         kinds = {ln.join.kind for b in all_blocks if b.role.has_text for ln in b.lines if ln.join is not None}
@@ -429,11 +498,15 @@ class _AltoWriter:
         self.processing_id = proc.get("ID")
 
     def _styles(self, root) -> None:
-        if not self.style_ids:
+        if not self.style_ids and not self.paragraph_style_ids:
             return
         styles = self._sub(root, "Styles")
         for (size, bold), sid in self.style_ids.items():
             self._sub(styles, "TextStyle", ID=sid, FONTSIZE=self._num(size), FONTSTYLE="bold" if bold else None)
+        for (align, first_line, line_space), sid in self.paragraph_style_ids.items():
+            self._sub(styles, "ParagraphStyle", ID=sid, ALIGN=align,
+                      FIRSTLINE=str(self._u(first_line)) if first_line else None,
+                      LINESPACE=str(self._u(line_space)) if line_space else None)
 
     def _tags(self, root) -> None:
         if not self.role_tags and not self.article_tags and not self.join_tags:
@@ -472,7 +545,7 @@ class _AltoWriter:
                 "OrderedGroup",
                 ID=self.ids.make("RO", art.id),
                 TAGREFS=self.article_tags[id(art)],
-                REF=self.cb_id(art),
+                REF=self.cb_id(art) if self.article_blocks == "composed" else None,
             )
             for b in blocks:
                 self._sub(grp, "ElementRef", ID=self.ids.make("RO", art.id, b.id), REF=self.block_ids[id(b)])
@@ -514,11 +587,16 @@ class _AltoWriter:
 
         boxes = [b.box for b in page.blocks] + [s.box for s in page.separators]
         ps_box = _union([tuple(b) for b in boxes]) if boxes else (0, 0, page.width, page.height)
+        self._margins(pg, ps_box)
         ps = self._sub(pg, "PrintSpace", ID=self.ids.make("PS"))
         self._pos(ps, ps_box)
 
         for art, blocks in self.articles:
             if not blocks:
+                continue
+            if self.article_blocks == "tags":
+                for b in blocks:
+                    self._block(ps, b, art)
                 continue
             cb = self._sub(ps, "ComposedBlock", ID=self.cb_id(art))
             self._pos(cb, _union([tuple(b.box) for b in blocks]))
@@ -531,6 +609,15 @@ class _AltoWriter:
         for sep in page.separators:
             ge = self._sub(ps, "GraphicalElement", ID=self.ids.make(sep.id))
             self._pos(ge, sep.box)
+
+    def _margins(self, pg, ps_box) -> None:
+        """The four page margins: the page outside the print space (left and right beside it)."""
+        x0, y0, x1, y1 = ps_box
+        w, h = self.page.width, self.page.height
+        for name, box in (("TopMargin", (0, 0, w, y0)), ("LeftMargin", (0, y0, x0, y1)),
+                          ("RightMargin", (x1, y0, w, y1)), ("BottomMargin", (0, y1, w, h))):
+            if box[2] > box[0] and box[3] > box[1]:
+                self._pos(self._sub(pg, name, ID=self.ids.make(name)), box)
 
     def _set_size(self, el, width: float, height: float) -> None:
         el.set("WIDTH", str(self._u(width)))
@@ -560,8 +647,11 @@ class _AltoWriter:
         el = self._sub(parent, "TextBlock", ID=bid)
         self._pos(el, block.box)
         key = self._style_key(block)
-        if key:
-            el.set("STYLEREFS", self.style_ids[key])
+        refs = [self.style_ids[key]] if key else []
+        if id(block) in self.paragraph_style_of:
+            refs.append(self.paragraph_style_of[id(block)])
+        if refs:
+            el.set("STYLEREFS", " ".join(refs))
         el.set("TAGREFS", self._tagrefs(block, art))
         if block.language and _LANG.match(block.language):
             el.set("LANG", block.language)
@@ -571,7 +661,8 @@ class _AltoWriter:
             self._line(el, block, i, line)
 
     def _line(self, parent, block: Block, index: int, line: Line) -> None:
-        layout = _layout_line(line, block.vertical)
+        mapped = line_in_profile(line.text, self.punctuation, block.role)
+        layout = _layout_line(line, block.vertical, mapped, self.cjk_strings)
         if not layout.words:
             return  # a TextLine needs at least one String
         hyphen_word = self.hyp1.get((id(block), index))
@@ -600,7 +691,7 @@ class _AltoWriter:
             tl.set("BASELINE", f"{self._u(x0)},{by} {self._u(max(x0, x1 - 1))},{by}")
 
         for j, word in enumerate(layout.words):
-            if j > 0:
+            if j > 0 and layout.spaced[j]:
                 sp = self._sub(tl, "SP")
                 self._pos(sp, layout.gaps[j - 1])
             self._string(tl, f"{lid}_S{j + 1:03d}", word)
@@ -618,6 +709,9 @@ class _AltoWriter:
         wc = _conf(sum(confs) / len(confs)) if confs else None
         if wc is not None:
             el.set("WC", wc)
+        if len(confs) == len(word.chars):
+            # CC: per character, 0 (sure) … 9 (unsure), the confidence's complement on a 0–9 scale
+            el.set("CC", " ".join(str(min(9, max(0, round((1 - min(1.0, max(0.0, c))) * 9)))) for c in confs))
         if word.subs_type:
             el.set("SUBS_TYPE", word.subs_type)
             el.set("SUBS_CONTENT", xml_text(word.subs_content or ""))
@@ -632,6 +726,39 @@ class _AltoWriter:
             etree.SubElement(el, glyph_tag, attrib)  # c.ch is already XML-safe
 
 
+def _paragraph_key(block: Block, text_size_px: float) -> tuple[str | None, float, float] | None:
+    """(ALIGN, FIRSTLINE, LINESPACE) of a horizontal text block, read off its lines' boxes: the paragraph
+    geometry a viewer re-flows with. Indent and line pitch are rounded to a quarter of the body text size
+    (or 4 px) so blocks set alike share one style. None for photos, vertical and lineless blocks."""
+    lines = [ln for ln in block.lines if ln.box[2] > ln.box[0]]
+    if not block.role.has_text or block.vertical or not lines:
+        return None
+    heights = sorted(ln.height for ln in lines)
+    tolerance = max(1.0, heights[len(heights) // 2] / 2)  # half a line height: beyond glyph jitter
+    quantum = max(4.0, (text_size_px or 0) / 4)
+    x0, _, x1, _ = block.box
+    lefts = [ln.box[0] for ln in lines[1:]] or [lines[0].box[0]]
+    rights = [ln.box[2] for ln in lines[:-1]] or [lines[0].box[2]]
+    flush_left = max(lefts) - min(lefts) <= tolerance and min(lefts) - x0 <= tolerance
+    flush_right = max(rights) - min(rights) <= tolerance and x1 - max(rights) <= tolerance
+    centres = [(ln.box[0] + ln.box[2]) / 2 for ln in lines]
+    centred = all(abs(c - (x0 + x1) / 2) <= tolerance for c in centres)
+    if len(lines) > 1 and flush_left and flush_right:
+        align = "Block"
+    elif centred and not (flush_left and flush_right):
+        align = "Center"
+    elif flush_left:
+        align = "Left"
+    elif flush_right:
+        align = "Right"
+    else:
+        align = None
+    first_line = round((lines[0].box[0] - min(lefts)) / quantum) * quantum if len(lines) > 1 else 0.0
+    pitches = sorted(b.box[1] - a.box[1] for a, b in zip(lines, lines[1:]))
+    line_space = round(pitches[len(pitches) // 2] / quantum) * quantum if pitches else 0.0
+    return (align, max(0.0, first_line), max(0.0, line_space))
+
+
 def alto_block_ids(page: Page) -> dict[str, str]:
     """The ALTO ID each block of ``page`` gets (model block id → e.g. ``P1_TB0005``): what METS points at."""
     writer = _AltoWriter(page, "pixel")
@@ -639,17 +766,23 @@ def alto_block_ids(page: Page) -> dict[str, str]:
     return {b.id: writer.block_ids[id(b)] for b in blocks}
 
 
-def page_to_alto_tree(page: Page, unit: str = "pixel") -> etree._Element:
+def page_to_alto_tree(page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags",
+                      cjk_strings: str = "run") -> etree._Element:
     """The ALTO 4.4 document of ``page`` as an lxml element (root ``alto``)."""
-    return _AltoWriter(page, unit).build()
+    return _AltoWriter(page, unit, punctuation, article_blocks, cjk_strings).build()
 
 
-def page_to_alto(page: Page, unit: str = "pixel") -> bytes:
+def page_to_alto(page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags",
+                 cjk_strings: str = "run") -> bytes:
     """ALTO 4.4 XML (UTF-8, pretty-printed) for one finished page.
 
     ``unit`` is the ALTO ``MeasurementUnit``: ``"pixel"`` (source-image pixels), ``"mm10"`` or ``"inch1200"``
-    (converted with ``page.source.dpi``). Raises ValueError for an unknown unit, a missing dpi with a
-    physical unit, or a page whose boxes are still in working-image coordinates.
+    (converted with ``page.source.dpi``). ``punctuation`` is the profile of the text output (``corpus``,
+    ``original``, ``ascii``). ``article_blocks`` is ``"tags"`` (TextBlocks in the PrintSpace, articles as
+    StructureTags) or ``"composed"`` (a ComposedBlock per article). ``cjk_strings`` is ``"run"`` (one String
+    per whitespace-free run) or ``"clause"`` (CJK runs cut after punctuation and at script changes). Raises
+    ValueError for an unknown unit, profile or option, a missing dpi with a physical unit, or a page whose
+    boxes are still in working-image coordinates.
     """
-    root = page_to_alto_tree(page, unit)
+    root = page_to_alto_tree(page, unit, punctuation, article_blocks, cjk_strings)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

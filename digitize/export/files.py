@@ -3,6 +3,7 @@ killed run never leaves a half-written file under a final name."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..model import Document, Page
@@ -10,18 +11,45 @@ from ..paths import write_atomic  # noqa: F401 (re-exported: the writers' one wa
 from .alto import page_to_alto, xml_text
 from .json import page_json
 from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
-from .mets import document_to_mets
+from .mets import IssueMetadata, document_to_mets
 from .newsml import document_to_news_message
 from .text import issue_text, page_text
 
-def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel") -> bytes:
+
+def _page_xml(page: Page, punctuation: str) -> bytes:
+    from .page import page_to_page_xml
+
+    return page_to_page_xml(page, punctuation=punctuation)
+
+
+def _hocr(page: Page, punctuation: str) -> bytes:
+    from .hocr import page_to_hocr
+
+    return page_to_hocr(page, punctuation=punctuation)
+
+
+def _pdf(page: Page, punctuation: str) -> bytes:
+    from .pdf import page_to_pdf  # fpdf2 is imported only when a PDF is asked for
+
+    return page_to_pdf(page, punctuation=punctuation)
+
+
+def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel",
+                alto_articles: str = "tags", alto_cjk_strings: str = "run") -> bytes:
     # OCR may return control characters, lone surrogates or U+FFFE: never text, and not encodable as UTF-8
     if fmt == "txt":
         return xml_text(page_text(page, punctuation)).encode("utf-8")
     if fmt == "alto":
-        return page_to_alto(page, unit=alto_unit)
+        return page_to_alto(page, unit=alto_unit, punctuation=punctuation, article_blocks=alto_articles,
+                            cjk_strings=alto_cjk_strings)
     if fmt == "json":
         return xml_text(page_json(page)).encode("utf-8")
+    if fmt == "page":
+        return _page_xml(page, punctuation)
+    if fmt == "hocr":
+        return _hocr(page, punctuation)
+    if fmt == "pdf":
+        return _pdf(page, punctuation)
     raise ValueError(f"unknown output format {fmt!r}")
 
 
@@ -35,19 +63,43 @@ def write_page_outputs(page: Page, outdir: Path, stem: str, formats: list[str], 
     return written
 
 
+def _page_links(doc: Document, outdir: Path, alto_names: dict[int, str] | None) -> dict[int, list[tuple[str, str]]]:
+    """Per page, the (href relative to ``outdir``, content type) of its image and ALTO file, for NewsML links."""
+    links: dict[int, list[tuple[str, str]]] = {}
+    for page in doc.pages:
+        image = Path(page.source.path)
+        try:
+            href = Path(os.path.relpath(image.resolve(), outdir.resolve())).as_posix()
+        except ValueError:  # another drive (Windows)
+            href = image.as_posix()
+        links[page.number] = [(href, page.source.mime or "application/octet-stream")]
+        if alto_names and page.number in alto_names:
+            links[page.number].append((alto_names[page.number], "text/xml"))
+    return links
+
+
 def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
-                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None) -> list[Path]:
+                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None,
+                        metadata: IssueMetadata | None = None, mets_profile: str = "enmap") -> list[Path]:
     """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for; for an issue of several
-    pages, METS tying the ALTO files together and the text with continued articles joined once."""
+    pages, METS tying the ALTO files together (in ``mets_profile``, with the issue ``metadata``, every file
+    referenced relative to ``outdir``), the text with continued articles joined once, and the issue PDF."""
     written = []
     if "newsml" in formats:
         written.append(outdir / (stem + SUFFIXES["newsml"]))
-        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body))
+        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body, metadata=metadata,
+                                                           page_links=_page_links(doc, outdir, alto_names)))
     if len(doc.pages) > 1 and "alto" in formats and alto_names:
         altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
         written.append(outdir / (stem + SUFFIXES["mets"]))
-        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos))
+        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos,
+                                                   metadata=metadata, profile=mets_profile, mets_dir=outdir))
     if len(doc.pages) > 1 and "txt" in formats:
         written.append(outdir / (stem + SUFFIXES["issue"]))
         write_atomic(written[-1], issue_text(doc, punctuation).encode("utf-8"))
+    if len(doc.pages) > 1 and "pdf" in formats:
+        from .pdf import document_to_pdf
+
+        written.append(outdir / (stem + SUFFIXES["issue-pdf"]))
+        write_atomic(written[-1], document_to_pdf(doc, punctuation=punctuation))
     return written

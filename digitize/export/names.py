@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-OUTPUT_FORMATS = ("txt", "alto", "json")  # one file per page
-DOCUMENT_FORMATS = ("newsml",)  # one file per issue
-SUFFIXES = {"txt": ".txt", "alto": ".alto.xml", "json": ".json", "newsml": ".newsml.xml", "mets": ".mets.xml",
-            "issue": ".issue.txt"}
+OUTPUT_FORMATS = ("txt", "alto", "json", "page", "hocr", "pdf")  # one file per page
+DOCUMENT_FORMATS = ("newsml",)  # one file per issue (pdf also writes one per issue: ISSUE_FORMATS)
+SUFFIXES = {"txt": ".txt", "alto": ".alto.xml", "json": ".json", "page": ".page.xml", "hocr": ".hocr",
+            "pdf": ".pdf", "newsml": ".newsml.xml", "mets": ".mets.xml", "issue": ".issue.txt",
+            "issue-pdf": ".issue.pdf"}
 
 
 def output_stem(path: Path, number: int, total: int) -> str:

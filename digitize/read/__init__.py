@@ -2,7 +2,7 @@
 
 ``read(path)`` decides what a file is from its content, never its name: XML by its root element (``alto``,
 ``PcGts``, an XHTML ``html`` with hOCR classes, a NewsML-G2 ``newsMessage`` or ``newsItem``), HTML by its
-``<html`` start, anything else that decodes as UTF-8 as corpus-format text. XML is parsed safely (no network,
+``<html`` start, digitize's own JSON by its ``format`` key, anything else that decodes as UTF-8 as corpus-format text. XML is parsed safely (no network,
 no DTD, no entity expansion; a DOCTYPE that declares entities is refused). Every failure is a `ReadError`, an
 `digitize.io.InputError`.
 """
@@ -18,6 +18,7 @@ from ..model import Document
 from .alto import read_alto
 from .common import ReadError, local_name, namespace, parse_xml
 from .hocr import read_hocr, read_hocr_html
+from .json import is_digitize_json, read_json
 from .newsml import is_newsml, read_newsml
 from .page import PAGE_NAMESPACE_PREFIX, read_page_xml
 from .text import read_text
@@ -92,6 +93,8 @@ def _read_bytes(data: bytes, path: str | os.PathLike, dpi: float | None) -> Docu
         if _HTML_START.match(head) and not head.startswith(b"<?xml"):
             return read_hocr_html(data, path)
         return _read_xml(data, path, dpi)
+    if is_digitize_json(data):
+        return read_json(data, path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

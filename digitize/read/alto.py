@@ -10,7 +10,8 @@ all. What is read:
   ``Illustration``);
 * articles from ``ComposedBlock TYPE="article"`` or ``TAGREFS`` to a ``StructureTag TYPE="article"``;
 * reading order from ``ReadingOrder`` (4.x), else the ``IDNEXT`` chains of 1.x–3.x, else document order;
-* line text as ``String``s joined by single spaces, a trailing ``HYP`` kept as the line's last character;
+* line text as ``String``s joined by a space where an ``SP`` stands between them (files that write ``SP``
+  at all), else by a space unless either side is CJK; a trailing ``HYP`` kept as the line's last character;
 * joins from ``TextLine TAGREFS`` to ``LayoutTag TYPE="join"`` when the file has them (digitize's own
   files), else inferred (`common.flow_joins`) with ``HypPart1``/``HYP`` marking hyphenated words;
 * ``Glyph``s when every String of a line carries one per character.
@@ -27,6 +28,7 @@ from lxml import etree
 from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
 from ..settings import SettingsError, parse_changed
 from ..text.language import guess_language
+from ..text.patterns import is_cjk
 from .common import DEFAULT_DPI, MAX_NUMBER, ReadError, finish_page, line_confidence, local_name, namespace, number
 
 NAMESPACES = {
@@ -61,6 +63,7 @@ class _Reader:
         per_inch = UNITS_PER_INCH[unit]
         self.scale = 1.0 if per_inch is None else self.dpi / per_inch  # pixels per unit
         # A file that records joins (digitize's own) gives every joined line one; a line without ends its flow.
+        self.has_spaces = any(local_name(el) == "SP" for el in root.iter() if isinstance(el.tag, str))
         self.has_join_tags = any(local_name(t) == "LayoutTag" and t.get("TYPE") == "join" for t in self.by_id.values())
         self.order_targets = self._order_targets()
         self.image_info = self._first(desc, "sourceImageInformation")
@@ -220,6 +223,8 @@ class _Reader:
 
     def _line(self, tl) -> tuple[Line | None, bool]:
         words: list[str] = []
+        spaced: list[bool] = []  # a space stands before words[i]
+        sp_seen = False
         glyphs: list[Glyph] = []
         confidences: list[float] = []
         glyphs_complete = True
@@ -231,6 +236,14 @@ class _Reader:
                 content = child.get("CONTENT") or ""
                 if not content:
                     continue
+                if words:
+                    if sp_seen or not self.has_spaces:
+                        spaced.append(sp_seen or not (is_cjk(words[-1][-1]) or is_cjk(content[0])))
+                    else:
+                        spaced.append(False)  # Strings cut inside a run (a CJK clause): no space between
+                else:
+                    spaced.append(False)
+                sp_seen = False
                 words.append(content)
                 hyphenated = child.get("SUBS_TYPE") == "HypPart1"
                 conf = self._number(child, "WC", low=0)
@@ -242,6 +255,8 @@ class _Reader:
                                for g, c in zip(found, content)]
                 else:
                     glyphs_complete = False
+            elif name == "SP":
+                sp_seen = True
             elif name == "HYP":
                 hyphen = child.get("CONTENT") or "-"
                 hyphen_box = self._box(child)
@@ -252,7 +267,7 @@ class _Reader:
             hyphen = "-"  # HypPart1 without HYP: the printed hyphen is implied; the model keeps it in the text
             hyphen_box = None
         box = self._box(tl) or (0, 0, 0, 0)
-        text = " ".join(words) + hyphen
+        text = "".join((" " if space else "") + word for word, space in zip(words, spaced)) + hyphen
         line = Line(text, box, line_confidence(confidences))
         if glyphs_complete:
             if hyphen:

@@ -4,7 +4,9 @@ Elements are found by their ``class``: ``ocr_page`` (one Page each; size from it
 blocks (``ocr_carea`` when a file has no paragraphs), ``ocr_line``/``ocrx_line``/``ocr_header``/``ocr_caption``/
 ``ocr_textfloat`` as lines, ``ocrx_word`` as words (confidence from ``x_wconf``, 0–100), ``ocr_photo``/``ocr_image``
 as photos and ``ocr_separator`` as rules. hOCR has no articles, so a page is one article in document order;
-roles: a block of ``ocr_header`` lines is a headline, one with an ``ocr_caption`` line a caption.
+roles: a block of ``ocr_header`` lines is a headline, one with an ``ocr_caption`` line a caption. Files digitize
+wrote carry each block's role and article in its ``ocr_carea`` title (``x_digitize_role``,
+``x_digitize_article``); those are read back when present.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 from lxml import etree, html
 
-from ..model import Block, Document, Line, Page, PageSource, Role, Separator, box_union
+from ..model import Article, Block, Document, Line, Page, PageSource, Role, Separator, box_union
 from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, number, refuse_entities
 
@@ -23,6 +25,17 @@ PHOTO_CLASSES = {"ocr_photo", "ocr_image"}
 _BBOX = re.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
 _WCONF = re.compile(r"\bx_wconf\s+([^\s;]+)")
 _PAGENO = re.compile(r"\bppageno\s+(\d{1,7})\b")
+_OWN = re.compile(r"\bx_digitize_(role|article)\s+([^;]+)")
+
+
+def _own(node) -> dict[str, str]:
+    """``x_digitize_role`` / ``x_digitize_article`` from the titles of ``node`` and its ancestors."""
+    found: dict[str, str] = {}
+    while node is not None and isinstance(node.tag, str):
+        for key, value in _OWN.findall(node.get("title") or ""):
+            found.setdefault(key, value.strip())
+        node = node.getparent()
+    return found
 
 
 def _classes(el) -> set[str]:
@@ -65,17 +78,27 @@ def _page(el, index: int, path: str) -> Page:
             continue
         classes = set().union(*(_classes(le) for le in lines_el))
         role = Role.CAPTION if "ocr_caption" in classes else Role.HEADLINE if classes == {"ocr_header"} else Role.BODY
+        own = _own(node)
+        role = Role(own["role"]) if own.get("role") in {r.value for r in Role} else role
         ident = node.get("id") or f"TB{k + 1:04d}"
         page.blocks.append(Block(ident, role, _bbox(node, path) or box_union([ln.box for ln in lines]), lines,
-                                 language=node.get("lang") or guess_language("".join(ln.text for ln in lines))))
+                                 language=node.get("lang") or guess_language("".join(ln.text for ln in lines)),
+                                 article_id=own.get("article")))
     for k, node in enumerate(_with_class(el, PHOTO_CLASSES)):
-        page.blocks.append(Block(node.get("id") or f"IL{k + 1:04d}", Role.PHOTO, _bbox(node, path) or (0, 0, 0, 0)))
+        own = _own(node)
+        page.blocks.append(Block(node.get("id") or f"IL{k + 1:04d}", Role.PHOTO, _bbox(node, path) or (0, 0, 0, 0),
+                                 article_id=own.get("article")))
     for k, node in enumerate(_with_class(el, {"ocr_separator"})):
         b = _bbox(node, path)
         if b:
             page.separators.append(Separator(node.get("id") or f"SEP{k + 1:04d}", b,
                                              "horizontal" if b[2] - b[0] >= b[3] - b[1] else "vertical"))
-    return finish_page(page, file_has_articles=False, file_has_joins=False)
+    articles: dict[str, Article] = {}
+    for b in page.blocks:
+        if b.article_id:
+            articles.setdefault(b.article_id, Article(b.article_id)).blocks.append(b)
+    page.articles = list(articles.values())
+    return finish_page(page, file_has_articles=bool(articles), file_has_joins=False)
 
 
 def read_hocr(root: etree._Element, path: str | os.PathLike) -> Document:

@@ -4,17 +4,21 @@
 credit → byline, everything else body), their ``TextLine``s lines (text from the line's ``TextEquiv``, else its
 ``Word``s' joined by spaces; boxes from ``Coords/@points``; ``Glyph``s when every word has one per character),
 ``ImageRegion``/``GraphicRegion`` photos and ``SeparatorRegion`` rules. Order follows ``ReadingOrder``
-(``RegionRefIndexed`` by index, ``RegionRef`` in sequence), then document order. PAGE has no articles: a page
-is one article.
+(``RegionRefIndexed`` by index, ``RegionRef`` in sequence), then document order. A region's
+``custom="structure {type:…;}"`` naming a digitize role (Transkribus' convention, which our writer uses)
+overrides the role from ``@type``. PAGE has no articles: a page is one article, unless its reading order
+groups regions in ``OrderedGroup(Indexed)``s whose ``custom`` says ``structure {type:article;}`` (our writer's
+grouping), each of which is an article.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from lxml import etree
 
-from ..model import Block, Document, Glyph, Line, Page, PageSource, Role, Separator
+from ..model import Article, Block, Document, Glyph, Line, Page, PageSource, Role, Separator
 from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, number
 
@@ -22,6 +26,23 @@ PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 ROLES = {"heading": Role.HEADLINE, "caption": Role.CAPTION, "header": Role.PAGE_HEADER, "footer": Role.PAGE_FOOTER,
          "page-number": Role.PAGE_FOOTER, "credit": Role.BYLINE}
 PHOTO_REGIONS = ("ImageRegion", "GraphicRegion")
+_STRUCTURE = re.compile(r"structure\s*\{([^}]*)\}")
+
+
+def _structure(el) -> dict[str, str]:
+    """The ``structure {key:value; …}`` part of a ``custom`` attribute."""
+    m = _STRUCTURE.search(el.get("custom") or "")
+    if not m:
+        return {}
+    pairs = (p.split(":", 1) for p in m.group(1).split(";") if ":" in p)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def _role(el, default: Role) -> Role:
+    try:
+        return Role(_structure(el).get("type", ""))
+    except ValueError:
+        return default
 
 
 def _children(el, name: str):
@@ -99,21 +120,45 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
             if not lines:
                 text, _ = _equiv(el, path)  # a region transcribed without lines: one line of its box
                 lines = [Line(text, box, 1.0)] if text and text.strip() else []
-            blocks[ident] = Block(ident, ROLES.get(el.get("type") or "", Role.BODY), box, lines,
+            blocks[ident] = Block(ident, _role(el, ROLES.get(el.get("type") or "", Role.BODY)), box, lines,
                                   language=_language(el, lines))
         elif name in PHOTO_REGIONS:
-            blocks[ident] = Block(ident, Role.PHOTO, box)
+            blocks[ident] = Block(ident, _role(el, Role.PHOTO), box)
         elif name == "SeparatorRegion":
             page.separators.append(Separator(ident, box, "horizontal" if box[2] - box[0] >= box[3] - box[1] else "vertical"))
     order: list[str] = []
-    for group in (el for el in pg.iter() if local_name(el) in ("OrderedGroup", "UnorderedGroup", "OrderedGroupIndexed",
-                                                                  "UnorderedGroupIndexed")):
-        refs = [r for r in group if local_name(r) in ("RegionRefIndexed", "RegionRef")]
-        refs.sort(key=lambda r: number(r.get("index"), "RegionRefIndexed index", path) or 0)
-        order += [r.get("regionRef") for r in refs]
+    articles: list[Article] = []
+    ro = next((el for el in pg.iter() if local_name(el) == "ReadingOrder"), None)
+    if ro is not None:
+        top = next(iter(ro), None)
+        order = _group_order(top, blocks, articles, path) if top is not None else []
     ordered = list(dict.fromkeys([i for i in order if i in blocks] + list(blocks)))
     page.blocks = [blocks[i] for i in ordered]
-    return Document(str(path), [finish_page(page, file_has_articles=False, file_has_joins=False)])
+    page.articles = articles
+    return Document(str(path), [finish_page(page, file_has_articles=bool(articles), file_has_joins=False)])
+
+
+def _group_order(group, blocks: dict[str, Block], articles: list[Article], path) -> list[str]:
+    """Region ids in the order ``group`` gives (nested groups in place, ``index`` order where indexed); a group
+    marked ``structure {type:article;}`` becomes an article of its regions."""
+    members = [c for c in group if local_name(c) in ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed",
+                                                        "UnorderedGroupIndexed", "OrderedGroup", "UnorderedGroup")]
+    if all(c.get("index") is not None for c in members):
+        members.sort(key=lambda c: number(c.get("index"), "RegionRefIndexed index", path) or 0)
+    order: list[str] = []
+    for child in members:
+        if local_name(child).startswith("RegionRef"):
+            order.append(child.get("regionRef"))
+        else:
+            order += _group_order(child, blocks, articles, path)
+    info = _structure(group)
+    if info.get("type") == "article":
+        article = Article(info.get("id") or group.get("id") or f"A{len(articles) + 1}",
+                          [blocks[i] for i in dict.fromkeys(order) if i in blocks])
+        for b in article.blocks:
+            b.article_id = article.id
+        articles.append(article)
+    return order
 
 
 def _language(el, lines: list[Line]) -> str:

@@ -1,0 +1,50 @@
+"""The issue written as `digitize run --issue --format txt,alto,page,hocr,pdf,newsml` writes it (the writers
+the CLI calls, without OCR): every XML file validates, the METS references every file by a relative path
+that resolves, the issue PDF has both pages, NewsML links the page images and ALTO files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from digitize import schemas
+from digitize.export.files import SUFFIXES, write_issue_outputs, write_page_outputs
+from digitize.export.issue_metadata import IssueMetadata
+from digitize.export.mets import METS_NS, XLINK_NS
+from digitize.validate import detect
+from model_fixtures import ROOT, fixture_issue
+
+
+def test_issue_package(tmp_path):
+    issue = fixture_issue()
+    for page in issue.pages:
+        page.source.path = str(ROOT / page.source.path)
+    out = tmp_path / "out"
+    formats = ["txt", "alto", "page", "hocr", "pdf", "newsml"]
+    alto_names = {}
+    for page in issue.pages:
+        stem = f"issue-p{page.number:04d}"
+        write_page_outputs(page, out, stem, [f for f in formats if f != "newsml"])
+        alto_names[page.number] = stem + SUFFIXES["alto"]
+    written = write_issue_outputs(issue, out, "issue", formats, alto_names=alto_names, mets_profile="ndnp",
+                                  metadata=IssueMetadata(title="晋中日报", rights="In copyright"))
+    names = sorted(p.name for p in out.iterdir())
+    assert {"issue.mets.xml", "issue.newsml.xml", "issue.issue.txt", "issue.issue.pdf"} <= set(names)
+    assert sum(n.endswith(".page.xml") for n in names) == sum(n.endswith(".hocr") for n in names) == 2
+    for path in out.glob("*.xml"):
+        kind = detect(etree.parse(str(path)))
+        assert kind.schema, (path.name, kind.problem)
+        assert schemas.validate(path.read_bytes(), kind.schema) == [], path.name
+    mets = etree.parse(str(out / "issue.mets.xml")).getroot()
+    assert mets.get("PROFILE").startswith("urn:library-of-congress")
+    for loc in mets.iter(f"{{{METS_NS}}}FLocat"):
+        href = loc.get(f"{{{XLINK_NS}}}href")
+        assert not Path(href).is_absolute() and (out / href).resolve().is_file(), href
+    news = (out / "issue.newsml.xml").read_bytes()
+    assert b'href="issue-p0001.alto.xml"' in news and b"samples/issue/p1.png" in news
+    assert len(written) == 4
+    import pdfplumber
+
+    with pdfplumber.open(out / "issue.issue.pdf") as pdf:
+        assert len(pdf.pages) == 2
