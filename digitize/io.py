@@ -22,20 +22,12 @@ from typing import Iterator
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import InputError  # re-exported: `from digitize.io import InputError` keeps working
 from .model import PageSource
 
 DEFAULT_DPI = 300
 # Decompression-bomb guard: refuse images larger than this many pixels before decoding them.
 DEFAULT_MAX_PIXELS = 200_000_000
-
-
-class InputError(Exception):
-    """A file that cannot be read as a page. ``str()`` is one line: ``path: reason``."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        self.path = str(path)
-        self.reason = " ".join(str(reason).split())  # one line, even when it quotes a library's message
-        super().__init__(f"{self.path}: {self.reason}")
 
 
 @dataclass

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import layout, order, preprocess, repair
+from .errors import InputError
 from .export.names import SUFFIXES
-from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, LoadedPage, load
+from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .issue import issue_document
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine

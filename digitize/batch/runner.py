@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Iterable, Protocol
 
 from .. import __version__
+from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_issue_outputs, write_page_outputs
-from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count, sha256_file
+from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, page_count, sha256_file
 from ..model import Page
 from ..ocr.base import EngineError, default_threads
 from ..pipeline import get_engine, process_issue

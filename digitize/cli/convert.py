@@ -13,7 +13,7 @@ from ..convert import CONVERT_FORMATS, convert
 from ..exit_codes import ExitCode
 from ..export.alto import UNITS
 from ..export.files import SUFFIXES, write_atomic
-from ..io import InputError
+from ..errors import InputError
 
 err = Console(stderr=True, highlight=False)
 

@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_issue_outputs, write_page_outputs
 from ..export.overlay import page_overlay
-from ..io import InputError, page_count
+from ..io import page_count
 from ..model import Page
 from ..ocr.base import EngineError
 from ..pipeline import get_engine, process_issue

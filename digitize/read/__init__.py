@@ -4,7 +4,7 @@
 ``PcGts``, an XHTML ``html`` with hOCR classes, a NewsML-G2 ``newsMessage`` or ``newsItem``), HTML by its
 ``<html`` start, anything else that decodes as UTF-8 as corpus-format text. XML is parsed safely (no network,
 no DTD, no entity expansion; a DOCTYPE that declares entities is refused). Every failure is a `ReadError`, an
-`digitize.io.InputError`.
+`digitize.errors.InputError`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import statistics
 
 from lxml import etree
 
-from ..io import InputError
+from ..errors import InputError
 from ..model import Article, Block, Join, JoinKind, Page, Role
 from ..text.joins import text_join, written_words
 from ..text.language import wordfreq_lang
