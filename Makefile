@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 OPENCV := opencv-python-headless==5.0.0.93
 
-.PHONY: demo test bench apt-deps samples clean
+.PHONY: demo test lint bench apt-deps samples clean
 
 # Installs Debian packages that are missing (skipped when present; sudo when not root).
 apt-deps:
@@ -32,7 +32,7 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 # Tests add the paddle engine. paddlex drags in opencv-contrib-python; two OpenCV builds overwrite each
 # other's cv2, so it is swapped back for the one headless build the project uses.
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,paddle,batch,agreement,browser]'
+	$(BIN)/pip install -q -e '.[test,lint,paddle,batch,agreement,browser]'
 	$(BIN)/pip uninstall -q -y opencv-contrib-python opencv-python 2>/dev/null || true
 	$(BIN)/pip install -q --force-reinstall --no-deps '$(OPENCV)'
 	touch $@ $(VENV)/.base
@@ -41,7 +41,14 @@ demo: $(VENV)/.base
 	$(BIN)/digitize run samples/jinzhong-front-clean.png samples/jinzhong-front-scan.jpg -o out/demo --format txt,alto,json
 	@echo "outputs are in $(CURDIR)/out/demo"
 
-test: apt-deps $(VENV)/.test
+# The fences: lint and format rules, types, and the import layers (all configured in pyproject.toml).
+lint: $(VENV)/.test
+	$(BIN)/ruff check digitize tests bench samples
+	$(BIN)/ruff format --check digitize tests bench samples
+	$(BIN)/mypy digitize
+	$(BIN)/lint-imports
+
+test: apt-deps $(VENV)/.test lint
 	$(BIN)/python -m pytest -q
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.test

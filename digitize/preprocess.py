@@ -102,7 +102,7 @@ def _bundled_model(name: str):
     """An onnxruntime session for one of the models inside the rapidocr wheel (never downloaded)."""
     import rapidocr
 
-    from .ocr.base import onnx_session
+    from .inference import onnx_session
 
     return onnx_session(Path(rapidocr.__file__).parent / "models" / name, 1)
 
