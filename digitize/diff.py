@@ -54,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcodes
 
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
@@ -561,7 +561,7 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
     ref_paras, hyp_paras = paragraphs(ref_text), paragraphs(hyp_text)
     ref_h, hyp_h = headings(ref_text), headings(hyp_text)
     matching = sum((Counter(ref_h) & Counter(hyp_h)).values())
-    rows = _rows(ref_u, hyp_u, ops.as_opcodes())
+    rows = _rows(ref_u, hyp_u, Opcodes.from_editops(ops))
     ref_err, hyp_err = _errors_per_unit(ops, len(ref_u), len(hyp_u))
     breakdown = {side: _breakdown(side_units, errs, src.lines)
                  for side, side_units, errs, src in (("reference", ref_u, ref_err, ref_src),

@@ -45,7 +45,8 @@ def _score(source: Page, forward: Continuation, fart: Article, target: Page, bac
 def link_articles(doc: Document) -> Document:
     """Fill ``Continuation.linked_to`` on both parts of every article continued across the issue's pages and
     ``Document.article_links`` (forward part first)."""
-    forwards, backwards = [], []
+    forwards: list[tuple[Page, Article, Continuation]] = []
+    backwards: list[tuple[Page, Article, Continuation]] = []
     for page in doc.pages:
         for article in page.articles:
             for c in article.continuations:

@@ -185,7 +185,7 @@ def _page_order(groups: list[list[Block]], level: float) -> list[list[Block]]:
     """Articles by their top, tops within ``level`` of the previous one counting as one row, then left to right."""
     by_top = sorted(groups, key=lambda g: min(b.box[1] for b in g))
     rows: list[list[list[Block]]] = []
-    last_top = None
+    last_top = 0  # read only once a row exists
     for g in by_top:
         top = min(b.box[1] for b in g)
         if rows and top - last_top <= level:

@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,7 +140,7 @@ class IdAllocator:
 @dataclass
 class _Char:
     ch: str
-    box: tuple[float, float, float, float]
+    box: tuple[float, ...]
     conf: float | None
 
 
@@ -161,7 +162,7 @@ class _LineLayout:
     hyphen: _Char | None = None  # a trailing hyphen written as HYP
 
 
-def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+def _union(boxes: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
@@ -373,7 +374,7 @@ class _AltoWriter:
         self._layout(root)
         return root
 
-    def _sub(self, parent, tag: str, text: str | None = None, **attrs: str):
+    def _sub(self, parent, tag: str, text: str | None = None, **attrs: str | None):
         return sub_element(parent, _NS + tag, text, **attrs)
 
     def _description(self, root) -> None:
@@ -459,7 +460,7 @@ class _AltoWriter:
             )
 
     def _reading_order(self, root) -> None:
-        groups: list[tuple[Article | None, list[Block]]] = [(a, bs) for a, bs in self.articles if bs]
+        groups: list[tuple[Article, list[Block]]] = [(a, bs) for a, bs in self.articles if bs]
         ordered_loose = [b for b in self.loose if b.order >= 0]
         unordered_loose = [b for b in self.loose if b.order < 0]
         if not groups and not ordered_loose and not unordered_loose:

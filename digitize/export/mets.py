@@ -13,7 +13,7 @@ The writer only reads the model: stories come from `newsml.issue_stories`, block
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -86,8 +86,8 @@ class _MetsWriter:
         self._struct_link(root)
         return root
 
-    def _mods(self, root, dmd_id: str, title: str, *, date: str | None = None, subtitles: list[str] = (),
-              genre: str, language: str | None, authors: list[str] = ()) -> None:
+    def _mods(self, root, dmd_id: str, title: str, *, date: str | None = None, subtitles: Sequence[str] = (),
+              genre: str, language: str | None, authors: Sequence[str] = ()) -> None:
         dmd = self.sub(root, "dmdSec", ID=dmd_id)
         wrap = self.sub(dmd, "mdWrap", MDTYPE="MODS")
         mods = self.sub(self.sub(wrap, "xmlData"), "mods", ns=_MODS)

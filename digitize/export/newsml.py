@@ -79,10 +79,11 @@ def issue_stories(doc: Document) -> list[Story]:
             if ref in continued:
                 continue  # read as part of the story it continues
             parts, seen = [], set()
-            while ref in found and ref not in seen:  # `seen` guards against a cycle of links
-                seen.add(ref)
-                parts.append(found[ref])
-                ref = following.get(ref)
+            next_ref: tuple[int, str] | None = ref
+            while next_ref in found and next_ref not in seen:  # `seen` guards against a cycle of links
+                seen.add(next_ref)
+                parts.append(found[next_ref])
+                next_ref = following.get(next_ref)
             stories.append(Story(article_key(page, article), parts))
     return stories
 

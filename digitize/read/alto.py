@@ -210,9 +210,12 @@ class _Reader:
                 if conf is not None:
                     confidences.append(conf)
                 found = [g for g in child if local_name(g) == "Glyph"]
-                if len(found) == len(content) and all(self._box(g) for g in found):
-                    glyphs += [Glyph(g.get("CONTENT") or c, self._box(g), _float(g.get("GC")) if g.get("GC") else (conf if conf is not None else 1.0))
-                               for g, c in zip(found, content)]
+                boxes = [self._box(g) for g in found]
+                if len(found) == len(content) and all(b is not None for b in boxes):
+                    # a malformed GC ("nan", "high") falls back like a missing one, never to a None confidence
+                    fallback = conf if conf is not None else 1.0
+                    glyphs += [Glyph(g.get("CONTENT") or c, box, gc if (gc := _float(g.get("GC"))) is not None else fallback)
+                               for g, c, box in zip(found, content, boxes) if box is not None]
                 else:
                     glyphs_complete = False
             elif name == "HYP":

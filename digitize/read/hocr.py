@@ -31,7 +31,10 @@ def _classes(el) -> set[str]:
 
 def _bbox(el) -> tuple[int, int, int, int] | None:
     m = _BBOX.search(el.get("title") or "")
-    return tuple(int(v) for v in m.groups()) if m else None
+    if m is None:
+        return None
+    x0, y0, x1, y1 = (int(v) for v in m.groups())
+    return x0, y0, x1, y1
 
 
 def _with_class(root, names: set[str]):

@@ -76,11 +76,11 @@ def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter
         if seen[closed] != seen[hyphenated]:
             counts = f"the text writes {closed!r} {seen[closed]}× and {hyphenated!r} {seen[hyphenated]}× elsewhere"
             return Join(JoinKind.HYPHEN, f"dehyphenated: {counts}") if seen[closed] > seen[hyphenated] else kept(counts)
-    joined, hyphenated = zipf(left + right, lang), zipf(pair, lang)
-    figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {hyphenated:.1f}"
-    if joined >= COMMON_ZIPF or (joined > 0 and joined >= hyphenated - ZIPF_MARGIN):
+    joined, kept_zipf = zipf(left + right, lang), zipf(pair, lang)
+    figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {kept_zipf:.1f}"
+    if joined >= COMMON_ZIPF or (joined > 0 and joined >= kept_zipf - ZIPF_MARGIN):
         return Join(JoinKind.HYPHEN, f"dehyphenated: {figures}")
-    if joined == 0 and hyphenated == 0:
+    if joined == 0 and kept_zipf == 0:
         return Join(JoinKind.HYPHEN, f"dehyphenated: neither form is a known word ({figures})")
     return kept(figures)
 

@@ -25,7 +25,7 @@ def guess_language(text: str) -> str:
     if len(words) < 2:
         return "und"
     mean = {lang: sum(zipf(w, lang) for w in words) / len(words) for lang in LATIN_LANGUAGES}
-    best = max(mean, key=mean.get)
+    best = max(mean, key=mean.__getitem__)
     return best if mean[best] >= MIN_LANGUAGE_ZIPF else "und"
 
 
