@@ -16,6 +16,7 @@ position relative to the headline are known.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -120,7 +121,7 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
 
 
 def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tuple[int, int]] | None = None,
-           gutters: list[tuple[int, int]] | None = None, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
+           gutters: list[tuple[int, int]] | None = None, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
     """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order.
 
     ``grid``: the page's column gutters (``column_gutters``); a region of a line or two that lies inside one
@@ -179,7 +180,7 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tup
     return leaves
 
 
-def column_gutters(mask: np.ndarray, box: Box, em: float, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def column_gutters(mask: np.ndarray, box: Box, em: float, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """The page's column grid: the gaps (x0, x1) at which XY-cut splits regions taller than a couple of lines
     into columns. A gutter runs down a column's whole height; a justified word space does not."""
     gutters: list[tuple[int, int]] = []
@@ -510,6 +511,7 @@ def merge_split_rows(blocks: list[Block], settings: LayoutSettings = DEFAULT.lay
             for b in blocks[i + 1 :]:
                 line = joinable(a, b)
                 if line is not None:
+                    assert a.style is not None and b.style is not None  # joinable() joins styled blocks only
                     # The multi-line block (or, for two single lines, the bigger type) takes the other in.
                     keep, gone = (a, b) if (len(a.lines), a.style.size_px) >= (len(b.lines), b.style.size_px) else (b, a)
                     line.box = box_union([line.box, gone.box])

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
 from ..exit_codes import ExitCode
@@ -76,7 +76,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
                   console=err, transient=False) as progress:
         say = lambda text: progress.console.print(escape(text), soft_wrap=True)  # noqa: E731
         totals: dict[str, int] = {}
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def failed(path, exc: Exception) -> None:
             nonlocal failures
@@ -99,6 +99,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
             written = write_page_outputs(page, outdir, stem, page_formats, punctuation, alto_unit)
             if debug_overlay:
                 written.append(outdir / f"{stem}.overlay.png")
+                assert page.image is not None  # kept for the overlay (keep_image=debug_overlay)
                 write_atomic(written[-1], page_overlay(page, page.image))
             progress.advance(tasks[page.source.path])
             say(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → " + ", ".join(map(str, written)))

@@ -122,8 +122,8 @@ document.querySelector('svg.page').addEventListener('click', function (e) {
 
 def page_image_uri(path: Path) -> str:
     """The page image as a ``data:`` URI: a JPEG at most IMAGE_MAX_WIDTH wide."""
-    with Image.open(path) as im:
-        im = im.convert("RGB")
+    with Image.open(path) as opened:
+        im = opened.convert("RGB")
         if im.width > IMAGE_MAX_WIDTH:
             im = im.resize((IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS)
         buf = io.BytesIO()
@@ -132,6 +132,7 @@ def page_image_uri(path: Path) -> str:
 
 
 def _page_svg(result: DiffResult, image_uri: str) -> str:
+    assert result.page is not None  # drawn only for a diff that carries its page (see render_html)
     width, height = result.page["size"]
     parts = [f'<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">',
              f'<image href="{image_uri}" x="0" y="0" width="{width}" height="{height}"/>']
@@ -168,6 +169,7 @@ def render_html(result: DiffResult, image_uri: str | None = None) -> str:
              f"hypothesis: <code>{esc(result.hypothesis['path'])}</code> ({esc(result.hypothesis['format'])})</p>"]
     with_page = bool(image_uri and result.line_errors and result.page and result.page["size"])
     if with_page:
+        assert image_uri is not None  # with_page needs one
         parts.append(f'<div class="cols"><div class="pane">{_page_svg(result, image_uri)}</div><div>')
     if result.repair is not None:
         parts.append(f'<p class="repaired">{result.repair["artefacts_repaired"]} reference artefacts repaired</p>')
