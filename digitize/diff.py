@@ -57,7 +57,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein, Opcodes
 
 from .evaluate import headings, paragraph_breaks, paragraphs
-from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
+from .export.punctuation import apply_profile
 from .model import Document, JoinKind, box_area
 from .read import ReadError, read_bytes
 from .text.corpus import ROLE_MARKS, corpus_text, normalize_input, parse_paragraphs, strip_mark

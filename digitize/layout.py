@@ -263,7 +263,7 @@ def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[
             ha, hb = above[-1][1] - above[-1][0], below[0][1] - below[0][0]
             one_size = min(ha, hb) >= st.same_size_fraction * max(ha, hb)
             if (gap < st.display_leading_fraction * min(ha, hb)
-                    or one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb))):
+                    or (one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb)))):
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
@@ -407,7 +407,7 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float, settings: 
             same_size = abs(band.height - prev.height) <= st.size_tolerance * max(band.height, prev.height)
             same_weight = _is_bold(band.weight, band.height, em, body_weight, st) == _is_bold(prev.weight, prev.height, em, body_weight, st)
             close = band.box[1] - prev.box[3] <= st.block_line_gap_em * max(em, min(band.height, prev.height))
-            if same_size and same_weight and close or band.latin and _latin_line_of(groups[-1], band, em, body_weight, st):
+            if (same_size and same_weight and close) or (band.latin and _latin_line_of(groups[-1], band, em, body_weight, st)):
                 groups[-1].append(band)
                 continue
         groups.append([band])

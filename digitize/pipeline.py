@@ -5,11 +5,11 @@ issue, then linked (`process_issue`). Batch and CLI call this; nothing reimpleme
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from . import layout, order, preprocess, repair
 from .errors import InputError

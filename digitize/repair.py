@@ -15,8 +15,16 @@ from .model import Block, Join, JoinKind, Line, Page, Role
 from .text.joins import TERMINAL, text_join, written_words
 from .text.language import guess_language, wordfreq_lang
 from .text.markers import article_continuations, jump_line, only_a_marker, page_label
-from .text.patterns import (CONTINUATION, DATE, ENGLISH_DATES, ENGLISH_PAGE_NUMBER, MONTHS, PAGE_NUMBER,
-                            SUBTITLE_DASH, WEEKDAY)
+from .text.patterns import (
+    CONTINUATION,
+    DATE,
+    ENGLISH_DATES,
+    ENGLISH_PAGE_NUMBER,
+    MONTHS,
+    PAGE_NUMBER,
+    SUBTITLE_DASH,
+    WEEKDAY,
+)
 from .text.wordspace import restore_word_spaces
 
 INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)

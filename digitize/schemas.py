@@ -55,7 +55,7 @@ def schema_dir() -> Path:
 class _NoRemote(etree.Resolver):
     """Refuse any schema import/include that would be fetched over the network."""
 
-    def resolve(self, system_url, public_id, context):  # noqa: D102 (lxml API)
+    def resolve(self, system_url, public_id, context):  # lxml's Resolver API
         if system_url and "://" in system_url and not system_url.startswith("file:"):
             raise SchemaNotFound(
                 f"schema refers to remote {system_url}; every import must point at a local file in {ENV_VAR}"

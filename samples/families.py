@@ -25,8 +25,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import render  # noqa: E402  (the sibling renderer: text model, typesetting, scan simulation)
-from render import Article, Glyph, Line, Para, Style  # noqa: E402
+import render
+from render import Article, Glyph, Line, Para, Style
 
 HERE = Path(__file__).resolve().parent
 FAMILY_DIR = HERE / "families"
@@ -128,7 +128,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
     while words:
         w = words[0]
         trial = " ".join(cur + [w])
-        if f.getlength(trial) <= avail or not cur and len(w) < 6:
+        if f.getlength(trial) <= avail or (not cur and len(w) < 6):
             cur.append(words.pop(0))
             continue
         fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail

@@ -18,8 +18,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import render_page
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from digitize.evaluate.joins import page_from_ground_truth
 from digitize.export.text import issue_text
 from digitize.issue import issue_document, link_articles
 from digitize.model import Article, Block, Document, Line, Page, PageSource, Role
-from digitize.evaluate.joins import page_from_ground_truth
 from digitize.repair import find_continuations, repair
 
 ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_alto import make_line, text_block
 
 from digitize.export.json import document_json, page_json
 from digitize.model import (
@@ -27,7 +28,6 @@ from digitize.model import (
     TextStyle,
     Transform,
 )
-from test_alto import make_line, text_block
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -17,10 +17,10 @@ import pytest
 if importlib.util.find_spec("paddleocr") is None:
     pytest.skip("paddleocr is not installed (pip install digitize[paddle])", allow_module_level=True)
 
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
-from rapidfuzz.distance import Levenshtein  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
 
-from digitize.ocr.base import TextRegion, load_engine  # noqa: E402
+from digitize.ocr.base import TextRegion, load_engine
 
 pytestmark = pytest.mark.slow  # the paddle engine reads rendered lines
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
+import library_fixtures as lf
 import pytest
+from conftest import LATIN_FONT, ROOT
 from lxml import etree
+from test_alto import page  # noqa: F401  (the synthetic page fixture)
 
 from digitize import schemas, to_text
 from digitize.export.alto import page_to_alto, xml_text
 from digitize.io import InputError
 from digitize.model import Document, JoinKind, Page, Role
 from digitize.read import ReadError, read, read_bytes
-
-import library_fixtures as lf
-from conftest import LATIN_FONT, ROOT
-from test_alto import page  # noqa: F401  (the synthetic page fixture)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bad_inputs import CASES, build_corpus
 from click.testing import CliRunner
+from conftest import cer
 from lxml import etree
 
-from bad_inputs import CASES, build_corpus
-from conftest import cer
 from digitize import to_text
 from digitize.cli import main
 from digitize.io import InputError, load, page_count

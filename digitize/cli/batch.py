@@ -20,8 +20,20 @@ from rich.table import Table
 
 from ..batch.manifest import MANIFEST_NAME, Manifest, Unit
 from ..batch.progress import JsonLog
-from ..batch.runner import (DEFAULT_INCLUDE, BatchError, Executor, Interrupted, LocalWorkers, Settings, find_inputs, plan_units,
-                            remove_partial_outputs, run_units, select_work, settings_record)
+from ..batch.runner import (
+    DEFAULT_INCLUDE,
+    BatchError,
+    Executor,
+    Interrupted,
+    LocalWorkers,
+    Settings,
+    find_inputs,
+    plan_units,
+    remove_partial_outputs,
+    run_units,
+    select_work,
+    settings_record,
+)
 from ..batch.status import status_report
 from ..exit_codes import ExitCode
 from ..ocr.base import EngineError

@@ -10,10 +10,11 @@ from pathlib import Path
 from ..model import Document, Page
 from .alto import page_to_alto, xml_text
 from .json import page_json
-from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .mets import document_to_mets
+from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .newsml import document_to_news_message
 from .text import issue_text, page_text
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..model import Article, Document, Page, Paragraph, Role
-from .punctuation import format_paragraph
 from .alto import sub_element, xml_text
+from .punctuation import format_paragraph
 
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
 NITF_NS = "http://iptc.org/std/NITF/2006-10-18/"

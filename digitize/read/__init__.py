@@ -21,7 +21,7 @@ from .newsml import is_newsml, read_newsml
 from .page import PAGE_NAMESPACE_PREFIX, read_page_xml
 from .text import read_text
 
-__all__ = ["read", "read_bytes", "ReadError"]
+__all__ = ["ReadError", "read", "read_bytes"]
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+html|html)\b", re.I | re.S)
 
