@@ -366,7 +366,7 @@ def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list
     hyps = [encode(line) for line in hyp_lines if line]
     n_ref = sum(len(r) for r in refs)
     errors = 0
-    as_text = lambda a: "".join(map(chr, a.tolist()))  # noqa: E731  (codes as characters, for rapidfuzz)
+    as_text = lambda a: "".join(map(chr, a.tolist()))
     hyp_texts = [as_text(h) for h in hyps]
     while refs and hyps:
         refs.sort(key=len)
@@ -637,7 +637,7 @@ def pair_files(ref_dir: Path, hyp_dir: Path) -> tuple[list[tuple[str, Path, Path
     boxes make the better report."""
     def by_stem(folder: Path) -> dict[str, Path]:
         found: dict[str, Path] = {}
-        rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)  # noqa: E731
+        rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)
         for p in sorted(folder.iterdir()):
             if p.is_file() and not p.name.startswith("."):
                 stem = page_stem(p)

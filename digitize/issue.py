@@ -63,7 +63,7 @@ def link_articles(doc: Document) -> Document:
             if score >= MIN_SCORE:
                 candidates.append((score, (fpage, fart, fc), (bpage, bart, bc)))
     doc.article_links = []
-    for score, (fpage, fart, fc), (bpage, bart, bc) in sorted(candidates, key=lambda c: -c[0]):
+    for _, (fpage, fart, fc), (bpage, bart, bc) in sorted(candidates, key=lambda c: -c[0]):
         if fc.linked_to is None and bc.linked_to is None:
             fc.linked_to, bc.linked_to = (bpage.number, bart.id), (fpage.number, fart.id)
             doc.article_links.append(((fpage.number, fart.id), (bpage.number, bart.id)))

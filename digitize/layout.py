@@ -44,7 +44,7 @@ class LineBand:
 def body_text_height(ink: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> float:
     """The most common height of text lines, from row-projection runs in vertical strips of the page."""
     st = settings
-    h, w = ink.shape
+    _h, w = ink.shape
     strip = max(st.body_strip_min_px, w // st.body_strips)
     heights: list[int] = []
     for x in range(0, w - strip + 1, strip):
@@ -70,7 +70,7 @@ def find_photos(gray: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.
     # Opening drops the odd smooth cell inside text (blurred scans have some); closing fills the photo.
     cells = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((st.photo_open_cells,) * 2, np.uint8))
     cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((st.photo_close_cells,) * 2, np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
     boxes = []
     for x, y, bw, bh, area in stats[1:]:
         if bw * cell >= st.photo_min_side_em * em and bh * cell >= st.photo_min_side_em * em and area >= st.photo_min_fill * bw * bh:
@@ -108,7 +108,7 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     seps: list[Separator] = []
     for orientation, kernel in (("horizontal", (length, 1)), ("vertical", (1, length))):
         opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        _n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
         for x, y, bw, bh, _ in stats[1:]:
             thickness, extent = (bh, bw) if orientation == "horizontal" else (bw, bh)
             # A slightly skewed rule opens thicker than it is printed, hence half a line height.
@@ -545,7 +545,7 @@ def analyze(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         text[y0:y1, x0:x1] = False
     # Specks of scan noise are smaller than any stroke that matters; dust is a small solid blot (a period or
     # a dot goes too, which changes no line or gutter, while a speck in a gutter or between lines would).
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
     area, bw, bh = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     blot = (np.maximum(bw, bh) <= st.blot_max_em * em) & (area >= st.blot_min_fill * bw * bh)
     small = (area < max(st.speck_min_area_px, int((st.speck_min_side_em * em) ** 2))) | blot

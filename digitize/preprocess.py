@@ -226,7 +226,7 @@ def rotate_upright(gray: np.ndarray, rotation: int) -> tuple[np.ndarray, np.ndar
 
 def _then(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The 2×3 affine map that applies ``second`` and then ``first``."""
-    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])  # noqa: E731
+    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])
     return (as3(first) @ as3(second))[:2]
 
 

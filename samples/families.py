@@ -131,7 +131,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
         if f.getlength(trial) <= avail or (not cur and len(w) < 6):
             cur.append(words.pop(0))
             continue
-        fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail
+        fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail  # noqa: B023 (used in this iteration only)
         real = _compound_point(w, fits) if hyphenate and "-" in w else 0
         piece = w.split("-")[0]       # a compound is hyphenated only inside its first piece (the whole word if none)
         cut = 0 if real else _hyphen_point(piece, fits) if hyphenate and len(piece) >= 7 else 0

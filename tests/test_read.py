@@ -248,12 +248,12 @@ JOINS_PENDING = pytest.mark.xfail(not _exporter_writes_joins(), strict=True,
 
 
 @JOINS_PENDING
-def test_round_trip_synthetic_page(page):  # noqa: F811
+def test_round_trip_synthetic_page(page):
     back = read_bytes(page_to_alto(page)).pages[0]
     assert_round_trip(page, back)
 
 
-def test_round_trip_keeps_hyphenation_and_roles_without_join_tags(page):  # noqa: F811
+def test_round_trip_keeps_hyphenation_and_roles_without_join_tags(page):
     back = read_bytes(page_to_alto(page)).pages[0]
     assert reading_sequence(back) == reading_sequence(page)
     assert {b.id: b.role for b in back.blocks} == {b.id: b.role for b in page.blocks}

@@ -257,10 +257,10 @@ def build_page(spec: tuple[ArticleSpec, ...]) -> Page:
             nonlocal y
             lines = []
             for text in texts:
-                lines.append(_line(text, LEFT + inset, y, RIGHT - inset, h))
+                lines.append(_line(text, LEFT + inset, y, RIGHT - inset, h))  # noqa: B023 (called in this iteration)
                 y += h + 10
             y += 20
-            mine.append(_block(f"{aid}-{role.value}", role, lines, (LEFT, RIGHT) if spans else None, lang))
+            mine.append(_block(f"{aid}-{role.value}", role, lines, (LEFT, RIGHT) if spans else None, lang))  # noqa: B023
 
         if a.kicker:
             display(Role.KICKER, [a.kicker], 40)

@@ -74,7 +74,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
     issues = [list(inputs)] if issue else [[path] for path in inputs]
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as progress:
-        say = lambda text: progress.console.print(escape(text), soft_wrap=True)  # noqa: E731
+        say = lambda text: progress.console.print(escape(text), soft_wrap=True)
         totals: dict[str, int] = {}
         tasks: dict[str, TaskID] = {}
 

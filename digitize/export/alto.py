@@ -277,7 +277,7 @@ class _AltoWriter:
         for role in Role:
             if any(b.role is role for b in all_blocks):
                 self.role_tags[role] = self.ids.make("LT", role.value)
-        for art, members in self.articles:
+        for art, _ in self.articles:
             self.article_tags[id(art)] = self.ids.make("ST", art.id)
         for b in all_blocks:
             key = self._style_key(b)

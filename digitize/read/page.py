@@ -64,7 +64,7 @@ def _line(el) -> Line | None:
     confidences = [c for _, c in word_texts if c is not None] or ([conf] if conf is not None else [])
     line = Line(text, box, line_confidence(confidences))
     glyphs = []
-    for w, (wt, _) in zip(words, word_texts):
+    for w, (_wt, _) in zip(words, word_texts):
         for g in _children(w, "Glyph"):
             gt, gc = _equiv(g)
             gbox = _box(g)
