@@ -44,7 +44,10 @@ The HTML report (:mod:`digitize.report`) is one self-contained file; ``--batch``
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -59,7 +62,7 @@ from rapidfuzz.distance import Levenshtein, Opcodes
 from .evaluate import headings, paragraph_breaks, paragraphs
 from .export.punctuation import apply_profile
 from .model import Document, JoinKind, box_area
-from .read import ReadError, read_bytes
+from .read import ReadError, read_bytes, read_input_bytes, strip_controls
 from .text.corpus import ROLE_MARKS, corpus_text, normalize_input, parse_paragraphs, strip_mark
 from .text.rejoin import rejoin_text
 
@@ -69,6 +72,17 @@ EMPTY = "∅"
 
 class DiffInputError(Exception):
     """An input that cannot be read; ``str()`` is the one-line reason."""
+
+
+# The stated size limit of one comparison, in units (characters) per side. The exact character and word
+# alignments and the paragraph-break alignment are quadratic (bit-parallel Levenshtein): measured on a
+# loaded 2-core machine, 100,000 units a side take 13 s CPU in all; 150,000 stay under a minute. That is
+# about 30 broadsheet pages of Chinese; larger texts are compared page by page (--batch).
+MAX_DIFF_UNITS = 150_000
+
+
+class DiffTooLarge(DiffInputError):
+    """A text over MAX_DIFF_UNITS: refused before any alignment starts."""
 
 
 # --- reading inputs ----------------------------------------------------------------------------------------
@@ -110,20 +124,74 @@ def _source_from_lines(records: list[LineRecord], fmt: str, image: str | None,
     return Source(corpus_text(["\n".join(p) for p in paras]), fmt, records, image, size)
 
 
+MAX_JSON_DEPTH = 64  # our page JSON nests 6 deep; a 100,000-deep file would exhaust the parser's stack
+
+
+def _finite(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or abs(value) > MAX_COORDINATE:
+        raise ValueError(f"{what} is not a number of pixels: {str(value)[:40]!r}")
+    return value
+
+
+def _string(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not a string: {str(value)[:40]!r}")
+    if (surrogate := _SURROGATE.search(value)) is not None:
+        raise ValueError(f"{what} holds a lone surrogate (\\u{ord(surrogate[0]):04x}), not text")
+    return value
+
+
+def _box(value, what: str) -> tuple[int, int, int, int]:
+    if not isinstance(value, list) or len(value) != 4:
+        raise ValueError(f"{what} is not a box [x0, y0, x1, y1]: {str(value)[:40]!r}")
+    x0, y0, x1, y1 = (round(_finite(v, what)) for v in value)
+    return x0, y0, x1, y1
+
+
+def _json_depth_ok(data: bytes) -> bool:
+    """Whether the nesting stays within MAX_JSON_DEPTH, by counting brackets outside strings (linear,
+    no recursion): json.loads recurses once per level and dies with RecursionError on a deep file."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        t = token.group()
+        if t in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif t in (b"]", b"}"):
+            depth -= 1
+    return True
+
+
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_COORDINATE = 1_000_000  # pixels: a page a hundred metres wide at 254 dpi; anything larger is not a page
+
+
 def _json_source(data: bytes) -> Source:
-    """Our page JSON (`--format json`): the first page's text blocks in reading order."""
+    """Our page JSON (`--format json`): the first page's text blocks in reading order. Every value that
+    reaches a report is checked here: numbers finite, strings without lone surrogates, boxes four numbers."""
+    if not _json_depth_ok(data):
+        raise DiffInputError(f"not a digitize page JSON (nested deeper than {MAX_JSON_DEPTH} levels)")
     try:
         doc = json.loads(data)
         page = doc["page"] if doc.get("format") == "digitize-page" else doc["pages"][0]
         blocks = sorted((b for b in page["blocks"] if b.get("order", -1) >= 0 and b.get("lines")),
-                        key=lambda b: b["order"])
-        records = [LineRecord(line["text"], tuple(line["box"]), b["id"], b.get("article_id"))
-                   for b in blocks for line in b["lines"] if line["text"].strip()]
+                        key=lambda b: _finite(b["order"], "block order"))
+        records = [LineRecord(_string(line["text"], "line text"), _box(line["box"], "line box"),
+                              _string(b["id"], "block id"),
+                              None if b.get("article_id") is None else _string(b["article_id"], "article id"))
+                   for b in blocks for line in b["lines"] if _string(line["text"], "line text").strip()]
         markers = {b["id"]: HEADING_MARKERS[b["role"]] for b in blocks if b.get("role") in HEADING_MARKERS}
-        return _source_from_lines(records, "json", page.get("source", {}).get("path"),
-                                  (page["width"], page["height"]), markers)
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-        raise DiffInputError(f"not a digitize page JSON ({type(exc).__name__}: {exc})") from None
+        image = page.get("source", {}).get("path")
+        size = (round(_finite(page["width"], "page width")), round(_finite(page["height"], "page height")))
+        return _source_from_lines(records, "json", None if image is None else _string(image, "source path"),
+                                  size, markers)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) \
+            else f"{type(exc).__name__}: {exc}"
+        raise DiffInputError(f"not a digitize page JSON ({' '.join(reason.split())[:160]})") from None
 
 
 # The corpus format's heading markup, by block role (as ``text.corpus`` reads and writes it).
@@ -155,14 +223,17 @@ def _xml_format(head: str) -> str:
 
 
 def read_input(path: Path) -> Source:
-    """One input file: corpus/plain text, our JSON, or ALTO/hOCR/PAGE (through `digitize.read`)."""
+    """One input file: corpus/plain text, our JSON, or ALTO/hOCR/PAGE (through `digitize.read`), in UTF-8
+    or, for XML, any encoding its declaration or byte-order mark gives (UTF-16 ALTO, as `convert` reads it).
+    Only a regular file within `digitize.read.MAX_INPUT_BYTES` is read."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise DiffInputError("is a directory") from None
-    except OSError as exc:
-        raise DiffInputError(exc.strerror or str(exc)) from None
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
+        data = read_input_bytes(path)
+    except ReadError as exc:
+        raise DiffInputError(exc.reason) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: XML only
+        head = data[:4096].decode("utf-16", "replace").lstrip("\ufeff").lstrip()
+    else:
+        head = data[:4096].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
     if head.startswith("{") and '"digitize-' in head:
         return _json_source(data)
     if head.startswith("<"):
@@ -171,7 +242,7 @@ def read_input(path: Path) -> Source:
         except ReadError as exc:
             raise DiffInputError(exc.reason) from None
     try:
-        return Source(data.decode("utf-8-sig"), "text")
+        return Source(strip_controls(data.decode("utf-8-sig")), "text")
     except UnicodeDecodeError as exc:
         raise DiffInputError(f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
@@ -348,6 +419,114 @@ def _best_substring(needle: np.ndarray, hay: np.ndarray, longest: bool) -> tuple
     return end - back, end, distance
 
 
+# FCA's cost is in matching: a line of n units against one of m costs n·m (exact best substring), and each
+# line is compared with every line of the other side's pool. A text without blank lines is one paragraph,
+# one "line" of 20,000 units for 61 kB (45 s before these limits). Lines longer than FCA_PIECE units are
+# cut into pieces at anchors (`_anchored_pieces`), and when a text has such lines or a pool more than
+# FCA_POOL lines, each match is looked for only among the FCA_CANDIDATES lines sharing the most 3-grams
+# with it (an inverted index: partial_ratio of two 1,000-unit pieces costs 6 ms). Texts whose lines are all
+# shorter than FCA_PIECE, every real page so far, are matched exactly as before.
+FCA_PIECE = 1_000
+FCA_POOL = 1_000
+FCA_CANDIDATES = 4
+_KGRAM = 3
+
+
+def _anchored_pieces(refs: list[np.ndarray], hyps: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Lines cut into pieces of about FCA_PIECE units, at the same text on both sides.
+
+    A linear first pass: every FCA_PIECE units into a long reference line, the first 8-unit sequence that
+    occurs exactly once in the reference and once in the hypothesis is an anchor; both sides are cut there,
+    so a reference piece and the hypothesis piece holding the same text line up whatever was inserted or
+    lost before them. Where no anchor is found within a quarter piece the line stays longer; any piece still
+    over 4 × FCA_PIECE (text with nothing in common) is cut at fixed lengths."""
+    k = 8
+    as_text = lambda lines: "\0".join("".join(map(chr, a.tolist())) for a in lines)
+
+    def unique_grams(text: str) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for i in range(len(text) - k + 1):
+            g = text[i:i + k]
+            seen[g] = -1 if g in seen else i
+        return seen
+
+    ref_text, hyp_text = as_text(refs), as_text(hyps)
+    if not any(len(a) > FCA_PIECE for a in refs + hyps):
+        return refs, hyps
+    in_ref, in_hyp = unique_grams(ref_text), unique_grams(hyp_text)
+    ref_cuts: list[int] = []
+    hyp_cuts: set[int] = set()
+    start = 0
+    for line in refs:
+        end = start + len(line)
+        target = start + FCA_PIECE
+        while target < end - FCA_PIECE // 4:
+            for p in range(target, min(target + FCA_PIECE // 4, end - k)):
+                g = ref_text[p:p + k]
+                if "\0" not in g and in_ref.get(g, -1) >= 0 and in_hyp.get(g, -1) >= 0:
+                    ref_cuts.append(p)
+                    hyp_cuts.add(in_hyp[g])
+                    target = p + FCA_PIECE
+                    break
+            else:
+                target += FCA_PIECE
+        start = end + 1  # the separator
+
+    def cut(lines: list[np.ndarray], cuts) -> list[np.ndarray]:
+        out, start, cuts = [], 0, sorted(cuts)
+        for line in lines:
+            end = start + len(line)
+            here = [c - start for c in cuts if start < c < end]
+            for piece in np.split(line, here):
+                n = -(-len(piece) // (4 * FCA_PIECE))
+                out += [a for a in np.array_split(piece, n)] if n > 1 else [piece] if len(piece) else []
+            start = end + 1
+        return out
+
+    return cut(refs, ref_cuts), cut(hyps, hyp_cuts)
+
+
+class _Pool:
+    """The hypothesis lines not yet matched, with an inverted index of their 3-grams for large pools."""
+
+    def __init__(self, lines: list[np.ndarray], as_text, indexed: bool) -> None:
+        self.as_text = as_text
+        self.lines: dict[int, np.ndarray] = {}
+        self.texts: dict[int, str] = {}
+        self.index: dict[str, set[int]] | None = {} if indexed else None
+        self.next_id = 0
+        for line in lines:
+            self.add(line)
+
+    def _grams(self, text: str) -> set[str]:
+        return {text[i:i + _KGRAM] for i in range(max(1, len(text) - _KGRAM + 1))}
+
+    def add(self, line: np.ndarray) -> None:
+        k, self.next_id = self.next_id, self.next_id + 1
+        self.lines[k], self.texts[k] = line, self.as_text(line)
+        if self.index is not None:
+            for g in self._grams(self.texts[k]):
+                self.index.setdefault(g, set()).add(k)
+
+    def take(self, k: int) -> np.ndarray:
+        text = self.texts.pop(k)
+        if self.index is not None:
+            for g in self._grams(text):
+                self.index[g].discard(k)
+        return self.lines.pop(k)
+
+    def candidates(self, text: str) -> dict[int, str]:
+        if self.index is None:
+            return self.texts
+        shared: Counter = Counter()
+        for g in self._grams(text):
+            shared.update(self.index.get(g, ()))
+        return {k: self.texts[k] for k, _ in shared.most_common(FCA_CANDIDATES)}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
 def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list[str]]) -> tuple[float, int]:
     """Flexible character accuracy (Clausner, Pletschacher & Antonacopoulos 2020) and its edit count.
 
@@ -356,45 +535,51 @@ def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list
     it (or the other way round when the hypothesis line is the shorter); the Levenshtein distance of the
     pair counts, and the unmatched rests of both lines go back into the pools. Reference text never matched
     counts as deleted, hypothesis text never matched as inserted. The paper's step of trying several
-    penalty coefficient sets is replaced by exact best-substring search, so one greedy pass suffices."""
+    penalty coefficient sets is replaced by exact best-substring search, so one greedy pass suffices.
+    Lines longer than FCA_PIECE units are matched piece by piece, and large pools through a 3-gram index
+    (see above): the cost stays near linear in the text length."""
     codes: dict[str, int] = {}
 
     def encode(line: list[str]) -> np.ndarray:
         return np.array([codes.setdefault(g, len(codes) + 1) for g in line], dtype=np.int64)
 
-    refs = [encode(line) for line in ref_lines if line]
-    hyps = [encode(line) for line in hyp_lines if line]
+    as_text = lambda a: "".join(map(chr, a.tolist()))
+    refs, hyp_pieces = _anchored_pieces([encode(line) for line in ref_lines if line],
+                                        [encode(line) for line in hyp_lines if line])
+    long_text = any(len(a) > FCA_PIECE for a in ref_lines + hyp_lines)
+    hyps = _Pool(hyp_pieces, as_text, indexed=long_text or len(hyp_pieces) > FCA_POOL)
     n_ref = sum(len(r) for r in refs)
     errors = 0
-    as_text = lambda a: "".join(map(chr, a.tolist()))
-    hyp_texts = [as_text(h) for h in hyps]
-    while refs and hyps:
-        refs.sort(key=len)
-        ref = refs.pop()
-        best = process.extractOne(as_text(ref), hyp_texts, scorer=fuzz.partial_ratio, processor=None)
+    order = itertools.count()  # ties in length: the later piece first, as the list sort-and-pop did
+    heap = [(-len(r), -next(order), r) for r in refs]
+    heapq.heapify(heap)
+    while heap and len(hyps):
+        _, _, ref = heapq.heappop(heap)
+        choices = hyps.candidates(as_text(ref))
+        best = process.extractOne(as_text(ref), choices, scorer=fuzz.partial_ratio, processor=None) if choices else None
         if best is None or best[1] == 0:
             errors += len(ref)  # nothing in the hypothesis resembles it: deleted
             continue
-        hyp = hyps.pop(best[2])
-        hyp_texts.pop(best[2])
+        key = best[2]
+        hyp = hyps.lines[key]
         if len(ref) <= len(hyp):
             start, end, distance = _best_substring(ref, hyp, longest=True)
-            rests = [(hyps, hyp[:start]), (hyps, hyp[end:])]
+            rests = [("hyp", hyp[:start]), ("hyp", hyp[end:])]
         else:
             start, end, distance = _best_substring(hyp, ref, longest=False)
-            rests = [(refs, ref[:start]), (refs, ref[end:])]
+            rests = [("ref", ref[:start]), ("ref", ref[end:])]
         if distance >= min(len(ref), len(hyp)):  # no better than deleting and inserting: not a match
             errors += len(ref)
-            hyps.append(hyp)
-            hyp_texts.append(as_text(hyp))
             continue
+        hyps.take(key)
         errors += distance
-        for pool, rest in rests:
+        for side, rest in rests:
             if len(rest):
-                pool.append(rest)
-                if pool is hyps:
-                    hyp_texts.append(as_text(rest))
-    errors += sum(len(r) for r in refs) + sum(len(h) for h in hyps)
+                if side == "hyp":
+                    hyps.add(rest)
+                else:
+                    heapq.heappush(heap, (-len(rest), -next(order), rest))
+    errors += sum(len(r) for _, _, r in heap) + sum(len(h) for h in hyps.lines.values())
     if not n_ref:
         return (1.0 if not errors else 0.0), errors
     return max(0.0, 1.0 - errors / n_ref), errors
@@ -518,11 +703,19 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
         reference, joins = rejoin_text(normalize_input(reference))
         repair = {"artefacts_repaired": len(joins), "joins": [asdict(j) for j in joins]}
         ref_src = Source(reference, ref_src.format)  # rejoined paragraphs no longer match the input's lines
+    for side, text in (("reference", reference), ("hypothesis", hypothesis)):
+        if len(text) > 4 * MAX_DIFF_UNITS:  # before normalising: units never outnumber characters by much
+            raise DiffTooLarge(f"the {side} has {len(text):,} characters, over the diff limit of "
+                               f"{MAX_DIFF_UNITS:,} units; compare page by page")
     ref_text, hyp_text = normalise(reference, options), normalise(hypothesis, options)
     ref_u, hyp_u = units(ref_text, options.ignore_whitespace), units(hyp_text, options.ignore_whitespace)
-    for side_units, side in ((ref_u, ref_src), (hyp_u, hyp_src)):
-        if side.lines:
-            _assign_lines(side_units, side.lines, options)
+    for side, side_units in (("reference", ref_u), ("hypothesis", hyp_u)):
+        if len(side_units) > MAX_DIFF_UNITS:
+            raise DiffTooLarge(f"the {side} has {len(side_units):,} units, over the diff limit of "
+                               f"{MAX_DIFF_UNITS:,}; compare page by page")
+    for side_units, source in ((ref_u, ref_src), (hyp_u, hyp_src)):
+        if source.lines:
+            _assign_lines(side_units, source.lines, options)
     ref_s, hyp_s = [u.text for u in ref_u], [u.text for u in hyp_u]
     ops = Levenshtein.editops(ref_s, hyp_s)
     counts = Counter(op.tag for op in ops)

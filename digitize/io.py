@@ -7,6 +7,7 @@ every failure is an `InputError` whose message names the file and the reason on 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import itertools
@@ -14,6 +15,7 @@ import os
 import re
 import stat
 import struct
+import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,8 +28,11 @@ from .errors import InputError  # re-exported: `from digitize.io import InputErr
 from .model import PageSource
 
 DEFAULT_DPI = 300
-# Decompression-bomb guard: refuse images larger than this many pixels before decoding them.
-DEFAULT_MAX_PIXELS = 200_000_000
+# The pixel budget of one page: larger images are refused before decoding (decompression bombs), larger PDF
+# pages rendered at a lower dpi. Measured (blank pages through the whole pipeline, ppocr): 240 MB plus about
+# 14 bytes a pixel at peak (25 Mpx: 603 MB, 100 Mpx: 1,620 MB, 196 Mpx: 2.85 GB), so 120 million pixels
+# keeps a page under 2 GB. A broadsheet (600 × 800 mm) at 400 dpi is 119 million.
+DEFAULT_MAX_PIXELS = 120_000_000
 
 
 @dataclass
@@ -45,6 +50,8 @@ class LoadedPage:
     image: np.ndarray  # uint8 grayscale
     source: PageSource
     text_layer: list[TextChar] | None = field(default=None)
+    # why a text layer the file has was not used, when a budget stopped reading it (one line each)
+    notes: list[str] = field(default_factory=list)
 
 
 KINDS = {
@@ -54,6 +61,10 @@ KINDS = {
     b"MM\x00*": ("tiff", "image/tiff"),
     b"%PDF-": ("pdf", "application/pdf"),
 }
+
+# The Pillow plugin for each kind: Image.open is held to it, so a file can never reach a plugin we did not
+# mean (EPS would be handed to Ghostscript).
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
 
 
 def sniff(path: Path) -> tuple[str, str]:
@@ -191,6 +202,16 @@ def _check_tiff_directory(path: Path) -> None:
             raise InputError(path, f"TIFF is truncated (its first directory, at byte {offset:,}, runs past the end of the file)")
 
 
+@contextlib.contextmanager
+def _quiet_decoder():
+    """Pillow's warnings about a damaged file (a TIFF tag past the end of the file: five lines on stderr)
+    are silenced: the file is either decoded or refused with one InputError line that says why."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+        yield
+
+
 def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterator[LoadedPage]:
     Image.MAX_IMAGE_PIXELS = None  # our own limit below applies, with a clearer message
     if mime == "image/png":
@@ -198,7 +219,8 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
     elif mime == "image/tiff":
         _check_tiff_directory(path)
     try:
-        img = Image.open(path)
+        with _quiet_decoder():
+            img = Image.open(path, formats=[PIL_FORMATS[mime]])
     except UnidentifiedImageError as exc:
         raise InputError(path, f"not a readable {mime.split('/')[1].upper()} image") from exc
     except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, struct.error, ... on bad headers
@@ -207,15 +229,17 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
         frames = 0
         for index in itertools.count():
             try:
-                img.seek(index)
+                with _quiet_decoder():
+                    img.seek(index)
             except EOFError:
                 break
             except Exception as exc:
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {type(exc).__name__}: {exc})") from exc
             _check_size(path, img.width, img.height, max_pixels)  # from the header, before decoding
             try:
-                img.load()
-                gray = to_gray(ImageOps.exif_transpose(img) or img)
+                with _quiet_decoder():
+                    img.load()
+                    gray = to_gray(ImageOps.exif_transpose(img) or img)
             except Exception as exc:  # any decoder failure is a bad file, whatever class the plugin chose
                 raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {exc})") from exc
             dpi = img.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))
@@ -247,10 +271,116 @@ def _text_layer_quality(chars: list[str]) -> float:
     return sum(good(c) for c in chars) / max(1, len(chars))
 
 
+# Budgets of the text-layer reader (pdfminer, pure Python: 10–25 µs per content-stream token on a loaded
+# 2-core machine, and 2 kB per character it builds). Measured: born-digital pages of 2,000–2,700 characters
+# take 1,000–10,000 tokens; a dense broadsheet of 60,000 characters in kerned TJ arrays stays under
+# 500,000. A 2.5 kB PDF can draw 2,000,000 characters (4.3 GB) or hold 20 million "q Q" (206 s). Past a
+# budget the layer is dropped and the page is OCRed from pdfium's rendering, which is fast on both.
+MAX_TEXT_LAYER_CHARS = 150_000
+MAX_TEXT_LAYER_TOKENS = 1_000_000
+MAX_GRAPHICS_STATE_DEPTH = 1_000  # nested "q": the PDF reference's implementation limit is 28
+
+
+class TextLayerBudgetExceeded(Exception):
+    """The text layer of a page would cost more than the budgets above; ``str()`` says which."""
+
+
+def _budgeted_layout(page):
+    """pdfplumber's layout of ``page`` (what ``page.chars`` is read from), built by the same pdfminer device
+    and interpreter but counting as it goes: it raises `TextLayerBudgetExceeded` instead of running away."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    counts = {"tokens": 0, "chars": 0}
+
+    def tick() -> None:
+        counts["tokens"] += 1
+        if counts["tokens"] > MAX_TEXT_LAYER_TOKENS:
+            raise TextLayerBudgetExceeded(f"content stream over {MAX_TEXT_LAYER_TOKENS:,} operations")
+
+    class Device(PDFPageAggregatorWithMarkedContent):
+        def render_char(self, *args, **kwargs):
+            counts["chars"] += 1
+            if counts["chars"] > MAX_TEXT_LAYER_CHARS:
+                raise TextLayerBudgetExceeded(f"text layer over {MAX_TEXT_LAYER_CHARS:,} characters")
+            return super().render_char(*args, **kwargs)
+
+    class Interpreter(PDFPageInterpreter):
+        # every content token is an operand (push), an operator with operands (pop) or one without (below)
+        def push(self, obj):
+            tick()
+            return super().push(obj)
+
+        def pop(self, n):
+            tick()
+            return super().pop(n)
+
+        def do_q(self):
+            tick()
+            if len(self.gstack) >= MAX_GRAPHICS_STATE_DEPTH:
+                raise TextLayerBudgetExceeded(f"graphics state nested over {MAX_GRAPHICS_STATE_DEPTH:,} deep")
+            return super().do_q()  # form XObjects run in self.dup(): this class, the same budget
+
+    def counted(method):
+        def operator(self):  # one parameter: the interpreter passes operands by the method's arity
+            tick()
+            return method(self)
+        return operator
+
+    for name in dir(PDFPageInterpreter):
+        method = getattr(PDFPageInterpreter, name)
+        if name.startswith("do_") and name != "do_q" and callable(method) and method.__code__.co_argcount == 1:
+            setattr(Interpreter, name, counted(method))
+
+    device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    return device.get_result()
+
+
+def _text_layer_chars(page) -> tuple[list[dict], str | None]:
+    """The characters of a pdfplumber page, or none and the reason when a budget stopped the reader."""
+    try:
+        page._layout = _budgeted_layout(page)  # pdfplumber reads page.chars from this cached layout
+    except TextLayerBudgetExceeded as exc:
+        return [], f"text layer not read: {exc}"
+    return page.chars, None
+
+
+def _guard_reference_cycles() -> None:
+    """Make pdfminer's indirect references stop at a cycle. ``resolve1`` follows a reference until it gets
+    something else, so an object that is a reference to itself (``5 0 obj 5 0 R endobj`` as a page's
+    /Resources) loops forever (no upstream fix as of pdfminer.six 20250506). Patched on the class, so every
+    module's ``resolve1`` sees it: a chain that comes back to an object already on it resolves to the
+    caller's default, as a missing object does."""
+    from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef
+
+    if getattr(PDFObjRef.resolve, "_digitize_guard", False):
+        return
+
+    def resolve(self, default=None):
+        seen = {self.objid}
+        x = self
+        try:
+            while isinstance(x, PDFObjRef):
+                assert x.doc is not None  # as in pdfminer's own resolve()
+                x = x.doc.getobj(x.objid)
+                if isinstance(x, PDFObjRef):
+                    if x.objid in seen:
+                        return default
+                    seen.add(x.objid)
+        except PDFObjectNotFound:
+            return default
+        return x
+
+    resolve._digitize_guard = True  # type: ignore[attr-defined]  # a mark on our function: patched once
+    PDFObjRef.resolve = resolve  # type: ignore[method-assign]  # the patch itself: pdfminer's loops on a cycle
+
+
 def _open_pdf(path: Path, stream, password: str | None):
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    _guard_reference_cycles()
     try:
         return pdfplumber.open(stream, password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files
@@ -320,14 +450,18 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                 try:
                     raster_page = raster_doc[index]
                     width_pt, height_pt = raster_page.get_size()
-                    _check_size(path, int(round(width_pt * scale)), int(round(height_pt * scale)), max_pixels)
-                    # pdfplumber's rendering settings (no smoothing), so pages look as they did through it
-                    raster = raster_page.render(scale=scale, no_smoothtext=True, no_smoothpath=True,
-                                                no_smoothimage=True, prefer_bgrx=True).to_pil()
+                    page_scale = _pdf_scale(width_pt, height_pt, scale, max_pixels)
+                    if page_scale * 72 < MIN_LOWERED_PDF_DPI:  # too large to read even at a lowered dpi
+                        page_scale = scale
+                    _check_size(path, int(round(width_pt * page_scale)), int(round(height_pt * page_scale)), max_pixels)
+                    # pdfplumber's rendering settings (no smoothing), so pages look as they did through it;
+                    # grayscale straight from pdfium: one byte a pixel, not four
+                    raster = raster_page.render(scale=page_scale, no_smoothtext=True, no_smoothpath=True,
+                                                no_smoothimage=True, grayscale=True).to_pil()
                     drawn = _drawn_text_count(raster_page)
                     raster_page.close()
                     gray = to_gray(raster)
-                    chars = page.chars if page is not None else []
+                    chars, note = _text_layer_chars(page) if page is not None else ([], None)
                 except InputError:
                     raise
                 except Exception as exc:
@@ -335,11 +469,31 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                 finally:
                     if page is not None:
                         page.close()  # drop cached objects: pages are streamed, not kept
-                text_layer = _usable_text_layer(chars, scale, drawn)
+                text_layer = _usable_text_layer(chars, page_scale, drawn)
                 kind = "pdf-text" if text_layer else "pdf-scan"
-                yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, float(dpi), "application/pdf"), text_layer)
+                notes = [note] if note else []
+                if page_scale < scale:
+                    notes.append(f"page of {width_pt / 72:.0f}×{height_pt / 72:.0f} inches rendered at "
+                                 f"{page_scale * 72:.0f} dpi to stay within {max_pixels:,} pixels")
+                yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, round(page_scale * 72.0, 1),
+                                                  "application/pdf"), text_layer, notes)
         finally:
             raster_doc.close()
+
+
+# A page lowered below this dpi to fit the pixel budget is refused instead: body text would be too small to
+# read (8-point type is 17 pixels high at 150 dpi).
+MIN_LOWERED_PDF_DPI = 150
+
+
+def _pdf_scale(width_pt: float, height_pt: float, scale: float, max_pixels: int) -> float:
+    """The rendering scale of a PDF page: the asked dpi, lowered for a page so large (a 47-inch poster) that
+    it would exceed the pixel budget. A PDF is drawn, not scanned, so a lower dpi loses no input; a
+    newspaper page (600 × 800 mm at 300 dpi, 67 million pixels) is never lowered."""
+    pixels = width_pt * height_pt * scale * scale
+    if pixels <= max_pixels or pixels <= 0:
+        return scale
+    return scale * (max_pixels / pixels) ** 0.5 * 0.999
 
 
 def _drawn_text_count(raster_page) -> int:
@@ -387,9 +541,9 @@ def page_count(path: str | os.PathLike, password: str | None = None) -> int:
                 return len(doc)
         except Exception:
             return 1  # load() will raise the specific error
-    if kind == "tiff":
+    if kind in ("tiff", "png", "jpeg"):  # multi-page TIFF, animated PNG, MPO JPEG: a page per frame
         try:
-            with Image.open(path) as img:
+            with Image.open(path, formats=list(PIL_FORMATS.values())) as img:
                 return int(getattr(img, "n_frames", 1))
         except Exception:
             return 1

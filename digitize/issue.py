@@ -13,9 +13,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from .model import Article, Continuation, Document, Page
+from .settings import DEFAULT, RepairSettings
 from .text.markers import find_markers
-
-MIN_SCORE = 1.0  # the page labels agree; headline and keyword evidence add to it
 
 
 def page_labels(page: Page) -> set[str]:
@@ -28,8 +27,8 @@ def _text(article: Article) -> str:
 
 
 def _score(source: Page, forward: Continuation, fart: Article, target: Page, backward: Continuation, bart: Article,
-           rank: tuple[int, int]) -> float:
-    score = MIN_SCORE
+           rank: tuple[int, int], settings: RepairSettings = DEFAULT.repair) -> float:
+    score = settings.min_link_score  # the page labels agree (the caller checked); other evidence adds to it
     fkey = next((m.keyword for m in find_markers(forward.marker) if m.keyword), "")
     bkey = next((m.keyword for m in find_markers(backward.marker) if m.keyword), "")
     if fkey and bkey:
@@ -42,7 +41,7 @@ def _score(source: Page, forward: Continuation, fart: Article, target: Page, bac
     return score
 
 
-def link_articles(doc: Document) -> Document:
+def link_articles(doc: Document, settings: RepairSettings = DEFAULT.repair) -> Document:
     """Fill ``Continuation.linked_to`` on both parts of every article continued across the issue's pages and
     ``Document.article_links`` (forward part first)."""
     forwards: list[tuple[Page, Article, Continuation]] = []
@@ -59,8 +58,8 @@ def link_articles(doc: Document) -> Document:
         for bpage, bart, bc in backwards:
             if bpage is fpage or fc.page not in page_labels(bpage) or bc.page not in page_labels(fpage):
                 continue
-            score = _score(fpage, fc, fart, bpage, bc, bart, (rank[id(fc)], rank[id(bc)]))
-            if score >= MIN_SCORE:
+            score = _score(fpage, fc, fart, bpage, bc, bart, (rank[id(fc)], rank[id(bc)]), settings)
+            if score >= settings.min_link_score:
                 candidates.append((score, (fpage, fart, fc), (bpage, bart, bc)))
     doc.article_links = []
     for _, (fpage, fart, fc), (bpage, bart, bc) in sorted(candidates, key=lambda c: -c[0]):
@@ -71,8 +70,8 @@ def link_articles(doc: Document) -> Document:
     return doc
 
 
-def issue_document(path: str, pages: list[Page]) -> Document:
+def issue_document(path: str, pages: list[Page], settings: RepairSettings = DEFAULT.repair) -> Document:
     """One issue from pages read from several files: numbered in the order given, then linked."""
     for number, page in enumerate(pages, 1):
         page.number = number
-    return link_articles(Document(path=path, pages=pages))
+    return link_articles(Document(path=path, pages=pages), settings)

@@ -182,17 +182,19 @@ def find_articles(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
 
 
 def _page_order(groups: list[list[Block]], level: float) -> list[list[Block]]:
-    """Articles by their top, tops within ``level`` of the previous one counting as one row, then left to right."""
+    """Articles by their top, tops within ``level`` of the row's first (highest) top counting as one row, then
+    left to right. Measured from the row's first top, not the previous article's, so a staircase of tops does
+    not chain into one row."""
     by_top = sorted(groups, key=lambda g: min(b.box[1] for b in g))
     rows: list[list[list[Block]]] = []
-    last_top = 0  # read only once a row exists
+    row_top = 0
     for g in by_top:
         top = min(b.box[1] for b in g)
-        if rows and top - last_top <= level:
+        if rows and top - row_top <= level:
             rows[-1].append(g)
         else:
             rows.append([g])
-        last_top = top
+            row_top = top
     return [g for row in rows for g in sorted(row, key=lambda g: min(b.box[0] for b in g))]
 
 

@@ -77,7 +77,7 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         layout.refine_roles(page, settings.layout)
         order.reading_order(page, settings.order)
     with _timed(page, "repair"):
-        repair.repair(page)
+        repair.repair(page, settings.repair)
     page.to_source_coordinates()
     # Boxes now refer to the source image, so that is the image worth keeping (for overlays).
     page.image = loaded.image if keep_image else None
@@ -160,4 +160,4 @@ def process_issue(name: str, inputs: Iterable[tuple[str | Path, Sequence[int] | 
                 loading = time.perf_counter()
         except catch as exc:
             on_error(path, exc)
-    return Issue(issue_document(name, pages), alto_names)
+    return Issue(issue_document(name, pages, settings.repair), alto_names)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 
 from .model import Block, Join, JoinKind, Line, Page, Role
+from .settings import DEFAULT, RepairSettings
 from .text.joins import TERMINAL, text_join, written_words
-from .text.language import guess_language, wordfreq_lang
+from .text.language import LATIN_WORD, guess_language, wordfreq_lang
 from .text.markers import article_continuations, jump_line, only_a_marker, page_label
 from .text.patterns import (
     CONTINUATION,
@@ -27,12 +28,6 @@ from .text.patterns import (
 )
 from .text.wordspace import restore_word_spaces
 
-INDENT_EM = 1.0  # a line starting this far right of its column starts a paragraph (print indents 2 em)
-SHORT_EM = 1.2  # a line ending this far left of its column's right edge may end a paragraph
-# A page indents its paragraphs when at least this many, and this share, of its short lines after a full stop
-# are followed by an indented line.
-INDENTED_PAGE_MIN = 5
-INDENTED_PAGE_SHARE = 0.8
 FLOW_ROLES = (Role.BODY,)
 # Display type is broken between phrases, and the corpus writes a space there.
 PHRASE_ROLES = (Role.HEADLINE, Role.KICKER, Role.INTERTITLE)  # roles whose lines run on across blocks (column breaks)
@@ -68,7 +63,8 @@ def _ends_sentence(line: Line) -> bool:
     return line.text.rstrip()[-1:] in TERMINAL or bool(CONTINUATION.search(line.text))
 
 
-def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str, tuple[int, int]], em: float) -> bool:
+def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str, tuple[int, int]], em: float,
+                       settings: RepairSettings = DEFAULT.repair) -> bool:
     """Whether the page opens its paragraphs with an indent: nearly every body line that ends short after a
     full stop is followed by an indented line. Then a short line followed by one that is not indented is a
     line the typesetter could not fill (a long word went over), not a paragraph's end."""
@@ -77,19 +73,19 @@ def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str,
         for (prev, pb), (nxt, nb) in zip(flow, flow[1:]):
             if pb.role in FLOW_ROLES and nb.role in FLOW_ROLES and _ends_sentence(prev) and not jump_line(nxt.text):
                 indent, short = _indent_and_shortfall(prev, nxt, pb, nb, extents, em)
-                if short >= SHORT_EM:
+                if short >= settings.short_em:
                     ends += 1
-                    indented += indent >= INDENT_EM
-    return indented >= INDENTED_PAGE_MIN and indented >= INDENTED_PAGE_SHARE * ends
+                    indented += indent >= settings.indent_em
+    return indented >= settings.indented_page_min and indented >= settings.indented_page_share * ends
 
 
 def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float,
-                seen: Counter | None = None, indented_page: bool = False) -> Join:
+                seen: Counter | None = None, indented_page: bool = False, settings: RepairSettings = DEFAULT.repair) -> Join:
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
     if jump_line(prev.text) or jump_line(nxt.text):
         return Join(JoinKind.BREAK, "a jump line (\"See BRIDGE, Page A4\") stands apart")
-    text = text_join(prev.text, nxt.text, wordfreq_lang(next_block.language), seen)
+    text = text_join(prev.text, nxt.text, wordfreq_lang(next_block.language), seen, settings)
     if next_block.role in PHRASE_ROLES:
         # Display type breaks between phrases, except where a full line runs on into a shorter last one.
         width = lambda line: line.box[2] - line.box[0]
@@ -101,10 +97,10 @@ def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, ext
         return Join(text.kind, f"lines of one {next_block.role.value} block; {text.evidence}")
     indent, short = _indent_and_shortfall(prev, nxt, prev_block, next_block, extents, em)
     where = "column break" if prev_block is not next_block else "line break"
-    if indent >= INDENT_EM:
+    if indent >= settings.indent_em:
         return Join(JoinKind.BREAK, f"{where}: next line indented {indent:.1f} em")
     last = prev.text.rstrip()[-1:]
-    if short >= SHORT_EM and _ends_sentence(prev):
+    if short >= settings.short_em and _ends_sentence(prev):
         if not indented_page:
             return Join(JoinKind.BREAK, f"{where}: line ends {short:.1f} em short after {last!r}")
         return Join(text.kind, f"{where}: line ends {short:.1f} em short after {last!r}, but the page indents its "
@@ -113,17 +109,17 @@ def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, ext
                            f"{text.evidence}")
 
 
-def join_lines(page: Page) -> Page:
+def join_lines(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     """Decide and record the join after every line of every article's text flow."""
-    em = page.text_size_px or 30.0
+    em = page.text_size_px or DEFAULT.layout.fallback_text_size_px
     extents = _column_extents(page)
     flows = [[(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
              for article in page.articles]
     seen = written_words(line.text for flow in flows for line, _ in flow)
-    indented_page = indents_paragraphs(flows, extents, em)
+    indented_page = indents_paragraphs(flows, extents, em, settings)
     for flow in flows:
         for (prev, pb), (nxt, nb) in zip(flow, flow[1:]):
-            prev.join = decide_join(prev, nxt, pb, nb, extents, em, seen, indented_page)
+            prev.join = decide_join(prev, nxt, pb, nb, extents, em, seen, indented_page, settings)
         if flow:
             flow[-1][0].join = None
     return page
@@ -181,16 +177,26 @@ def read_page_header(page: Page) -> None:
         page.label = page_label(m["page"])
 
 
-def repair(page: Page) -> Page:
+def _block_language(block: Block, article_language: str | None, settings: RepairSettings) -> str:
+    """A block's own language when its script or enough of its words say so; otherwise its article's."""
+    own = guess_language(block.text, settings)
+    if own in ("zh", "ja", "ko") or article_language in (None, "und"):
+        return own
+    return own if len(LATIN_WORD.findall(block.text)) >= settings.min_language_words else article_language
+
+
+def repair(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
     type_jump_lines(page)
+    article_language = {article.id: guess_language(" ".join(b.text for b in article.blocks if b.role.has_text), settings)
+                        for article in page.articles}
     for block in page.blocks:
         if block.role.has_text:
-            block.language = guess_language(block.text)
+            block.language = _block_language(block, article_language.get(block.article_id or ""), settings)
         if block.role.has_text and not block.vertical:
             for line in block.lines:
-                restore_word_spaces(line, wordfreq_lang(block.language))
-    join_lines(page)
+                restore_word_spaces(line, wordfreq_lang(block.language), settings)
+    join_lines(page, settings)
     find_continuations(page)
     return page

@@ -258,6 +258,43 @@ class OrderSettings:
     column_start_em: float = _f(1.0, "body blocks starting more than this apart start different columns; " + _unmeasured("order"))
 
 
+# --- repair (joins, dehyphenation, word spaces) and issue linking ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """How lines join (repair.py), how Latin words are dehyphenated and their spaces restored (text/joins.py,
+    text/wordspace.py), which language a block is in (text/language.py), and when two articles of an issue are
+    one story (issue.py). em: the page's measured body height."""
+
+    indent_em: float = _f(1.0, "a line starting this far right of its column starts a paragraph (print indents 2 em)")
+    short_em: float = _f(1.2, "a line ending this far left of its column's right edge may end a paragraph")
+    indented_page_min: int = _f(5, "a page indents its paragraphs when at least this many of its short sentence-final "
+                                "lines are followed by an indented one ...; " + _unmeasured("repair"))
+    indented_page_share: float = _f(0.8, "... and at least this share of them; " + _unmeasured("repair"))
+    common_zipf: float = _f(3.6, "a word closed up at a line-end hyphen this common (wordfreq's Zipf scale: 3 = once per "
+                            "million words) is one word. Calibrated on every split of the 3000 commonest long English "
+                            "words (all dehyphenated) and tests/hyphenated_words.py (all kept: its commonest closed form "
+                            "is 'wellbeing', 3.5)")
+    zipf_margin: float = _f(1.0, "otherwise the closed form must be about as common as the hyphenated one, whose "
+                            "frequency wordfreq overestimates from its parts ('some' + 'one' beats 'someone'): this margin")
+    min_language_zipf: float = _f(3.0, "a text's words this common on average in the best word list: that is its language")
+    min_language_words: int = _f(8, "a Latin block with fewer words than this takes its article's language: two or "
+                                 "three words ('portant the') cannot tell French from English, and the join into the "
+                                 "next column looks its words up in the next block's language; " + _unmeasured("repair"))
+    weak_gap: float = _f(0.25, "a glyph gap (× line height) from here on may be a missing word space. Measured on the "
+                         "English pages of samples/families: gaps inside words under 0.23 (99.9th percentile), missing "
+                         "spaces 0.3–1.4")
+    word_gap: float = _f(0.45, "a glyph gap from here on counts more as a word space (after 'm' gaps reach 0.41)")
+    wide_letter_allowance: float = _f(0.25, "taken off the gap after a wide 'm'/'M', whose glyph box is narrow for its width")
+    known_zipf: float = _f(2.0, "a piece the lexicon knows at least this often is a word when restoring spaces")
+    unknown_word_score: float = _f(-20.0, "score of a piece that is no word, against zipf − 9 for a known one")
+    cut_at_gap_score: float = _f(2.0, "what a cut at a weak gap earns in the word-space segmentation")
+    cut_at_word_gap_score: float = _f(4.0, "what a cut at a word gap earns: 'attendance has', not 'atten dance has'")
+    min_link_score: float = _f(1.0, "two continuation markers link two articles of an issue when the page labels agree "
+                               "(score 1.0); headline and keyword evidence add to it")
+
+
 # --- all stages -----------------------------------------------------------------------------------------------
 
 
@@ -269,8 +306,7 @@ class Settings:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     order: OrderSettings = field(default_factory=OrderSettings)
-    # --- repair / text settings go here after the text-package merge (repair.py is being moved now):
-    # repair: RepairSettings = field(default_factory=RepairSettings)
+    repair: RepairSettings = field(default_factory=RepairSettings)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return dataclasses.asdict(self)
@@ -340,7 +376,7 @@ def parse_override(text: str) -> tuple[str, str, Any]:
 
 def load_settings(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Settings:
     """The defaults, then the TOML file at ``path`` (tables ``[preprocess]``, ``[layout]``, ``[ocr]``,
-    ``[order]``), then each ``STAGE.NAME=VALUE`` override in turn. Raises ``SettingsError`` (one line) for
+    ``[order]``, ``[repair]``), then each ``STAGE.NAME=VALUE`` override in turn. Raises ``SettingsError`` (one line) for
     an unreadable file, an unknown table or key, a value of the wrong type, or a non-finite number."""
     settings = DEFAULT
     if path is not None:

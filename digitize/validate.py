@@ -54,7 +54,7 @@ def detect(doc: etree._ElementTree) -> Kind:
         major = ALTO_NAMESPACES.get(ns, 1)
         version = _alto_version(root, major) if major > 1 else "1.4"
         schema = f"alto-{version.replace('.', '-')}.xsd"
-        if not (schemas.schema_dir() / schema).is_file():
+        if not schemas.has_schema(schema):
             return Kind(f"ALTO {version}", None, f"no schema {schema} for ALTO {version}")
         return Kind(f"ALTO {version}", schema)
     if ns == NAR_NS:

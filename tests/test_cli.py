@@ -290,5 +290,29 @@ def test_inputs_sharing_a_stem_are_refused_before_anything_is_written(small_page
     outdir = tmp_path / "out"
     result = invoke("run", a, b, "-o", outdir)
     assert result.exit_code == 2
-    assert "would write the same outputs (scan.*)" in result.output
+    assert "scan.txt would be written for both" in result.output
     assert not outdir.exists()
+
+
+def test_an_output_that_would_overwrite_an_input_is_refused(small_page, tmp_path):
+    """`run a.png a.overlay.png -o . --debug-overlay` would write a's overlay over the second input."""
+    a, overlay = tmp_path / "a.png", tmp_path / "a.overlay.png"
+    a.write_bytes(small_page.path.read_bytes())
+    overlay.write_bytes(small_page.path.read_bytes())
+    result = invoke("run", a, overlay, "-o", tmp_path, "--debug-overlay")
+    assert result.exit_code == 2
+    assert "would overwrite the input" in result.output
+    assert overlay.read_bytes() == small_page.path.read_bytes()
+
+
+def test_a_page_output_of_a_multipage_file_clashing_with_a_single_page_input_is_refused(small_page, tmp_path):
+    """A 2-page scan.tif writes scan-p0001.*, which scan-p0001.png writes too."""
+    from PIL import Image
+
+    image = Image.open(small_page.path)
+    tif, png = tmp_path / "scan.tif", tmp_path / "scan-p0001.png"
+    image.save(tif, save_all=True, append_images=[image.copy()])
+    png.write_bytes(small_page.path.read_bytes())
+    result = invoke("run", tif, png, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "scan-p0001.txt would be written for both" in result.output

@@ -215,7 +215,7 @@ def test_bad_inputs_exit_2(tmp_path):
     broken.write_text("<alto><TextBlock>", encoding="utf-8")
     other = tmp_path / "other.xml"
     other.write_text("<html/>", encoding="utf-8")
-    for path, reason in [(tmp_path / "missing.txt", "No such file"), (binary, "not UTF-8"),
+    for path, reason in [(tmp_path / "missing.txt", "no such file"), (binary, "not UTF-8"),
                          (broken, "not well-formed"), (other, "not")]:
         res = CliRunner().invoke(diff_command, [str(good), str(path)])
         assert res.exit_code == 2, res.output

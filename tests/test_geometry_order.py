@@ -288,8 +288,6 @@ def test_an_article_more_than_two_lines_higher_is_read_first():
     assert [ids(a.blocks) for a in ordered_page(blocks).articles] == [["HB", "B1"], ["HA", "A1"]]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _page_order measures 'level' from the previous article's top, "
-                   "not the row's first, so a staircase of tops 55 px apart chains into one row")
 def test_a_staircase_of_tops_does_not_chain_into_one_row():
     """Tops at 0 (C, right), 55 (B, middle) and 110 (A, left): A is 110 px (3.7 lines) below C, not level.
         Expected: B and C form a row (B left of C), A comes after.

@@ -273,7 +273,7 @@ def test_decompression_bomb_default_limit(tmp_path):
     path.write_bytes(png_header_only(50_000, 50_000))
     err = load_error(path)
     # The size guard fires (not a truncation error from decoding) and names the limit.
-    assert_one_line(err, path, "over the limit of 200,000,000")
+    assert_one_line(err, path, "over the limit of 120,000,000")
     assert "50000×50000" in str(err)
 
 

@@ -1,11 +1,10 @@
-"""JSON export against schemas/digitize-page.schema.json: valid dumps pass, broken ones and model drift fail."""
+"""JSON export against digitize/data/digitize-page.schema.json (shipped in the wheel): valid dumps pass, broken ones and model drift fail."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,15 +27,15 @@ from digitize.model import (
     TextStyle,
     Transform,
 )
+from digitize.schemas import page_json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "digitize-page.schema.json"
 
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = page_json_schema()  # read from the installed package, as a wheel user would
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

@@ -285,16 +285,3 @@ def test_round_trip_real_page_order_roles_boxes(real_page):
     blocks = {b.id: b for b in back.blocks}
     assert all(abs(x - y) <= 1 for b in real_page.blocks for x, y in zip(blocks[b.id].box, b.box))
 
-
-def test_malformed_glyph_confidence_falls_back_to_the_word_confidence():
-    """GC="nan" (or any non-number) reads like a missing GC: the word's WC, never a None confidence."""
-    xml = b"""<?xml version="1.0" encoding="UTF-8"?>
-<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Description><MeasurementUnit>pixel</MeasurementUnit></Description>
-<Layout><Page ID="P1" PHYSICAL_IMG_NR="1" WIDTH="400" HEIGHT="200"><PrintSpace>
-<TextBlock ID="B1" HPOS="10" VPOS="10" WIDTH="100" HEIGHT="30"><TextLine ID="L1" HPOS="10" VPOS="10" WIDTH="100" HEIGHT="30">
-<String ID="S1" CONTENT="ab" WC="0.8" HPOS="10" VPOS="10" WIDTH="40" HEIGHT="30">
-<Glyph ID="G1" CONTENT="a" GC="nan" HPOS="10" VPOS="10" WIDTH="20" HEIGHT="30"/>
-<Glyph ID="G2" CONTENT="b" GC="0.5" HPOS="30" VPOS="10" WIDTH="20" HEIGHT="30"/>
-</String></TextLine></TextBlock></PrintSpace></Page></Layout></alto>"""
-    glyphs = read_bytes(xml).pages[0].blocks[0].lines[0].glyphs
-    assert [(g.text, g.confidence) for g in glyphs] == [("a", 0.8), ("b", 0.5)]

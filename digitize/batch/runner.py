@@ -31,9 +31,11 @@ from .. import __version__
 from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_issue_outputs, write_page_outputs
+from ..export.names import output_collisions
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, page_count, sha256_file
 from ..model import Page
 from ..ocr.base import EngineError, default_threads
+from ..paths import remove_our_partials
 from ..pipeline import get_engine, process_issue
 from ..settings import Settings as PipelineSettings
 from .manifest import IssueUnit, Manifest, Unit
@@ -113,7 +115,7 @@ def _add(found: dict[str, Path], rel: str, path: Path) -> None:
 
 def plan_units(inputs: list[tuple[Path, str]], settings: Settings, issue_per_folder: bool = False) -> list[Unit]:
     units = []
-    stems: dict[str, str] = {}
+    by_folder: dict[str, list[tuple[Path, int]]] = {}
     for path, rel in inputs:
         try:
             total = page_count(path, settings.pdf_password)
@@ -122,10 +124,14 @@ def plan_units(inputs: list[tuple[Path, str]], settings: Settings, issue_per_fol
             total, checksum = 1, ""  # unreadable: its one unit fails in the worker with load()'s message
         folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
         issue = folder if issue_per_folder else (rel if total > 1 else None)
-        stem = f"{folder}/{Path(rel).stem}"
-        if stems.setdefault(stem, rel) != rel:  # scan.png and scan.pdf in one folder would share scan.txt
-            raise BatchError(f"{stems[stem]} and {rel} have the same output name {stem}; rename one")
+        by_folder.setdefault(folder, []).append((Path(rel), total))
         units += [Unit(str(path), index, total, rel, issue, checksum) for index in range(total)]
+    for files in by_folder.values():
+        # scan.png and scan.pdf would share scan.txt; a 2-page scan.tif and scan-p0001.png share scan-p0001.txt
+        clashes = output_collisions(files, settings.formats)
+        if clashes:
+            more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+            raise BatchError(f"same output name: {clashes[0]}{more}; rename one")
     return units
 
 
@@ -198,12 +204,9 @@ def select_work(manifest: Manifest, units: list[Unit], settings: Settings, outdi
 
 
 def remove_partial_outputs(outdir: Path) -> int:
-    """Temp files of writes cut short by a kill (`write_atomic` names them .NAME.XXXX.part)."""
-    removed = 0
-    for tmp in outdir.rglob(".*.part"):
-        tmp.unlink(missing_ok=True)
-        removed += 1
-    return removed
+    """Temp files of writes cut short by a kill (`digitize.paths.write_atomic`'s); a user's own ``.*.part``
+    files are left alone."""
+    return len(remove_our_partials(outdir))
 
 
 # ------------------------------------------------------------------------------------------ one page

@@ -19,7 +19,7 @@ from .layout_eval import layout_eval_command
 from .repair import repair_command
 from .run import run_command
 from .settings import settings_command
-from .validate import validate_command
+from .validate import fetch_schemas_command, validate_command
 
 __all__ = ["ExitCode", "main"]
 
@@ -31,5 +31,5 @@ def main() -> None:
 
 
 for command in (run_command, repair_command, diff_command, layout_eval_command, validate_command, convert_command,
-                batch_command, status_command, settings_command):
+                batch_command, status_command, settings_command, fetch_schemas_command):
     main.add_command(command)

@@ -11,9 +11,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..diff import HAN_FOLDS, DiffInputError, DiffResult, Options, compare, pair_files, read_input, summary_rows
+from ..diff import (
+    HAN_FOLDS,
+    DiffInputError,
+    DiffResult,
+    DiffTooLarge,
+    Options,
+    compare,
+    pair_files,
+    read_input,
+    summary_rows,
+)
 from ..exit_codes import ExitCode
 from ..export.punctuation import PUNCTUATION_CHOICES
+from ..paths import write_atomic
 
 
 def print_summary(console: Console, result: DiffResult) -> None:
@@ -51,29 +62,32 @@ def _fail(path: Path | str, reason: str) -> None:
 
 
 def _write(path: Path, content: str) -> None:
-    try:
-        path.write_text(content, encoding="utf-8", newline="\n")
+    try:  # atomic: a full disk or a kill leaves the old report or none, never a truncated one
+        write_atomic(path, content.encode("utf-8"))
     except OSError as exc:
         _fail(path, exc.strerror or str(exc))
 
 
 def _page_image(hyp_path: Path, result: DiffResult, image: Path | None) -> str | None:
-    """The embedded page image: ``--image``, else the file the hypothesis names (beside it, or as given)."""
-    from ..report import page_image_uri
+    """The embedded page image: ``--image``, else the file the hypothesis names, found inside the folder the
+    hypothesis sits in (as named, or by its bare name beside the hypothesis); never a path outside it."""
+    from ..report import PageImageError, named_page_image, page_image_uri
 
     if not result.line_errors:
         return None
-    candidates = [image] if image else []
-    named = result.page and result.page["image"]
-    if not image and named:
-        candidates += [hyp_path.parent / named, hyp_path.parent / Path(named).name, Path(named)]
-    for candidate in candidates:
-        try:
-            return page_image_uri(candidate)
-        except (OSError, ValueError):
-            continue
     if image:
-        _fail(image, "cannot be read as an image")
+        try:
+            return page_image_uri(image)
+        except PageImageError as exc:
+            _fail(image, f"cannot be read as an image ({exc})")
+    named = result.page and result.page["image"]
+    if not named:
+        return None
+    for name in dict.fromkeys((named, Path(named.replace("\\", "/")).name)):
+        try:
+            return page_image_uri(named_page_image(hyp_path, name))
+        except PageImageError:
+            continue
     return None
 
 
@@ -84,7 +98,11 @@ def _run_one(reference: Path, hypothesis: Path, options: Options) -> DiffResult:
             sources.append(read_input(path))
         except DiffInputError as exc:
             _fail(path, str(exc))
-    return compare(sources[0], sources[1], options, ref_path=str(reference), hyp_path=str(hypothesis))
+    try:
+        return compare(sources[0], sources[1], options, ref_path=str(reference), hyp_path=str(hypothesis))
+    except DiffTooLarge as exc:
+        _fail(hypothesis if "hypothesis" in str(exc) else reference, str(exc))
+        raise  # unreachable: _fail exits
 
 
 def _write_reports(result: DiffResult, hypothesis: Path, json_path: Path | None, html_path: Path | None,

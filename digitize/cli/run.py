@@ -14,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_issue_outputs, write_page_outputs
+from ..export.names import output_collisions
 from ..export.overlay import page_overlay
 from ..io import page_count
 from ..model import Page
 from ..ocr.base import EngineError
+from ..paths import printable, remove_our_partials
 from ..pipeline import get_engine, process_issue
 from ..settings import Settings
 from .options import run_options
@@ -33,15 +35,22 @@ def output_failed(console: Console, outdir: Path, exc: OSError) -> None:
     sys.exit(ExitCode.OUTPUT)
 
 
-def refuse_shared_stems(inputs: tuple[Path, ...]) -> None:
-    """Outputs are named by the input's stem: two inputs with one stem (scan.png, scan.tif) would overwrite
-    each other's files, so the run is refused before anything is written."""
-    seen: dict[str, Path] = {}
+def refuse_colliding_outputs(inputs: tuple[Path, ...], formats: tuple[str, ...], outdir: Path, overlay: bool,
+                              issue: bool, password: str | None) -> None:
+    """Outputs are named by the input's stem and page: two inputs whose outputs share a name (scan.png and
+    scan.tif; a 2-page scan.tif and scan-p0001.png; scan.tif and scan.issue.png), or an output that would
+    overwrite an input (a.overlay.png given with --debug-overlay), would lose data, so the run is refused
+    before anything is written."""
+    counted = []
     for path in inputs:
-        other = seen.setdefault(path.stem, path)
-        if other != path:
-            raise click.UsageError(f"{other} and {path} would write the same outputs ({path.stem}.*); "
-                                   "rename one or run them separately")
+        try:
+            counted.append((path, page_count(path, password)))
+        except (InputError, OSError):
+            counted.append((path, 1))  # unreadable: it fails later with its own message
+    clashes = output_collisions(counted, formats, outdir, overlay=overlay, issue=issue)
+    if clashes:
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise click.UsageError(f"{printable(clashes[0])}{more}; rename one or run them separately")
 
 
 @click.command("run")
@@ -57,7 +66,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
     """
-    refuse_shared_stems(inputs)
+    refuse_colliding_outputs(inputs, formats, outdir, debug_overlay, issue, pdf_password)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
     page_formats = [f for f in formats if f in OUTPUT_FORMATS]
     try:
@@ -65,6 +74,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
     except OSError as exc:
         err.print(f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})", soft_wrap=True)
         sys.exit(ExitCode.USAGE)
+    remove_our_partials(outdir)  # temp files of an earlier run that was killed mid-write; never a user's file
     try:
         reader = get_engine(engine, threads, settings.ocr)
     except EngineError as exc:
@@ -74,7 +84,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
     issues = [list(inputs)] if issue else [[path] for path in inputs]
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as progress:
-        say = lambda text: progress.console.print(escape(text), soft_wrap=True)
+        say = lambda text: progress.console.print(escape(printable(text)), soft_wrap=True)
         totals: dict[str, int] = {}
         tasks: dict[str, TaskID] = {}
 

@@ -40,3 +40,24 @@ def validate_command(files: tuple[Path, ...]) -> None:
     if invalid:
         click.echo(f"{invalid} of {len(files)} files invalid", err=True)
         sys.exit(ExitCode.INVALID)
+
+
+@click.command("fetch-schemas")
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Copy the XSDs from this folder (e.g. a copy of the official schemas).")
+@click.option("--download", is_flag=True, help="Fetch what no folder or installed package has from its publisher.")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put them (default: the cache, $DIGITIZE_CACHE_DIR/schemas).")
+def fetch_schemas_command(source: Path | None, download: bool, dest: Path | None) -> None:
+    """Put the official ALTO, METS, PAGE and NewsML-G2/NITF schemas where `validate` finds them, once.
+
+    Nothing is downloaded unless --download is given. Exit 3 when a schema cannot be had."""
+    try:
+        fetched = schemas.fetch_schemas(source, download=download, dest=dest)
+    except schemas.SchemaNotFound as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(ExitCode.ENGINE)
+    for item in fetched:
+        click.echo(f"{item.name}: {item.origin or 'missing'}")
+    if any(not item.origin for item in fetched):
+        sys.exit(ExitCode.ENGINE)

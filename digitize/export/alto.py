@@ -1,7 +1,7 @@
 """ALTO 4.4 export of one finished page.
 
 The exporter only reads the page model: every box, role, article, order and join comes from earlier
-stages; nothing here computes layout. The profile written is described in ``schemas/alto-profile.md``.
+stages; nothing here computes layout. The profile written is described in ``digitize/data/alto-profile.md``.
 
 Main rules:
 

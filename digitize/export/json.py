@@ -1,6 +1,6 @@
 """The page model as JSON (`--format json`): every field of the model, nothing computed.
 
-Its shape is described by ``schemas/digitize-page.schema.json``.
+Its shape is described by ``digitize/data/digitize-page.schema.json``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -40,10 +41,18 @@ def default_alto_name(doc: Document, page: Page) -> str:
     return output_stem(Path(doc.path), page.number, len(doc.pages)) + SUFFIXES["alto"]
 
 
+def uri_reference(path: str) -> str:
+    """A file path as a URI reference for ``xlink:href`` (RFC 3986): every character outside the unreserved
+    set and ``/`` percent-encoded (UTF-8), so ``scan[1].tif``, ``50%.tif`` and ``a#b.tif`` stay file names and
+    the METS validates; a Windows separator becomes ``/``."""
+    return quote(path.replace("\\", "/"), safe="/")
+
+
 def _image_href(doc: Document, page: Page) -> str:
     """The page image: its source file, with the RFC 8118 ``#page=N`` fragment when the file holds several pages."""
     shared = sum(1 for p in doc.pages if p.source.path == page.source.path) > 1
-    return f"{page.source.path}#page={page.source.index + 1}" if shared else page.source.path
+    href = uri_reference(page.source.path)
+    return f"{href}#page={page.source.index + 1}" if shared else href
 
 
 class _MetsWriter:
@@ -117,7 +126,7 @@ class _MetsWriter:
             f = self.sub(altos, "file", ID=self.alto_ids[page.number], MIMETYPE="text/xml",
                          CHECKSUM=hashlib.sha256(data).hexdigest() if data else None,
                          CHECKSUMTYPE="SHA-256" if data else None)
-            self.sub(f, "FLocat", LOCTYPE="URL", **{_HREF: self.alto_name(self.doc, page)})
+            self.sub(f, "FLocat", LOCTYPE="URL", **{_HREF: uri_reference(self.alto_name(self.doc, page))})
 
     def _physical(self, root) -> None:
         smap = self.sub(root, "structMap", TYPE="PHYSICAL")

@@ -22,3 +22,64 @@ def parse_formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     if unknown or not formats:
         raise ValueError(f"unknown format {', '.join(unknown) or repr(value)}; choose from {', '.join(allowed)}")
     return formats
+
+
+OVERLAY_SUFFIX = ".overlay.png"  # `run --debug-overlay`
+
+
+def planned_outputs(inputs: list[tuple[Path, int]], formats: tuple[str, ...] | list[str], overlay: bool = False,
+                    issue: bool = False) -> list[tuple[str, Path, int | None]]:
+    """Every file a run of ``inputs`` (path, page count) writes into its output folder, as
+    (file name, the input that writes it, its page number or None for a whole-file output), in the order
+    they are written. ``issue``: all inputs make one issue named after the first (``run --issue``)."""
+    page_formats = [f for f in formats if f in OUTPUT_FORMATS]
+    out: list[tuple[str, Path, int | None]] = []
+    pages_in_issue = 0
+    for path, total in inputs:
+        for number in range(1, total + 1):
+            stem = output_stem(path, number, total)
+            out += [(stem + SUFFIXES[f], path, number) for f in page_formats]
+            if overlay:
+                out.append((stem + OVERLAY_SUFFIX, path, number))
+        pages_in_issue += total
+        if not issue:
+            out += _issue_outputs(path, total, formats)
+    if issue and inputs:
+        out += _issue_outputs(inputs[0][0], pages_in_issue, formats)
+    return out
+
+
+def _issue_outputs(path: Path, pages: int, formats) -> list[tuple[str, Path, None]]:
+    """What `files.write_issue_outputs` writes for an issue of ``pages`` pages named after ``path``."""
+    names = []
+    if "newsml" in formats:
+        names.append(path.stem + SUFFIXES["newsml"])
+    if pages > 1 and "alto" in formats:
+        names.append(path.stem + SUFFIXES["mets"])
+    if pages > 1 and "txt" in formats:
+        names.append(path.stem + SUFFIXES["issue"])
+    return [(name, path, None) for name in names]
+
+
+def output_collisions(inputs: list[tuple[Path, int]], formats: tuple[str, ...] | list[str], outdir: Path | None = None,
+                      overlay: bool = False, issue: bool = False) -> list[str]:
+    """Why a run would lose data, one line per clash: two outputs with one name (``scan.tif`` of two pages
+    and ``scan-p0001.png`` both write ``scan-p0001.txt``; ``scan.tif`` and ``scan.issue.png`` both
+    ``scan.issue.txt``), or an output that would overwrite an input (``a.overlay.png`` given with
+    ``--debug-overlay`` next to ``a.png``). Empty when every output name is its own. The command refuses
+    the run before writing anything when this is not empty. Inputs are checked when ``outdir`` is given."""
+    def who(path: Path, number: int | None) -> str:
+        return f"{path}" if number is None else f"{path} (page {number})"
+
+    problems = []
+    first: dict[str, tuple[Path, int | None]] = {}
+    resolved_outdir = outdir.resolve() if outdir is not None else None
+    inputs_here = {p.resolve(): p for p, _ in inputs if p.resolve().parent == resolved_outdir}
+    for name, path, number in planned_outputs(inputs, formats, overlay, issue):
+        if name in first and first[name] != (path, number):
+            problems.append(f"{name} would be written for both {who(*first[name])} and {who(path, number)}")
+        first.setdefault(name, (path, number))
+        target = resolved_outdir / name if resolved_outdir is not None else None
+        if target in inputs_here:
+            problems.append(f"{name}, an output of {who(path, number)}, would overwrite the input {inputs_here[target]}")
+    return list(dict.fromkeys(problems))

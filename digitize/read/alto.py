@@ -27,7 +27,7 @@ from lxml import etree
 from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
 from ..settings import SettingsError, parse_changed
 from ..text.language import guess_language
-from .common import DEFAULT_DPI, ReadError, finish_page, line_confidence, local_name, namespace
+from .common import DEFAULT_DPI, MAX_NUMBER, ReadError, finish_page, line_confidence, local_name, namespace, number
 
 NAMESPACES = {
     None: "1.x",
@@ -40,6 +40,7 @@ NAMESPACES = {
 UNITS_PER_INCH = {"pixel": None, "mm10": 254.0, "inch1200": 1200.0}
 _SETTING = re.compile(r"(?:^|;\s*)([a-z ]+):\s*([^;]*)")
 BLOCK_TAGS = ("TextBlock", "Illustration", "GraphicalElement", "ComposedBlock")
+MIN_DPI, MAX_DPI = 50.0, 4800.0  # a recorded dpi outside this range is ignored (the default applies)
 
 
 class _Reader:
@@ -61,6 +62,27 @@ class _Reader:
         self.scale = 1.0 if per_inch is None else self.dpi / per_inch  # pixels per unit
         # A file that records joins (digitize's own) gives every joined line one; a line without ends its flow.
         self.has_join_tags = any(local_name(t) == "LayoutTag" and t.get("TYPE") == "join" for t in self.by_id.values())
+        self.order_targets = self._order_targets()
+        self.image_info = self._first(desc, "sourceImageInformation")
+
+    def _order_targets(self) -> dict[int, list[etree._Element]] | None:
+        """The elements ReadingOrder refers to, in its order, grouped by the Page holding them (id of the
+        Page element); None without a ReadingOrder. Read once: looking it up per page made a 4,000-page
+        file quadratic (188 s)."""
+        ro = self._first(self.root, "ReadingOrder")
+        if ro is None:
+            return None
+        targets: dict[int, list[etree._Element]] = {}
+        for ref in ro.iter():
+            if local_name(ref) == "ElementRef" or (local_name(ref) in ("OrderedGroup", "UnorderedGroup")
+                                                    and not any(local_name(c) == "ElementRef" for c in ref)):
+                target = self.by_id.get(ref.get("REF") or "")
+                page = target
+                while page is not None and local_name(page) != "Page":
+                    page = page.getparent()
+                if target is not None and page is not None:
+                    targets.setdefault(id(page), []).append(target)
+        return targets
 
     # ---- small helpers
 
@@ -80,14 +102,19 @@ class _Reader:
             value = float(recorded)
         except ValueError:
             value = 0.0
+        value = value if math.isfinite(value) and MIN_DPI <= value <= MAX_DPI else 0.0
         return float(override or (value if value > 0 else DEFAULT_DPI))
 
+    def _number(self, el, name: str, low: float = -MAX_NUMBER) -> float | None:
+        return number(el.get(name), f"{local_name(el)} {el.get('ID') or ''} {name}".replace("  ", " "), self.path, low)
+
     def _box(self, el) -> tuple[int, int, int, int] | None:
-        try:
-            x, y = float(el.get("HPOS")), float(el.get("VPOS"))
-            w, h = float(el.get("WIDTH", 0)), float(el.get("HEIGHT", 0))
-        except (TypeError, ValueError):
+        """The element's box in pixels; None when it has no position. A position or size that is not a
+        finite number of a plausible size is a ReadError (``HPOS="inf"`` would overflow every sum)."""
+        x, y = self._number(el, "HPOS"), self._number(el, "VPOS")
+        if x is None or y is None:
             return None
+        w, h = self._number(el, "WIDTH") or 0.0, self._number(el, "HEIGHT") or 0.0
         s = self.scale
         return (round(x * s), round(y * s), round((x + w) * s), round((y + h) * s))
 
@@ -107,20 +134,20 @@ class _Reader:
 
     def _page(self, pg, index: int) -> Page:
         self.prefix = pg.get("ID", "")
-        physical = _float(pg.get("PHYSICAL_IMG_NR"))
+        physical = self._number(pg, "PHYSICAL_IMG_NR", low=0)
         number = int(physical or 0) or index + 1  # Tesseract counts from 0
-        info = self._first(self.root, "sourceImageInformation")
+        info = self.image_info
         ident = self._first(info, "fileIdentifier")
         source = PageSource(
             path=self._text(info, "fileName") or self.path,
-            index=int(self.settings.get("source page index", index) or index),
+            index=_index(self.settings.get("source page index"), index),
             kind=self.settings.get("source kind", "alto").strip() or "alto",
             sha256=(ident.text or "").strip() if ident is not None and ident.get("fileIdentifierLocation") == "sha256" else "",
             dpi=self.dpi,
             mime=self.settings.get("source mime", "").strip() or "application/xml",
         )
         elements = [e for e in pg.iter() if local_name(e) in BLOCK_TAGS]
-        w, h = _float(pg.get("WIDTH")) or 0.0, _float(pg.get("HEIGHT")) or 0.0
+        w, h = self._number(pg, "WIDTH", low=0) or 0.0, self._number(pg, "HEIGHT", low=0) or 0.0
         page = Page(number=number, width=round(w * self.scale), height=round(h * self.scale), source=source,
                     engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "",
                     settings_digest=self.settings.get("settings digest", "").strip())
@@ -169,7 +196,8 @@ class _Reader:
         for ref in (refs or "").split():
             style = self.by_id.get(ref)
             if style is not None and local_name(style) == "TextStyle" and style.get("FONTSIZE"):
-                points = float(style.get("FONTSIZE"))
+                points = self._number(style, "FONTSIZE", low=0)
+                assert points is not None  # FONTSIZE is present (checked above)
                 return TextStyle(points * self.dpi / 72.0, "bold" in (style.get("FONTSTYLE") or ""))
         return None
 
@@ -206,15 +234,15 @@ class _Reader:
                     continue
                 words.append(content)
                 hyphenated = child.get("SUBS_TYPE") == "HypPart1"
-                conf = _float(child.get("WC"))
+                conf = self._number(child, "WC", low=0)
                 if conf is not None:
                     confidences.append(conf)
                 found = [g for g in child if local_name(g) == "Glyph"]
                 boxes = [self._box(g) for g in found]
                 if len(found) == len(content) and all(b is not None for b in boxes):
-                    # a malformed GC ("nan", "high") falls back like a missing one, never to a None confidence
                     fallback = conf if conf is not None else 1.0
-                    glyphs += [Glyph(g.get("CONTENT") or c, box, gc if (gc := _float(g.get("GC"))) is not None else fallback)
+                    glyphs += [Glyph(g.get("CONTENT") or c, box,
+                                     gc if g.get("GC") and (gc := self._number(g, "GC", low=0)) is not None else fallback)
                                for g, c, box in zip(found, content, boxes) if box is not None]
                 else:
                     glyphs_complete = False
@@ -246,14 +274,9 @@ class _Reader:
         order leaves out follow in document order."""
         in_doc = [el for el in elements if id(el) in blocks]
         sequence: list[etree._Element] = []
-        ro = self._first(self.root, "ReadingOrder")
-        if ro is not None:
-            for ref in ro.iter():
-                if local_name(ref) == "ElementRef" or (local_name(ref) in ("OrderedGroup", "UnorderedGroup")
-                                                        and not any(local_name(c) == "ElementRef" for c in ref)):
-                    target = self.by_id.get(ref.get("REF") or "")
-                    if target is not None:
-                        sequence += [target] if id(target) in blocks else [e for e in target.iter() if id(e) in blocks]
+        if self.order_targets is not None:
+            for target in self.order_targets.get(id(pg), []):
+                sequence += [target] if id(target) in blocks else [e for e in target.iter() if id(e) in blocks]
         elif any(el.get("IDNEXT") for el in in_doc):
             targets = {el.get("IDNEXT") for el in in_doc if el.get("IDNEXT")}
             for start in (el for el in in_doc if el.get("ID") not in targets):
@@ -295,13 +318,10 @@ class _Reader:
         return list(articles.values())
 
 
-def _float(value: str | None) -> float | None:
-    """A finite number, or None for a missing or malformed value ("10p", "nan", "inf")."""
-    try:
-        number = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return number if number is not None and math.isfinite(number) else None
+def _index(recorded: str | None, default: int) -> int:
+    """The source page index our writer records in processingStepSettings; the page's position otherwise."""
+    value = (recorded or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 8 else default
 
 
 def read_alto(root: etree._Element, path: str | os.PathLike, dpi: float | None = None) -> Document:

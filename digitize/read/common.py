@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import statistics
+from typing import overload
 
 from lxml import etree
 
@@ -23,6 +25,33 @@ ENTITY_REFUSAL = "refused: the DOCTYPE declares entities (external entity / enti
 
 class ReadError(InputError):
     """A file that cannot be read into the page model. ``str()`` is one line: ``path: reason``."""
+
+
+# The largest magnitude any coordinate, size or count in a layout file may have: a page 10 m wide in mm10
+# units is 100,000; ten million leaves room for any real file and keeps every product far from overflow.
+MAX_NUMBER = 10_000_000.0
+
+
+@overload
+def number(value: str, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float: ...
+@overload
+def number(value: str | None, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float | None: ...
+def number(value: str | None, what: str, path: str | os.PathLike, low: float = -MAX_NUMBER,
+           high: float = MAX_NUMBER) -> float | None:
+    """``value`` as a finite float in [low, high]; None when the attribute is absent. A value that is not a
+    number (``"big"``, ``"9.9.9"``), not finite (``"inf"``, ``"nan"``) or absurd is a `ReadError` naming
+    ``what``: a layout file with such a value was not written by a working tool."""
+    if value is None:
+        return None
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise ReadError(path, f"{what} is not a number: {str(value)[:40]!r}") from None
+    if not math.isfinite(result):
+        raise ReadError(path, f"{what} is not a finite number: {str(value)[:40]!r}")
+    if not low <= result <= high:
+        raise ReadError(path, f"{what} is out of range ({low:g} to {high:g}): {str(value)[:40]!r}")
+    return result
 
 
 def refuse_entities(data: bytes, path: str | os.PathLike) -> None:

@@ -16,24 +16,24 @@ from lxml import etree, html
 
 from ..model import Block, Document, Line, Page, PageSource, Role, Separator, box_union
 from ..text.language import guess_language
-from .common import ReadError, finish_page, line_confidence, local_name, refuse_entities
+from .common import ReadError, finish_page, line_confidence, local_name, number, refuse_entities
 
 LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 PHOTO_CLASSES = {"ocr_photo", "ocr_image"}
 _BBOX = re.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
-_WCONF = re.compile(r"\bx_wconf\s+([\d.]+)")
-_PAGENO = re.compile(r"\bppageno\s+(\d+)")
+_WCONF = re.compile(r"\bx_wconf\s+([^\s;]+)")
+_PAGENO = re.compile(r"\bppageno\s+(\d{1,7})\b")
 
 
 def _classes(el) -> set[str]:
     return set((el.get("class") or "").split()) if isinstance(el.tag, str) else set()
 
 
-def _bbox(el) -> tuple[int, int, int, int] | None:
+def _bbox(el, path: str = "") -> tuple[int, int, int, int] | None:
     m = _BBOX.search(el.get("title") or "")
-    if m is None:
+    if not m:
         return None
-    x0, y0, x1, y1 = (int(v) for v in m.groups())
+    x0, y0, x1, y1 = (int(number(v, f"bbox of {el.get('id') or el.get('class')}", path)) for v in m.groups())
     return x0, y0, x1, y1
 
 
@@ -41,37 +41,38 @@ def _with_class(root, names: set[str]):
     return [el for el in root.iter() if _classes(el) & names]
 
 
-def _line(el) -> Line | None:
+def _line(el, path: str) -> Line | None:
     words = _with_class(el, {"ocrx_word"})
     texts = [" ".join("".join(w.itertext()).split()) for w in words] if words else ["".join(el.itertext()).strip()]
     texts = [t for t in texts if t]
     if not texts:
         return None
-    confidences = [float(m.group(1)) / 100 for w in words if (m := _WCONF.search(w.get("title") or ""))]
-    return Line(" ".join(texts), _bbox(el) or (0, 0, 0, 0), line_confidence(confidences))
+    confidences = [number(m.group(1), f"x_wconf of {w.get('id') or 'a word'}", path, 0, 100) / 100
+                   for w in words if (m := _WCONF.search(w.get("title") or ""))]
+    return Line(" ".join(texts), _bbox(el, path) or (0, 0, 0, 0), line_confidence(confidences))
 
 
 def _page(el, index: int, path: str) -> Page:
-    box = _bbox(el) or (0, 0, 0, 0)
+    box = _bbox(el, path) or (0, 0, 0, 0)
     m = _PAGENO.search(el.get("title") or "")
-    number = int(m.group(1)) + 1 if m else index + 1
+    page_number = int(m.group(1)) + 1 if m else index + 1
     source = PageSource(path=path, index=index, kind="hocr", sha256="", mime="text/html")
-    page = Page(number=number, width=box[2], height=box[3], source=source, engine="hOCR")
+    page = Page(number=page_number, width=box[2], height=box[3], source=source, engine="hOCR")
     containers = _with_class(el, {"ocr_par"}) or _with_class(el, {"ocr_carea"})
     for k, node in enumerate(containers):
         lines_el = [ln for ln in node.iter() if _classes(ln) & LINE_CLASSES]
-        lines = [ln for ln in (_line(le) for le in lines_el) if ln is not None]
+        lines = [ln for ln in (_line(le, path) for le in lines_el) if ln is not None]
         if not lines:
             continue
         classes = set().union(*(_classes(le) for le in lines_el))
         role = Role.CAPTION if "ocr_caption" in classes else Role.HEADLINE if classes == {"ocr_header"} else Role.BODY
         ident = node.get("id") or f"TB{k + 1:04d}"
-        page.blocks.append(Block(ident, role, _bbox(node) or box_union([ln.box for ln in lines]), lines,
+        page.blocks.append(Block(ident, role, _bbox(node, path) or box_union([ln.box for ln in lines]), lines,
                                  language=node.get("lang") or guess_language("".join(ln.text for ln in lines))))
     for k, node in enumerate(_with_class(el, PHOTO_CLASSES)):
-        page.blocks.append(Block(node.get("id") or f"IL{k + 1:04d}", Role.PHOTO, _bbox(node) or (0, 0, 0, 0)))
+        page.blocks.append(Block(node.get("id") or f"IL{k + 1:04d}", Role.PHOTO, _bbox(node, path) or (0, 0, 0, 0)))
     for k, node in enumerate(_with_class(el, {"ocr_separator"})):
-        b = _bbox(node)
+        b = _bbox(node, path)
         if b:
             page.separators.append(Separator(node.get("id") or f"SEP{k + 1:04d}", b,
                                              "horizontal" if b[2] - b[0] >= b[3] - b[1] else "vertical"))

@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..model import Block, Document, Glyph, Line, Page, PageSource, Role, Separator
 from ..text.language import guess_language
-from .common import ReadError, finish_page, line_confidence, local_name
+from .common import ReadError, finish_page, line_confidence, local_name, number
 
 PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 ROLES = {"heading": Role.HEADLINE, "caption": Role.CAPTION, "header": Role.PAGE_HEADER, "footer": Role.PAGE_FOOTER,
@@ -28,46 +28,49 @@ def _children(el, name: str):
     return [c for c in el if local_name(c) == name]
 
 
-def _box(el) -> tuple[int, int, int, int] | None:
+def _box(el, path: str) -> tuple[int, int, int, int] | None:
     coords = next(iter(_children(el, "Coords")), None)
     if coords is None:
         return None
-    try:
-        points = [tuple(float(v) for v in p.split(",")) for p in (coords.get("points") or "").split()]
-    except ValueError:
-        return None
+    what = f"Coords points of {local_name(el)} {el.get('id') or ''}".rstrip()
+    points = []
+    for p in (coords.get("points") or "").split():
+        xy = p.split(",")
+        if len(xy) != 2:
+            raise ReadError(path, f"{what}: {p[:40]!r} is not an x,y point")
+        points.append((number(xy[0], what, path), number(xy[1], what, path)))
     if not points:
         return None
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return (round(min(xs)), round(min(ys)), round(max(xs)) + 1, round(max(ys)) + 1)  # points are inclusive
 
 
-def _equiv(el) -> tuple[str | None, float | None]:
-    """The first TextEquiv's Unicode and confidence."""
+def _equiv(el, path: str) -> tuple[str | None, float | None]:
+    """The first TextEquiv's Unicode and confidence (0–1 in PAGE's schema)."""
     for te in _children(el, "TextEquiv"):
         uni = next(iter(_children(te, "Unicode")), None)
         if uni is not None and uni.text is not None:
             conf = te.get("conf")
-            return uni.text, float(conf) if conf else None
+            return uni.text, number(conf, f"TextEquiv conf of {el.get('id') or local_name(el)}", path, 0, 1) if conf else None
     return None, None
 
 
-def _line(el) -> Line | None:
-    text, conf = _equiv(el)
+def _line(el, path: str) -> Line | None:
+    text, conf = _equiv(el, path)
     words = _children(el, "Word")
-    word_texts = [(_equiv(w)) for w in words]
+    word_texts = [(_equiv(w, path)) for w in words]
     if text is None:
         text = " ".join(t for t, _ in word_texts if t)
     if not text or not text.strip():
         return None
-    box = _box(el) or (0, 0, 0, 0)
+    box = _box(el, path) or (0, 0, 0, 0)
     confidences = [c for _, c in word_texts if c is not None] or ([conf] if conf is not None else [])
     line = Line(text, box, line_confidence(confidences))
     glyphs = []
     for w, (_wt, _) in zip(words, word_texts):
         for g in _children(w, "Glyph"):
-            gt, gc = _equiv(g)
-            gbox = _box(g)
+            gt, gc = _equiv(g, path)
+            gbox = _box(g, path)
             if gt is None or len(gt) != 1 or gbox is None:
                 break
             glyphs.append(Glyph(gt, gbox, gc if gc is not None else line.confidence))
@@ -78,22 +81,23 @@ def _line(el) -> Line | None:
 
 def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
     """The Document of a parsed PAGE file (``PcGts``, one Page)."""
+    path = str(path)
     pg = next(iter(_children(root, "Page")), None)
     if pg is None:
         raise ReadError(path, "PAGE document without a Page element")
     source = PageSource(path=pg.get("imageFilename") or str(path), index=0, kind="page-xml", sha256="",
                         mime="application/xml")
-    page = Page(number=1, width=int(pg.get("imageWidth") or 0), height=int(pg.get("imageHeight") or 0), source=source,
-                engine="PAGE XML")
+    size = [number(pg.get(name), f"Page {name}", path, 0) or 0 for name in ("imageWidth", "imageHeight")]
+    page = Page(number=1, width=round(size[0]), height=round(size[1]), source=source, engine="PAGE XML")
     regions = [el for el in pg.iter() if local_name(el).endswith("Region")]
     blocks: dict[str, Block] = {}
     for k, el in enumerate(regions):
         name, ident = local_name(el), el.get("id") or f"R{k + 1:04d}"
-        box = _box(el) or (0, 0, 0, 0)
+        box = _box(el, path) or (0, 0, 0, 0)
         if name == "TextRegion":
-            lines = [ln for ln in (_line(t) for t in _children(el, "TextLine")) if ln is not None]
+            lines = [ln for ln in (_line(t, path) for t in _children(el, "TextLine")) if ln is not None]
             if not lines:
-                text, _ = _equiv(el)  # a region transcribed without lines: one line of its box
+                text, _ = _equiv(el, path)  # a region transcribed without lines: one line of its box
                 lines = [Line(text, box, 1.0)] if text and text.strip() else []
             blocks[ident] = Block(ident, ROLES.get(el.get("type") or "", Role.BODY), box, lines,
                                   language=_language(el, lines))
@@ -105,7 +109,7 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
     for group in (el for el in pg.iter() if local_name(el) in ("OrderedGroup", "UnorderedGroup", "OrderedGroupIndexed",
                                                                   "UnorderedGroupIndexed")):
         refs = [r for r in group if local_name(r) in ("RegionRefIndexed", "RegionRef")]
-        refs.sort(key=lambda r: int(r.get("index") or 0))
+        refs.sort(key=lambda r: number(r.get("index"), "RegionRefIndexed index", path) or 0)
         order += [r.get("regionRef") for r in refs]
     ordered = list(dict.fromkeys([i for i in order if i in blocks] + list(blocks)))
     page.blocks = [blocks[i] for i in ordered]

@@ -1,5 +1,5 @@
 """Reports of `digitize diff`: the self-contained HTML page (`render_html`)."""
 
-from .html import page_image_uri, render_html
+from .html import PageImageError, named_page_image, page_image_uri, render_html
 
-__all__ = ["page_image_uri", "render_html"]
+__all__ = ["PageImageError", "named_page_image", "page_image_uri", "render_html"]

@@ -17,6 +17,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from ..diff import DiffResult, Segment, Unit, summary_rows
 
 IMAGE_MAX_WIDTH = 1400  # pixels of the embedded page image: enough to read a headline, small enough to load
 WARN_RATE = 0.10  # a line at or above this error rate is outlined red
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 _CSS = """
 body{font-family:"Noto Serif CJK SC","Source Han Serif SC",serif;margin:1.5em;color:#222}
@@ -120,30 +124,94 @@ document.querySelector('svg.page').addEventListener('click', function (e) {
 """
 
 
-def page_image_uri(path: Path) -> str:
-    """The page image as a ``data:`` URI: a JPEG at most IMAGE_MAX_WIDTH wide."""
-    with Image.open(path) as opened:
-        im = opened.convert("RGB")
-        if im.width > IMAGE_MAX_WIDTH:
-            im = im.resize((IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=75)
+# What a page image may be: the raster formats `digitize.io` reads. Pillow would otherwise pick any of its
+# plugins by content, EPS among them, which hands the file to Ghostscript.
+IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
+
+
+class PageImageError(ValueError):
+    """A page image that is not used; ``str()`` says why, on one line."""
+
+
+def named_page_image(xml_path: Path, named: str) -> Path:
+    """The page image a hypothesis file names (ALTO ``sourceImageInformation/fileName``, PAGE
+    ``imageFilename``, our JSON ``source.path``), as a file inside the folder the hypothesis sits in.
+
+    A report embeds only what it was given: a name that is absolute, climbs out with ``..``, or resolves
+    (through a symbolic link) outside that folder is refused, as is anything that is not a regular file (a
+    FIFO would block the read forever, a device never ends)."""
+    if not named or "\0" in named:
+        raise PageImageError("no image named")
+    relative = Path(named.replace("\\", "/"))
+    if relative.is_absolute() or relative.drive or ".." in relative.parts:
+        raise PageImageError(f"the image name {named!r} leaves the hypothesis folder")
+    folder = xml_path.parent.resolve()
+    candidate = (folder / relative).resolve()
+    if not candidate.is_relative_to(folder):
+        raise PageImageError(f"the image {named!r} resolves outside the hypothesis folder")
+    return candidate
+
+
+def page_image_uri(path: Path, max_pixels: int | None = None) -> str:
+    """The page image as a ``data:`` URI: a JPEG at most IMAGE_MAX_WIDTH wide. Only a regular file in one
+    of IMAGE_FORMATS, and no larger than ``max_pixels`` (`digitize.io.DEFAULT_MAX_PIXELS`), is decoded;
+    anything else is a `PageImageError`."""
+    from ..io import DEFAULT_MAX_PIXELS
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise PageImageError(exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PageImageError("not a regular file")
+    limit = max_pixels or DEFAULT_MAX_PIXELS
+    try:
+        with Image.open(path, formats=IMAGE_FORMATS) as opened:
+            if opened.width * opened.height > limit:
+                raise PageImageError(f"image is {opened.width}×{opened.height} pixels, over the limit of {limit:,}")
+            opened.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * opened.height // max(1, opened.width)))  # JPEG: decode small
+            im = opened.convert("RGB")
+            if im.width > IMAGE_MAX_WIDTH:
+                im = im.resize((IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=75)
+    except PageImageError:
+        raise
+    except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, DecompressionBombError, ...
+        raise PageImageError(f"not a readable {'/'.join(IMAGE_FORMATS)} image ({type(exc).__name__})") from None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _num(value) -> str:
+    """A number as it may stand in markup: whatever the input file held, only digits, sign and point come
+    out (a page ``width`` of ``"1 onload=alert(1)"`` is refused, not written into the SVG)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}"[:80])
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not an integer: {value!r}"[:80])
+    return value
 
 
 def _page_svg(result: DiffResult, image_uri: str) -> str:
     assert result.page is not None  # drawn only for a diff that carries its page (see render_html)
-    width, height = result.page["size"]
+    width, height = (_num(v) for v in result.page["size"])
+    if not image_uri.startswith("data:image/jpeg;base64,") or not _BASE64.fullmatch(image_uri[23:]):
+        raise ValueError("the page image must be a data: URI made by page_image_uri")
     parts = [f'<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">',
              f'<image href="{image_uri}" x="0" y="0" width="{width}" height="{height}"/>']
     for n, line in enumerate(result.line_errors):
         if not line["box"] or line["row"] is None or not line["units"]:
             continue
         x0, y0, x1, y1 = line["box"]
-        rate = line["errors"] / line["units"]
-        cls = "e0" if not line["errors"] else "e1" if rate < WARN_RATE else "e2"
-        parts.append(f'<rect class="{cls}" data-row="r{line["row"]}" x="{x0}" y="{y0}" width="{x1 - x0}" '
-                     f'height="{y1 - y0}"><title>line {n + 1}: {line["errors"]} errors / {line["units"]}</title></rect>')
+        errors, units_, row = _int(line["errors"]), _int(line["units"]), _int(line["row"])
+        rate = errors / units_
+        cls = "e0" if not errors else "e1" if rate < WARN_RATE else "e2"
+        parts.append(f'<rect class="{cls}" data-row="r{row}" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
+                     f'height="{_num(y1 - y0)}"><title>line {n + 1}: {errors} errors / {units_}</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -153,7 +221,7 @@ def _breakdown_html(result: DiffResult) -> list[str]:
     for side, groups in result.breakdown.items():
         parts.append(f'<h2>Per article ({esc(side)})</h2><table class="conf"><tr><th>article</th><th>units</th>'
                      "<th>errors</th><th>error rate</th></tr>")
-        parts += [f"<tr><td>{esc(g['id'])}</td><td>{g['units']}</td><td>{g['errors']}</td>"
+        parts += [f"<tr><td>{esc(str(g['id']))}</td><td>{_int(g['units'])}</td><td>{_int(g['errors'])}</td>"
                   f"<td>{g['error_rate']:.2%}</td></tr>" for g in groups["articles"]]
         parts.append("</table>")
     return parts
@@ -165,28 +233,28 @@ def render_html(result: DiffResult, image_uri: str | None = None) -> str:
     parts = ['<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
              "<title>digitize diff</title>", f"<style>{_CSS}</style></head><body>",
              "<h1>digitize diff</h1>",
-             f"<p>reference: <code>{esc(result.reference['path'])}</code> ({esc(result.reference['format'])})<br>"
-             f"hypothesis: <code>{esc(result.hypothesis['path'])}</code> ({esc(result.hypothesis['format'])})</p>"]
+             f"<p>reference: <code>{esc(str(result.reference['path']))}</code> ({esc(str(result.reference['format']))})<br>"
+             f"hypothesis: <code>{esc(str(result.hypothesis['path']))}</code> ({esc(str(result.hypothesis['format']))})</p>"]
     with_page = bool(image_uri and result.line_errors and result.page and result.page["size"])
     if with_page:
         assert image_uri is not None  # with_page needs one
         parts.append(f'<div class="cols"><div class="pane">{_page_svg(result, image_uri)}</div><div>')
     if result.repair is not None:
-        parts.append(f'<p class="repaired">{result.repair["artefacts_repaired"]} reference artefacts repaired</p>')
+        parts.append(f'<p class="repaired">{_int(result.repair["artefacts_repaired"])} reference artefacts repaired</p>')
     parts.append('<h2>Summary</h2><table class="sum">')
-    parts += [f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in summary_rows(result)]
+    parts += [f"<tr><td>{esc(str(k))}</td><td>{esc(str(v))}</td></tr>" for k, v in summary_rows(result)]
     parts.append('</table><ul class="opts">')
-    parts += [f"<li>{esc(s)}</li>" for s in result.options.applied()]
+    parts += [f"<li>{esc(str(s))}</li>" for s in result.options.applied()]
     parts.append("</ul>")
     parts += _breakdown_html(result)
     if result.repair and result.repair["joins"]:
         parts.append("<h2>Reference artefacts repaired</h2><table><tr><th>lines</th><th>left | right</th><th>evidence</th></tr>")
         for j in result.repair["joins"]:
-            parts.append(f"<tr><td>{j['left_line']}→{j['right_line']}</td><td>…{esc(j['left'])} | {esc(j['right'])}…</td>"
-                         f"<td>{esc(j['evidence'])}</td></tr>")
+            parts.append(f"<tr><td>{_int(j['left_line'])}→{_int(j['right_line'])}</td><td>…{esc(str(j['left']))} | "
+                         f"{esc(str(j['right']))}…</td><td>{esc(str(j['evidence']))}</td></tr>")
         parts.append("</table>")
     parts.append('<h2>Top confusions (reference→hypothesis)</h2><table class="conf"><tr><th>confusion</th><th>count</th></tr>')
-    parts += [f"<tr><td>{esc(c['label'])}</td><td>{c['count']}</td></tr>" for c in result.confusions]
+    parts += [f"<tr><td>{esc(str(c['label']))}</td><td>{_int(c['count'])}</td></tr>" for c in result.confusions]
     parts.append("</table>")
     parts.append('<h2>Aligned text</h2><input type="checkbox" id="only"> <label for="only">only lines with errors</label>'
                  '<table class="view"><colgroup><col style="width:3.5em"><col><col><col style="width:3em"></colgroup>'

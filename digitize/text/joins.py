@@ -8,20 +8,16 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..model import Join, JoinKind
+from ..settings import DEFAULT, RepairSettings
 from .language import LATIN_WORD, zipf
 from .patterns import LINE_HYPHENS, is_cjk
 
 # Characters that end a sentence (and so may end a paragraph).
 TERMINAL = set("。！？!?…”」』)）】.")
 CONTEXT = 10  # characters each side of a break that decide whether it sits in CJK or Latin text
-# Dehyphenation by word frequency (wordfreq's Zipf scale: 3 = once per million words). A joined word this
-# common is a word; otherwise it must be about as common as the hyphenated form, whose frequency wordfreq
-# estimates from its parts (an overestimate: "some" + "one" beats "someone"), hence the margin. Calibrated on
-# every split of the 3000 commonest long English words (all dehyphenated) and tests/hyphenated_words.py (all kept:
-# its commonest closed form is "wellbeing", 3.5). Between two common words the spelling is house style ("postwar"
-# and "post-war" are both English) that frequencies cannot settle; the text's own spelling, when it has one, does.
-COMMON_ZIPF = 3.6
-ZIPF_MARGIN = 1.0
+# Dehyphenation by word frequency: thresholds in RepairSettings (common_zipf, zipf_margin). Between two common
+# words the spelling is house style ("postwar" and "post-war" are both English) that frequencies cannot settle;
+# the text's own spelling, when it has one, does.
 
 
 def written_words(texts: Iterable[str]) -> Counter:
@@ -47,7 +43,8 @@ def _alnum_runs(text: str) -> list[str]:
     return [run for run in re.split(r"[\W_]+", "".join(" " if is_cjk(c) else c for c in text)) if run]
 
 
-def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter | None = None) -> Join:
+def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter | None = None,
+                settings: RepairSettings = DEFAULT.repair) -> Join:
     """Whether a line-end hyphen is a soft one (``HYPHEN``: dropped) or part of the word (``HYPHEN_KEPT``).
     ``left_word`` is the last word of the line with its hyphen, ``right_word`` the first of the next line;
     ``seen`` counts the words the document writes whole elsewhere (``written_words``): its own spelling of
@@ -78,7 +75,7 @@ def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter
             return Join(JoinKind.HYPHEN, f"dehyphenated: {counts}") if seen[closed] > seen[hyphenated] else kept(counts)
     joined, kept_zipf = zipf(left + right, lang), zipf(pair, lang)
     figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {kept_zipf:.1f}"
-    if joined >= COMMON_ZIPF or (joined > 0 and joined >= kept_zipf - ZIPF_MARGIN):
+    if joined >= settings.common_zipf or (joined > 0 and joined >= kept_zipf - settings.zipf_margin):
         return Join(JoinKind.HYPHEN, f"dehyphenated: {figures}")
     if joined == 0 and kept_zipf == 0:
         return Join(JoinKind.HYPHEN, f"dehyphenated: neither form is a known word ({figures})")
@@ -93,14 +90,15 @@ def latin_hyphen_break(left: str, right: str) -> bool:
             and right[:1].isalnum() and not is_cjk(right[:1]))
 
 
-def text_join(prev: str, nxt: str, lang: str = "en", seen: Counter | None = None) -> Join:
+def text_join(prev: str, nxt: str, lang: str = "en", seen: Counter | None = None,
+              settings: RepairSettings = DEFAULT.repair) -> Join:
     """How two pieces of running text join when nothing ends a paragraph between them: CJK text (and Latin
     words or numbers inside it, "5G", "2025年") with nothing between, Latin words with a space, a Latin
     word broken at a hyphen by ``hyphen_join`` (``seen``: the document's own words, ``written_words``)."""
     left, right = prev.rstrip(), nxt.lstrip()
     a, b = left[-1:], right[:1]
     if latin_hyphen_break(left, right):
-        return hyphen_join(left.split()[-1], right.split()[0], lang, seen)
+        return hyphen_join(left.split()[-1], right.split()[0], lang, seen, settings)
     if is_cjk(a) or is_cjk(b):
         return Join(JoinKind.CJK, f"CJK at the break ({a!r}|{b!r})")
     context = left[-CONTEXT:] + right[:CONTEXT]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from ..settings import DEFAULT, RepairSettings
+
 # A Latin word, with the hyphens inside it ("well-known", "state-of-the-art").
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-\u2010][A-Za-z\u00c0-\u024f0-9]+)*")
 
 # Latin-script languages told apart by which word list knows the text's words best (wordfreq).
 LATIN_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
-MIN_LANGUAGE_ZIPF = 3.0  # a text's words this common on average in the best list: that is its language
 
 
-def guess_language(text: str) -> str:
+def guess_language(text: str, settings: RepairSettings = DEFAULT.repair) -> str:
     """The language of a block, as ALTO LANG and NewsML want it: from the script (kana ``ja``, hangul ``ko``,
     Han ``zh``), and for Latin text the word list that knows its words best; ``und`` when undetermined."""
     if any("\u3040" <= c <= "\u30ff" for c in text):
@@ -26,7 +27,7 @@ def guess_language(text: str) -> str:
         return "und"
     mean = {lang: sum(zipf(w, lang) for w in words) / len(words) for lang in LATIN_LANGUAGES}
     best = max(mean, key=mean.__getitem__)
-    return best if mean[best] >= MIN_LANGUAGE_ZIPF else "und"
+    return best if mean[best] >= settings.min_language_zipf else "und"
 
 
 def wordfreq_lang(language: str) -> str:
