@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # poppler-utils: pdftotext checks the text layer of our searchable PDFs.
 APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim libgl1 libglib2.0-0 poppler-utils
 
-.PHONY: demo test bench extras-check apt-deps samples clean
+.PHONY: demo test lint bench extras-check apt-deps samples clean
 
 # Installs Debian packages that are missing (skipped when present; sudo when not root).
 apt-deps:
@@ -34,14 +34,21 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 # headless OpenCV to the release paddlex's opencv-contrib-python has, so the cv2 both write is one OpenCV
 # (bench/packaging.md; bench/extras_check.sh checks every extra in a fresh venv).
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,paddle,batch,agreement,browser]'
+	$(BIN)/pip install -q -e '.[test,lint,paddle,batch,agreement,browser]'
 	touch $@ $(VENV)/.base
 
 demo: $(VENV)/.base
 	$(BIN)/digitize run samples/jinzhong-front-clean.png samples/jinzhong-front-scan.jpg -o out/demo --format txt,alto,json
 	@echo "outputs are in $(CURDIR)/out/demo"
 
-test: apt-deps $(VENV)/.test
+# The fences: lint and format rules, types, and the import layers (all configured in pyproject.toml).
+lint: $(VENV)/.test
+	$(BIN)/ruff check digitize tests bench samples
+	$(BIN)/ruff format --check digitize tests bench samples
+	$(BIN)/mypy digitize
+	$(BIN)/lint-imports
+
+test: apt-deps $(VENV)/.test lint
 	$(BIN)/python -m pytest -q
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.test

@@ -26,12 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 sys.path.insert(0, str(ROOT))
 
-from digitize.export.alto import page_to_alto  # noqa: E402
-from digitize.model import JoinKind, box_iou  # noqa: E402
-from digitize.read import read  # noqa: E402
-from digitize.export.text import page_text  # noqa: E402
-from digitize.model import glue  # noqa: E402
 from digitize.evaluate.joins import join_across_columns, page_from_ground_truth, score_joins, true_joins  # noqa: E402
+from digitize.export.alto import page_to_alto  # noqa: E402
+from digitize.export.text import page_text  # noqa: E402
+from digitize.model import (  # noqa: E402
+    JoinKind,
+    box_iou,
+    glue,
+)
+from digitize.read import read  # noqa: E402
 from digitize.repair import join_lines  # noqa: E402
 
 # The four kinds: a kept hyphen is a join with nothing added, as a CJK join is.

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import StageMeter  # noqa: E402
+from measure import StageMeter
 
 
 def run_ours(image: Path, meter: StageMeter, threads: int, profile: Path | None, engine_file: Path | None = None,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .model import Document
     from .pipeline import process
 
-__all__ = ["process", "to_alto", "to_json", "to_text", "__version__"]
+__all__ = ["__version__", "process", "to_alto", "to_json", "to_text"]
 
 
 def __getattr__(name: str):

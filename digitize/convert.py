@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from .export.files import render_page
 from .export.json import document_json
 from .export.text import document_text

@@ -57,10 +57,10 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcodes
 
 from .evaluate import headings, paragraph_breaks, paragraphs
-from .export.punctuation import PUNCTUATION_CHOICES, apply_profile
+from .export.punctuation import apply_profile
 from .model import Document, JoinKind, box_area
 from .read import ReadError, read_bytes, read_input_bytes, strip_controls
 from .text.corpus import ROLE_MARKS, corpus_text, normalize_input, parse_paragraphs, strip_mark
@@ -137,15 +137,16 @@ def _finite(value, what: str) -> float:
 def _string(value, what: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{what} is not a string: {str(value)[:40]!r}")
-    if _SURROGATE.search(value):
-        raise ValueError(f"{what} holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), not text")
+    if (surrogate := _SURROGATE.search(value)) is not None:
+        raise ValueError(f"{what} holds a lone surrogate (\\u{ord(surrogate[0]):04x}), not text")
     return value
 
 
 def _box(value, what: str) -> tuple[int, int, int, int]:
     if not isinstance(value, list) or len(value) != 4:
         raise ValueError(f"{what} is not a box [x0, y0, x1, y1]: {str(value)[:40]!r}")
-    return tuple(round(_finite(v, what)) for v in value)
+    x0, y0, x1, y1 = (round(_finite(v, what)) for v in value)
+    return x0, y0, x1, y1
 
 
 def _json_depth_ok(data: bytes) -> bool:
@@ -440,7 +441,7 @@ def _anchored_pieces(refs: list[np.ndarray], hyps: list[np.ndarray]) -> tuple[li
     lost before them. Where no anchor is found within a quarter piece the line stays longer; any piece still
     over 4 × FCA_PIECE (text with nothing in common) is cut at fixed lengths."""
     k = 8
-    as_text = lambda lines: "\0".join("".join(map(chr, a.tolist())) for a in lines)  # noqa: E731
+    as_text = lambda lines: "\0".join("".join(map(chr, a.tolist())) for a in lines)
 
     def unique_grams(text: str) -> dict[str, int]:
         seen: dict[str, int] = {}
@@ -542,7 +543,7 @@ def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list
     def encode(line: list[str]) -> np.ndarray:
         return np.array([codes.setdefault(g, len(codes) + 1) for g in line], dtype=np.int64)
 
-    as_text = lambda a: "".join(map(chr, a.tolist()))  # noqa: E731  (codes as characters, for rapidfuzz)
+    as_text = lambda a: "".join(map(chr, a.tolist()))
     refs, hyp_pieces = _anchored_pieces([encode(line) for line in ref_lines if line],
                                         [encode(line) for line in hyp_lines if line])
     long_text = any(len(a) > FCA_PIECE for a in ref_lines + hyp_lines)
@@ -712,9 +713,9 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
         if len(side_units) > MAX_DIFF_UNITS:
             raise DiffTooLarge(f"the {side} has {len(side_units):,} units, over the diff limit of "
                                f"{MAX_DIFF_UNITS:,}; compare page by page")
-    for side_units, side in ((ref_u, ref_src), (hyp_u, hyp_src)):
-        if side.lines:
-            _assign_lines(side_units, side.lines, options)
+    for side_units, source in ((ref_u, ref_src), (hyp_u, hyp_src)):
+        if source.lines:
+            _assign_lines(side_units, source.lines, options)
     ref_s, hyp_s = [u.text for u in ref_u], [u.text for u in hyp_u]
     ops = Levenshtein.editops(ref_s, hyp_s)
     counts = Counter(op.tag for op in ops)
@@ -753,7 +754,7 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
     ref_paras, hyp_paras = paragraphs(ref_text), paragraphs(hyp_text)
     ref_h, hyp_h = headings(ref_text), headings(hyp_text)
     matching = sum((Counter(ref_h) & Counter(hyp_h)).values())
-    rows = _rows(ref_u, hyp_u, ops.as_opcodes())
+    rows = _rows(ref_u, hyp_u, Opcodes.from_editops(ops))
     ref_err, hyp_err = _errors_per_unit(ops, len(ref_u), len(hyp_u))
     breakdown = {side: _breakdown(side_units, errs, src.lines)
                  for side, side_units, errs, src in (("reference", ref_u, ref_err, ref_src),
@@ -829,7 +830,7 @@ def pair_files(ref_dir: Path, hyp_dir: Path) -> tuple[list[tuple[str, Path, Path
     boxes make the better report."""
     def by_stem(folder: Path) -> dict[str, Path]:
         found: dict[str, Path] = {}
-        rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)  # noqa: E731
+        rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)
         for p in sorted(folder.iterdir()):
             if p.is_file() and not p.name.startswith("."):
                 stem = page_stem(p)

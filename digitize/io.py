@@ -17,13 +17,14 @@ import stat
 import struct
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import InputError  # re-exported: `from digitize.io import InputError` keeps working
 from .model import PageSource
 
 DEFAULT_DPI = 300
@@ -32,15 +33,6 @@ DEFAULT_DPI = 300
 # 14 bytes a pixel at peak (25 Mpx: 603 MB, 100 Mpx: 1,620 MB, 196 Mpx: 2.85 GB), so 120 million pixels
 # keeps a page under 2 GB. A broadsheet (600 × 800 mm) at 400 dpi is 119 million.
 DEFAULT_MAX_PIXELS = 120_000_000
-
-
-class InputError(Exception):
-    """A file that cannot be read as a page. ``str()`` is one line: ``path: reason``."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        self.path = str(path)
-        self.reason = " ".join(str(reason).split())  # one line, even when it quotes a library's message
-        super().__init__(f"{self.path}: {self.reason}")
 
 
 @dataclass
@@ -370,6 +362,7 @@ def _guard_reference_cycles() -> None:
         x = self
         try:
             while isinstance(x, PDFObjRef):
+                assert x.doc is not None  # as in pdfminer's own resolve()
                 x = x.doc.getobj(x.objid)
                 if isinstance(x, PDFObjRef):
                     if x.objid in seen:
@@ -379,8 +372,8 @@ def _guard_reference_cycles() -> None:
             return default
         return x
 
-    resolve._digitize_guard = True
-    PDFObjRef.resolve = resolve
+    resolve._digitize_guard = True  # type: ignore[attr-defined]  # a mark on our function: patched once
+    PDFObjRef.resolve = resolve  # type: ignore[method-assign]  # the patch itself: pdfminer's loops on a cycle
 
 
 def _open_pdf(path: Path, stream, password: str | None):

@@ -17,7 +17,6 @@ from .settings import DEFAULT, RepairSettings
 from .text.markers import find_markers
 
 
-
 def page_labels(page: Page) -> set[str]:
     """What a marker may call this page: its printed label, else its position in the issue."""
     return {page.label} if page.label else {str(page.number)}
@@ -45,7 +44,8 @@ def _score(source: Page, forward: Continuation, fart: Article, target: Page, bac
 def link_articles(doc: Document, settings: RepairSettings = DEFAULT.repair) -> Document:
     """Fill ``Continuation.linked_to`` on both parts of every article continued across the issue's pages and
     ``Document.article_links`` (forward part first)."""
-    forwards, backwards = [], []
+    forwards: list[tuple[Page, Article, Continuation]] = []
+    backwards: list[tuple[Page, Article, Continuation]] = []
     for page in doc.pages:
         for article in page.articles:
             for c in article.continuations:
@@ -62,7 +62,7 @@ def link_articles(doc: Document, settings: RepairSettings = DEFAULT.repair) -> D
             if score >= settings.min_link_score:
                 candidates.append((score, (fpage, fart, fc), (bpage, bart, bc)))
     doc.article_links = []
-    for score, (fpage, fart, fc), (bpage, bart, bc) in sorted(candidates, key=lambda c: -c[0]):
+    for _, (fpage, fart, fc), (bpage, bart, bc) in sorted(candidates, key=lambda c: -c[0]):
         if fc.linked_to is None and bc.linked_to is None:
             fc.linked_to, bc.linked_to = (bpage.number, bart.id), (fpage.number, fart.id)
             doc.article_links.append(((fpage.number, fart.id), (bpage.number, bart.id)))

@@ -16,6 +16,7 @@ position relative to the headline are known.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -43,7 +44,7 @@ class LineBand:
 def body_text_height(ink: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> float:
     """The most common height of text lines, from row-projection runs in vertical strips of the page."""
     st = settings
-    h, w = ink.shape
+    _h, w = ink.shape
     strip = max(st.body_strip_min_px, w // st.body_strips)
     heights: list[int] = []
     for x in range(0, w - strip + 1, strip):
@@ -69,7 +70,7 @@ def find_photos(gray: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.
     # Opening drops the odd smooth cell inside text (blurred scans have some); closing fills the photo.
     cells = cv2.morphologyEx(cells, cv2.MORPH_OPEN, np.ones((st.photo_open_cells,) * 2, np.uint8))
     cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((st.photo_close_cells,) * 2, np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
     boxes = []
     for x, y, bw, bh, area in stats[1:]:
         if bw * cell >= st.photo_min_side_em * em and bh * cell >= st.photo_min_side_em * em and area >= st.photo_min_fill * bw * bh:
@@ -107,7 +108,7 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     seps: list[Separator] = []
     for orientation, kernel in (("horizontal", (length, 1)), ("vertical", (1, length))):
         opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        _n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
         for x, y, bw, bh, _ in stats[1:]:
             thickness, extent = (bh, bw) if orientation == "horizontal" else (bw, bh)
             # A slightly skewed rule opens thicker than it is printed, hence half a line height.
@@ -120,7 +121,7 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
 
 
 def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tuple[int, int]] | None = None,
-           gutters: list[tuple[int, int]] | None = None, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
+           gutters: list[tuple[int, int]] | None = None, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
     """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order.
 
     ``grid``: the page's column gutters (``column_gutters``); a region of a line or two that lies inside one
@@ -179,7 +180,7 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tup
     return leaves
 
 
-def column_gutters(mask: np.ndarray, box: Box, em: float, rules: list[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def column_gutters(mask: np.ndarray, box: Box, em: float, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
     """The page's column grid: the gaps (x0, x1) at which XY-cut splits regions taller than a couple of lines
     into columns. A gutter runs down a column's whole height; a justified word space does not."""
     gutters: list[tuple[int, int]] = []
@@ -262,7 +263,7 @@ def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[
             ha, hb = above[-1][1] - above[-1][0], below[0][1] - below[0][0]
             one_size = min(ha, hb) >= st.same_size_fraction * max(ha, hb)
             if (gap < st.display_leading_fraction * min(ha, hb)
-                    or one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb))):
+                    or (one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb)))):
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
@@ -406,7 +407,7 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float, settings: 
             same_size = abs(band.height - prev.height) <= st.size_tolerance * max(band.height, prev.height)
             same_weight = _is_bold(band.weight, band.height, em, body_weight, st) == _is_bold(prev.weight, prev.height, em, body_weight, st)
             close = band.box[1] - prev.box[3] <= st.block_line_gap_em * max(em, min(band.height, prev.height))
-            if same_size and same_weight and close or band.latin and _latin_line_of(groups[-1], band, em, body_weight, st):
+            if (same_size and same_weight and close) or (band.latin and _latin_line_of(groups[-1], band, em, body_weight, st)):
                 groups[-1].append(band)
                 continue
         groups.append([band])
@@ -510,6 +511,7 @@ def merge_split_rows(blocks: list[Block], settings: LayoutSettings = DEFAULT.lay
             for b in blocks[i + 1 :]:
                 line = joinable(a, b)
                 if line is not None:
+                    assert a.style is not None and b.style is not None  # joinable() joins styled blocks only
                     # The multi-line block (or, for two single lines, the bigger type) takes the other in.
                     keep, gone = (a, b) if (len(a.lines), a.style.size_px) >= (len(b.lines), b.style.size_px) else (b, a)
                     line.box = box_union([line.box, gone.box])
@@ -543,7 +545,7 @@ def analyze(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         text[y0:y1, x0:x1] = False
     # Specks of scan noise are smaller than any stroke that matters; dust is a small solid blot (a period or
     # a dot goes too, which changes no line or gutter, while a speck in a gutter or between lines would).
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
     area, bw, bh = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     blot = (np.maximum(bw, bh) <= st.blot_max_em * em) & (area >= st.blot_min_fill * bw * bh)
     small = (area < max(st.speck_min_area_px, int((st.speck_min_side_em * em) ** 2))) | blot

@@ -12,9 +12,9 @@ order adds articles and reading-order indices; repair adds joins and continuatio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Union
 
 import numpy as np
 
@@ -77,7 +77,7 @@ def glue(kind: JoinKind | None, left: str, right: str) -> str:
     if kind is JoinKind.HYPHEN:
         return left[:-1] + right
     latin = left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum()
-    if kind is JoinKind.SPACE or kind is None and latin:
+    if kind is JoinKind.SPACE or (kind is None and latin):
         return f"{left} {right}"
     return left + right
 
@@ -270,7 +270,7 @@ class Page:
     # Which settings made the page: Settings.digest() ("" when no pipeline made it), and the values that differed
     # from the defaults ({"layout.headline_ratio": 1.8}), so that a reader can tell and a run can be repeated.
     settings_digest: str = ""
-    settings_changed: dict[str, Union[float, int, str, bool]] = field(default_factory=dict)
+    settings_changed: dict[str, float | int | str | bool] = field(default_factory=dict)
     text_size_px: float = 0.0  # height of a body text line, measured by layout; the unit of most thresholds
     label: str = ""  # printed page label ("1", "A4"), when the page header names it
     metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper

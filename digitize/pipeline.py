@@ -5,15 +5,16 @@ issue, then linked (`process_issue`). Batch and CLI call this; nothing reimpleme
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from . import layout, order, preprocess, repair
+from .errors import InputError
 from .export.names import SUFFIXES
-from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, LoadedPage, load
+from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .issue import issue_document
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
@@ -50,12 +51,14 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     with _timed(page, "preprocess"):
         if text_layer:
             # Born-digital: the characters' boxes are exact in page space, so the page must not be rotated.
-            page.image = preprocess.flatten_background(page.image, settings.preprocess)
+            page.image = preprocess.flatten_background(loaded.image, settings.preprocess)
         else:
             preprocess.preprocess(page, settings.preprocess)
     with _timed(page, "layout"):
         layout.analyze(page, settings.layout)
-    reader: Engine = TextLayerEngine(loaded.text_layer) if text_layer else engine
+    reader: Engine = TextLayerEngine(loaded.text_layer) if loaded.text_layer is not None else engine
+    image = page.image
+    assert image is not None  # the stages keep the image; only the caller drops it (keep_image)
     page.engine = reader.description
     text_blocks = [b for b in page.blocks if b.role.has_text]
     regions = [TextRegion(b.box, b.style.size_px if b.style else page.text_size_px, b.vertical) for b in text_blocks]
@@ -63,10 +66,10 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         # Vertical text goes to a line engine as a strip of its characters; a text layer has its own lines.
         vertical = [i for i, r in enumerate(regions) if r.vertical and not text_layer]
         horizontal = [i for i in range(len(regions)) if i not in vertical]
-        for i, lines in zip(horizontal, reader.recognize(page.image, [regions[i] for i in horizontal])):
+        for i, lines in zip(horizontal, reader.recognize(image, [regions[i] for i in horizontal])):
             text_blocks[i].lines = lines
         for i in vertical:
-            text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height, settings.ocr)
+            text_blocks[i].lines = read_vertical(reader, image, regions[i].box, regions[i].text_height, settings.ocr)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from .model import Page, Transform
 from .settings import DEFAULT, PreprocessSettings
@@ -74,8 +75,8 @@ def estimate_skew(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.prepr
         return float(np.square(np.diff(profile)).sum())
 
     coarse, step = st.skew_coarse_step_degrees, st.skew_fine_step_degrees
-    best = max(np.arange(-st.max_skew_degrees, st.max_skew_degrees + 1e-9, coarse), key=sharpness)
-    fine = max(np.arange(best - coarse, best + coarse + 1e-9, step), key=sharpness)
+    best = max(np.arange(-st.max_skew_degrees, st.max_skew_degrees + 1e-9, coarse).tolist(), key=sharpness)
+    fine = max(np.arange(best - coarse, best + coarse + 1e-9, step).tolist(), key=sharpness)
     return float(round(fine, 2))
 
 
@@ -102,7 +103,7 @@ def _bundled_model(name: str):
     """An onnxruntime session for one of the models inside the rapidocr wheel (never downloaded)."""
     import rapidocr
 
-    from .ocr.base import onnx_session
+    from .inference import onnx_session
 
     return onnx_session(Path(rapidocr.__file__).parent / "models" / name, 1)
 
@@ -172,7 +173,7 @@ def estimate_orientation(gray: np.ndarray, settings: PreprocessSettings = DEFAUL
     return turned
 
 
-def runs(mask: np.ndarray, min_gap: int = 1) -> list[tuple[int, int]]:
+def runs(mask: npt.ArrayLike, min_gap: int = 1) -> list[tuple[int, int]]:
     """Runs of True in a 1-D mask as (start, end) pairs, merging runs separated by fewer than ``min_gap``."""
     padded = np.concatenate([[False], mask, [False]])
     diff = np.diff(padded.astype(np.int8))
@@ -225,7 +226,7 @@ def rotate_upright(gray: np.ndarray, rotation: int) -> tuple[np.ndarray, np.ndar
 
 def _then(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The 2×3 affine map that applies ``second`` and then ``first``."""
-    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])  # noqa: E731
+    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])
     return (as3(first) @ as3(second))[:2]
 
 

@@ -12,12 +12,20 @@ from __future__ import annotations
 from collections import Counter
 
 from .model import Block, Join, JoinKind, Line, Page, Role
+from .settings import DEFAULT, RepairSettings
 from .text.joins import TERMINAL, text_join, written_words
 from .text.language import LATIN_WORD, guess_language, wordfreq_lang
 from .text.markers import article_continuations, jump_line, only_a_marker, page_label
-from .text.patterns import (CONTINUATION, DATE, ENGLISH_DATES, ENGLISH_PAGE_NUMBER, MONTHS, PAGE_NUMBER,
-                            SUBTITLE_DASH, WEEKDAY)
-from .settings import DEFAULT, RepairSettings
+from .text.patterns import (
+    CONTINUATION,
+    DATE,
+    ENGLISH_DATES,
+    ENGLISH_PAGE_NUMBER,
+    MONTHS,
+    PAGE_NUMBER,
+    SUBTITLE_DASH,
+    WEEKDAY,
+)
 from .text.wordspace import restore_word_spaces
 
 FLOW_ROLES = (Role.BODY,)

@@ -166,7 +166,7 @@ def page_json_schema() -> dict:
 class _NoRemote(etree.Resolver):
     """Refuse any schema import/include that would be fetched over the network."""
 
-    def resolve(self, system_url, public_id, context):  # noqa: D102 (lxml API)
+    def resolve(self, system_url, public_id, context):  # lxml's Resolver API
         if system_url and "://" in system_url and not system_url.startswith("file:"):
             raise SchemaNotFound(
                 f"schema refers to remote {system_url}; every import must point at a local file ({FETCH_HINT})"
@@ -268,7 +268,7 @@ def _download(url: str) -> bytes:
     if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
         raise SchemaNotFound(f"refusing to download {url!r}: only http(s) addresses")
     request = urllib.request.Request(url, headers={"User-Agent": "digitize fetch-schemas"})
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (scheme checked above)
+    with urllib.request.urlopen(request, timeout=60) as response:
         data = response.read(MAX_DOWNLOAD_BYTES + 1)
     if len(data) > MAX_DOWNLOAD_BYTES:
         raise SchemaNotFound(f"{url} is larger than {MAX_DOWNLOAD_BYTES} bytes; not an XSD")
@@ -332,7 +332,7 @@ def fetch_schemas(
                     etree.XMLSchema(etree.parse(str(path), _safe_parser(for_schema=True)))
                 except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
                     raise SchemaNotFound(f"{path.name} (from {_origin(results, path.name)}) is not a usable XSD: {exc}") from exc
-        record = {"fetched": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        record = {"fetched": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                   "files": [f.__dict__ for f in results if f.origin]}
         (staging / SOURCES_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         old = dest.with_name(dest.name + ".old")

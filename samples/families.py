@@ -25,8 +25,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import render  # noqa: E402  (the sibling renderer: text model, typesetting, scan simulation)
-from render import Article, Glyph, Line, Para, Style  # noqa: E402
+import render
+from render import Article, Glyph, Line, Para, Style
 
 HERE = Path(__file__).resolve().parent
 FAMILY_DIR = HERE / "families"
@@ -128,10 +128,10 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
     while words:
         w = words[0]
         trial = " ".join(cur + [w])
-        if f.getlength(trial) <= avail or not cur and len(w) < 6:
+        if f.getlength(trial) <= avail or (not cur and len(w) < 6):
             cur.append(words.pop(0))
             continue
-        fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail
+        fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail  # noqa: B023 (used in this iteration only)
         real = _compound_point(w, fits) if hyphenate and "-" in w else 0
         piece = w.split("-")[0]       # a compound is hyphenated only inside its first piece (the whole word if none)
         cut = 0 if real else _hyphen_point(piece, fits) if hyphenate and len(piece) >= 7 else 0

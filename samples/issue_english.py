@@ -21,10 +21,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import render  # noqa: E402
-from families import (LATIN_BYLINE, PAGE_H, Composer, Grid, LatinStyle, Slot, _fill, set_latin,  # noqa: E402
-                      write_page)
-from render import Article, Para  # noqa: E402
+import render
+from families import LATIN_BYLINE, PAGE_H, Composer, Grid, LatinStyle, Slot, _fill, set_latin, write_page
+from render import Article, Para
 
 OUT_DIR = Path(__file__).resolve().parent / "issue-en"
 PAPER, DATE = "The Valley Courier", "Thursday, December 11, 2025"

@@ -74,7 +74,7 @@ PAGE_LAYOUT = {"v": [
 
 # ---------------------------------------------------------------------------------------------
 # Fonts and text styles
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font(file: str, size: int) -> ImageFont.FreeTypeFont:
     """The Simplified Chinese face of a Noto CJK collection (face index found by name, not assumed)."""
     path = FONT_DIR / file
@@ -849,7 +849,7 @@ def check(raw: str, gt_txt: str, gt: dict, layout: PageLayout):
     assert order == [p.art.id for p in layout.placed], f"reading order broken: {order}"
     for l in gt["lines"]:
         x0, y0, x1, y1 = l["box"]
-        assert MARGIN_X <= x0 and x1 <= PAGE_W - MARGIN_X and BODY_TOP <= y0 and y1 <= BODY_BOTTOM, l
+        assert x0 >= MARGIN_X and x1 <= PAGE_W - MARGIN_X and y0 >= BODY_TOP and y1 <= BODY_BOTTOM, l
     for blk in gt["blocks"]:
         if blk["role"] in ("body", "byline", "intertitle"):
             c = blk["column"]

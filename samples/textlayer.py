@@ -29,7 +29,7 @@ import render  # noqa: E402
 STEM = "english-textlayer"
 PX_MM = 25.4 / 300          # one 300 dpi pixel in mm
 PX_PT = 72 / 300            # one 300 dpi pixel in pt
-FIXED_DATE = dt.datetime(2025, 12, 11, 0, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2025, 12, 11, 0, 0, 0, tzinfo=dt.UTC)
 
 
 def cjk_truetype(path: Path, text: str) -> BytesIO:

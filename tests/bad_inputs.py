@@ -12,21 +12,21 @@ import os
 import struct
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import render_page  # noqa: E402
+from conftest import render_page
 
 
 @dataclass(frozen=True)
 class Case:
     name: str  # the file name written: its suffix is what a user sees, not what the file is
-    make: Callable[[Path, "Sources"], None]  # writes the file at the given path
+    make: Callable[[Path, Sources], None]  # writes the file at the given path
     error: str | None = None  # a fragment of the expected InputError message; None: the file loads
     pages: int = 1  # pages yielded when it loads
     kind: str = "image"  # PageSource.kind of the pages
@@ -224,7 +224,7 @@ CASES: list[Case] = [
     Case("over_small_limit.png", _bytes(lambda s: s.encoded("PNG")), error="over the limit of 100,000 (raise --max-pixels)",
          options={"max_pixels": 100_000}),
     # not what the name says
-    Case("text_named.png", _bytes(lambda s: "Notes, not a picture.\r\nLine two.\r\n".encode()), error="is a text file"),
+    Case("text_named.png", _bytes(lambda s: b"Notes, not a picture.\r\nLine two.\r\n"), error="is a text file"),
     Case("html_named.png", _bytes(lambda s: b"<!DOCTYPE html><html><body>404</body></html>"), error="is HTML/XML text"),
     Case("pdf_named.jpg", _bytes(lambda s: s.encoded("PDF", resolution=300)), kind="pdf-scan"),
     Case("unknown_binary.png", _bytes(lambda s: bytes(range(256)) * 4), error="unknown file type"),

@@ -8,11 +8,11 @@ import re
 
 import pytest
 from lxml import etree
+from model_fixtures import ROOT, fixture_page
 
 from digitize import to_text
 from digitize.export.alto import ALTO_NS, page_to_alto
 from digitize.model import Document
-from model_fixtures import ROOT, fixture_page
 
 dinglehopper = pytest.importorskip("dinglehopper", reason="dinglehopper is in the 'agreement' extra")
 from dinglehopper.character_error_rate import character_error_rate  # noqa: E402

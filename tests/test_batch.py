@@ -18,8 +18,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import render_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,7 +165,7 @@ def test_bad_pages_fail_with_reasons_and_the_rest_is_done(tmp_path):
     reasons = {f["reason"] for f in report["failures"]}
     assert "timed out after 10 s" in reasons and "worker crashed (signal 9)" in reasons
     assert "PDF is encrypted (give --pdf-password)" in reasons
-    assert [s["source"] for s in report["slowest"]][0].endswith(".png")
+    assert next(s["source"] for s in report["slowest"]).endswith(".png")
 
     # Re-running the same command redoes nothing (failed pages wait for --retry-failed) and still says exit 1.
     again = run_batch(source, "-o", outdir, "--workers", "2", "--page-timeout", "10", "--exclude", "hangs.png",

@@ -16,7 +16,6 @@ import time
 
 import pytest
 from lxml import etree
-
 from test_batch import ROOT, manifest_rows, render_small_pages, run_batch
 
 pytestmark = pytest.mark.slow  # forty pages through the real engine, three times interrupted

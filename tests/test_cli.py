@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import BORN_DIGITAL_HEADLINE, cer
 from lxml import etree
 from PIL import Image
 
 import digitize
 from digitize import to_alto, to_json, to_text
-from digitize.cli import run as cli_run
 from digitize.cli import main
+from digitize.cli import run as cli_run
 from digitize.model import Document
 from digitize.ocr.base import EngineError
-
-from conftest import BORN_DIGITAL_HEADLINE, cer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
+import library_fixtures as lf
 import pytest
 from click.testing import CliRunner
 
 from digitize import schemas
 from digitize.cli.convert import convert_command
-
-import library_fixtures as lf
 
 
 @pytest.fixture

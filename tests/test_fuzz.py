@@ -28,13 +28,13 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bad_inputs import pdf_pages  # noqa: E402
+from bad_inputs import pdf_pages
 
-from digitize import to_text  # noqa: E402
-from digitize.diff import Options, compare  # noqa: E402
-from digitize.io import InputError, load  # noqa: E402
-from digitize.read import ReadError, read_bytes  # noqa: E402
-from digitize.repair_text import repair_text  # noqa: E402
+from digitize import to_text
+from digitize.diff import Options, compare
+from digitize.io import InputError, load
+from digitize.read import ReadError, read_bytes
+from digitize.repair_text import repair_text
 
 # Fuzzed headers may claim any size: keep decoding cheap, the size guard itself is what refuses them.
 FUZZ_LOAD_OPTIONS = {"dpi": 36, "max_pixels": 4_000_000}
@@ -223,7 +223,7 @@ def long_run(seconds: float, out: Path, seed: int = 0) -> int:
                 crashes += 1
                 (out / f"hang-{name}-{examples}.bin").write_bytes(data)
                 print(f"HANG {name} example {examples}", flush=True)
-            except Exception as exc:  # noqa: BLE001 - that is the finding
+            except Exception as exc:  # any other exception is the finding
                 crashes += 1
                 (out / f"crash-{name}-{examples}.bin").write_bytes(data)
                 print(f"CRASH {name} example {examples}: {type(exc).__name__}: {exc}"[:300], flush=True)

@@ -14,9 +14,9 @@ import pytest
 from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
 from digitize import layout
-from digitize.settings import DEFAULT
 from digitize.layout import LineBand
 from digitize.model import Article, Role
+from digitize.settings import DEFAULT
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
 BODY_WEIGHT = 0.25  # ink per pixel of a regular body line in these scenes
@@ -261,7 +261,7 @@ def test_xy_cut_does_not_cut_at_a_gutter_narrower_than_gutter_em():
         ####|####
         ####|####
     """
-    assert 10 < DEFAULT.layout.gutter_em * MASK_EM
+    assert DEFAULT.layout.gutter_em * MASK_EM > 10
     mask = np.zeros((400, 600), bool)
     text_lines(mask, 20, 276, 20, 8)
     text_lines(mask, 286, 580, 20, 8)

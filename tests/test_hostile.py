@@ -255,7 +255,7 @@ def test_readers_refuse_what_is_not_a_regular_file(tmp_path, kind):
     else:
         path = Path("/dev/zero") if kind == "device" else tmp_path
     started = time.monotonic()
-    with pytest.raises(ReadError, match="not a regular file|directory"):
+    with pytest.raises(ReadError, match=r"not a regular file|directory"):
         read(path)
     assert time.monotonic() - started < 5
 
@@ -360,7 +360,7 @@ def test_batch_refuses_a_folder_whose_outputs_collide(tmp_path):
 
     H.multi_page_tiff(tmp_path / "scan.tif", 2)
     H.page_image(tmp_path / "scan-p0001.png", (200, 150))
-    with pytest.raises(BatchError, match="scan-p0001.txt would be written for both"):
+    with pytest.raises(BatchError, match=r"scan-p0001\.txt would be written for both"):
         plan_units([(tmp_path / "scan-p0001.png", "scan-p0001.png"), (tmp_path / "scan.tif", "scan.tif")], Settings())
 
 

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bad_inputs import png_header_only
+from conftest import BORN_DIGITAL_HEADLINE, BORN_DIGITAL_LINES, render_page
 from PIL import Image
 
 from digitize import to_text
 from digitize.io import InputError, load, page_count, sniff, to_gray
-
-from bad_inputs import png_header_only
-from conftest import BORN_DIGITAL_HEADLINE, BORN_DIGITAL_LINES, render_page
 
 
 def load_error(path: Path, **options) -> InputError:

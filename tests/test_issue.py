@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from digitize.evaluate.joins import page_from_ground_truth
 from digitize.export.text import issue_text
 from digitize.issue import issue_document, link_articles
 from digitize.model import Article, Block, Document, Line, Page, PageSource, Role
-from digitize.evaluate.joins import page_from_ground_truth
 from digitize.repair import find_continuations, repair
 
 ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"
@@ -98,7 +98,7 @@ def test_ocr_issue_comes_out_once_whole_with_the_link(ocr_issue):
 
     assert [p.label for p in ocr_issue.pages] == ["1", "4"]
     assert len(ocr_issue.article_links) == 1
-    (fpage, fid), (bpage, bid) = ocr_issue.article_links[0]
+    (fpage, _fid), (bpage, _bid) = ocr_issue.article_links[0]
     assert (fpage, bpage) == (1, 2)
     text = issue_text(ocr_issue)
     story = (ISSUE / "issue.gt.txt").read_text(encoding="utf-8")

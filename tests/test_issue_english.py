@@ -14,11 +14,11 @@ from lxml import etree
 from digitize import schemas
 from digitize.cli import main
 from digitize.evaluate import cer
+from digitize.evaluate.joins import page_from_ground_truth
 from digitize.export.mets import METS_NS
 from digitize.export.text import issue_text
 from digitize.issue import issue_document
 from digitize.model import Page
-from digitize.evaluate.joins import page_from_ground_truth
 from digitize.repair import repair
 
 ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue-en"

@@ -8,9 +8,9 @@ import json
 
 import numpy as np
 import pytest
+from test_alto import make_line, text_block
 
 from digitize.export.json import document_json, page_json
-from digitize.schemas import page_json_schema
 from digitize.model import (
     Article,
     Block,
@@ -27,7 +27,7 @@ from digitize.model import (
     TextStyle,
     Transform,
 )
-from test_alto import make_line, text_block
+from digitize.schemas import page_json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 

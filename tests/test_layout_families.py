@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import digitize
-from digitize.export.json import page_json
 from digitize.cli.layout_eval import layout_eval_command
+from digitize.export.json import page_json
 from digitize.layout_eval import score_page
 
 FAMILIES = Path(__file__).resolve().parents[1] / "samples" / "families"

@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from lxml import etree
+from model_fixtures import ROOT, fixture_issue
 
 from digitize import schemas
 from digitize.export.files import SUFFIXES, write_issue_outputs, write_page_outputs
 from digitize.export.issue_metadata import IssueMetadata
 from digitize.export.mets import METS_NS, XLINK_NS
 from digitize.validate import detect
-from model_fixtures import ROOT, fixture_issue
 
 
 def test_issue_package(tmp_path):

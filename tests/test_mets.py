@@ -64,7 +64,7 @@ def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
     assert list(dict.fromkeys(body)) == [("ALTO00001", "P1_TB0011"), ("ALTO00001", "P1_TB0003"), ("ALTO00001", "P1_TB0004"),
                     ("ALTO00002", "P2_TB0002")]
     paragraphs = continued.findall("m:div[@TYPE='BODY']/m:div[@TYPE='BODY_CONTENT']/m:div", NS)
-    assert [p.get("TYPE") for p in paragraphs][0] == "AUTHOR"  # the byline
+    assert next(p.get("TYPE") for p in paragraphs) == "AUTHOR"  # the byline
     heading = continued.find("m:div[@TYPE='HEADING']", NS)
     assert [a.get("BEGIN") for a in heading.iter(f"{{{METS_NS}}}area")] == ["P1_TB0001", "P2_TB0001", "P1_TB0002"]
     title = heading.find("m:div[@TYPE='TITLE']", NS)

@@ -5,21 +5,29 @@ paragraph cut by the page jump is one PARAGRAPH; the same issue gives the same b
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from model_fixtures import fixture_issue
 from PIL import Image
 
 from digitize import schemas
 from digitize.export.alto import page_to_alto
-from digitize.export.mets import (METS_NS, MIX_NS, MODS_NS, PROFILES, XLINK_NS, IssueMetadata, document_to_mets,
-                                  image_facts, issue_identifier)
+from digitize.export.mets import (
+    METS_NS,
+    MIX_NS,
+    MODS_NS,
+    PROFILES,
+    XLINK_NS,
+    IssueMetadata,
+    document_to_mets,
+    image_facts,
+    issue_identifier,
+)
 from digitize.export.page import page_to_page_xml
-from model_fixtures import fixture_issue
 
 NS = {"m": METS_NS, "mods": MODS_NS, "mix": MIX_NS, "xlink": XLINK_NS}
 HREF = f"{{{XLINK_NS}}}href"
@@ -76,7 +84,7 @@ def test_header_identifiers_mods_and_files(tmp_path):
     assert root.get("PROFILE") and root.get("LABEL") == "晋中日报 2025-12-11"
     hdr = root.find("m:metsHdr", NS)
     assert hdr.get("CREATEDATE") == "2025-12-11T00:00:00"
-    assert [a.findtext("m:name", namespaces=NS) for a in hdr.findall("m:agent", NS)][0] == "Example Library"
+    assert next(a.findtext("m:name", namespaces=NS) for a in hdr.findall("m:agent", NS)) == "Example Library"
     mods = root.find("m:dmdSec[@ID='DMD_ISSUE']//mods:mods", NS)
     assert {i.get("type"): i.text for i in mods.findall("mods:identifier", NS)} == {
         "urn": "urn:nbn:cn:jzrb-2025-12-11", "issn": "1234-5678"}

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from model_fixtures import fixture_issue
 
 from digitize import schemas
 from digitize.export.issue_metadata import IssueMetadata
 from digitize.export.newsml import NAR_NS, NITF_NS, document_to_news_message, document_to_newsml
 from digitize.export.text import issue_text
-from model_fixtures import fixture_issue
 
 NS = {"n": NAR_NS, "nitf": NITF_NS}
 METADATA = IssueMetadata(title="晋中日报", rights="Rights reserved; licensed for research use.",

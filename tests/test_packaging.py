@@ -243,6 +243,6 @@ def test_download_only_when_asked_and_imports_made_local(no_schemas, publisher, 
     # A publisher serving something else (an error page) fails the fetch and leaves the cache as it was.
     (root / "mets.xsd").write_text("<html>moved</html>", encoding="utf-8")
     before = (tmp_path / "cache" / "schemas" / "SOURCES.json").read_text(encoding="utf-8")
-    with pytest.raises(no_schemas.SchemaNotFound, match="mets.xsd"):
+    with pytest.raises(no_schemas.SchemaNotFound, match=r"mets\.xsd"):
         no_schemas.fetch_schemas(download=True, urls=urls)
     assert (tmp_path / "cache" / "schemas" / "SOURCES.json").read_text(encoding="utf-8") == before

@@ -17,10 +17,10 @@ import pytest
 if importlib.util.find_spec("paddleocr") is None:
     pytest.skip("paddleocr is not installed (pip install digitize[paddle])", allow_module_level=True)
 
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
-from rapidfuzz.distance import Levenshtein  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
 
-from digitize.ocr.base import TextRegion, load_engine  # noqa: E402
+from digitize.ocr.base import TextRegion, load_engine
 
 pytestmark = pytest.mark.slow  # the paddle engine reads rendered lines
 
@@ -101,7 +101,7 @@ def test_reads_rendered_news_text(engine, page):
 def test_glyph_boxes_inside_line_boxes(engine, page):
     image, boxes, _ = page
     result = engine.recognize(image, [TextRegion(box=b, text_height=SIZE) for b in boxes])
-    for region_box, lines in zip(boxes, result):
+    for _region_box, lines in zip(boxes, result):
         for line in lines:
             x0, y0, x1, y1 = line.box
             assert 0 <= x0 < x1 <= image.shape[1] and 0 <= y0 < y1 <= image.shape[0]

@@ -7,16 +7,15 @@ import re
 
 import pytest
 from lxml import etree
+from model_fixtures import fixture_issue, fixture_page
+from test_alto import page  # noqa: F401 (fixture)
 
-from digitize import to_text
-from digitize import schemas
+from digitize import schemas, to_text
 from digitize.export.hocr import document_to_hocr, page_to_hocr
 from digitize.export.line_text import text_in_profile
 from digitize.export.page import PAGE_NS, page_to_page_xml
 from digitize.model import Document, Role
 from digitize.read import read_bytes
-from model_fixtures import fixture_issue, fixture_page
-from test_alto import page  # noqa: F401 (fixture)
 
 NS = {"pc": PAGE_NS}
 
@@ -53,7 +52,7 @@ def _assert_lines_back(original, back, id_of=lambda b: b.id, profile="corpus", e
                 assert back_ln.box[2] >= ln.box[2] and back_ln.box[3] >= ln.box[3], block.id
 
 
-def test_page_xml_valid(page, front):  # noqa: F811
+def test_page_xml_valid(page, front):
     _schema_or_skip()
     for p in (page, front):
         xml = page_to_page_xml(p)
@@ -61,7 +60,7 @@ def test_page_xml_valid(page, front):  # noqa: F811
     assert schemas.validate(page_to_page_xml(front, cjk_strings="clause", punctuation="original"), "page.xsd") == []
 
 
-def test_page_xml_structure(page):  # noqa: F811
+def test_page_xml_structure(page):
     root = etree.fromstring(page_to_page_xml(page))
     pg = root.find("pc:Page", NS)
     assert (pg.get("imageFilename"), pg.get("imageWidth"), pg.get("imageHeight")) == ("samples/rmrb-2024-07-01-01.png", "2400", "3600")
@@ -78,7 +77,7 @@ def test_page_xml_structure(page):  # noqa: F811
     assert [w.findtext("pc:TextEquiv/pc:Unicode", namespaces=NS) for w in words] == ["落实落细各项应对措施", "做好安全防范各项工作"]
     assert len(words[0].findall("pc:Glyph", NS)) == 10
     groups = pg.findall("pc:ReadingOrder/pc:OrderedGroup/pc:OrderedGroupIndexed", NS)
-    assert [g.get("caption") for g in groups][0] == "落实落细各项应对措施 做好安全防范各项工作"
+    assert next(g.get("caption") for g in groups) == "落实落细各项应对措施 做好安全防范各项工作"
     refs = [r.get("regionRef") for r in groups[0].findall("pc:RegionRefIndexed", NS)]
     assert refs == ["p1_TB0002", "p1_TB0001", "p1_TB0003", "p1_TB0004"]
     assert pg.find("pc:ImageRegion", NS).get("id") == "p1_IL0001"
@@ -92,7 +91,7 @@ def test_page_xml_structure(page):  # noqa: F811
 @pytest.mark.parametrize("profile", ["corpus", "original"])
 def test_page_xml_round_trip(front, profile):
     back = read_bytes(page_to_page_xml(front, punctuation=profile), "front.xml").pages[0]
-    strip = lambda b: f"p1_{b.id}"  # noqa: E731
+    strip = lambda b: f"p1_{b.id}"
     _assert_lines_back(front, back, strip, profile, exact_boxes=False)
     assert {b.id: b.role for b in back.blocks} == {strip(b): b.role for b in front.blocks}
     expected = [[strip(b) for b in a.blocks] for a in sorted(front.articles, key=lambda a: a.order)]
@@ -106,7 +105,7 @@ def test_page_xml_round_trip(front, profile):
 def test_hocr_round_trip(front):
     xml = page_to_hocr(front)
     back = read_bytes(xml, "front.hocr").pages[0]
-    strip = lambda b: f"p1_{b.id}"  # noqa: E731
+    strip = lambda b: f"p1_{b.id}"
     _assert_lines_back(front, back, strip)
     text_roles = {strip(b): b.role for b in front.blocks if b.role.has_text and any(ln.text.strip() for ln in b.lines)}
     assert {b.id: b.role for b in back.blocks if b.role is not Role.PHOTO} == text_roles
@@ -115,7 +114,7 @@ def test_hocr_round_trip(front):
     assert re.sub(r"\s+", "", to_text(Document("", [back]))) == re.sub(r"\s+", "", to_text(Document("", [front])))
 
 
-def test_hocr_structure_and_issue(page):  # noqa: F811
+def test_hocr_structure_and_issue(page):
     root = etree.fromstring(page_to_hocr(page))
     h = "{http://www.w3.org/1999/xhtml}"
     pg = root.find(f"{h}body/{h}div")

@@ -10,13 +10,13 @@ import shutil
 import subprocess
 
 import pytest
+from model_fixtures import ROOT, fixture_issue, fixture_page
 from PIL import Image
 
 from digitize import to_text
 from digitize.export.line_text import text_in_profile
 from digitize.export.pdf import PdfError, document_to_pdf, page_to_pdf
 from digitize.model import Document, Role
-from model_fixtures import ROOT, fixture_issue, fixture_page
 
 
 def strip(text: str) -> str:
@@ -110,7 +110,7 @@ def test_issue_pdf_and_reproducible(tmp_path):
         assert len(pdf.pages) == 2
         got = "".join(p.extract_text(use_text_flow=True) for p in pdf.pages)
     assert strip(got) == expected_text(issue)
-    later = document_to_pdf(issue, images=blank, created=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    later = document_to_pdf(issue, images=blank, created=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
     assert b"D:20260102" in later
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
+import library_fixtures as lf
 import pytest
+from conftest import LATIN_FONT, ROOT
 from lxml import etree
+from test_alto import page  # noqa: F401  (the synthetic page fixture)
 
 from digitize import schemas, to_text
 from digitize.export.alto import page_to_alto, xml_text
@@ -15,10 +17,6 @@ from digitize.export.line_text import text_in_profile
 from digitize.io import InputError
 from digitize.model import Document, JoinKind, Page, Role
 from digitize.read import ReadError, read, read_bytes
-
-import library_fixtures as lf
-from conftest import LATIN_FONT, ROOT
-from test_alto import page  # noqa: F401  (the synthetic page fixture)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -256,18 +254,18 @@ JOINS_PENDING = pytest.mark.xfail(not _exporter_writes_joins(), strict=True,
 @JOINS_PENDING
 @pytest.mark.parametrize("profile", ["corpus", "original"])
 @pytest.mark.parametrize("article_blocks", ["tags", "composed"])
-def test_round_trip_synthetic_page(page, profile, article_blocks):  # noqa: F811
+def test_round_trip_synthetic_page(page, profile, article_blocks):
     back = read_bytes(page_to_alto(page, punctuation=profile, article_blocks=article_blocks)).pages[0]
     assert_round_trip(page, back, profile)
 
 
-def test_round_trip_clause_strings(page):  # noqa: F811
+def test_round_trip_clause_strings(page):
     """CJK runs cut into clause Strings read back without spaces inside the run."""
     back = read_bytes(page_to_alto(page, cjk_strings="clause")).pages[0]
     assert_round_trip(page, back)
 
 
-def test_round_trip_keeps_hyphenation_and_roles_without_join_tags(page):  # noqa: F811
+def test_round_trip_keeps_hyphenation_and_roles_without_join_tags(page):
     back = read_bytes(page_to_alto(page)).pages[0]
     assert reading_sequence(back) == reading_sequence(page)
     assert {b.id: b.role for b in back.blocks} == {b.id: b.role for b in page.blocks}
@@ -298,3 +296,4 @@ def test_round_trip_real_page_order_roles_boxes(real_page):
     assert {b.id: b.role for b in back.blocks} == {b.id: b.role for b in real_page.blocks}
     blocks = {b.id: b for b in back.blocks}
     assert all(abs(x - y) <= 1 for b in real_page.blocks for x, y in zip(blocks[b.id].box, b.box))
+

@@ -6,11 +6,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from model_fixtures import DATA, fixture_issue
+from test_alto import page  # noqa: F401 (fixture)
 
 from digitize.export.json import document_json, page_json
 from digitize.read import ReadError, read_bytes
-from model_fixtures import DATA, fixture_issue
-from test_alto import page  # noqa: F401 (fixture)
 
 
 def test_page_json_round_trip(page):  # noqa: F811

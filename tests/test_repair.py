@@ -7,15 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hyphenated_words import HYPHENATED_WORDS
 from wordfreq import top_n_list
 
-from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role, glue
 from digitize.evaluate.joins import page_from_ground_truth, score_joins
+from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role, glue
 from digitize.repair import join_lines, read_page_header, repair
 from digitize.text.joins import text_join, written_words
 from digitize.text.markers import find_markers
-
-from hyphenated_words import HYPHENATED_WORDS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

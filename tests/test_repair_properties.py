@@ -21,18 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hyphenated_words import HYPHENATED_WORDS
 from hypothesis import HealthCheck, given, note, settings
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from digitize.export.text import page_text
-from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role
-from digitize.model import article_paragraphs
+from digitize.model import Article, Block, JoinKind, Line, Page, PageSource, Role, article_paragraphs
 from digitize.repair import join_lines, repair, type_jump_lines
 from digitize.text.joins import text_join
 from digitize.text.patterns import LINE_HYPHENS
-
-from hyphenated_words import HYPHENATED_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUND_TRUTH = ROOT / "samples" / "jinzhong-front.gt.txt"
@@ -259,10 +257,10 @@ def build_page(spec: tuple[ArticleSpec, ...]) -> Page:
             nonlocal y
             lines = []
             for text in texts:
-                lines.append(_line(text, LEFT + inset, y, RIGHT - inset, h))
+                lines.append(_line(text, LEFT + inset, y, RIGHT - inset, h))  # noqa: B023 (called in this iteration)
                 y += h + 10
             y += 20
-            mine.append(_block(f"{aid}-{role.value}", role, lines, (LEFT, RIGHT) if spans else None, lang))
+            mine.append(_block(f"{aid}-{role.value}", role, lines, (LEFT, RIGHT) if spans else None, lang))  # noqa: B023
 
         if a.kicker:
             display(Role.KICKER, [a.kicker], 40)

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digitize.model import JoinKind
 from digitize.cli.repair import repair_command
+from digitize.model import JoinKind
 from digitize.repair_text import repair_text
 
 ROOT = Path(__file__).resolve().parents[1]

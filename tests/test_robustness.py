@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bad_inputs import CASES, build_corpus
 from click.testing import CliRunner
+from conftest import cer
 from lxml import etree
 
-from bad_inputs import CASES, build_corpus
-from conftest import cer
 from digitize import to_text
 from digitize.cli import main
 from digitize.io import InputError, load, page_count
@@ -165,7 +165,7 @@ def test_orientation_all_four_turns(small_page_image):
     for rotation in (0, 90, 180, 270):
         turned = np.ascontiguousarray(np.rot90(upright, -rotation // 90))  # clockwise by `rotation`
         assert estimate_orientation(turned) == rotation
-        back, matrix = rotate_upright(turned, rotation)
+        back, _matrix = rotate_upright(turned, rotation)
         assert np.array_equal(back, upright)
 
 

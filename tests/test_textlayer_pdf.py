@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_layout_families import FAMILIES, FLOORS
 
 from digitize.cli import main
-from digitize.evaluate import cer
 from digitize.cli.layout_eval import layout_eval_command
-
-from test_layout_families import FAMILIES, FLOORS
+from digitize.evaluate import cer
 
 STEM = "english-textlayer"
 

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 from test_alto import page as alto_page  # noqa: F401
 from test_newsml import have_schemas, issue  # noqa: F401
 
+from digitize.cli.validate import validate_command
 from digitize.export.alto import page_to_alto
 from digitize.export.mets import document_to_mets
 from digitize.export.newsml import document_to_news_message, document_to_newsml
-from digitize.cli.validate import validate_command
 from digitize.validate import validate_file
 
 LAYOUT = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from distributed import Client, wait
+from distributed import Client, Future, wait
 from distributed.worker import get_worker
 
 from ..ocr.base import default_threads
@@ -29,7 +29,7 @@ class DaskWorkers:
     def __init__(self, scheduler: str, settings: Settings, outdir: Path, page_timeout: float | None = None):
         self.client = Client(scheduler, timeout="30s")
         self.settings, self.outdir, self.page_timeout = settings, str(outdir), page_timeout
-        self.running: dict[str, tuple[IssueUnit, object, float]] = {}  # slot → (unit, future, submitted at)
+        self.running: dict[str, tuple[IssueUnit, Future, float]] = {}  # slot → (unit, future, submitted at)
         self._serial = 0
 
     def _threads_on_host(self) -> dict[str, int]:

@@ -186,8 +186,10 @@ class Manifest:
 
     def start_run(self, settings: dict) -> int:
         with self.db:
-            return self.db.execute("INSERT INTO runs (started_at, settings) VALUES (?, ?)",
-                                   (time.time(), json.dumps(settings, sort_keys=True))).lastrowid
+            cursor = self.db.execute("INSERT INTO runs (started_at, settings) VALUES (?, ?)",
+                                     (time.time(), json.dumps(settings, sort_keys=True)))
+        assert cursor.lastrowid is not None  # set by every INSERT
+        return cursor.lastrowid
 
     def count_run(self, run_id: int, state: str) -> None:
         column = {"done": "pages_done", "failed": "pages_failed"}[state]

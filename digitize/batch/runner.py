@@ -20,19 +20,22 @@ import signal
 import socket
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Any, Protocol
 
 from .. import __version__
+from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_issue_outputs, write_page_outputs
 from ..export.names import output_collisions
-from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, InputError, page_count, sha256_file
+from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, page_count, sha256_file
 from ..model import Page
-from ..paths import remove_our_partials
 from ..ocr.base import EngineError, default_threads
+from ..paths import remove_our_partials
 from ..pipeline import get_engine, process_issue
 from ..settings import Settings as PipelineSettings
 from .manifest import IssueUnit, Manifest, Unit
@@ -123,7 +126,7 @@ def plan_units(inputs: list[tuple[Path, str]], settings: Settings, issue_per_fol
         issue = folder if issue_per_folder else (rel if total > 1 else None)
         by_folder.setdefault(folder, []).append((Path(rel), total))
         units += [Unit(str(path), index, total, rel, issue, checksum) for index in range(total)]
-    for folder, files in by_folder.items():
+    for files in by_folder.values():
         # scan.png and scan.pdf would share scan.txt; a 2-page scan.tif and scan-p0001.png share scan-p0001.txt
         clashes = output_collisions(files, settings.formats)
         if clashes:
@@ -136,7 +139,9 @@ def group_issues(units: list[Unit], issue_per_folder: bool) -> list[IssueUnit]:
     """The work units: each file's pages, or each folder's (``issue``), in the planned order."""
     issues: dict[str, list[Unit]] = {}
     for unit in units:
-        issues.setdefault(unit.issue if issue_per_folder else unit.relpath, []).append(unit)
+        key = unit.issue if issue_per_folder else unit.relpath
+        assert key is not None  # with issue_per_folder, plan_units gives every unit its folder as the issue
+        issues.setdefault(key, []).append(unit)
     return [IssueUnit(name, tuple(pages)) for name, pages in issues.items()]
 
 
@@ -148,7 +153,9 @@ def _page_current(manifest: Manifest, unit: Unit, settings_hash: str, outdir: Pa
     """A page is redone when it is new, unfinished, its source or the settings changed, or its outputs are
     gone; a failed page only when it changed or with ``retry_failed``."""
     row = manifest.row(unit.source, unit.page_index)
-    same = row is not None and row["source_sha256"] == unit.source_sha256 and row["settings_hash"] == settings_hash
+    if row is None:  # a new page
+        return False
+    same = row["source_sha256"] == unit.source_sha256 and row["settings_hash"] == settings_hash
     if same and row["state"] in ("done", "skipped") and row["outputs"] != "[]" and all(
             p.exists() for p in output_paths(outdir, row)):
         if row["state"] == "skipped":  # selected again, and still current
@@ -217,7 +224,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
     error, engine, version, timings, outputs with checksums), and the issue's state, error and outputs. Bad
     input is a result, not an exception; only an engine that cannot load raises."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    results = {(u.source, u.page_index): {"state": "failed", "version": __version__, "worker": worker, "timings": {},
+    results: dict[tuple[str, int], dict[str, Any]] = {(u.source, u.page_index): {"state": "failed", "version": __version__, "worker": worker, "timings": {},
                                           "outputs": []} for u in work.pages}
     units = {(u.source, u.page_index): u for u in work.pages}
     engine = get_engine(settings.engine, threads, settings.pipeline.ocr)  # loaded once per process; not part of the page's time
@@ -251,7 +258,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
             str(exc) if isinstance(exc, InputError) else f"{unit.source}: {one_line(exc)}")
 
     start = time.perf_counter()
-    issue = {"state": "done", "error": None, "outputs": []}
+    issue: dict[str, Any] = {"state": "done", "error": None, "outputs": []}
     try:
         # A bug or a library failing on one page fails that page; the issue goes on.
         done = process_issue(work.pages[0].source, inputs(), engine, write_page, failed, catch=(Exception,),
@@ -305,8 +312,8 @@ def _worker_main(conn, settings: Settings, outdir: str, threads: int) -> None:
 @dataclass
 class _Worker:
     name: str
-    process: multiprocessing.Process
-    conn: object
+    process: BaseProcess
+    conn: Connection
     ready: bool = False
     unit: IssueUnit | None = None
     started: float = 0.0
@@ -343,8 +350,8 @@ class LocalWorkers:
         return [w.unit for w in self.workers if w.unit is not None]
 
     def poll(self, timeout: float) -> list[tuple[IssueUnit, dict]]:
-        finished = []
-        waitables = {w.conn: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
+        finished: list[tuple[IssueUnit, dict]] = []
+        waitables: dict[Any, _Worker] = {w.conn: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
         for ready in wait(list(waitables), timeout):
             worker = waitables[ready]
             if ready is worker.conn and worker.conn.poll():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import click
 
-from ..version import __version__
 from ..exit_codes import ExitCode
+from ..version import __version__
 from .batch import batch_command, status_command
 from .convert import convert_command
 from .diff import diff_command

@@ -20,8 +20,20 @@ from rich.table import Table
 
 from ..batch.manifest import MANIFEST_NAME, Manifest, Unit
 from ..batch.progress import JsonLog
-from ..batch.runner import (DEFAULT_INCLUDE, BatchError, Interrupted, LocalWorkers, Settings, find_inputs, plan_units,
-                            remove_partial_outputs, run_units, select_work, settings_record)
+from ..batch.runner import (
+    DEFAULT_INCLUDE,
+    BatchError,
+    Executor,
+    Interrupted,
+    LocalWorkers,
+    Settings,
+    find_inputs,
+    plan_units,
+    remove_partial_outputs,
+    run_units,
+    select_work,
+    settings_record,
+)
 from ..batch.status import status_report
 from ..exit_codes import ExitCode
 from ..ocr.base import EngineError
@@ -126,7 +138,7 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
                 from ..batch.dask import DaskWorkers
             except ImportError as exc:
                 raise EngineError(f"--scheduler needs dask.distributed: pip install 'digitize[batch]' ({exc})") from exc
-            executor = DaskWorkers(scheduler, settings, outdir.resolve(), page_timeout)
+            executor: Executor = DaskWorkers(scheduler, settings, outdir.resolve(), page_timeout)
         else:
             executor = LocalWorkers(min(workers, max(1, len(todo))), settings, outdir.resolve(), threads, page_timeout)
         with reporter:

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..convert import CONVERT_FORMATS, convert
+from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.alto import UNITS
 from ..export.files import SUFFIXES, write_atomic
-from ..io import InputError
 
 err = Console(stderr=True, highlight=False)
 

@@ -11,8 +11,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..diff import (HAN_FOLDS, DiffInputError, DiffResult, DiffTooLarge, Options, compare, pair_files, read_input,
-                    summary_rows)
+from ..diff import (
+    HAN_FOLDS,
+    DiffInputError,
+    DiffResult,
+    DiffTooLarge,
+    Options,
+    compare,
+    pair_files,
+    read_input,
+    summary_rows,
+)
 from ..exit_codes import ExitCode
 from ..export.punctuation import PUNCTUATION_CHOICES
 from ..paths import write_atomic

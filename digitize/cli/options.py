@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 
 from ..export.alto import UNITS as ALTO_UNITS
 from ..export.names import DOCUMENT_FORMATS, OUTPUT_FORMATS, parse_formats
 from ..export.newsml import BODIES
+from ..export.punctuation import PROFILES
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
 from ..ocr.base import ENGINE_NAMES
-from ..export.punctuation import PROFILES
 from ..settings import Settings, SettingsError, load_settings
 
 ALL_FORMATS = OUTPUT_FORMATS + DOCUMENT_FORMATS

@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_issue_outputs, write_page_outputs
-from ..export.overlay import page_overlay
 from ..export.names import output_collisions
-from ..io import InputError, page_count
+from ..export.overlay import page_overlay
+from ..io import page_count
 from ..model import Page
 from ..ocr.base import EngineError
 from ..paths import printable, remove_our_partials
@@ -83,9 +84,9 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
     issues = [list(inputs)] if issue else [[path] for path in inputs]
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as progress:
-        say = lambda text: progress.console.print(escape(printable(text)), soft_wrap=True)  # noqa: E731
+        say = lambda text: progress.console.print(escape(printable(text)), soft_wrap=True)
         totals: dict[str, int] = {}
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def failed(path, exc: Exception) -> None:
             nonlocal failures
@@ -108,6 +109,7 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
             written = write_page_outputs(page, outdir, stem, page_formats, punctuation, alto_unit)
             if debug_overlay:
                 written.append(outdir / f"{stem}.overlay.png")
+                assert page.image is not None  # kept for the overlay (keep_image=debug_overlay)
                 write_atomic(written[-1], page_overlay(page, page.image))
             progress.advance(tasks[page.source.path])
             say(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → " + ", ".join(map(str, written)))

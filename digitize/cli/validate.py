@@ -24,6 +24,7 @@ def validate_command(files: tuple[Path, ...]) -> None:
         for path in files:
             kind, errors = validate_file(path)
             if not errors:
+                assert kind is not None  # an unknown kind always comes with an error
                 click.echo(f"{path}: valid ({kind.name}, {kind.schema})")
                 continue
             invalid += 1

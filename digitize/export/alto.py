@@ -28,6 +28,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,7 +153,7 @@ class IdAllocator:
 @dataclass
 class _Char:
     ch: str
-    box: tuple[float, float, float, float]
+    box: tuple[float, ...]
     conf: float | None
 
 
@@ -175,7 +176,7 @@ class _LineLayout:
     hyphen: _Char | None = None  # a trailing hyphen written as HYP
 
 
-def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+def _union(boxes: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
@@ -242,7 +243,7 @@ def _clauses(chars: list[_Char]) -> list[list[_Char]]:
     for prev, c in zip([None, *chars], chars):
         if prev is not None and pieces[-1]:
             script_change = (is_cjk(prev.ch) != is_cjk(c.ch)) and prev.ch.isalnum() and c.ch.isalnum()
-            if prev.ch in CLAUSE_END and c.ch not in CLAUSE_END or script_change:
+            if (prev.ch in CLAUSE_END and c.ch not in CLAUSE_END) or script_change:
                 pieces.append([])
         pieces[-1].append(c)
     return [p for p in pieces if p]
@@ -339,7 +340,7 @@ class _AltoWriter:
         for role in Role:
             if any(b.role is role for b in all_blocks):
                 self.role_tags[role] = self.ids.make("LT", role.value)
-        for art, members in self.articles:
+        for art, _ in self.articles:
             self.article_tags[id(art)] = self.ids.make("ST", art.id)
         for b in all_blocks:
             key = self._style_key(b)
@@ -347,11 +348,11 @@ class _AltoWriter:
                 size, bold = key
                 self.style_ids[key] = self.ids.make("TS", self._num(size) + ("_bold" if bold else ""))
         for b in all_blocks:
-            key = _paragraph_key(b, self.page.text_size_px)
-            if key is not None:
-                if key not in self.paragraph_style_ids:
-                    self.paragraph_style_ids[key] = self.ids.make("PST", len(self.paragraph_style_ids) + 1)
-                self.paragraph_style_of[id(b)] = self.paragraph_style_ids[key]
+            paragraph_key = _paragraph_key(b, self.page.text_size_px)
+            if paragraph_key is not None:
+                if paragraph_key not in self.paragraph_style_ids:
+                    self.paragraph_style_ids[paragraph_key] = self.ids.make("PST", len(self.paragraph_style_ids) + 1)
+                self.paragraph_style_of[id(b)] = self.paragraph_style_ids[paragraph_key]
         self._plan_hyphenation(all_blocks)
         # Joins are tags on TextLines, so a reader gets the paragraphs back (ALTO has no paragraph element).
         kinds = {ln.join.kind for b in all_blocks if b.role.has_text for ln in b.lines if ln.join is not None}
@@ -442,7 +443,7 @@ class _AltoWriter:
         self._layout(root)
         return root
 
-    def _sub(self, parent, tag: str, text: str | None = None, **attrs: str):
+    def _sub(self, parent, tag: str, text: str | None = None, **attrs: str | None):
         return sub_element(parent, _NS + tag, text, **attrs)
 
     def _description(self, root) -> None:
@@ -532,7 +533,7 @@ class _AltoWriter:
             )
 
     def _reading_order(self, root) -> None:
-        groups: list[tuple[Article | None, list[Block]]] = [(a, bs) for a, bs in self.articles if bs]
+        groups: list[tuple[Article, list[Block]]] = [(a, bs) for a, bs in self.articles if bs]
         ordered_loose = [b for b in self.loose if b.order >= 0]
         unordered_loose = [b for b in self.loose if b.order < 0]
         if not groups and not ordered_loose and not unordered_loose:

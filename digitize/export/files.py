@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 from ..model import Document, Page
-from ..paths import write_atomic  # noqa: F401 (re-exported: the writers' one way to write a file)
+from ..paths import write_atomic
 from .alto import page_to_alto, xml_text
 from .json import page_json
-from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .mets import IssueMetadata, document_to_mets
+from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .newsml import document_to_news_message
 from .text import issue_text, page_text
 

@@ -74,7 +74,7 @@ def _page(body, page: Page, punctuation: str) -> None:
             layout = _layout_line(line, b.vertical, line_in_profile(line.text, punctuation, b.role))
             if not layout.words:
                 continue
-            x0, y0, x1, y1 = line.box
+            _, y0, _, y1 = line.box
             span = _sub(par, "span", **{"class": line_class, "id": f"{bid}_l{i + 1:03d}",
                                         "title": f"{_bbox(line.box)}; baseline 0 0; x_size {max(1, y1 - y0)}"})
             last = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Role
-from .punctuation import PROFILES, _ASCII_EXTRA, _TO_ASCII, _full_width_in_cjk, _half_width
+from .punctuation import _ASCII_EXTRA, _TO_ASCII, PROFILES, _full_width_in_cjk, _half_width
 
 # Two CJK characters (or full-width forms, CJK quotes) with only spaces between: the text output squeezes
 # those spaces out of body text (OCR reads a wide gap as one), so the line keeps them out too.

@@ -27,8 +27,8 @@ The writer only reads the model: stories come from `newsml.issue_stories`, block
 from __future__ import annotations
 
 import hashlib
-import re
 import os
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,9 +36,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..text.continued import whole_article
 from ..model import Block, Document, Page, Role, article_paragraphs
-
+from ..text.continued import whole_article
 from .alto import IdAllocator, _software_version, alto_block_ids, sub_element, xml_text
 from .issue_metadata import IssueMetadata
 from .names import SUFFIXES, output_stem
@@ -236,7 +235,7 @@ class _MetsWriter:
 
     def _issue_mods(self, root) -> None:
         m, mods = self.meta, self._mods_root(root, "DMD_ISSUE")
-        mod = lambda parent, name, text=None, **a: self.sub(parent, name, text, ns=_MODS, **a)  # noqa: E731
+        mod = lambda parent, name, text=None, **a: self.sub(parent, name, text, ns=_MODS, **a)
         self.sub(self.sub(mods, "titleInfo", ns=_MODS), "title", self.title, ns=_MODS)
         mod(mods, "identifier", self.identifier, type=m.identifier_type if m.identifier else "urn")
         for kind, value in sorted(m.other_identifiers.items()):
@@ -311,7 +310,7 @@ class _MetsWriter:
 
     def _mix(self, mix, f: ImageFacts) -> None:
         x = "{%s}" % MIX_NS
-        sub = lambda parent, name, text=None: self.sub(parent, name, text, ns=x)  # noqa: E731
+        sub = lambda parent, name, text=None: self.sub(parent, name, text, ns=x)
         basic = sub(mix, "BasicDigitalObjectInformation")
         ident = sub(basic, "ObjectIdentifier")
         sub(ident, "objectIdentifierType", "SHA-256")
@@ -481,7 +480,7 @@ def _mods_language(doc: Document) -> str | None:
                 counts[b.language] = counts.get(b.language, 0) + sum(len(ln.text) for ln in b.lines)
     if not counts:
         return None
-    code = max(counts, key=counts.get).split("-")[0]
+    code = max(counts, key=lambda language: counts[language]).split("-")[0]
     return {"zh": "chi", "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "it": "ita", "pt": "por", "nl": "dut",
             "ja": "jpn", "ko": "kor"}.get(code)
 

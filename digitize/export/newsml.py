@@ -24,11 +24,12 @@ import dataclasses
 import re
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ..model import Article, Continuation, Document, Page, Paragraph, Role, article_paragraphs
+from ..model import Article, Continuation, Document, Page, Paragraph, Role
 from .alto import _software_version, sub_element, xml_text
 from .issue_metadata import IssueMetadata
 from .punctuation import format_paragraph
@@ -89,10 +90,11 @@ def issue_stories(doc: Document) -> list[Story]:
             if ref in continued:
                 continue  # read as part of the story it continues
             parts, seen = [], set()
-            while ref in found and ref not in seen:  # `seen` guards against a cycle of links
-                seen.add(ref)
-                parts.append(found[ref])
-                ref = following.get(ref)
+            next_ref: tuple[int, str] | None = ref
+            while next_ref in found and next_ref not in seen:  # `seen` guards against a cycle of links
+                seen.add(next_ref)
+                parts.append(found[next_ref])
+                next_ref = following.get(next_ref)
             stories.append(Story(article_key(page, article), parts))
     return stories
 
@@ -267,7 +269,7 @@ def _rights(item, metadata: IssueMetadata, paper: str | None) -> None:
 
 
 def _item_meta(item, item_class: str, created: str, title: str | None = None, provider: str | None = None,
-               links: list[tuple[str, str, str]] = ()) -> None:
+               links: Sequence[tuple[str, str, str]] = ()) -> None:
     meta = _sub(item, "itemMeta")
     _sub(meta, "itemClass", qcode=item_class)
     _sub(meta, "provider", literal=provider or "digitize")

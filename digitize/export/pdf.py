@@ -38,7 +38,7 @@ from .line_text import line_in_profile
 BASELINE_SHARE = 0.88
 FONT_ASCENT, FONT_DESCENT = 880, -120
 FONT_EPOCH = 2082844800  # TrueType timestamps count seconds from 1904: this is 1970-01-01, fixed for reproducibility
-FALLBACK_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+FALLBACK_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class PdfError(ValueError):
@@ -75,7 +75,7 @@ def _creation_date(doc: Document, created: dt.datetime | None) -> dt.datetime:
     for page in doc.pages:
         date = page.metadata.get("date", "")
         try:
-            return dt.datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+            return dt.datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=dt.UTC)
         except ValueError:
             continue
     return FALLBACK_DATE

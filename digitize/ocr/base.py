@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ..inference import onnx_session as onnx_session  # re-exported for the engines
 from ..model import Box, Glyph, Line
 from ..settings import DEFAULT, OcrSettings
 from ..text.patterns import mostly_latin
@@ -63,19 +64,6 @@ def load_engine(name: str, threads: int | None = None, settings: OcrSettings = D
             raise EngineError(f"unknown OCR engine {name!r}") from exc
         raise EngineError(f"engine {name!r} needs the package {exc.name!r}: {exc}") from exc
     return module.create_engine(threads or default_threads(), settings=settings)
-
-
-def onnx_session(path, threads: int):
-    """An onnxruntime CPU session with our thread settings: ``threads`` intra-op threads, spinning off
-    (spinning threads steal the other core from a second worker; off, 2 threads stay faster than 1)."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 # PP-OCR's recogniser, trained mostly on Chinese, writes full-width punctuation after Latin words at times.

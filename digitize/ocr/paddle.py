@@ -187,7 +187,7 @@ class _OpenCVAlias(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):  # not an import finder
         return None
 
-    def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):
+    def find_distributions(self, context=importlib.metadata.DistributionFinder.Context()):  # noqa: B008 (the stdlib signature)
         name = getattr(context, "name", None)
         if name and re.sub(r"[-_.]+", "-", name).lower() == self.ALIASED:
             return iter([_AliasedDistribution(self.ALIASED, self.target)])

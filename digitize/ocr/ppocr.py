@@ -133,7 +133,8 @@ class PPOCREngine:
             return []
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         crops = [gray[b[1] : b[3], b[0] : b[2]] for b in boxes]  # views, not copies
-        texts, scores, words = [""] * len(crops), [0.0] * len(crops), [None] * len(crops)
+        texts, scores = [""] * len(crops), [0.0] * len(crops)
+        words: list = [None] * len(crops)  # rapidocr's WordInfo per crop: every one is filled by the first pass
         self._recognise_into(crops, range(len(crops)), self.settings.rec_width_scale, texts, scores, words)
         # Squeezing suits square CJK glyphs; narrow Latin marks (a line-end hyphen) can vanish in it, so Latin
         # lines are read again at full width.

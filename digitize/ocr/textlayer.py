@@ -32,7 +32,7 @@ class TextLayerEngine:
             for row in group_rows([self.chars[i].box for i in inside]):
                 chars = sorted((self.chars[inside[j]] for j in row), key=lambda c: c.box[0])
                 text = ""
-                for prev, c in zip([None] + chars[:-1], chars):
+                for prev, c in zip([None, *chars[:-1]], chars):
                     # A word space is about a quarter em; letter gaps are far below that.
                     if prev is not None and c.box[0] - prev.box[2] > 0.18 * max(c.size_px, 1):
                         text += " "

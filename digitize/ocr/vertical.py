@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..preprocess import runs
 from ..model import Box, Glyph, Line
+from ..preprocess import runs
 from ..settings import DEFAULT, OcrSettings
 from .base import Engine, TextRegion
 

@@ -4,7 +4,7 @@
 ``PcGts``, an XHTML ``html`` with hOCR classes, a NewsML-G2 ``newsMessage`` or ``newsItem``), HTML by its
 ``<html`` start, digitize's own JSON by its ``format`` key, anything else that decodes as UTF-8 as corpus-format text. XML is parsed safely (no network,
 no DTD, no entity expansion; a DOCTYPE that declares entities is refused). Every failure is a `ReadError`, an
-`digitize.io.InputError`.
+`digitize.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .newsml import is_newsml, read_newsml
 from .page import PAGE_NAMESPACE_PREFIX, read_page_xml
 from .text import read_text
 
-__all__ = ["MAX_INPUT_BYTES", "read", "read_bytes", "read_input_bytes", "ReadError", "strip_controls"]
+__all__ = ["MAX_INPUT_BYTES", "ReadError", "read", "read_bytes", "read_input_bytes", "strip_controls"]
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+html|html)\b", re.I | re.S)
 

@@ -200,6 +200,7 @@ class _Reader:
             style = self.by_id.get(ref)
             if style is not None and local_name(style) == "TextStyle" and style.get("FONTSIZE"):
                 points = self._number(style, "FONTSIZE", low=0)
+                assert points is not None  # FONTSIZE is present (checked above)
                 return TextStyle(points * self.dpi / 72.0, "bold" in (style.get("FONTSTYLE") or ""))
         return None
 
@@ -250,9 +251,12 @@ class _Reader:
                 if conf is not None:
                     confidences.append(conf)
                 found = [g for g in child if local_name(g) == "Glyph"]
-                if len(found) == len(content) and all(self._box(g) for g in found):
-                    glyphs += [Glyph(g.get("CONTENT") or c, self._box(g), self._number(g, "GC", low=0) if g.get("GC") else (conf if conf is not None else 1.0))
-                               for g, c in zip(found, content)]
+                boxes = [self._box(g) for g in found]
+                if len(found) == len(content) and all(b is not None for b in boxes):
+                    fallback = conf if conf is not None else 1.0
+                    glyphs += [Glyph(g.get("CONTENT") or c, box,
+                                     gc if g.get("GC") and (gc := self._number(g, "GC", low=0)) is not None else fallback)
+                               for g, c, box in zip(found, content, boxes) if box is not None]
                 else:
                     glyphs_complete = False
             elif name == "SP":

@@ -7,10 +7,11 @@ import math
 import os
 import re
 import statistics
+from typing import overload
 
 from lxml import etree
 
-from ..io import InputError
+from ..errors import InputError
 from ..model import Article, Block, Join, JoinKind, Page, Role
 from ..text.joins import text_join, written_words
 from ..text.language import wordfreq_lang
@@ -31,6 +32,10 @@ class ReadError(InputError):
 MAX_NUMBER = 10_000_000.0
 
 
+@overload
+def number(value: str, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float: ...
+@overload
+def number(value: str | None, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float | None: ...
 def number(value: str | None, what: str, path: str | os.PathLike, low: float = -MAX_NUMBER,
            high: float = MAX_NUMBER) -> float | None:
     """``value`` as a finite float in [low, high]; None when the attribute is absent. A value that is not a

@@ -46,7 +46,8 @@ def _bbox(el, path: str = "") -> tuple[int, int, int, int] | None:
     m = _BBOX.search(el.get("title") or "")
     if not m:
         return None
-    return tuple(int(number(v, f"bbox of {el.get('id') or el.get('class')}", path)) for v in m.groups())
+    x0, y0, x1, y1 = (int(number(v, f"bbox of {el.get('id') or el.get('class')}", path)) for v in m.groups())
+    return x0, y0, x1, y1
 
 
 def _with_class(root, names: set[str]):
@@ -94,9 +95,9 @@ def _page(el, index: int, path: str) -> Page:
             page.separators.append(Separator(node.get("id") or f"SEP{k + 1:04d}", b,
                                              "horizontal" if b[2] - b[0] >= b[3] - b[1] else "vertical"))
     articles: dict[str, Article] = {}
-    for b in page.blocks:
-        if b.article_id:
-            articles.setdefault(b.article_id, Article(b.article_id)).blocks.append(b)
+    for block in page.blocks:
+        if block.article_id:
+            articles.setdefault(block.article_id, Article(block.article_id)).blocks.append(block)
     page.articles = list(articles.values())
     return finish_page(page, file_has_articles=bool(articles), file_has_joins=False)
 

@@ -9,8 +9,22 @@ import os
 
 import numpy as np
 
-from ..model import (Article, Block, Continuation, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role,
-                     Separator, TextStyle, Transform)
+from ..model import (
+    Article,
+    Block,
+    Continuation,
+    Document,
+    Glyph,
+    Join,
+    JoinKind,
+    Line,
+    Page,
+    PageSource,
+    Role,
+    Separator,
+    TextStyle,
+    Transform,
+)
 from .common import ReadError
 
 FORMATS = ("digitize-page", "digitize-document")
@@ -22,7 +36,8 @@ def is_digitize_json(data: bytes) -> bool:
 
 
 def _box(value) -> tuple[int, int, int, int]:
-    return tuple(int(v) for v in value)
+    x0, y0, x1, y1 = (int(v) for v in value)
+    return (x0, y0, x1, y1)
 
 
 def _line(d: dict) -> Line:

@@ -253,17 +253,18 @@ def read_newsml(root: etree._Element, path: str | os.PathLike = "<newsml>", data
     for number, label, refs in groups:
         mine = []
         for ref in refs:
-            k = by_guid.get(ref)
-            if k is not None and k not in placed:
-                placed.add(k)
-                mine.append(k)
+            found = by_guid.get(ref)
+            if found is not None and found not in placed:
+                placed.add(found)
+                mine.append(found)
         layout.append((number, label, mine))
     rest = [k for k in range(len(news)) if k not in placed]
     if not layout:
         layout = [(None, "", [])]
     layout[-1][2].extend(rest)
-    numbers = [n for n, _, _ in layout]
-    if None in numbers or len(set(numbers)) != len(numbers) or min(numbers) < 1:
+    given = [n for n, _, _ in layout]
+    numbers = [n for n in given if n is not None]
+    if len(numbers) != len(given) or len(set(numbers)) != len(numbers) or min(numbers) < 1:
         numbers = list(range(1, len(layout) + 1))
 
     sha = hashlib.sha256(data).hexdigest() if data else ""

@@ -88,7 +88,7 @@ def _line(el, path: str) -> Line | None:
     confidences = [c for _, c in word_texts if c is not None] or ([conf] if conf is not None else [])
     line = Line(text, box, line_confidence(confidences))
     glyphs = []
-    for w, (wt, _) in zip(words, word_texts):
+    for w, (_wt, _) in zip(words, word_texts):
         for g in _children(w, "Glyph"):
             gt, gc = _equiv(g, path)
             gbox = _box(g, path)

@@ -166,11 +166,11 @@ def page_image_uri(path: Path, max_pixels: int | None = None) -> str:
         raise PageImageError("not a regular file")
     limit = max_pixels or DEFAULT_MAX_PIXELS
     try:
-        with Image.open(path, formats=IMAGE_FORMATS) as im:
-            if im.width * im.height > limit:
-                raise PageImageError(f"image is {im.width}×{im.height} pixels, over the limit of {limit:,}")
-            im.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * im.height // max(1, im.width)))  # JPEG: decode small
-            im = im.convert("RGB")
+        with Image.open(path, formats=IMAGE_FORMATS) as opened:
+            if opened.width * opened.height > limit:
+                raise PageImageError(f"image is {opened.width}×{opened.height} pixels, over the limit of {limit:,}")
+            opened.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * opened.height // max(1, opened.width)))  # JPEG: decode small
+            im = opened.convert("RGB")
             if im.width > IMAGE_MAX_WIDTH:
                 im = im.resize((IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS)
             buf = io.BytesIO()
@@ -197,6 +197,7 @@ def _int(value) -> int:
 
 
 def _page_svg(result: DiffResult, image_uri: str) -> str:
+    assert result.page is not None  # drawn only for a diff that carries its page (see render_html)
     width, height = (_num(v) for v in result.page["size"])
     if not image_uri.startswith("data:image/jpeg;base64,") or not _BASE64.fullmatch(image_uri[23:]):
         raise ValueError("the page image must be a data: URI made by page_image_uri")
@@ -236,6 +237,7 @@ def render_html(result: DiffResult, image_uri: str | None = None) -> str:
              f"hypothesis: <code>{esc(str(result.hypothesis['path']))}</code> ({esc(str(result.hypothesis['format']))})</p>"]
     with_page = bool(image_uri and result.line_errors and result.page and result.page["size"])
     if with_page:
+        assert image_uri is not None  # with_page needs one
         parts.append(f'<div class="cols"><div class="pane">{_page_svg(result, image_uri)}</div><div>')
     if result.repair is not None:
         parts.append(f'<p class="repaired">{_int(result.repair["artefacts_repaired"])} reference artefacts repaired</p>')

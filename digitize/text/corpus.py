@@ -67,7 +67,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _is_subtitle(s: str) -> bool:
     m = SUBTITLE_DASH.match(s)
-    return bool(m) and any(d in m.group(0) for d in ("—", "─", "--"))  # not 一一 alone: that is text
+    return m is not None and any(d in m.group(0) for d in ("—", "─", "--"))  # not 一一 alone: that is text
 
 
 def classify(text: str, next_text: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..model import Join, JoinKind
 from ..settings import DEFAULT, RepairSettings
@@ -73,11 +73,11 @@ def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter
         if seen[closed] != seen[hyphenated]:
             counts = f"the text writes {closed!r} {seen[closed]}× and {hyphenated!r} {seen[hyphenated]}× elsewhere"
             return Join(JoinKind.HYPHEN, f"dehyphenated: {counts}") if seen[closed] > seen[hyphenated] else kept(counts)
-    joined, hyphenated = zipf(left + right, lang), zipf(pair, lang)
-    figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {hyphenated:.1f}"
-    if joined >= settings.common_zipf or (joined > 0 and joined >= hyphenated - settings.zipf_margin):
+    joined, kept_zipf = zipf(left + right, lang), zipf(pair, lang)
+    figures = f"zipf {left + right!r} {joined:.1f}, {pair!r} {kept_zipf:.1f}"
+    if joined >= settings.common_zipf or (joined > 0 and joined >= kept_zipf - settings.zipf_margin):
         return Join(JoinKind.HYPHEN, f"dehyphenated: {figures}")
-    if joined == 0 and hyphenated == 0:
+    if joined == 0 and kept_zipf == 0:
         return Join(JoinKind.HYPHEN, f"dehyphenated: neither form is a known word ({figures})")
     return kept(figures)
 

@@ -26,7 +26,7 @@ def guess_language(text: str, settings: RepairSettings = DEFAULT.repair) -> str:
     if len(words) < 2:
         return "und"
     mean = {lang: sum(zipf(w, lang) for w in words) / len(words) for lang in LATIN_LANGUAGES}
-    best = max(mean, key=mean.get)
+    best = max(mean, key=mean.__getitem__)
     return best if mean[best] >= settings.min_language_zipf else "und"
 
 

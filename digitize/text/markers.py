@@ -6,8 +6,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..model import Article, Continuation, Role, article_paragraphs
-from .patterns import (CJK_FORWARD_VERBS, CONTINUATION, CONTINUATION_START, ENGLISH_CONTINUATION,
-                       ENGLISH_CONTINUATION_START, NUMERALS, is_cjk)
+from .patterns import (
+    CJK_FORWARD_VERBS,
+    CONTINUATION,
+    CONTINUATION_START,
+    ENGLISH_CONTINUATION,
+    ENGLISH_CONTINUATION_START,
+    NUMERALS,
+    is_cjk,
+)
 
 
 def page_label(raw: str) -> str:

@@ -15,8 +15,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model import JoinKind, glue
-from .corpus import (BODY, CONTINUED, LEAD_ROLE, CorpusParagraph, classify, corpus_text, normalize_input,
-                     parse_paragraphs)
+from .corpus import (
+    BODY,
+    CONTINUED,
+    LEAD_ROLE,
+    CorpusParagraph,
+    classify,
+    corpus_text,
+    normalize_input,
+    parse_paragraphs,
+)
 from .joins import TERMINAL, text_join, written_words
 from .patterns import CONTINUATION, ENGLISH_CONTINUATION, is_cjk
 
