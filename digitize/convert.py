@@ -10,14 +10,15 @@ from .export.json import document_json
 from .export.text import document_text
 from .read import read
 
-CONVERT_FORMATS = ("alto", "txt", "json")
+CONVERT_FORMATS = ("alto", "page", "hocr", "txt", "json")
 
 
 def convert(path: Path, fmt: str, alto_unit: str = "pixel") -> list[tuple[int, bytes]]:
-    """``(page number, bytes)`` outputs of ``path`` in ``fmt``: one for txt and json, one per page for ALTO."""
+    """``(page number, bytes)`` outputs of ``path`` in ``fmt``: one for txt and json, one per page for ALTO,
+    PAGE XML and hOCR."""
     doc = read(path)
-    if fmt == "alto":
-        return [(page.number, render_page(page, "alto", alto_unit=alto_unit)) for page in doc.pages]
+    if fmt in ("alto", "page", "hocr"):
+        return [(page.number, render_page(page, fmt, alto_unit=alto_unit)) for page in doc.pages]
     if fmt == "txt":
         return [(0, document_text(doc).encode("utf-8"))]
     return [(0, document_json(doc).encode("utf-8"))]

@@ -316,3 +316,34 @@ def test_a_page_output_of_a_multipage_file_clashing_with_a_single_page_input_is_
     result = invoke("run", tif, png, "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert "scan-p0001.txt would be written for both" in result.output
+
+
+def test_issue_metadata_and_mets_profile_reach_the_mets(born_digital_pdf, tmp_path):
+    """Two born-digital pages (no OCR) as one issue: --issue-metadata fills the METS identifier and MODS
+    publisher, --mets-profile names the profile; the METS validates."""
+    from digitize import schemas
+
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    a.write_bytes(born_digital_pdf.read_bytes())
+    b.write_bytes(born_digital_pdf.read_bytes())
+    meta = tmp_path / "issue.toml"
+    meta.write_text('identifier = "urn:nbn:test:0001"\npublisher = "Test Daily Press"\nplace = "Taiyuan"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", a, b, "--issue", "-o", out, "--format", "txt,alto", "--mets-profile", "ndnp",
+                    "--issue-metadata", meta)
+    assert result.exit_code == 0, result.output
+    mets = (out / "a.mets.xml").read_bytes()
+    assert b"urn:nbn:test:0001" in mets and b"Test Daily Press" in mets
+    try:
+        schemas.schema_dir()
+    except schemas.SchemaNotFound as exc:
+        pytest.skip(str(exc))
+    assert schemas.validate(mets, "mets.xsd") == []
+
+
+def test_bad_issue_metadata_is_a_usage_error(born_digital_pdf, tmp_path):
+    meta = tmp_path / "issue.toml"
+    meta.write_text('publsher = "typo"\n', encoding="utf-8")
+    result = invoke("run", born_digital_pdf, "-o", tmp_path / "out", "--issue-metadata", meta)
+    assert result.exit_code == 2
+    assert "unknown field 'publsher'" in result.output

@@ -31,6 +31,7 @@ from .. import __version__
 from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_issue_outputs, write_page_outputs
+from ..export.issue_metadata import SIDECAR_NAMES, IssueMetadata, issue_metadata_from_file
 from ..export.names import output_collisions
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, page_count, sha256_file
 from ..model import Page
@@ -55,6 +56,8 @@ class Settings:
     newsml_body: str = "nitf"
     issue_per_folder: bool = False
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)  # every stage's thresholds
+    mets_profile: str = "enmap"
+    issue_metadata: IssueMetadata | None = None  # --issue-metadata; an issue folder's issue.toml/json adds to it
 
     @property
     def hash(self) -> str:
@@ -63,9 +66,12 @@ class Settings:
         key = {"engine": self.engine, "formats": sorted(self.formats), "punctuation": self.punctuation,
                "dpi": self.dpi, "pipeline": self.pipeline.digest(), "version": __version__}
         # Newer settings enter only when not at their default, so pages of earlier batches stay current.
-        for name, default in (("alto_unit", "pixel"), ("newsml_body", "nitf"), ("issue_per_folder", False)):
+        for name, default in (("alto_unit", "pixel"), ("newsml_body", "nitf"), ("issue_per_folder", False),
+                              ("mets_profile", "enmap")):
             if getattr(self, name) != default:
                 key[name] = getattr(self, name)
+        if self.issue_metadata is not None:
+            key["issue_metadata"] = json.dumps(asdict(self.issue_metadata), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -203,6 +209,15 @@ def select_work(manifest: Manifest, units: list[Unit], settings: Settings, outdi
     return todo, unchanged
 
 
+def issue_metadata_of(folder: Path, base: IssueMetadata | None) -> IssueMetadata | None:
+    """The issue's metadata: ``base`` (--issue-metadata) with its folder's own issue.toml or issue.json over it.
+    A sidecar that cannot be used fails the issue with its one-line reason."""
+    for name in SIDECAR_NAMES:
+        if (folder / name).is_file():
+            return issue_metadata_from_file(folder / name, base)
+    return base
+
+
 def remove_partial_outputs(outdir: Path) -> int:
     """Temp files of writes cut short by a kill (`digitize.paths.write_atomic`'s); a user's own ``.*.part``
     files are left alone."""
@@ -266,8 +281,10 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
                              settings=settings.pipeline)
         if done.document.pages:
             folder = Path(outdir) / Path(work.pages[0].relpath).parent
+            metadata = issue_metadata_of(Path(work.pages[0].source).parent, settings.issue_metadata)
             issue["outputs"] = record(write_issue_outputs(done.document, folder, done.stem, formats,
-                                                          settings.punctuation, settings.newsml_body, done.alto_names))
+                                                          settings.punctuation, settings.newsml_body, done.alto_names,
+                                                          metadata=metadata, mets_profile=settings.mets_profile))
     except EngineError:
         raise
     except Exception as exc:  # the issue outputs could not be written: the pages stand, the issue failed

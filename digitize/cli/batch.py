@@ -101,7 +101,7 @@ def _lock(outdir: Path):
 @run_options(threads_help="onnxruntime threads per worker (default: cores // workers).", debug_overlay=False)
 def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, scheduler, page_timeout, retry_failed,
                   log_json, engine, formats, punctuation, dpi, pdf_password, max_pixels, threads, alto_unit,
-                  newsml_body, settings) -> None:
+                  newsml_body, settings, mets_profile, issue_metadata) -> None:
     """Digitize folders of pages into OUTDIR, resumably: re-run the same command to continue.
 
     Each input file is one issue (as with run), or with --issue-per-folder each folder; an issue's pages are
@@ -109,7 +109,8 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
     """
     pipeline_settings = settings
     settings = Settings(engine, formats, punctuation, dpi, pdf_password, max_pixels, alto_unit, newsml_body,
-                        issue_per_folder, pipeline=pipeline_settings)
+                        issue_per_folder, pipeline=pipeline_settings, mets_profile=mets_profile,
+                        issue_metadata=issue_metadata)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -25,7 +25,8 @@ err = Console(stderr=True, highlight=False)
               help="Output file (default: standard output). A multi-page ALTO gets -p0001… before the suffix.")
 @click.option("--alto-unit", type=click.Choice(UNITS), default="pixel", show_default=True, help="ALTO MeasurementUnit.")
 def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str) -> None:
-    """Convert SOURCE (ALTO 1.4–4.4, hOCR, PAGE XML or corpus text) to ALTO 4.4, corpus text or JSON."""
+    """Convert SOURCE (ALTO 1.4–4.4, hOCR, PAGE XML, our JSON or corpus text) to ALTO 4.4, PAGE XML 2019, hOCR,
+    corpus text or JSON."""
     try:
         outputs = convert(source, fmt, alto_unit)
     except InputError as exc:
@@ -36,7 +37,7 @@ def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str)
         sys.exit(ExitCode.FAILURES)
     if output is None:
         if len(outputs) > 1:
-            err.print(f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} ALTO files; name one with -o")
+            err.print(f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} {fmt} files; name one with -o")
             sys.exit(ExitCode.USAGE)
         sys.stdout.buffer.write(outputs[0][1])
         return

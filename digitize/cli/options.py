@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from ..export.alto import UNITS as ALTO_UNITS
+from ..export.issue_metadata import IssueMetadata, IssueMetadataError, issue_metadata_from_file
+from ..export.mets import PROFILES as METS_PROFILES
 from ..export.names import DOCUMENT_FORMATS, OUTPUT_FORMATS, parse_formats
 from ..export.newsml import BODIES
 from ..export.punctuation import PROFILES
@@ -48,6 +50,17 @@ def settings_options(command: Callable) -> Callable:
                         help="Settings file (TOML: [preprocess] [layout] [ocr] [order]); see `digitize settings`.")(command)
 
 
+def issue_metadata_option(ctx: click.Context, param: click.Parameter, value: Path | None) -> IssueMetadata | None:
+    """``--issue-metadata FILE`` (TOML or JSON, keys as ``IssueMetadata``'s fields) → IssueMetadata; a bad file
+    is a usage error naming the key (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return issue_metadata_from_file(value)
+    except IssueMetadataError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 def run_options(threads_help: str = "onnxruntime threads (default: all cores).", debug_overlay: bool = True) -> Callable:
     """Apply the processing options (engine, formats, punctuation, rasterization, limits, output flavours)."""
     options = [
@@ -66,6 +79,12 @@ def run_options(threads_help: str = "onnxruntime threads (default: all cores).",
                      help="ALTO MeasurementUnit (NDNP requires inch1200)."),
         click.option("--newsml-body", type=click.Choice(tuple(BODIES)), default="nitf", show_default=True,
                      help="Article body format inside NewsML-G2."),
+        click.option("--mets-profile", type=click.Choice(METS_PROFILES), default="enmap", show_default=True,
+                     help="METS profile of issue packages (docs/mets-profiles.md)."),
+        click.option("--issue-metadata", "issue_metadata", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, callback=issue_metadata_option,
+                     help="TOML/JSON with the issue's identifier, title, publisher, place, date, volume, rights, ... "
+                          "for METS and NewsML-G2 (batch: an issue folder's own issue.toml/issue.json adds to it)."),
     ]
     if debug_overlay:
         options.append(click.option("--debug-overlay", is_flag=True,

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_issue_outputs, write_page_outputs
+from ..export.issue_metadata import IssueMetadata
 from ..export.names import output_collisions
 from ..export.overlay import page_overlay
 from ..io import page_count
@@ -60,7 +61,7 @@ def refuse_colliding_outputs(inputs: tuple[Path, ...], formats: tuple[str, ...],
 @run_options()
 def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str, formats: tuple[str, ...], punctuation: str,
         dpi: int, pdf_password: str | None, max_pixels: int, threads: int | None, alto_unit: str, newsml_body: str,
-        debug_overlay: bool, settings: Settings) -> None:
+        debug_overlay: bool, settings: Settings, mets_profile: str, issue_metadata: IssueMetadata | None) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...).
 
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
@@ -122,7 +123,8 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
                                        settings=settings)
                 if result.document.pages:
                     for target in write_issue_outputs(result.document, outdir, result.stem, list(formats), punctuation,
-                                                      newsml_body, result.alto_names):
+                                                      newsml_body, result.alto_names, metadata=issue_metadata,
+                                                      mets_profile=mets_profile):
                         say(f"issue {result.stem}: → {target}")
             except OSError as exc:
                 output_failed(progress.console, outdir, exc)
