@@ -4,12 +4,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: CJK fonts for rendering test pages; Chromium for the HTML report's browser test (driven by
+# Debian packages: CJK fonts for rendering test pages (Noto; and for the randomized bed, samples/random_pages.py,
+# every Chinese style: AR PL UMing/UKai, WenQuanYi Zen/Micro Hei, cwTeX Ming/Kai/FangSong/HeiBold, LXGW WenKai;
+# URW base35 and Liberation for English pages); Chromium for the HTML report's browser test (driven by
 # playwright-python, never a downloaded browser); Tesseract makes real ALTO fixtures and is a benchmark peer.
-APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei \
+	fonts-cwtex-ming fonts-cwtex-kai fonts-cwtex-fs fonts-cwtex-heib fonts-lxgw-wenkai fonts-urw-base35 fonts-liberation \
+	chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 OPENCV := opencv-python-headless==5.0.0.93
 
-.PHONY: demo test bench apt-deps samples clean
+.PHONY: demo test bench bench-layout random-page apt-deps samples clean
 
 # Installs Debian packages that are missing (skipped when present; sudo when not root).
 apt-deps:
@@ -52,6 +56,17 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 # bench/results.md (about 25-30 min on an idle 2-core machine, mostly Tesseract).
 bench: apt-deps $(VENV)/.bench
 	$(BIN)/python bench/run.py --runs 3 --scaling --profile
+
+# Benchmark, not a test: layout and text on N fresh randomized pages (issue 14), per-factor breakdown, written to
+# bench/layout-random.md. N=300 full-size pages take hours on a 2-core machine; N and SEED can be set.
+N ?= 300
+bench-layout: apt-deps $(VENV)/.test
+	$(BIN)/python bench/layout_random.py --n $(N) $(if $(SEED),--seed $(SEED),) --size full
+
+# One randomized page (or issue, ISSUE=1) for a seed: make random-page SEED=123 OUT=out/rnd
+OUT ?= out/rnd
+random-page: apt-deps $(VENV)/.base
+	$(BIN)/python samples/random_pages.py --seed $(SEED) --out $(OUT) $(if $(ISSUE),--issue,)
 
 # Re-render the committed sample pages (needs the fonts; deterministic).
 samples: apt-deps $(VENV)/.base

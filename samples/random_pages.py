@@ -704,6 +704,29 @@ class Composer:
             head["styles"]["subtitle"] = style(self.sans_face, sst, sst * 1.3, fallback=self.fallback)
         return head
 
+    def head_height(self, head: dict, width: int) -> int:
+        h = 0
+        for role in ("kicker", "headline", "subtitle"):
+            if head.get(role):
+                st = head["styles"][role]
+                h += len(self._display(head[role], st, width - self.em)) * st.pitch + self.em
+        return h
+
+    def fit_head(self, head: dict, width: int, room: float) -> dict:
+        """Shrink a heading's type until it takes at most `room` px (a continued story's heading set
+        for another width, or a heading drawn too big for a short story)."""
+        head = dict(head, styles=dict(head["styles"]))
+        for _ in range(8):
+            if self.head_height(head, width) <= room:
+                break
+            for role, st in head["styles"].items():
+                k = 0.8 if role == "headline" else 0.9
+                if st.size * k >= self.em * (1.2 if role == "headline" else 1.0):
+                    head["styles"][role] = FStyle(st.file, round(st.size * k), round(st.pitch * k), st.index,
+                                                  max(0, round(st.stroke * k)), st.fallback)
+            head["px"] = head["styles"]["headline"].size
+        return head
+
     def make_items(self, capacity_chars: float, fill: float) -> list[Item]:
         """Column flow for about `fill` x the slots' capacity: byline?, body paragraphs, intertitles, lists."""
         R, T = self.rng, self.text
@@ -838,18 +861,20 @@ class Composer:
         if over is None:
             return cols, items, None
         if jump is None:
+            # the story ends at the last whole sentence that fits (a paragraph cut at a full stop)
             ii, done = over
-            keep = items[:ii]
-            while keep and keep[-1].role == "intertitle":
-                keep.pop()
-            if not any(i.role == "body" for i in keep):        # not even one paragraph: cut it at a sentence
-                keep = items[:ii] + [Item(items[ii].role, self._cut_text(items[ii].text, done, ""))]
-            cols, over = self.pour_balanced(keep, slots)
-            assert over is None, "dropping paragraphs must make the story fit"
-            return cols, keep, None
+            while True:
+                part = self._cut_sentence(items[ii].text, done) if items[ii].role == "body" else ""
+                keep = items[:ii] + ([Item("body", part)] if part else [])
+                while keep and keep[-1].role == "intertitle":
+                    keep.pop()
+                cols, over = self.pour_balanced(keep, slots)
+                if over is None:
+                    return cols, keep, None
+                ii, done = over
         # a jump: cut the paragraph where the columns end, backing off until the marker fits
         ii, done = over
-        while True:
+        for _ in range(400):
             marker = jump["marker"]
             if jump["inline"]:
                 head_part = self._cut_text(items[ii].text, done, marker)
@@ -870,6 +895,13 @@ class Composer:
                 while items[ii].role == "intertitle" and ii > 0:
                     ii -= 1
                     done = len(items[ii].text)
+            elif done == 0 and not head_part and ii == 0:
+                break
+        return self.fit(aid, items, slots, None)     # not even the marker fits: no jump from this story
+
+    def _cut_sentence(self, text: str, done: int) -> str:
+        ends = [m.end() for m in re.finditer(r"[。!?;]|\. ", text[:done])]
+        return text[:ends[-1]].rstrip() if ends else ""
 
     def _cut_text(self, text: str, done: int, marker: str) -> str:
         """The text up to `done` characters, cut between two words (Latin) or two characters that are not
@@ -923,6 +955,7 @@ class Composer:
             y0 += inset
             y1 -= inset
         head = head or self.make_head(x1 - x0, big=(n >= self.ncols // 2))
+        head = self.fit_head(head, x1 - x0, (y1 - y0) * 0.4)
         pg.begin(aid, head["headline"], (cont or {}).get("continuation") or (jump or {}).get("continuation"))
         vertical = (not self.latin) and n >= 2 and R.random() < 0.1 and cont is None
         col_x = [self.col_x[c] for c in range(c0, c0 + n)]
@@ -1017,9 +1050,11 @@ class Composer:
         if not slots:
             return aid, None
         if items is None:
-            fill = R.uniform(0.7, 1.2) if jump is None else R.uniform(1.5, 2.5)
+            fill = R.uniform(0.9, 1.3) if jump is None else R.uniform(1.5, 2.5)
             items = self.make_items(self.capacity(slots), fill)
         cols, placed_items, cut = self.fit(aid, items, slots, jump)
+        if jump is not None and cut is None:       # the story fitted after all: no jump, no continuation
+            next(a for a in pg.articles if a["id"] == aid)["continuation"] = None
         self.record_flow(aid, placed_items, cols)
         if self.column_rules:
             for a, b in zip(slots, slots[1:]):
@@ -1187,7 +1222,7 @@ class Composer:
         R, pg = self.rng, self.page
         aid = self.new_id()
         x0, x1 = self.span(c0, n)
-        head = self.make_head(x1 - x0, big=True)
+        head = self.fit_head(self.make_head(x1 - x0, big=True), x1 - x0, (ym - y0) * 0.5)
         pg.begin(aid, head["headline"])
         yh = self.heading(aid, head, x0, x1 - x0, y0)
         if ym - yh < 4 * self.body.pitch:

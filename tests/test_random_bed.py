@@ -1,0 +1,163 @@
+"""The randomized test bed (issue 14): pages drawn fresh on every run from samples/random_pages.py.
+
+A run draws its seed from DIGITIZE_SEED when set, else at random, and prints it; every assertion message
+carries it and the command that replays the page. The generator's own consistency is checked quickly on
+every run; the slow test reads 12 pages across the factors with the real pipeline and holds them to floors.
+
+Interim floors: today's pipeline does not meet the issue's floors on random pages (it was built on the
+fixed families). INTERIM_FLOORS are what it met on ten fresh seeds in a row (bench/layout-random.md says
+how they were measured); ISSUE_FLOORS are the target, checked by an xfail test until the layout rewrite
+lands, when they replace the interim ones. A floor is never lowered to let a seed pass: a seed that
+exposed a bug is added to REGRESSION_SEEDS and the bug fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import random_pages  # noqa: E402
+
+SEED = int(os.environ.get("DIGITIZE_SEED") or random.SystemRandom().randrange(1, 2_000_000))
+print(f"\nrandom test bed: DIGITIZE_SEED={SEED}", file=sys.stderr)
+
+# Seeds that exposed a bug: each is read on every run, besides the fresh one. Add, never remove.
+REGRESSION_SEEDS: list[int] = []
+
+PAGES = 12
+# Each page's profile and language, so that the 12 cover the factors (the rest is drawn from the seed).
+PROFILES = ["clean", "scan", "scan", "lowres", "scan", "camera", "clean", "scan", "web", "scan", "clean", "scan"]
+LANGS = ["zh-Hans", "zh-Hans", "en", "zh-Hant", "zh-Hans", "en", "zh-Hant", "zh-Hans", "zh-Hans", "en", "en", "zh-Hant"]
+
+# The issue's floors (300 pages at >= 150 dpi, after the layout rewrite).
+ISSUE_FLOORS = {"block_p": 0.95, "block_r": 0.95, "order": 0.98, "headline_p": 0.97, "headline_r": 0.97,
+                "article_f1": 0.95, "edges": 0.98}
+# Interim floors over the 12-page sample: the lowest pooled figure today's pipeline gave on ten fresh seeds
+# in a row, rounded down to 0.05 (see bench/layout-random.md). Raise them as the pipeline improves.
+INTERIM_FLOORS = {"block_p": 0.30, "block_r": 0.35, "order": 0.75, "headline_p": 0.30, "headline_r": 0.30,
+                  "article_f1": 0.60, "edges": 0.30}
+INTERIM_MAX_BAG_CER = 0.30      # recognition: order-free CER, mean of pages
+
+
+def page_seeds(seed: int) -> list[int]:
+    rng = np.random.default_rng(seed)
+    return [int(s) for s in rng.integers(1, 2**31 - 1, PAGES)]
+
+
+def replay(seed: int, size: str = "ci") -> str:
+    return f"DIGITIZE_SEED={SEED}: replay with `python samples/random_pages.py --seed {seed} --out DIR --size {size}`"
+
+
+# --- the generator, quickly -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("k", range(3))
+def test_pages_replay_exactly_and_their_ground_truth_is_consistent(tmp_path, k):
+    seed = page_seeds(SEED)[k]
+    a = random_pages.make_page(seed, tmp_path / "a", "ci", PROFILES[k], LANGS[k])
+    b = random_pages.make_page(seed, tmp_path / "b", "ci", PROFILES[k], LANGS[k])
+    assert a == b, replay(seed)
+    stem = f"rnd-{seed}"
+    gt_a = (tmp_path / "a" / f"{stem}.gt.json").read_text(encoding="utf-8")
+    assert gt_a == (tmp_path / "b" / f"{stem}.gt.json").read_text(encoding="utf-8"), replay(seed)
+    assert (tmp_path / "a" / a["image"]).read_bytes() == (tmp_path / "b" / b["image"]).read_bytes(), replay(seed)
+    gt = json.loads(gt_a)
+    assert gt["factors"]["seed"] == seed
+    ids = {x["id"] for x in gt["articles"]}
+    assert gt["blocks"] and {x["article"] for x in gt["blocks"]} <= ids, replay(seed)
+    assert [x["order"] for x in gt["blocks"]] == list(range(1, len(gt["blocks"]) + 1)), replay(seed)
+    w, h = gt["width"], gt["height"]
+    for box in [x["box"] for x in gt["blocks"]] + [x["box"] for x in gt["lines"]]:
+        assert 0 <= box[0] <= box[2] <= w and 0 <= box[1] <= box[3] <= h, (box, replay(seed))
+    text = (tmp_path / "a" / f"{stem}.gt.txt").read_text(encoding="utf-8")
+    lines = "".join(x["text"] for x in gt["lines"] if any(b["id"] == x["block"] and b["role"] not in
+                                                          ("advertisement", "continuation") for b in gt["blocks"]))
+    strip = lambda s: "".join(ch for ch in s if not ch.isspace() and ch not in "#")
+    # every character printed in a story is in the text, and nothing else (punctuation is printed full width)
+    assert len(strip(text)) == len(strip(lines)), replay(seed)
+
+
+def test_geometric_degradations_move_the_ground_truth_with_the_page(tmp_path):
+    """A skewed, turned or perspective page keeps its blocks on the ink: inside each mapped body block the
+    page is darker than in the gutters beside it."""
+    from PIL import Image
+
+    checked = 0
+    for seed in page_seeds(SEED + 1)[:6]:
+        f = random_pages.make_page(seed, tmp_path, "ci", "camera" if seed % 2 else "scan")
+        gt = json.loads((tmp_path / f"rnd-{seed}.gt.json").read_text(encoding="utf-8"))
+        img = np.asarray(Image.open(tmp_path / f["image"]).convert("L"), dtype=np.float32)
+        body = [b["box"] for b in gt["blocks"] if b["role"] == "body" and (b["box"][2] - b["box"][0]) * (b["box"][3] - b["box"][1]) > 400]
+        inside = np.mean([img[y0:y1, x0:x1].mean() for x0, y0, x1, y1 in body])
+        assert inside < np.median(img) - 3 or img.mean() < 100, (f["degradations"], replay(seed))
+        checked += 1
+    assert checked == 6
+
+
+def test_an_issue_links_its_continued_stories_in_the_ground_truth(tmp_path):
+    iss = random_pages.make_issue(SEED, tmp_path, "ci")
+    assert 2 <= len(iss["pages"]) <= 4 and iss["links"], f"DIGITIZE_SEED={SEED}: make_issue({SEED})"
+    for link, story in zip(iss["links"], iss["stories"]):
+        fpage, fid = link["forward"]
+        bpage, bid = link["backward"]
+        assert fpage < bpage and fid == bid
+        fgt = json.loads((tmp_path / f"{iss['pages'][fpage - 1]['stem']}.gt.json").read_text(encoding="utf-8"))
+        art = next(a for a in fgt["articles"] if a["id"] == fid)
+        assert art["continuation"]["direction"] == "forward", f"DIGITIZE_SEED={SEED}"
+        assert link["marker_out"] not in story and link["marker_in"] not in story, f"DIGITIZE_SEED={SEED}"
+        assert story.startswith("## "), f"DIGITIZE_SEED={SEED}"
+
+
+# --- the real pipeline on 12 pages ----------------------------------------------------------------------
+
+def _read_sample(seed: int, out: Path):
+    from layout_random import pooled, run_pages
+
+    rows, factors = run_pages(page_seeds(seed), out, "ci", profiles=PROFILES, langs=LANGS,
+                              log=lambda s: print(s, file=sys.stderr))
+    return rows, factors, pooled(rows)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return _read_sample(SEED, tmp_path_factory.mktemp("random-bed"))
+
+
+@pytest.mark.slow
+def test_twelve_fresh_pages_meet_the_interim_floors(sample):
+    rows, factors, p = sample
+    print(f"DIGITIZE_SEED={SEED}: " + ", ".join(f"{k} {p[k]:.3f}" for k in INTERIM_FLOORS) + f", bag CER {p['bag_cer']:.3f}",
+          file=sys.stderr)
+    worst = sorted(rows, key=lambda r: r["block_r"])[:3]
+    hint = "; worst pages: " + ", ".join(f"{r['stem']} ({r['factors']['profile']}, R {r['block_r']:.2f})" for r in worst)
+    low = {k: round(p[k], 3) for k, floor in INTERIM_FLOORS.items() if p[k] < floor}
+    assert not low, f"DIGITIZE_SEED={SEED}: below the interim floors {low}{hint}; {replay(worst[0]['factors']['seed'])}"
+    assert p["bag_cer"] <= INTERIM_MAX_BAG_CER, f"DIGITIZE_SEED={SEED}: bag CER {p['bag_cer']:.3f}{hint}"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="issue 14's floors: met after the layout rewrite, not by today's pipeline")
+def test_twelve_fresh_pages_meet_the_issue_floors(sample):
+    rows, factors, p = sample
+    high = [r for r in rows if r["factors"]["profile"] in ("clean", "scan") and r["factors"]["output_dpi"] >= 150]
+    from layout_random import pooled
+    q = pooled(high)
+    low = {k: round(q[k], 3) for k, floor in ISSUE_FLOORS.items() if q[k] < floor}
+    assert not low, f"DIGITIZE_SEED={SEED}: below the issue's floors on {len(high)} pages at >= 150 dpi: {low}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", REGRESSION_SEEDS)
+def test_regression_seeds_meet_the_interim_floors(seed, tmp_path):
+    rows, factors, p = _read_sample(seed, tmp_path)
+    low = {k: round(p[k], 3) for k, floor in INTERIM_FLOORS.items() if p[k] < floor}
+    assert not low, f"regression seed {seed}: below the interim floors {low}"
