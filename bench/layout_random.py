@@ -192,6 +192,8 @@ def run_issues(seeds: list[int], out: Path, size: str, engine: str = "ppocr", lo
         r = {"seed": seed, "pages": len(pages), "links": len(truth), "linked": found, "our_links": len(ours),
              "story_cer": story_cers}
         res.append(r)
+        with (out / "issues.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(r) + "\n")
         log(f"issue {seed}: {len(pages)} pages, links {found}/{len(truth)} (ours {len(ours)}), story CER "
             + ", ".join(f"{c:.3f}" for c in story_cers))
     return res
@@ -259,11 +261,25 @@ def main(argv=None):
     ap.add_argument("--engine", default="ppocr")
     ap.add_argument("--out", default=str(ROOT / "out" / "layout-random"))
     ap.add_argument("--md", default=str(ROOT / "bench" / "layout-random.md"))
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report from OUT's results.jsonl (pages already scored), running nothing")
     args = ap.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2_000_000)
     print(f"run seed {seed}", flush=True)
     out = Path(args.out) / f"seed-{seed}-{args.size}"
     t0 = time.time()
+    if args.report_only:
+        rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+        rows = [r for r in rows if int(r["stem"].split("-")[1]) - seed * 1000 < args.n]
+        factors = {r["stem"]: r["factors"] for r in rows}
+        issues = [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()] \
+            if (out / "issues.jsonl").exists() else []
+        wall = sum(r["seconds"] for r in rows)
+        cmd = "python bench/layout_random.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, wall)
+        print(json.dumps({"high_dpi": pooled([r for r in rows if high_dpi(factors[r["stem"]])]),
+                          "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])])}, indent=1))
+        return
     rows, factors = run_pages([seed * 1000 + i for i in range(args.n)], out, args.size, args.engine,
                               log=lambda s: print(s, flush=True))
     issues = run_issues([seed * 1000 + 900 + i for i in range(args.issues)], out, args.size, args.engine,

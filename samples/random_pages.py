@@ -725,6 +725,15 @@ class Composer:
                     head["styles"][role] = FStyle(st.file, round(st.size * k), round(st.pitch * k), st.index,
                                                   max(0, round(st.stroke * k)), st.fallback)
             head["px"] = head["styles"]["headline"].size
+        for role in ("subtitle", "kicker"):         # still too tall: lose the kicker and subtitle,
+            if self.head_height(head, width) > room:
+                head.pop(role, None)
+        while self.head_height(head, width) > room:   # then words of the headline
+            t = head["headline"]
+            short = t.rsplit(" ", 1)[0] if " " in t else t[:-2] if (not self.latin and len(t) > 4) else None
+            if not short:
+                break
+            head["headline"] = short
         return head
 
     def make_items(self, capacity_chars: float, fill: float) -> list[Item]:
@@ -995,6 +1004,8 @@ class Composer:
                 self.count("headline_partial_span")
             hx0 = col_x[0]
             hw = col_x[span_n - 1] + col_w[span_n - 1] - hx0
+            head = self.fit_head(head, hw, (y1 - y0) * 0.4)
+            pg.articles[-1]["headline"] = head["headline"]
             yh = self.heading(aid, head, hx0, hw, y0)
             for i in range(span_n):
                 tops[i] = yh

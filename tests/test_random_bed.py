@@ -81,26 +81,31 @@ def test_pages_replay_exactly_and_their_ground_truth_is_consistent(tmp_path, k):
     text = (tmp_path / "a" / f"{stem}.gt.txt").read_text(encoding="utf-8")
     lines = "".join(x["text"] for x in gt["lines"] if any(b["id"] == x["block"] and b["role"] not in
                                                           ("advertisement", "continuation") for b in gt["blocks"]))
-    strip = lambda s: "".join(ch for ch in s if not ch.isspace() and ch not in "#")
-    # every character printed in a story is in the text, and nothing else (punctuation is printed full width)
+    strip = lambda s: "".join(ch for ch in s if not ch.isspace() and ch not in "#-")
+    # every character printed in a story is in the text, and nothing else (punctuation is printed full width;
+    # a hyphen may be a line-end break that the text does not hold)
     assert len(strip(text)) == len(strip(lines)), replay(seed)
 
 
-def test_geometric_degradations_move_the_ground_truth_with_the_page(tmp_path):
-    """A skewed, turned or perspective page keeps its blocks on the ink: inside each mapped body block the
-    page is darker than in the gutters beside it."""
-    from PIL import Image
+def test_geometric_degradations_move_the_ground_truth_with_the_page():
+    """Whatever a degradation profile does (skew, turn, perspective, border, rescale), a mapped box still
+    holds its ink: a black patch on a white page is dark inside its mapped box and light around it."""
+    import degrade
 
-    checked = 0
-    for seed in page_seeds(SEED + 1)[:6]:
-        f = random_pages.make_page(seed, tmp_path, "ci", "camera" if seed % 2 else "scan")
-        gt = json.loads((tmp_path / f"rnd-{seed}.gt.json").read_text(encoding="utf-8"))
-        img = np.asarray(Image.open(tmp_path / f["image"]).convert("L"), dtype=np.float32)
-        body = [b["box"] for b in gt["blocks"] if b["role"] == "body" and (b["box"][2] - b["box"][0]) * (b["box"][3] - b["box"][1]) > 400]
-        inside = np.mean([img[y0:y1, x0:x1].mean() for x0, y0, x1, y1 in body])
-        assert inside < np.median(img) - 3 or img.mean() < 100, (f["degradations"], replay(seed))
-        checked += 1
-    assert checked == 6
+    rng0 = np.random.default_rng(SEED)
+    for profile in ("scan", "camera", "web", "lowres") * 3:
+        seed = int(rng0.integers(1, 2**31 - 1))
+        page = np.full((1200, 900), 255, np.uint8)
+        box = [380, 520, 520, 680]
+        page[box[1]:box[3], box[0]:box[2]] = 0
+        img, hm, f, dpi, enc = degrade.degrade(page, np.random.default_rng(seed), profile, 200)
+        g = img if img.ndim == 2 else img.mean(axis=2)
+        x0, y0, x1, y1 = degrade.map_box(box, hm, g.shape[1], g.shape[0])
+        dx, dy = (x1 - x0) // 5, (y1 - y0) // 5
+        inside = g[y0 + dy:y1 - dy, x0 + dx:x1 - dx].astype(float).mean()
+        ring = g[max(0, y0 - 3 * dy):y1 + 3 * dy, max(0, x0 - 3 * dx):x1 + 3 * dx].astype(float)
+        around = (ring.sum() - g[y0:y1, x0:x1].astype(float).sum()) / (ring.size - (y1 - y0) * (x1 - x0))
+        assert inside < around - 60, (profile, f, inside, around, f"DIGITIZE_SEED={SEED}, degrade seed {seed}")
 
 
 def test_an_issue_links_its_continued_stories_in_the_ground_truth(tmp_path):
@@ -114,7 +119,8 @@ def test_an_issue_links_its_continued_stories_in_the_ground_truth(tmp_path):
         art = next(a for a in fgt["articles"] if a["id"] == fid)
         assert art["continuation"]["direction"] == "forward", f"DIGITIZE_SEED={SEED}"
         assert link["marker_out"] not in story and link["marker_in"] not in story, f"DIGITIZE_SEED={SEED}"
-        assert story.startswith("## "), f"DIGITIZE_SEED={SEED}"
+        assert story.startswith(("## ", "### ")) and "\n## " in "\n" + story, f"DIGITIZE_SEED={SEED}"
+        assert len(story) > 100, f"DIGITIZE_SEED={SEED}: the joined story is too short to have two parts"
 
 
 # --- the real pipeline on 12 pages ----------------------------------------------------------------------
