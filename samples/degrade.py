@@ -243,10 +243,10 @@ def degrade(image: np.ndarray, rng: np.random.Generator, profile: str, dpi: int)
     if abs(k - 1) > 1e-3:
         if profile != "web":
             f["rescale"] = round(k, 3)
-        # sample at most 2x up: a 600 dpi scan of a 300 dpi composition is a finer sampling, not more detail
+        # a scan above the composition dpi is a finer sampling of the same detail (interpolated, not sharper)
         a, m = rescale(a, k)
         hm = m @ hm
-    out_dpi = round(dpi * k) if profile != "web" else round(dpi * k)
+    out_dpi = round(dpi * k)
     if draw("blur", 0.7 if profile == "camera" else p, 0.4, 2.0):
         a = blur(a, f["blur"])
     if draw("noise", p + 0.1, 0.1, 1.0):

@@ -1012,7 +1012,6 @@ class Composer:
             slots_cols = list(range(n))
         # photo at the head of the flow
         slots: list[Slot] = []
-        photo_slot_tops = list(tops)
         pre = []                               # slots above a beside-caption
         if cont is None and R.random() < 0.3 and y1 - max(tops) > 20 * self.body.pitch:
             m = int(R.integers(1, len(slots_cols) + 1))
