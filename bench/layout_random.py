@@ -152,7 +152,13 @@ def run_pages(seeds: list[int], out: Path, size: str, engine: str = "ppocr", pro
             continue
         prof = profiles[i % len(profiles)] if profiles else None
         lang = langs[i % len(langs)] if langs else None
-        f = random_pages.make_page(seed, out, size, prof, lang)
+        try:
+            f = random_pages.make_page(seed, out, size, prof, lang)
+        except Exception as exc:     # a generator bug: reported, and the run goes on
+            log(f"{stem}: GENERATOR FAILED {type(exc).__name__}: {str(exc)[:200]}")
+            with (out / "generator-failures.txt").open("a", encoding="utf-8") as fh:
+                fh.write(f"{seed} {type(exc).__name__} {str(exc)[:200]}\n")
+            continue
         gt = json.loads((out / f"{stem}.gt.json").read_text(encoding="utf-8"))
         gt_text = (out / f"{stem}.gt.txt").read_text(encoding="utf-8")
         r = digitize_and_score(out / f["image"], gt, gt_text, stem, out, engine)

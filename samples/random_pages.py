@@ -705,11 +705,16 @@ class Composer:
         return head
 
     def head_height(self, head: dict, width: int) -> int:
+        """The heading's height over `width`; a line wider than the width (a word too long for it) counts
+        as not fitting at all."""
         h = 0
         for role in ("kicker", "headline", "subtitle"):
             if head.get(role):
                 st = head["styles"][role]
-                h += len(self._display(head[role], st, width - self.em)) * st.pitch + self.em
+                lines = self._display(head[role], st, width - self.em)
+                if any(l.width > width for l in lines):
+                    return 10**9
+                h += len(lines) * st.pitch + self.em
         return h
 
     def fit_head(self, head: dict, width: int, room: float) -> dict:
@@ -1005,6 +1010,10 @@ class Composer:
             hx0 = col_x[0]
             hw = col_x[span_n - 1] + col_w[span_n - 1] - hx0
             head = self.fit_head(head, hw, (y1 - y0) * 0.4)
+            if span_n < n and self.head_height(head, hw) > (y1 - y0) * 0.4:      # too narrow: over all columns
+                span_n = n
+                hw = col_x[n - 1] + col_w[n - 1] - hx0
+                head = self.fit_head(head, hw, (y1 - y0) * 0.4)
             pg.articles[-1]["headline"] = head["headline"]
             yh = self.heading(aid, head, hx0, hw, y0)
             for i in range(span_n):
@@ -1226,6 +1235,128 @@ class Composer:
             self.advert(*leaf[1:])
         return cuts
 
+    # ---- a fully vertical page: tiers of right-to-left vertical lines
+    def vertical_lines(self, items: list[Item], regions: list[tuple[int, int, int, int]], pitch_x: int):
+        """Set paragraphs as vertical lines (one character a cell, top to bottom), lines right to left,
+        filling each region (x0, y0, x1, y1) in turn. Returns per region [(Line, box)] and the overflow."""
+        em = self.em
+        out = [[] for _ in regions]
+        ri = 0
+        x = regions[0][2] - em if regions else 0
+        for ii, it in enumerate(items):
+            units = render.print_units(it.text)
+            pos, first = 0, True
+            while pos < len(units):
+                if ri >= len(regions):
+                    return out, (ii, sum(len(u[1]) for u in units[:pos]))
+                x0, y0, x1, y1 = regions[ri]
+                if x < x0:
+                    ri += 1
+                    if ri < len(regions):
+                        x = regions[ri][2] - em
+                    continue
+                cells = (y1 - y0) // em
+                indent = 2 if first and it.role == "body" else 0
+                n = max(1, cells - indent)
+                end = min(len(units), pos + n)
+                if end < len(units) and units[end][0] in render.NO_START:
+                    end += 1                       # hanging punctuation below the last cell
+                glyphs = [Glyph(p, src, 0.0, float(em)) for p, src in units[pos:end]]
+                line = Line(glyphs, self.body, para=ii, first=first)
+                ytop = y0 + indent * em
+                box = [x, ytop, x + em, ytop + len(glyphs) * em]
+                out[ri].append((line, box, it.role))
+                pos, first = end, False
+                x -= pitch_x
+        return out, None
+
+    def vertical_page(self):
+        """Tiers (段) across the page, separated by rules; stories from right to left in each tier, each a
+        vertical headline at its right and vertical lines leftwards; the lead story runs through two tiers."""
+        R, pg = self.rng, self.page
+        self.count("vertical_page")
+        X0, X1 = self.span(0, self.ncols)
+        ntiers = int(R.integers(2, 5))
+        H = self.bottom - self.top
+        gap = self.em
+        th = (H - (ntiers - 1) * 2 * gap) // ntiers
+        tiers = [(self.top + t * (th + 2 * gap), self.top + t * (th + 2 * gap) + th) for t in range(ntiers)]
+        for t in range(1, ntiers):
+            y = tiers[t][0] - gap
+            pg.rule([X0, y, X1, y + max(2, self.em // 8)])
+        pitch_x = round(self.em * float(R.uniform(1.3, 1.7)))
+        # regions: (x0, x1, first tier, last tier), in reading order
+        plan = []
+        lead_w = int((X1 - X0) * R.uniform(0.35, 0.6))
+        if ntiers >= 2 and R.random() < 0.6:
+            plan.append((X1 - lead_w, X1, 0, 1))
+            plan.append((X0, X1 - lead_w - 2 * gap, 0, 0))
+            plan.append((X0, X1 - lead_w - 2 * gap, 1, 1))
+            start = 2
+        else:
+            start = 0
+        for t in range(start, ntiers):
+            k = int(R.integers(1, 4))
+            cuts = sorted(R.uniform(0.25, 0.75, k - 1)) if k > 1 else []
+            edges = [X1] + [int(X1 - c * (X1 - X0)) for c in cuts] + [X0]
+            for a, b in zip(edges, edges[1:]):
+                plan.append((b, a - (2 * gap if a != X1 else 0), t, t))
+        for x0, x1, t0, t1 in plan:
+            if x1 - x0 < 6 * pitch_x:
+                continue
+            aid = self.new_id()
+            y0 = tiers[t0][0]
+            nph = int(R.integers(1, 3))
+            px = int(min(3.2 * self.em, (x1 - x0) * 0.25 / max(1, nph)))
+            px = max(int(self.em * 1.4), px)
+            hpitch = round(px * 1.05)
+            maxlen = max(4, int((tiers[t0][1] - y0) * 0.85 / hpitch))
+            phrases = [self.text.short(max(3, maxlen // 2), maxlen + 1)[:maxlen] for _ in range(nph)]
+            hst = style(self.head_face, px, hpitch, stroke=max(1, px // 30) if self.faux_bold else 0, fallback=self.fallback)
+            xr = x1
+            lines = []
+            for ph in phrases:
+                xr -= round(px * 1.25)
+                pg.vtext.append((hst, ph, xr, y0, hpitch, 0))
+                lines.append(([xr, y0, xr + px, y0 + len(ph) * hpitch - (hpitch - px)], ph))
+            headline = " ".join(phrases)
+            pg.begin(aid, headline)
+            pg.block(aid, "headline", "## " + headline, lines, vertical=True)
+            regions = [(x0, y0, xr - self.em, tiers[t0][1])] + [(x0, tiers[t][0], x1, tiers[t][1]) for t in range(t0 + 1, t1 + 1)]
+            cap = sum((r[2] - r[0]) / pitch_x * (r[3] - r[1]) / self.em for r in regions)
+            items = []
+            if R.random() < 0.5:
+                items.append(Item("byline", self.text.byline()))
+            n = 0
+            while n < cap * R.uniform(0.9, 1.2):
+                p = self.text.paragraph()
+                items.append(Item("body", p))
+                n += len(p)
+            cols, over = self.vertical_lines(items, regions, pitch_x)
+            if over is not None:                    # end at the last whole sentence that fits
+                ii, done = over
+                while over is not None:
+                    part = self._cut_sentence(items[ii].text, done) if items[ii].role == "body" else ""
+                    items = items[:ii] + ([Item("body", part)] if part else [])
+                    cols, over = self.vertical_lines(items, regions, pitch_x)
+                    if over is not None:
+                        ii, done = over
+            prev_para = None
+            for region in cols:
+                groups = []
+                for line, box, role in region:
+                    if groups and groups[-1][0] == role:
+                        groups[-1][1].append((line, box))
+                    else:
+                        groups.append((role, [(line, box)]))
+                for role, lb in groups:
+                    ls = [l for l, _ in lb]
+                    cont = role == "body" and (not ls[0].first) and prev_para == ls[0].para
+                    for l, box in lb:
+                        pg.vtext.append((self.body, l.text, box[0], box[1], self.em, 0))
+                    pg.block(aid, role, render.body_text(ls), [(box, l.text) for l, box in lb], cont=cont, vertical=True)
+                    prev_para = ls[-1].para if role == "body" else None
+
     def lshape(self, c0, n, y0, y1, k, ym):
         """A story over all n columns that fills columns c0..c0+k-1 to the foot and the rest down to ym; a
         second story in the corner below ym."""
@@ -1291,6 +1422,12 @@ def halftone(gray: np.ndarray, cell: int, rng) -> np.ndarray:
     return np.where(d < np.sqrt(ink) * 1.0, 0, 255).astype(np.uint8)
 
 
+# Punctuation set vertically has its own forms (Unicode vertical presentation forms).
+VERTICAL_FORMS = {"，": "︐", "。": "︒", "、": "︑", "：": "︓", "；": "︔", "！": "︕", "？": "︖", "（": "︵",
+                  "）": "︶", "“": "﹁", "”": "﹂", "‘": "﹃", "’": "﹄", "《": "︽", "》": "︾", "—": "︱", "…": "︙",
+                  "「": "﹁", "」": "﹂"}
+
+
 def draw(page: Page, rng: np.random.Generator) -> np.ndarray:
     mode = "RGB" if page.colour else "L"
     white = (255, 255, 255) if page.colour else 255
@@ -1320,11 +1457,15 @@ def draw(page: Page, rng: np.random.Generator) -> np.ndarray:
     for st, text, x, y, pitch, fill in page.vtext:
         cov = coverage(st.file, st.index)
         for i, ch in enumerate(text):
+            ch = VERTICAL_FORMS.get(ch, ch)
+            if ch in "\u3000 ":
+                continue
             f = st.font
             if ord(ch) not in cov and st.fallback:
                 p, k = st.fallback.rsplit(":", 1)
                 f = load_font(p, int(k), st.size)
-            d.text((x, y + i * pitch + 0.88 * st.size), ch, font=f, fill=col(fill), anchor="ls",
+            dx = max(0.0, (st.size - f.getlength(ch)) / 2)
+            d.text((x + dx, y + i * pitch + 0.88 * st.size), ch, font=f, fill=col(fill), anchor="ls",
                    stroke_width=st.stroke, stroke_fill=col(fill))
     return np.asarray(img)
 
@@ -1414,7 +1555,11 @@ def compose_page(rng, size: str, lang: str, page_no: int, front: bool, paper: st
         c.folio(paper, date, c._t(sec))
     if rng.random() < 0.4:
         c.footer()
-    cuts = c.compose(reserve, jumps)
+    if not c.latin and not reserve and not jumps and rng.random() < 0.08:
+        c.vertical_page()
+        cuts = []
+    else:
+        cuts = c.compose(reserve, jumps)
     f["structures"] = dict(sorted(c.structures.items()))
     return c, cuts
 
