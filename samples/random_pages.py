@@ -1005,8 +1005,6 @@ class Composer:
                 tops[n - 1] = below
         else:
             span_n = n if R.random() < 0.75 or n == 1 else int(R.integers(1, n))
-            if span_n < n:
-                self.count("headline_partial_span")
             hx0 = col_x[0]
             hw = col_x[span_n - 1] + col_w[span_n - 1] - hx0
             head = self.fit_head(head, hw, (y1 - y0) * 0.4)
@@ -1014,6 +1012,8 @@ class Composer:
                 span_n = n
                 hw = col_x[n - 1] + col_w[n - 1] - hx0
                 head = self.fit_head(head, hw, (y1 - y0) * 0.4)
+            if span_n < n:
+                self.count("headline_partial_span")
             pg.articles[-1]["headline"] = head["headline"]
             yh = self.heading(aid, head, hx0, hw, y0)
             for i in range(span_n):
