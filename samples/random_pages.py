@@ -18,12 +18,18 @@ seed so that layout cannot be tuned to it. A page records its seed and every fac
 - structure: headlines over 1 to all columns, left or centred, 1-3 lines; kickers, `——` subtitles, bylines,
   `本报讯` leads, intertitles, lists; boxed and shaded articles; L-shapes; photos (halftone, grey, colour)
   with captions below or beside; photo stories; adverts (frames, reversed text, logos); banner mastheads
-  with ears, folio lines, page numbers, jump lines; vertical headlines;
+  with ears, folio lines, page numbers, jump lines; vertical headlines; fully vertical pages (tiers of
+  right-to-left vertical lines under rules, vertical punctuation forms);
 - text: the reference corpus and sentences drawn from wordfreq's Chinese and English word lists by
   frequency, so that no page's words can be learnt;
 - issues of 2-4 pages with continued stories (`(下转第N版)`/`(上接第N版)`, `(转第N版)`, `(续第N版)`,
   "Continued on Page N", "See X, Page N"), repeated and shortened headlines;
-- degradations (samples/degrade.py), each with a strength.
+- degradations (samples/degrade.py), each with a strength: skew, quarter turns, blur, noise, JPEG 25-90,
+  72-600 dpi, 700-1,200 px web images, bilevel, dark scanner border, binding shadow and fold, bleed-through,
+  uneven light, yellowed paper, stains, camera perspective.
+
+Not drawn yet: tables, two different stories under one headline, text wrapped around a photo inside a
+column (photos take whole columns), adverts of mixed sizes inside the story grid (adverts are strips).
 
 Ground truth is in the shape `digitize layout-eval` reads (samples/families/*.gt.json): blocks with role,
 article, order, column, continues_previous, vertical; lines; page_header/page_footer; articles with their
