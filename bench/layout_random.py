@@ -190,9 +190,11 @@ def run_issues(seeds: list[int], out: Path, size: str, engine: str = "ppocr", lo
         found = sum(1 for t in truth if t in ours)
         story_cers = []
         for story in iss["stories"]:
-            head = story.splitlines()[0]
-            start = text.find(head)
-            end = text.find("\n## ", start + 1) if start >= 0 else -1
+            first = story.splitlines()[0]
+            headline = next(line for line in story.splitlines() if line.startswith("## "))
+            start = text.find(first)
+            own = text.find(headline, start) if start >= 0 else -1
+            end = text.find("\n## ", own + 1) if own >= 0 else -1
             part = text[start:end if end > 0 else len(text)] if start >= 0 else ""
             story_cers.append(text_cer(story, part))
         r = {"seed": seed, "pages": len(pages), "links": len(truth), "linked": found, "our_links": len(ours),
