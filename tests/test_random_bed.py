@@ -60,7 +60,7 @@ def replay(seed: int, size: str = "ci") -> str:
 
 # --- the generator, quickly -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("k", range(3))
+@pytest.mark.parametrize("k", range(2))
 def test_pages_replay_exactly_and_their_ground_truth_is_consistent(tmp_path, k):
     seed = page_seeds(SEED)[k]
     a = random_pages.make_page(seed, tmp_path / "a", "ci", PROFILES[k], LANGS[k])
