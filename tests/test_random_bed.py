@@ -42,11 +42,19 @@ LANGS = ["zh-Hans", "zh-Hans", "en", "zh-Hant", "zh-Hans", "en", "zh-Hant", "zh-
 # The issue's floors (300 pages at >= 150 dpi, after the layout rewrite).
 ISSUE_FLOORS = {"block_p": 0.95, "block_r": 0.95, "order": 0.98, "headline_p": 0.97, "headline_r": 0.97,
                 "article_f1": 0.95, "edges": 0.98}
-# Interim floors over the 12-page sample: the lowest pooled figure today's pipeline gave on ten fresh seeds
-# in a row, rounded down to 0.05 (see bench/layout-random.md). Raise them as the pipeline improves.
-INTERIM_FLOORS = {"block_p": 0.30, "block_r": 0.35, "order": 0.75, "headline_p": 0.30, "headline_r": 0.30,
-                  "article_f1": 0.60, "edges": 0.30}
-INTERIM_MAX_BAG_CER = 0.30      # recognition: order-free CER, mean of pages
+# Interim floors over the 12-page sample, measured 2026-12-07 on today's pipeline (bench/layout-random.md):
+# three real runs of this test (DIGITIZE_SEED 744289, 411552, 346119) gave block P 0.104/0.344/0.518, block R
+# 0.285/0.278/0.535, order 0.794/0.814/0.752, headline P 0.722/0.263/0.636, headline R 0.295/0.119/0.350,
+# article F1 0.843/0.800/0.773, edges 0.161/0.147/0.366, bag CER 0.317/0.430/0.239; and 2,000 random 12-page
+# subsets of the bench's 48 pages gave 1st percentiles block P 0.147, block R 0.323, order 0.825, headline P
+# 0.350, headline R 0.143, article F1 0.612, edges 0.125, 99th percentile bag CER 0.457. Each floor is the
+# lowest of those, rounded down a step of 0.05 (so that ten fresh seeds in a row pass), not ten literal runs:
+# the shared machine gave 7-9 minutes a run. Pages whose dark surround (scanner lid, camera table) today's
+# layout reads as one block are most of the gap. Raise the floors as the pipeline improves; the issue's
+# target (ISSUE_FLOORS) is block P/R 0.95, order 0.98, headline P/R 0.97, article F1 0.95, edges 0.98.
+INTERIM_FLOORS = {"block_p": 0.05, "block_r": 0.20, "order": 0.70, "headline_p": 0.20, "headline_r": 0.05,
+                  "article_f1": 0.55, "edges": 0.05}
+INTERIM_MAX_BAG_CER = 0.55      # recognition: order-free CER, mean of pages (highest seen 0.457, raised a step)
 
 
 def page_seeds(seed: int) -> list[int]:
