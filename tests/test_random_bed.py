@@ -5,8 +5,8 @@ carries it and the command that replays the page. The generator's own consistenc
 every run; the slow test reads 12 pages across the factors with the real pipeline and holds them to floors.
 
 Interim floors: today's pipeline does not meet the issue's floors on random pages (it was built on the
-fixed families). INTERIM_FLOORS are what it met on ten fresh seeds in a row (bench/layout-random.md says
-how they were measured); ISSUE_FLOORS are the target, checked by an xfail test until the layout rewrite
+fixed families). INTERIM_FLOORS are set below what it gave on three real runs and on 2,000 twelve-page
+subsets of the benchmark's pages (the comment at INTERIM_FLOORS has the figures); ISSUE_FLOORS are the target, checked by an xfail test until the layout rewrite
 lands, when they replace the interim ones. A floor is never lowered to let a seed pass: a seed that
 exposed a bug is added to REGRESSION_SEEDS and the bug fixed.
 """
@@ -45,15 +45,16 @@ ISSUE_FLOORS = {"block_p": 0.95, "block_r": 0.95, "order": 0.98, "headline_p": 0
 # Interim floors over the 12-page sample, measured 2026-12-07 on today's pipeline (bench/layout-random.md):
 # three real runs of this test (DIGITIZE_SEED 744289, 411552, 346119) gave block P 0.104/0.344/0.518, block R
 # 0.285/0.278/0.535, order 0.794/0.814/0.752, headline P 0.722/0.263/0.636, headline R 0.295/0.119/0.350,
-# article F1 0.843/0.800/0.773, edges 0.161/0.147/0.366, bag CER 0.317/0.430/0.239; and 2,000 random 12-page
+# article F1 0.843/0.800/0.773 (the first two as layout-eval counts a collapsed page, 1.0; run three 0.690
+# counting it 0, as pooled() now does), edges 0.161/0.147/0.366, bag CER 0.317/0.430/0.239; and 2,000 random 12-page
 # subsets of the bench's 48 pages gave 1st percentiles block P 0.147, block R 0.323, order 0.825, headline P
-# 0.350, headline R 0.143, article F1 0.612, edges 0.125, 99th percentile bag CER 0.457. Each floor is the
+# 0.350, headline R 0.143, article F1 0.395 (collapsed pages 0), edges 0.125, 99th percentile bag CER 0.457. Each floor is the
 # lowest of those, rounded down a step of 0.05 (so that ten fresh seeds in a row pass), not ten literal runs:
 # the shared machine gave 7-9 minutes a run. Pages whose dark surround (scanner lid, camera table) today's
 # layout reads as one block are most of the gap. Raise the floors as the pipeline improves; the issue's
 # target (ISSUE_FLOORS) is block P/R 0.95, order 0.98, headline P/R 0.97, article F1 0.95, edges 0.98.
 INTERIM_FLOORS = {"block_p": 0.05, "block_r": 0.20, "order": 0.70, "headline_p": 0.20, "headline_r": 0.05,
-                  "article_f1": 0.55, "edges": 0.05}
+                  "article_f1": 0.35, "edges": 0.05}
 INTERIM_MAX_BAG_CER = 0.55      # recognition: order-free CER, mean of pages (highest seen 0.457, raised a step)
 
 
