@@ -221,12 +221,13 @@ def fmt_row(name: str, p: dict) -> str:
 
 
 def write_md(path: Path, command: str, seed: int, size: str, rows: list[dict], factors: dict, issues: list[dict],
-             wall: float):
+             wall: float, note: str = ""):
     hi = [r for r in rows if high_dpi(factors[r["stem"]])]
     lo = [r for r in rows if not high_dpi(factors[r["stem"]])]
     L = ["# Layout on randomized pages (issue 14)", "",
          f"Command: `{command}`  ", f"Run seed {seed} (page i has seed {seed}*1000+i), page size preset `{size}`, "
          f"{len(rows)} pages, {wall / 60:.0f} min of pipeline time on the shared 2-core machine (load ~20 during the run).", "",
+         *([note, ""] if note else []),
          "Replay a page: `python samples/random_pages.py --seed SEED --out DIR --size " + size + "`, then "
          "`digitize run DIR/rnd-SEED.* ...` and `digitize layout-eval DIR OUT`.", "",
          "A page where no block was found (the layout read it as one region) scores 0 for article F1 and page "
@@ -276,6 +277,7 @@ def main(argv=None):
     ap.add_argument("--engine", default="ppocr")
     ap.add_argument("--out", default=str(ROOT / "out" / "layout-random"))
     ap.add_argument("--md", default=str(ROOT / "bench" / "layout-random.md"))
+    ap.add_argument("--note", default="", help="a paragraph for the report (how the run was made)")
     ap.add_argument("--report-only", action="store_true",
                     help="write the report from OUT's results.jsonl (pages already scored), running nothing")
     args = ap.parse_args(argv)
@@ -290,7 +292,7 @@ def main(argv=None):
             if (out / "issues.jsonl").exists() else []
         wall = sum(r["seconds"] for r in rows)      # pipeline time only
         cmd = "python bench/layout_random.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, wall)
+        write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, wall, args.note)
         print(json.dumps({"high_dpi": pooled([r for r in rows if high_dpi(factors[r["stem"]])]),
                           "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])])}, indent=1))
         return
@@ -301,7 +303,7 @@ def main(argv=None):
     cmd = "python bench/layout_random.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if "--seed" not in cmd:
         cmd += f"  # drew --seed {seed}"
-    write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, sum(r["seconds"] for r in rows))
+    write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, sum(r["seconds"] for r in rows), args.note)
     hi = pooled([r for r in rows if high_dpi(factors[r["stem"]])])
     print(json.dumps({"high_dpi": hi, "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])])}, indent=1))
 

@@ -1201,8 +1201,15 @@ class Composer:
         jumps = list(jumps or [])
         cuts = []
         ads = []
-        for leaf in leaves:
+        # jumps go to the largest plain article leaves (any page has some; a jump never goes unplaced)
+        stories = [i for i, lf in enumerate(leaves) if lf[0] in ("article", "photo_story")]
+        plain = sorted(stories[len(reserve):], key=lambda i: -(leaves[i][4] - leaves[i][3]) * leaves[i][2])
+        plain += [i for i, lf in enumerate(leaves) if lf[0] == "lshape"]     # the story in an L's corner
+        jump_for = dict(zip(plain, jumps))        # the first leaves take the continued stories (reserve)
+        for li, leaf in enumerate(leaves):
             kind = leaf[0]
+            if kind == "photo_story" and li in jump_for:
+                kind = "article"
             if kind == "hrule":
                 _, c0, n, y, _ = leaf
                 if self.stack_rules:
@@ -1224,16 +1231,16 @@ class Composer:
             if kind == "lshape":
                 _, c0, n, y0, y1, k, ym = leaf
                 self.count("lshape")
-                self.lshape(c0, n, y0, y1, k, ym)
+                rest = self.lshape(c0, n, y0, y1, k, ym, jump=jump_for.get(li))
+                if rest is not None:
+                    cuts.append({**rest, "jump": jump_for[li]})
                 continue
             _, c0, n, y0, y1 = leaf
             if reserve:
                 r = reserve.pop(0)
                 self.article(c0, n, y0, y1, cont=r, items=r["items"], head=r["head"])
                 continue
-            jump = None
-            if jumps and y1 - y0 > 10 * self.body.pitch:
-                jump = jumps.pop(0)
+            jump = jump_for.get(li)
             _, rest = self.article(c0, n, y0, y1, jump=jump)
             if jump is not None and rest is not None:
                 cuts.append({**rest, "jump": jump})
@@ -1363,7 +1370,7 @@ class Composer:
                     pg.block(aid, role, render.body_text(ls), [(box, l.text) for l, box in lb], cont=cont, vertical=True)
                     prev_para = ls[-1].para if role == "body" else None
 
-    def lshape(self, c0, n, y0, y1, k, ym):
+    def lshape(self, c0, n, y0, y1, k, ym, jump=None):
         """A story over all n columns that fills columns c0..c0+k-1 to the foot and the rest down to ym; a
         second story in the corner below ym."""
         R, pg = self.rng, self.page
@@ -1384,7 +1391,7 @@ class Composer:
         pg.rule([xa, ym + gap // 2, xb, ym + gap // 2 + max(2, self.em // 8)])
         xm = self.col_x[c0 + k] - self.gutter // 2 - 1
         pg.rule([xm, ym + gap, xm + max(1, self.em // 10), y1])
-        self.article(c0 + k, n - k, ym + 2 * gap, y1)
+        return self.article(c0 + k, n - k, ym + 2 * gap, y1, jump=jump)[1]
 
 
 # ---------------------------------------------------------------------------------------------
