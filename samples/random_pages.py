@@ -1323,7 +1323,11 @@ class Composer:
             px = int(min(3.2 * self.em, (x1 - x0) * 0.25 / max(1, nph)))
             px = max(int(self.em * 1.4), px)
             hpitch = round(px * 1.05)
-            maxlen = max(4, int((tiers[t0][1] - y0) * 0.85 / hpitch))
+            maxlen = int((tiers[t0][1] - y0) * 0.85 / hpitch)
+            if maxlen < 4:                          # a low tier: smaller type, so that 4 characters fit
+                px = max(self.em, int((tiers[t0][1] - y0) * 0.85 / 4 / 1.05))
+                hpitch = round(px * 1.05)
+                maxlen = max(1, min(4, int((tiers[t0][1] - y0) / hpitch)))
             phrases = [self.text.short(max(3, maxlen // 2), maxlen + 1)[:maxlen] for _ in range(nph)]
             hst = style(self.head_face, px, hpitch, stroke=max(1, px // 30) if self.faux_bold else 0, fallback=self.fallback)
             xr = x1
