@@ -129,7 +129,8 @@ def factor_table(rows: list[dict], factors: dict[str, dict]) -> list[dict]:
         table.append({"factor": name, "pages": len(with_), "score": m(with_, page_score),
                       "cost": m(without, page_score) - m(with_, page_score),
                       "block_r": m(with_, lambda r: r["block_r"]), "order": m(with_, lambda r: r["order"]),
-                      "headline_r": m(with_, lambda r: r["headline_r"]), "article_f1": m(with_, lambda r: r["article_f1"]),
+                      "headline_r": m(with_, lambda r: r["headline_r"]),
+                      "article_f1": m(with_, lambda r: r["article_f1"] if r["found"] else 0.0),
                       "edges": m(with_, lambda r: r["edges"]), "cer": m(with_, lambda r: r["cer"])})
     return sorted(table, key=lambda t: -t["cost"])
 
@@ -253,7 +254,8 @@ def write_md(path: Path, command: str, seed: int, size: str, rows: list[dict], f
               f"{sum(cers) / len(cers) if cers else 0:.3f} (a story not found whole counts 1.0).", ""]
     L += ["## Per factor, worst first", "",
           "Score = mean of block F1, order, headline F1, article F1 and edges per page; cost = mean score of pages "
-          "without the factor minus pages with it (positive: the factor hurts). Small groups are noisy.", "",
+          "without the factor minus pages with it (positive: the factor hurts). Small groups are noisy. Order and "
+          "edges of a collapsed page (no block found) are vacuously 1.0 in their columns; its score is 0.", "",
           "| factor | pages | score | cost | block R | order | headline R | article F1 | edges | CER |",
           "|---|---|---|---|---|---|---|---|---|---|"]
     for t in factor_table(rows, factors):
@@ -291,7 +293,11 @@ def main(argv=None):
         issues = [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()] \
             if (out / "issues.jsonl").exists() else []
         wall = sum(r["seconds"] for r in rows)      # pipeline time only
-        cmd = "python bench/layout_random.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        shown = list(argv if argv is not None else sys.argv[1:])
+        if "--note" in shown:                    # the note is printed as its own paragraph
+            i = shown.index("--note")
+            del shown[i:i + 2]
+        cmd = "python bench/layout_random.py " + " ".join(shown) + " --note '...'"
         write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, wall, args.note)
         print(json.dumps({"high_dpi": pooled([r for r in rows if high_dpi(factors[r["stem"]])]),
                           "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])])}, indent=1))
