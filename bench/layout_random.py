@@ -30,8 +30,15 @@ from digitize.evaluate import cer, paragraph_breaks, strip_space  # noqa: E402
 from digitize.layout_eval import score_page  # noqa: E402
 
 METRICS = ("block_p", "block_r", "order", "headline_p", "headline_r", "article_f1", "edges", "cer", "bag_cer")
-ISSUE_FLOORS = {"block_p": 0.95, "block_r": 0.95, "order": 0.98, "headline_p": 0.97, "headline_r": 0.97,
-                "article_f1": 0.95, "edges": 0.98}
+ISSUE_FLOORS = {
+    "block_p": 0.95,
+    "block_r": 0.95,
+    "order": 0.98,
+    "headline_p": 0.97,
+    "headline_r": 0.97,
+    "article_f1": 0.95,
+    "edges": 0.98,
+}
 
 
 def bag_cer(reference: str, hypothesis: str) -> float:
@@ -60,14 +67,27 @@ def digitize_and_score(image: Path, gt: dict, gt_text: str, stem: str, out: Path
     s = score_page(stem, gt, json.loads(dump))
     head = s.per_role.get("headline", [0, 0, 0])
     breaks = paragraph_breaks(gt_text, text)
-    return {"stem": stem, "seconds": round(seconds, 2),
-            "truth_blocks": sum(v[0] for v in s.per_role.values()), "our_blocks": sum(v[1] for v in s.per_role.values()),
-            "found": sum(v[2] for v in s.per_role.values()), "block_p": s.precision, "block_r": s.recall,
-            "order_pairs": s.order_pairs, "order": s.order_accuracy, "headline": head,
-            "headline_p": head[2] / head[1] if head[1] else 1.0, "headline_r": head[2] / head[0] if head[0] else 1.0,
-            "article_f1": s.article_f1, "edges_n": s.edges, "edges": s.edge_accuracy,
-            "cer": cer(gt_text, text), "bag_cer": bag_cer(gt_text, text), "para_f1": breaks.f1,
-            "per_role": s.per_role}
+    return {
+        "stem": stem,
+        "seconds": round(seconds, 2),
+        "truth_blocks": sum(v[0] for v in s.per_role.values()),
+        "our_blocks": sum(v[1] for v in s.per_role.values()),
+        "found": sum(v[2] for v in s.per_role.values()),
+        "block_p": s.precision,
+        "block_r": s.recall,
+        "order_pairs": s.order_pairs,
+        "order": s.order_accuracy,
+        "headline": head,
+        "headline_p": head[2] / head[1] if head[1] else 1.0,
+        "headline_r": head[2] / head[0] if head[0] else 1.0,
+        "article_f1": s.article_f1,
+        "edges_n": s.edges,
+        "edges": s.edge_accuracy,
+        "cer": cer(gt_text, text),
+        "bag_cer": bag_cer(gt_text, text),
+        "para_f1": breaks.f1,
+        "per_role": s.per_role,
+    }
 
 
 def pooled(rows: list[dict]) -> dict:
@@ -83,29 +103,44 @@ def pooled(rows: list[dict]) -> dict:
     # a page where no block was found has no pairs to order and one "article": layout-eval calls that 1.0,
     # here it counts 0 (a collapsed page must not raise the mean)
     article = sum(r["article_f1"] if r["found"] else 0.0 for r in rows) / len(rows)
-    return {"pages": len(rows), "block_p": fb / ob if ob else 1.0, "block_r": fb / tb if tb else 1.0,
-            "order": op[0] / op[1] if op[1] else 1.0, "headline_p": h[2] / h[1] if h[1] else 1.0,
-            "headline_r": h[2] / h[0] if h[0] else 1.0, "article_f1": article,
-            "edges": ed[0] / ed[1] if ed[1] else 1.0, "cer": mean("cer"), "bag_cer": mean("bag_cer"),
-            "para_f1": mean("para_f1"), "seconds": mean("seconds")}
+    return {
+        "pages": len(rows),
+        "block_p": fb / ob if ob else 1.0,
+        "block_r": fb / tb if tb else 1.0,
+        "order": op[0] / op[1] if op[1] else 1.0,
+        "headline_p": h[2] / h[1] if h[1] else 1.0,
+        "headline_r": h[2] / h[0] if h[0] else 1.0,
+        "article_f1": article,
+        "edges": ed[0] / ed[1] if ed[1] else 1.0,
+        "cer": mean("cer"),
+        "bag_cer": mean("bag_cer"),
+        "para_f1": mean("para_f1"),
+        "seconds": mean("seconds"),
+    }
 
 
 def page_score(r: dict) -> float:
     """One number per page for the factor table: the mean of block F1, order, headline F1, article F1, edges."""
     f = lambda p, q: 2 * p * q / (p + q) if p + q else 0.0
-    if not r["found"]:          # nothing found: order, articles and edges are not vacuously right
+    if not r["found"]:  # nothing found: order, articles and edges are not vacuously right
         return 0.0
-    return (f(r["block_p"], r["block_r"]) + r["order"] + f(r["headline_p"], r["headline_r"]) + r["article_f1"]
-            + r["edges"]) / 5
+    return (
+        f(r["block_p"], r["block_r"]) + r["order"] + f(r["headline_p"], r["headline_r"]) + r["article_f1"] + r["edges"]
+    ) / 5
 
 
 def features(f: dict) -> list[str]:
     """The factors of a page as names, for the per-factor table."""
-    out = [f"profile={f['profile']}", f"lang={f['lang']}", f"format={f['format']}", f"body_kind={f['body_kind']}",
-           f"columns={'3-4' if f['ncols'] <= 4 else '5-6' if f['ncols'] <= 6 else '7-9'}",
-           f"body_pt={'7-9' if f['body_pt'] < 9 else '9-12'}",
-           f"gutter={'<1.2em' if f['gutter_em'] < 1.2 else '>=1.2em'}",
-           f"output_dpi={'<150' if f['output_dpi'] < 150 else '150-249' if f['output_dpi'] < 250 else '>=250'}"]
+    out = [
+        f"profile={f['profile']}",
+        f"lang={f['lang']}",
+        f"format={f['format']}",
+        f"body_kind={f['body_kind']}",
+        f"columns={'3-4' if f['ncols'] <= 4 else '5-6' if f['ncols'] <= 6 else '7-9'}",
+        f"body_pt={'7-9' if f['body_pt'] < 9 else '9-12'}",
+        f"gutter={'<1.2em' if f['gutter_em'] < 1.2 else '>=1.2em'}",
+        f"output_dpi={'<150' if f['output_dpi'] < 150 else '150-249' if f['output_dpi'] < 250 else '>=250'}",
+    ]
     for k in ("unequal_columns", "column_rules", "stack_rules", "faux_bold", "headlines_left", "colour", "hyphenate"):
         out.append(f"{k}={'yes' if f.get(k) else 'no'}")
     out += [f"degradation:{k}" for k in f.get("degradations", {})]
@@ -126,12 +161,20 @@ def factor_table(rows: list[dict], factors: dict[str, dict]) -> list[dict]:
         if not with_ or not without:
             continue
         m = lambda rs, k: sum(k(r) for r in rs) / len(rs)
-        table.append({"factor": name, "pages": len(with_), "score": m(with_, page_score),
-                      "cost": m(without, page_score) - m(with_, page_score),
-                      "block_r": m(with_, lambda r: r["block_r"]), "order": m(with_, lambda r: r["order"]),
-                      "headline_r": m(with_, lambda r: r["headline_r"]),
-                      "article_f1": m(with_, lambda r: r["article_f1"] if r["found"] else 0.0),
-                      "edges": m(with_, lambda r: r["edges"]), "cer": m(with_, lambda r: r["cer"])})
+        table.append(
+            {
+                "factor": name,
+                "pages": len(with_),
+                "score": m(with_, page_score),
+                "cost": m(without, page_score) - m(with_, page_score),
+                "block_r": m(with_, lambda r: r["block_r"]),
+                "order": m(with_, lambda r: r["order"]),
+                "headline_r": m(with_, lambda r: r["headline_r"]),
+                "article_f1": m(with_, lambda r: r["article_f1"] if r["found"] else 0.0),
+                "edges": m(with_, lambda r: r["edges"]),
+                "cer": m(with_, lambda r: r["cer"]),
+            }
+        )
     return sorted(table, key=lambda t: -t["cost"])
 
 
@@ -139,8 +182,9 @@ def high_dpi(f: dict) -> bool:
     return f["profile"] in ("clean", "scan") and f["output_dpi"] >= 150
 
 
-def run_pages(seeds: list[int], out: Path, size: str, engine: str = "ppocr", profiles=None, langs=None,
-              log=print) -> tuple[list[dict], dict[str, dict]]:
+def run_pages(
+    seeds: list[int], out: Path, size: str, engine: str = "ppocr", profiles=None, langs=None, log=print
+) -> tuple[list[dict], dict[str, dict]]:
     """Render, digitize and score the pages of `seeds` (profile/lang forced per page when given)."""
     out.mkdir(parents=True, exist_ok=True)
     done = {}
@@ -160,7 +204,7 @@ def run_pages(seeds: list[int], out: Path, size: str, engine: str = "ppocr", pro
         lang = langs[i % len(langs)] if langs else None
         try:
             f = random_pages.make_page(seed, out, size, prof, lang)
-        except Exception as exc:     # a generator bug: reported, and the run goes on
+        except Exception as exc:  # a generator bug: reported, and the run goes on
             log(f"{stem}: GENERATOR FAILED {type(exc).__name__}: {str(exc)[:200]}")
             with (out / "generator-failures.txt").open("a", encoding="utf-8") as fh:
                 fh.write(f"{seed} {type(exc).__name__} {str(exc)[:200]}\n")
@@ -173,9 +217,11 @@ def run_pages(seeds: list[int], out: Path, size: str, engine: str = "ppocr", pro
         factors[stem] = f
         with results.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        log(f"{stem}: {f['profile']} {f['lang']} {f['image_px']} blocks P/R {r['block_p']:.2f}/{r['block_r']:.2f} "
+        log(
+            f"{stem}: {f['profile']} {f['lang']} {f['image_px']} blocks P/R {r['block_p']:.2f}/{r['block_r']:.2f} "
             f"order {r['order']:.2f} head R {r['headline_r']:.2f} art {r['article_f1']:.2f} edges {r['edges']:.2f} "
-            f"CER {r['cer']:.3f} bag {r['bag_cer']:.3f} ({r['seconds']:.0f}s)")
+            f"CER {r['cer']:.3f} bag {r['bag_cer']:.3f} ({r['seconds']:.0f}s)"
+        )
     return rows, factors
 
 
@@ -201,46 +247,74 @@ def run_issues(seeds: list[int], out: Path, size: str, engine: str = "ppocr", lo
             start = text.find(first)
             own = text.find(headline, start) if start >= 0 else -1
             end = text.find("\n## ", own + 1) if own >= 0 else -1
-            part = text[start:end if end > 0 else len(text)] if start >= 0 else ""
+            part = text[start : end if end > 0 else len(text)] if start >= 0 else ""
             story_cers.append(text_cer(story, part))
-        r = {"seed": seed, "pages": len(pages), "links": len(truth), "linked": found, "our_links": len(ours),
-             "story_cer": story_cers}
+        r = {
+            "seed": seed,
+            "pages": len(pages),
+            "links": len(truth),
+            "linked": found,
+            "our_links": len(ours),
+            "story_cer": story_cers,
+        }
         res.append(r)
         with (out / "issues.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(r) + "\n")
-        log(f"issue {seed}: {len(pages)} pages, links {found}/{len(truth)} (ours {len(ours)}), story CER "
-            + ", ".join(f"{c:.3f}" for c in story_cers))
+        log(
+            f"issue {seed}: {len(pages)} pages, links {found}/{len(truth)} (ours {len(ours)}), story CER "
+            + ", ".join(f"{c:.3f}" for c in story_cers)
+        )
     return res
 
 
 def fmt_row(name: str, p: dict) -> str:
     if not p:
         return f"| {name} | 0 |" + " |" * 10
-    return (f"| {name} | {p['pages']} | {p['block_p']:.3f} | {p['block_r']:.3f} | {p['order']:.3f} | {p['headline_p']:.3f} | "
-            f"{p['headline_r']:.3f} | {p['article_f1']:.3f} | {p['edges']:.3f} | {p['cer']:.3f} | {p['bag_cer']:.3f} | "
-            f"{p['seconds']:.0f} |")
+    return (
+        f"| {name} | {p['pages']} | {p['block_p']:.3f} | {p['block_r']:.3f} | {p['order']:.3f} | {p['headline_p']:.3f} | "
+        f"{p['headline_r']:.3f} | {p['article_f1']:.3f} | {p['edges']:.3f} | {p['cer']:.3f} | {p['bag_cer']:.3f} | "
+        f"{p['seconds']:.0f} |"
+    )
 
 
-def write_md(path: Path, command: str, seed: int, size: str, rows: list[dict], factors: dict, issues: list[dict],
-             wall: float, note: str = ""):
+def write_md(
+    path: Path,
+    command: str,
+    seed: int,
+    size: str,
+    rows: list[dict],
+    factors: dict,
+    issues: list[dict],
+    wall: float,
+    note: str = "",
+):
     hi = [r for r in rows if high_dpi(factors[r["stem"]])]
     lo = [r for r in rows if not high_dpi(factors[r["stem"]])]
-    L = ["# Layout on randomized pages (issue 14)", "",
-         f"Command: `{command}`  ", f"Run seed {seed} (page i has seed {seed}*1000+i), page size preset `{size}`, "
-         f"{len(rows)} pages, {wall / 60:.0f} min of pipeline time on the shared 2-core machine (load ~20 during the run).", "",
-         *([note, ""] if note else []),
-         "Replay a page: `python samples/random_pages.py --seed SEED --out DIR --size " + size + "`, then "
-         "`digitize run DIR/rnd-SEED.* ...` and `digitize layout-eval DIR OUT`.", "",
-         "A page where no block was found (the layout read it as one region) scores 0 for article F1 and page "
-         "score, not layout-eval's vacuous 1.0. "
-         "Blocks, headlines, order pairs and column-break edges are pooled over pages; article B³ F1, CER "
-         "(order-sensitive, whitespace-free) and bag-of-characters CER (order-free: the recognition floor) "
-         "are means of pages. The issue's target: block P/R ≥ 0.95, order ≥ 0.98, headline P/R ≥ 0.97, article "
-         "F1 ≥ 0.95, edges ≥ 0.98, CER within 0.5 points of bag CER, on 300 pages at ≥ 150 dpi.", "",
-         "| pages | n | block P | block R | order | headline P | headline R | article F1 | edges | CER | bag CER | s/page |",
-         "|---|---|---|---|---|---|---|---|---|---|---|---|",
-         fmt_row("≥ 150 dpi (clean, scans)", pooled(hi)), fmt_row("72–150 dpi, camera, web", pooled(lo)),
-         fmt_row("all", pooled(rows)), ""]
+    L = [
+        "# Layout on randomized pages (issue 14)",
+        "",
+        f"Command: `{command}`  ",
+        f"Run seed {seed} (page i has seed {seed}*1000+i), page size preset `{size}`, "
+        f"{len(rows)} pages, {wall / 60:.0f} min of pipeline time on the shared 2-core machine (load ~20 during the run).",
+        "",
+        *([note, ""] if note else []),
+        "Replay a page: `python samples/random_pages.py --seed SEED --out DIR --size " + size + "`, then "
+        "`digitize run DIR/rnd-SEED.* ...` and `digitize layout-eval DIR OUT`.",
+        "",
+        "A page where no block was found (the layout read it as one region) scores 0 for article F1 and page "
+        "score, not layout-eval's vacuous 1.0. "
+        "Blocks, headlines, order pairs and column-break edges are pooled over pages; article B³ F1, CER "
+        "(order-sensitive, whitespace-free) and bag-of-characters CER (order-free: the recognition floor) "
+        "are means of pages. The issue's target: block P/R ≥ 0.95, order ≥ 0.98, headline P/R ≥ 0.97, article "
+        "F1 ≥ 0.95, edges ≥ 0.98, CER within 0.5 points of bag CER, on 300 pages at ≥ 150 dpi.",
+        "",
+        "| pages | n | block P | block R | order | headline P | headline R | article F1 | edges | CER | bag CER | s/page |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        fmt_row("≥ 150 dpi (clean, scans)", pooled(hi)),
+        fmt_row("72–150 dpi, camera, web", pooled(lo)),
+        fmt_row("all", pooled(rows)),
+        "",
+    ]
     for lang in ("zh-Hans", "zh-Hant", "en"):
         sub = [r for r in hi if factors[r["stem"]]["lang"] == lang]
         if sub:
@@ -249,24 +323,42 @@ def write_md(path: Path, command: str, seed: int, size: str, rows: list[dict], f
         links = sum(i["links"] for i in issues)
         linked = sum(i["linked"] for i in issues)
         cers = [c for i in issues for c in i["story_cer"]]
-        L += ["## Issues", "", f"{len(issues)} issues, {sum(i['pages'] for i in issues)} pages: continued stories "
-              f"linked {linked}/{links} ({linked / links if links else 1:.3f}); joined story CER mean "
-              f"{sum(cers) / len(cers) if cers else 0:.3f} (a story not found whole counts 1.0).", ""]
-    L += ["## Per factor, worst first", "",
-          "Score = mean of block F1, order, headline F1, article F1 and edges per page; cost = mean score of pages "
-          "without the factor minus pages with it (positive: the factor hurts). Small groups are noisy. Order and "
-          "edges of a collapsed page (no block found) are vacuously 1.0 in their columns; its score is 0.", "",
-          "| factor | pages | score | cost | block R | order | headline R | article F1 | edges | CER |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+        L += [
+            "## Issues",
+            "",
+            f"{len(issues)} issues, {sum(i['pages'] for i in issues)} pages: continued stories "
+            f"linked {linked}/{links} ({linked / links if links else 1:.3f}); joined story CER mean "
+            f"{sum(cers) / len(cers) if cers else 0:.3f} (a story not found whole counts 1.0).",
+            "",
+        ]
+    L += [
+        "## Per factor, worst first",
+        "",
+        "Score = mean of block F1, order, headline F1, article F1 and edges per page; cost = mean score of pages "
+        "without the factor minus pages with it (positive: the factor hurts). Small groups are noisy. Order and "
+        "edges of a collapsed page (no block found) are vacuously 1.0 in their columns; its score is 0.",
+        "",
+        "| factor | pages | score | cost | block R | order | headline R | article F1 | edges | CER |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for t in factor_table(rows, factors):
-        L.append(f"| {t['factor']} | {t['pages']} | {t['score']:.3f} | {t['cost']:+.3f} | {t['block_r']:.3f} | "
-                 f"{t['order']:.3f} | {t['headline_r']:.3f} | {t['article_f1']:.3f} | {t['edges']:.3f} | {t['cer']:.3f} |")
-    L += ["", "## Worst pages (replay these)", "", "| page | profile | lang | score | block R | order | headline R | "
-          "article F1 | edges | CER |", "|---|---|---|---|---|---|---|---|---|---|"]
+        L.append(
+            f"| {t['factor']} | {t['pages']} | {t['score']:.3f} | {t['cost']:+.3f} | {t['block_r']:.3f} | "
+            f"{t['order']:.3f} | {t['headline_r']:.3f} | {t['article_f1']:.3f} | {t['edges']:.3f} | {t['cer']:.3f} |"
+        )
+    L += [
+        "",
+        "## Worst pages (replay these)",
+        "",
+        "| page | profile | lang | score | block R | order | headline R | article F1 | edges | CER |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in sorted(rows, key=page_score)[:12]:
         f = factors[r["stem"]]
-        L.append(f"| {r['stem']} | {f['profile']} | {f['lang']} | {page_score(r):.3f} | {r['block_r']:.3f} | "
-                 f"{r['order']:.3f} | {r['headline_r']:.3f} | {r['article_f1']:.3f} | {r['edges']:.3f} | {r['cer']:.3f} |")
+        L.append(
+            f"| {r['stem']} | {f['profile']} | {f['lang']} | {page_score(r):.3f} | {r['block_r']:.3f} | "
+            f"{r['order']:.3f} | {r['headline_r']:.3f} | {r['article_f1']:.3f} | {r['edges']:.3f} | {r['cer']:.3f} |"
+        )
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
@@ -280,8 +372,11 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "out" / "layout-random"))
     ap.add_argument("--md", default=str(ROOT / "bench" / "layout-random.md"))
     ap.add_argument("--note", default="", help="a paragraph for the report (how the run was made)")
-    ap.add_argument("--report-only", action="store_true",
-                    help="write the report from OUT's results.jsonl (pages already scored), running nothing")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the report from OUT's results.jsonl (pages already scored), running nothing",
+    )
     args = ap.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2_000_000)
     print(f"run seed {seed}", flush=True)
@@ -290,22 +385,42 @@ def main(argv=None):
         rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
         rows = [r for r in rows if int(r["stem"].split("-")[1]) - seed * 1000 < args.n]
         factors = {r["stem"]: r["factors"] for r in rows}
-        issues = [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()] \
-            if (out / "issues.jsonl").exists() else []
-        wall = sum(r["seconds"] for r in rows)      # pipeline time only
+        issues = (
+            [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()]
+            if (out / "issues.jsonl").exists()
+            else []
+        )
+        wall = sum(r["seconds"] for r in rows)  # pipeline time only
         shown = list(argv if argv is not None else sys.argv[1:])
-        if "--note" in shown:                    # the note is printed as its own paragraph
+        if "--note" in shown:  # the note is printed as its own paragraph
             i = shown.index("--note")
-            del shown[i:i + 2]
+            del shown[i : i + 2]
         cmd = "python bench/layout_random.py " + " ".join(shown) + " --note '...'"
         write_md(Path(args.md), cmd, seed, args.size, rows, factors, issues, wall, args.note)
-        print(json.dumps({"high_dpi": pooled([r for r in rows if high_dpi(factors[r["stem"]])]),
-                          "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])])}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "high_dpi": pooled([r for r in rows if high_dpi(factors[r["stem"]])]),
+                    "low": pooled([r for r in rows if not high_dpi(factors[r["stem"]])]),
+                },
+                indent=1,
+            )
+        )
         return
-    rows, factors = run_pages([seed * 1000 + i for i in range(args.n)], out, args.size, args.engine,
-                              log=lambda s: print(s, flush=True))
-    issues = run_issues([seed * 1000 + 900 + i for i in range(args.issues)], out, args.size, args.engine,
-                        log=lambda s: print(s, flush=True)) if args.issues else []
+    rows, factors = run_pages(
+        [seed * 1000 + i for i in range(args.n)], out, args.size, args.engine, log=lambda s: print(s, flush=True)
+    )
+    issues = (
+        run_issues(
+            [seed * 1000 + 900 + i for i in range(args.issues)],
+            out,
+            args.size,
+            args.engine,
+            log=lambda s: print(s, flush=True),
+        )
+        if args.issues
+        else []
+    )
     cmd = "python bench/layout_random.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if "--seed" not in cmd:
         cmd += f"  # drew --seed {seed}"

@@ -5,6 +5,7 @@ strength, in plain numpy/OpenCV (no augraphy: it pulls a second OpenCV build).
 coordinates to output-image coordinates (so ground-truth boxes follow every geometric step: rescale, skew,
 perspective, border, turn) and the factors drawn, {name: strength}. Nothing here knows about layout.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,12 @@ def map_box(box, h: np.ndarray, w: int, hgt: int) -> list[int]:
     x0, y0, x1, y1 = box
     pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ h.T
     pts = pts[:, :2] / pts[:, 2:3]
-    return [max(0, int(np.floor(pts[:, 0].min()))), max(0, int(np.floor(pts[:, 1].min()))),
-            min(w, int(np.ceil(pts[:, 0].max()))), min(hgt, int(np.ceil(pts[:, 1].max())))]
+    return [
+        max(0, int(np.floor(pts[:, 0].min()))),
+        max(0, int(np.floor(pts[:, 1].min()))),
+        min(w, int(np.ceil(pts[:, 0].max()))),
+        min(hgt, int(np.ceil(pts[:, 1].max()))),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,11 +61,11 @@ def stains(a: np.ndarray, s: float, rng) -> np.ndarray:
         small = rng.random((8, 8)).astype(np.float32)
         field = cv2.resize(small, (2 * r, 2 * r), interpolation=cv2.INTER_CUBIC)
         yy, xx = np.mgrid[-r:r, -r:r]
-        disc = np.clip(1 - np.sqrt(xx ** 2 + yy ** 2) / r, 0, 1) ** 0.5
+        disc = np.clip(1 - np.sqrt(xx**2 + yy**2) / r, 0, 1) ** 0.5
         mask = np.clip((field * 0.6 + 0.4) * disc, 0, 1) * (0.15 + 0.35 * s)
         x0, y0 = max(0, cx - r), max(0, cy - r)
         x1, y1 = min(w, cx + r), min(h, cy + r)
-        m = mask[y0 - (cy - r):y1 - (cy - r), x0 - (cx - r):x1 - (cx - r)]
+        m = mask[y0 - (cy - r) : y1 - (cy - r), x0 - (cx - r) : x1 - (cx - r)]
         if out.ndim == 3:
             tint = np.array([0.75, 0.6, 0.4], np.float32)
             out[y0:y1, x0:x1] *= 1 - m[..., None] * (1 - tint)
@@ -79,8 +84,9 @@ def rotate(a: np.ndarray, deg: float, fill: float) -> tuple[np.ndarray, np.ndarr
     nw, nh = int(np.ceil(w * c + h * s)), int(np.ceil(w * s + h * c))
     m[0, 2] += (nw - w) / 2
     m[1, 2] += (nh - h) / 2
-    out = cv2.warpAffine(a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                         borderValue=(fill,) * 3)
+    out = cv2.warpAffine(
+        a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,) * 3
+    )
     return out, _affine3(m)
 
 
@@ -94,8 +100,14 @@ def perspective(a: np.ndarray, s: float, rng, background: float) -> tuple[np.nda
     signs = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]])
     dst = (src + signs * jitter + pad).astype(np.float32)
     hm = cv2.getPerspectiveTransform(src, dst)
-    out = cv2.warpPerspective(a, hm, (w + 2 * pad, h + 2 * pad), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_CONSTANT, borderValue=(background,) * 3)
+    out = cv2.warpPerspective(
+        a,
+        hm,
+        (w + 2 * pad, h + 2 * pad),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(background,) * 3,
+    )
     return out, hm
 
 
@@ -122,11 +134,11 @@ def turn(a: np.ndarray, quarter: int) -> tuple[np.ndarray, np.ndarray]:
     """Counter-clockwise quarter turns (1: 90°, 2: 180°, 3: 270°)."""
     h, w = a.shape[:2]
     out = np.ascontiguousarray(np.rot90(a, quarter))
-    if quarter == 1:       # (x, y) -> (y, w - x)
+    if quarter == 1:  # (x, y) -> (y, w - x)
         m = np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], float)
     elif quarter == 2:
         m = np.array([[-1, 0, w], [0, -1, h], [0, 0, 1]], float)
-    else:                  # (x, y) -> (h - y, x)
+    else:  # (x, y) -> (h - y, x)
         m = np.array([[0, -1, h], [1, 0, 0], [0, 0, 1]], float)
     return out, m
 
@@ -154,7 +166,11 @@ def binding_shadow(a: np.ndarray, s: float, rng, fold: bool) -> np.ndarray:
         n = h if horizontal else w
         pos = n * rng.uniform(0.45, 0.55)
         t = np.arange(n, dtype=np.float32)
-        prof = 1 - 0.35 * s * np.exp(-((t - pos) / (n * 0.004)) ** 2) + 0.08 * s * np.exp(-((t - pos - n * 0.01) / (n * 0.01)) ** 2)
+        prof = (
+            1
+            - 0.35 * s * np.exp(-(((t - pos) / (n * 0.004)) ** 2))
+            + 0.08 * s * np.exp(-(((t - pos - n * 0.01) / (n * 0.01)) ** 2))
+        )
         shape = (n, 1) if horizontal else (1, n)
         prof = prof.reshape(shape)
         out = out * (prof[..., None] if a.ndim == 3 else prof)
@@ -168,7 +184,7 @@ def blur(a: np.ndarray, sigma: float) -> np.ndarray:
 def noise(a: np.ndarray, s: float, rng) -> np.ndarray:
     out = a + rng.normal(0, 3 + 17 * s, a.shape).astype(np.float32)
     h, w = a.shape[:2]
-    for _ in range(int(40 * s * h * w / 4e6)):    # dust specks
+    for _ in range(int(40 * s * h * w / 4e6)):  # dust specks
         cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h))
         cv2.circle(out, (cx, cy), int(rng.integers(1, 3)), (float(rng.uniform(30, 120)),) * 3, -1)
     return out
@@ -184,7 +200,9 @@ def bilevel(a: np.ndarray, rng) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-def degrade(image: np.ndarray, rng: np.random.Generator, profile: str, dpi: int) -> tuple[np.ndarray, np.ndarray, dict, int, dict]:
+def degrade(
+    image: np.ndarray, rng: np.random.Generator, profile: str, dpi: int
+) -> tuple[np.ndarray, np.ndarray, dict, int, dict]:
     """image: uint8 gray or RGB of the composed page at `dpi`. Returns (image, 3x3 page->image matrix,
     factors {name: strength}, output dpi, encoding {"format": "png"|"jpeg"|"png1", "quality": q})."""
     a = image.astype(np.float32)
@@ -194,7 +212,7 @@ def degrade(image: np.ndarray, rng: np.random.Generator, profile: str, dpi: int)
     out_dpi = dpi
     if profile == "clean":
         return image, hm, f, dpi, enc
-    p = 0.35 if profile == "scan" else 0.2       # each optional effect's chance on this page
+    p = 0.35 if profile == "scan" else 0.2  # each optional effect's chance on this page
 
     def draw(name, prob, lo=0.0, hi=1.0):
         if rng.random() < prob:
@@ -208,7 +226,7 @@ def degrade(image: np.ndarray, rng: np.random.Generator, profile: str, dpi: int)
         a = bleed_through(a, f["bleed_through"], rng)
     if draw("stains", p * 0.6, 0.2, 1.0):
         a = stains(a, f["stains"], rng)
-    paper = float(np.median(a[: 20, : 20]))
+    paper = float(np.median(a[:20, :20]))
     if profile == "camera":
         f["perspective"] = round(float(rng.uniform(0.2, 1.0)), 3)
         a, m = perspective(a, f["perspective"], rng, background=float(rng.uniform(30, 120)))

@@ -36,6 +36,7 @@ article, order, column, continues_previous, vertical; lines; page_header/page_fo
 continuation. Geometric degradations map every box. The corpus-format text is `<stem>.gt.txt` (blocks in
 order, joined where a paragraph crosses a column; no photos, adverts, jump lines or page furniture).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,7 +75,7 @@ class Face:
     path: str
     index: int
     family: str
-    kind: str          # song | hei | kai | fangsong (CJK); serif | sans (Latin)
+    kind: str  # song | hei | kai | fangsong (CJK); serif | sans (Latin)
     bold: bool
 
 
@@ -82,8 +83,9 @@ class Face:
 def cjk_faces() -> tuple[Face, ...]:
     """Every installed face that covers Chinese (fc-list :lang=zh), Japanese/Korean variants and monospace
     faces left out (a Chinese paper does not print those glyph forms)."""
-    out = subprocess.run(["fc-list", ":lang=zh", "file", "index", "family", "style"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["fc-list", ":lang=zh", "file", "index", "family", "style"], capture_output=True, text=True, check=True
+    ).stdout
     faces = []
     for line in sorted(out.splitlines()):
         m = re.match(r"(.+?): (.+?):style=(.+?):index=(\d+)", line)
@@ -108,10 +110,15 @@ def cjk_faces() -> tuple[Face, ...]:
 
 @functools.lru_cache(maxsize=None)
 def latin_faces() -> tuple[Face, ...]:
-    out = subprocess.run(["fc-list", ":lang=en:fontformat=TrueType", "file", "family", "style"], capture_output=True,
-                         text=True, check=True).stdout
-    out += subprocess.run(["fc-list", ":lang=en:fontformat=CFF", "file", "family", "style"], capture_output=True,
-                          text=True, check=True).stdout
+    out = subprocess.run(
+        ["fc-list", ":lang=en:fontformat=TrueType", "file", "family", "style"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    out += subprocess.run(
+        ["fc-list", ":lang=en:fontformat=CFF", "file", "family", "style"], capture_output=True, text=True, check=True
+    ).stdout
     faces = []
     for line in sorted(set(out.splitlines())):
         m = re.match(r"(.+?): (.+?):style=(.+)", line)
@@ -119,8 +126,11 @@ def latin_faces() -> tuple[Face, ...]:
             continue
         path, family, style = m.groups()
         fam = family.split(",")[0]
-        if not path.endswith((".ttf", ".otf")) or re.search(r"mono|math|symbol|dingbat|d050000l|z003|cjk|italic|oblique|"
-                                                              r"condensed|light|narrow", (fam + style + path).lower()):
+        if not path.endswith((".ttf", ".otf")) or re.search(
+            r"mono|math|symbol|dingbat|d050000l|z003|cjk|italic|oblique|"
+            r"condensed|light|narrow",
+            (fam + style + path).lower(),
+        ):
             continue
         if path in {x.path for x in cjk_faces()} or re.search(r"cjk|wenkai|wenquanyi|ar pl|cwtex", fam.lower()):
             continue
@@ -137,6 +147,7 @@ def load_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 @functools.lru_cache(maxsize=None)
 def coverage(path: str, index: int) -> frozenset:
     from fontTools.ttLib import TTFont
+
     with TTFont(path, fontNumber=index, lazy=True) as f:
         return frozenset(f.getBestCmap() or {})
 
@@ -144,9 +155,10 @@ def coverage(path: str, index: int) -> frozenset:
 @dataclass(frozen=True)
 class FStyle(render.Style):
     """A type style on any installed face; `stroke` > 0 is faux bold (the outline thickened by stroking)."""
+
     index: int = 0
     stroke: int = 0
-    fallback: str = ""           # a face path:index for characters the face lacks
+    fallback: str = ""  # a face path:index for characters the face lacks
 
     @property
     def font(self):
@@ -185,10 +197,54 @@ def draw_line(d: ImageDraw.ImageDraw, line: Line, fill=0):
 CJK_RE = re.compile(r"^[\u4e00-\u9fff]+$")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国玉兰文辉晓红鹏宇浩然思雨佳琪欣怡子轩梓涵一诺雪梅海燕志强永红春生"
-FIRST_EN = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Henry", "Irene", "James", "Karen", "Luis",
-            "Maria", "Nathan", "Olivia", "Peter", "Rachel", "Samuel", "Tara", "Victor", "Wendy", "Yusuf"]
-LAST_EN = ["Adams", "Brooks", "Carter", "Dalton", "Evans", "Fischer", "Garcia", "Hughes", "Iverson", "Jensen", "Keller",
-           "Lopez", "Moreau", "Novak", "Okafor", "Price", "Quinn", "Rossi", "Schmidt", "Turner", "Underwood", "Walsh"]
+FIRST_EN = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Henry",
+    "Irene",
+    "James",
+    "Karen",
+    "Luis",
+    "Maria",
+    "Nathan",
+    "Olivia",
+    "Peter",
+    "Rachel",
+    "Samuel",
+    "Tara",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+]
+LAST_EN = [
+    "Adams",
+    "Brooks",
+    "Carter",
+    "Dalton",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Iverson",
+    "Jensen",
+    "Keller",
+    "Lopez",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Price",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Turner",
+    "Underwood",
+    "Walsh",
+]
 PLACES = ["晋中", "临汾", "江城", "海滨", "青山", "南湖", "东川", "西岭", "北原", "滨江", "云岭", "长河"]
 PAPER_SUFFIX = ["日报", "晚报", "都市报", "时报", "商报", "新闻"]
 EN_PAPERS = ["The {} Courier", "The {} Tribune", "{} Daily News", "The {} Herald", "The {} Gazette", "{} Evening Post"]
@@ -198,7 +254,8 @@ EN_TOWNS = ["Harbor", "Valley", "Riverside", "Lakeland", "Cedar", "Northfield", 
 @functools.lru_cache(maxsize=None)
 def zh_words() -> tuple[list[str], np.ndarray]:
     import wordfreq
-    freq = wordfreq.get_frequency_dict("zh")      # the raw list: word_frequency would need jieba
+
+    freq = wordfreq.get_frequency_dict("zh")  # the raw list: word_frequency would need jieba
     words = [w for w in wordfreq.top_n_list("zh", 20000) if CJK_RE.match(w)]
     p = np.array([freq.get(w, 1e-8) for w in words])
     return words, p / p.sum()
@@ -207,9 +264,10 @@ def zh_words() -> tuple[list[str], np.ndarray]:
 @functools.lru_cache(maxsize=None)
 def en_words() -> tuple[list[str], np.ndarray]:
     import wordfreq
+
     freq = wordfreq.get_frequency_dict("en")
     words = [w for w in wordfreq.top_n_list("en", 20000) if re.match(r"^[a-z]{2,}$", w) or w in ("a", "i")]
-    p = np.array([freq.get(w, 1e-8) for w in words]) ** 0.7   # flatter: more content words
+    p = np.array([freq.get(w, 1e-8) for w in words]) ** 0.7  # flatter: more content words
     return words, p / p.sum()
 
 
@@ -236,6 +294,7 @@ class Text:
         self._cc = None
         if lang == "zh-Hant":
             import opencc
+
             self._cc = opencc.OpenCC(str(rng.choice(["s2t", "s2tw", "s2hk"])))
 
     def conv(self, s: str) -> str:
@@ -251,8 +310,11 @@ class Text:
     def _zh_sentence(self) -> str:
         parts = [self._zh_phrase(int(self.rng.integers(4, 14))) for _ in range(int(self.rng.integers(1, 5)))]
         if self.rng.random() < 0.15:
-            parts.insert(int(self.rng.integers(0, len(parts))), f"{int(self.rng.integers(2, 2030))}"
-                         + str(self.rng.choice(["年", "万元", "%", "个", "人", "亿元", "公里"])))
+            parts.insert(
+                int(self.rng.integers(0, len(parts))),
+                f"{int(self.rng.integers(2, 2030))}"
+                + str(self.rng.choice(["年", "万元", "%", "个", "人", "亿元", "公里"])),
+            )
         if self.rng.random() < 0.1:
             parts[0] = "“" + parts[0] + "”"
         return ",".join(parts) + str(self.rng.choice(["。", "。", "。", ";", "!"]))
@@ -313,14 +375,20 @@ class Text:
     def byline(self) -> str:
         if self.latin:
             return f"By {self.name()}"
-        return self.conv(str(self.rng.choice(["本报记者 ", "本报通讯员 ", "新华社记者 ", "记者 "]))) + self.name() \
-            if self.rng.random() < 0.85 else self.conv("本报评论员")
+        return (
+            self.conv(str(self.rng.choice(["本报记者 ", "本报通讯员 ", "新华社记者 ", "记者 "]))) + self.name()
+            if self.rng.random() < 0.85
+            else self.conv("本报评论员")
+        )
 
     def caption(self) -> str:
         if self.latin:
             return self._en_sentence() + f" (Photo: {self.name()})"
-        return self.conv(self._zh_sentence()[:-1] + "。 " + str(self.rng.choice(["本报记者", "本报通讯员", "记者"]))
-                         + " ") + self.name() + self.conv(" 摄")
+        return (
+            self.conv(self._zh_sentence()[:-1] + "。 " + str(self.rng.choice(["本报记者", "本报通讯员", "记者"])) + " ")
+            + self.name()
+            + self.conv(" 摄")
+        )
 
     def lead(self, text: str) -> str:
         return self.conv("本报讯 (记者") + self.name() + ") " + text if not self.latin else text
@@ -332,8 +400,9 @@ class Flow:
     """One paragraph being set: `next_line(width)` sets the next line at that width. `consumed` is how
     much of the corpus-format text the placed lines hold (the rest of a story cut by a jump)."""
 
-    def __init__(self, text: str, st: FStyle, latin: bool, indent_em: float = 0, align: str = "justify",
-                 hyphenate: bool = True):
+    def __init__(
+        self, text: str, st: FStyle, latin: bool, indent_em: float = 0, align: str = "justify", hyphenate: bool = True
+    ):
         self.text, self.st, self.latin, self.align, self.hyphenate = text, st, latin, align, hyphenate
         self.indent_em = indent_em
         self.first = True
@@ -356,7 +425,7 @@ class Flow:
         em = self.st.size
         indent = self.indent_em * em if self.first else 0.0
         limit = int(width / em * 2) + 8
-        seg = self.toks[self.pos:self.pos + limit]
+        seg = self.toks[self.pos : self.pos + limit]
         toks = render.break_lines(seg, width, em, indent)[0]
         self.pos += len(toks)
         last = self.pos >= len(self.toks)
@@ -377,13 +446,19 @@ class Flow:
         return line
 
     def _latin(self, width: float) -> Line:
-        rest = self.text[self.consumed:]
+        rest = self.text[self.consumed :]
         words = rest.split(" ")
         take = max(4, int(width / (self.st.size * 0.45)) // 4)
         while True:
             prefix = " ".join(words[:take])
-            lines = set_latin(prefix, self.st, width, indent_em=self.indent_em if self.first else 0,
-                              align=self.align, hyphenate=self.hyphenate)
+            lines = set_latin(
+                prefix,
+                self.st,
+                width,
+                indent_em=self.indent_em if self.first else 0,
+                align=self.align,
+                hyphenate=self.hyphenate,
+            )
             if len(lines) > 1 or take >= len(words):
                 break
             take *= 2
@@ -408,7 +483,7 @@ class Slot:
 
 @dataclass
 class Item:
-    role: str          # body | byline | intertitle | continuation
+    role: str  # body | byline | intertitle | continuation
     text: str
 
 
@@ -419,31 +494,48 @@ class Page:
     dpi: int
     colour: bool
     latin: bool
-    lines: list = field(default_factory=list)          # (Line, fill)
-    vtext: list = field(default_factory=list)          # (FStyle, text, x, y, pitch, fill)
-    rects: list = field(default_factory=list)          # (box, fill) filled rectangles: rules, shades, ad grounds
-    photos: list = field(default_factory=list)         # (box, kind)
-    logos: list = field(default_factory=list)          # (box, fill)
+    lines: list = field(default_factory=list)  # (Line, fill)
+    vtext: list = field(default_factory=list)  # (FStyle, text, x, y, pitch, fill)
+    rects: list = field(default_factory=list)  # (box, fill) filled rectangles: rules, shades, ad grounds
+    photos: list = field(default_factory=list)  # (box, kind)
+    logos: list = field(default_factory=list)  # (box, fill)
     articles: list = field(default_factory=list)
     blocks: list = field(default_factory=list)
     gt_lines: list = field(default_factory=list)
     header: dict | None = None
     footer: dict | None = None
-    col_edges: list = field(default_factory=list)      # x of each grid column's left edge (for "column")
+    col_edges: list = field(default_factory=list)  # x of each grid column's left edge (for "column")
 
     def column_of(self, x: float) -> int:
         return max(0, sum(1 for e in self.col_edges if e <= x + 2) - 1)
 
     def begin(self, aid: str, headline: str, continuation=None):
-        self.articles.append({"id": aid, "box": None, "order": len(self.articles) + 1, "headline": headline,
-                              "continuation": continuation})
+        self.articles.append(
+            {
+                "id": aid,
+                "box": None,
+                "order": len(self.articles) + 1,
+                "headline": headline,
+                "continuation": continuation,
+            }
+        )
 
     def block(self, aid, role, text, lines=(), box=None, cont=False, vertical=False):
         bid = f"b{len(self.blocks) + 1:04d}"
         box = [int(v) for v in (box or render.union([b for b, _ in lines]))]
-        self.blocks.append({"id": bid, "article": aid, "role": role, "box": box, "order": len(self.blocks) + 1,
-                            "text": text, "column": self.column_of(box[0]), "continues_previous": cont,
-                            "vertical": vertical})
+        self.blocks.append(
+            {
+                "id": bid,
+                "article": aid,
+                "role": role,
+                "box": box,
+                "order": len(self.blocks) + 1,
+                "text": text,
+                "column": self.column_of(box[0]),
+                "continues_previous": cont,
+                "vertical": vertical,
+            }
+        )
         self.gt_lines += [{"block": bid, "box": [int(v) for v in b], "text": t} for b, t in lines]
 
     def placed(self, aid, lines: list[Line], role: str, text: str, cont=False, fill=0):
@@ -506,13 +598,15 @@ class Composer:
         else:
             faces = cjk_faces()
             trad = lang == "zh-Hant"
+
             def ok(x):
                 fam = x.family
                 if "Noto" in fam:
                     return fam.endswith(("TC", "HK")) if trad else fam.endswith("SC")
                 if "cwTeX" in fam:
-                    return trad      # cwTeX faces cover Big5 only: traditional pages
+                    return trad  # cwTeX faces cover Big5 only: traditional pages
                 return True
+
             pool = [x for x in faces if ok(x)]
             kinds = sorted({x.kind for x in pool})
             weights_k = {"song": 0.45, "hei": 0.2, "kai": 0.2, "fangsong": 0.15}
@@ -526,23 +620,48 @@ class Composer:
             self.head_face = hc[int(R.integers(min(len(hc), 2)))]
             sans = [x for x in pool if x.kind == "hei"] or pool
             self.sans_face = sans[int(R.integers(len(sans)))]
-            noto = [x for x in faces if "Serif" in x.family and x.family.endswith("TC" if trad else "SC") and not x.bold]
+            noto = [
+                x for x in faces if "Serif" in x.family and x.family.endswith("TC" if trad else "SC") and not x.bold
+            ]
             self.fallback = noto[0] if noto else None
         self.faux_bold = bool(R.random() < 0.4) or not self.head_face.bold
         pitch_k = float(R.uniform(1.25, 1.65))
         self.body = style(self.body_face, em, em * pitch_k, fallback=self.fallback)
         self.byline_st = style(self.sans_face, em * R.uniform(0.9, 1.1), em * pitch_k * 1.05, fallback=self.fallback)
-        self.inter_st = style(self.sans_face, em * R.uniform(1.05, 1.35), em * 1.6, stroke=1 if R.random() < 0.5 else 0,
-                              fallback=self.fallback)
+        self.inter_st = style(
+            self.sans_face,
+            em * R.uniform(1.05, 1.35),
+            em * 1.6,
+            stroke=1 if R.random() < 0.5 else 0,
+            fallback=self.fallback,
+        )
         self.caption_st = style(self.sans_face, em * R.uniform(0.8, 0.95), em * 1.3, fallback=self.fallback)
         self.head_left = bool(R.random() < 0.35)
         self.text = Text(R, lang, corpus_share=float(R.uniform(0.0, 0.7)))
-        f.update({"format": fmt, "scale": round(scale, 3), "compose_dpi": dpi, "width_px": W, "height_px": H,
-                  "body_pt": body_pt, "ncols_drawn": ncols_drawn, "ncols": ncols, "gutter_em": gutter_em,
-                  "unequal_columns": unequal, "column_rules": self.column_rules, "stack_rules": self.stack_rules,
-                  "colour": self.page.colour, "body_face": self.body_face.family, "body_kind": self.body_face.kind,
-                  "head_face": self.head_face.family, "faux_bold": self.faux_bold, "leading": round(pitch_k, 2),
-                  "headlines_left": self.head_left, "corpus_share": round(self.text.corpus_share, 2)})
+        f.update(
+            {
+                "format": fmt,
+                "scale": round(scale, 3),
+                "compose_dpi": dpi,
+                "width_px": W,
+                "height_px": H,
+                "body_pt": body_pt,
+                "ncols_drawn": ncols_drawn,
+                "ncols": ncols,
+                "gutter_em": gutter_em,
+                "unequal_columns": unequal,
+                "column_rules": self.column_rules,
+                "stack_rules": self.stack_rules,
+                "colour": self.page.colour,
+                "body_face": self.body_face.family,
+                "body_kind": self.body_face.kind,
+                "head_face": self.head_face.family,
+                "faux_bold": self.faux_bold,
+                "leading": round(pitch_k, 2),
+                "headlines_left": self.head_left,
+                "corpus_share": round(self.text.corpus_share, 2),
+            }
+        )
         self.structures: dict[str, int] = {}
         self.n_art = 0
         self.top = self.margin
@@ -569,12 +688,17 @@ class Composer:
         lines.append(ml)
         small = style(self.sans_face, self.em * 1.0, self.em * 1.4, fallback=self.fallback)
         y = self.top + mh + self.em // 2
-        info = [date, self._t(f"今日{int(R.integers(4, 33))}版") if not self.latin else f"{int(R.integers(12, 65))} pages",
-                self._t(f"第{self.page_no}版") if not self.latin else f"Page A{self.page_no}"]
-        dl = self._display("\u3000\u3000".join(info) if not self.latin else "   ".join(info), small, x1 - x0, center=False)[0]
+        info = [
+            date,
+            self._t(f"今日{int(R.integers(4, 33))}版") if not self.latin else f"{int(R.integers(12, 65))} pages",
+            self._t(f"第{self.page_no}版") if not self.latin else f"Page A{self.page_no}",
+        ]
+        dl = self._display(
+            "\u3000\u3000".join(info) if not self.latin else "   ".join(info), small, x1 - x0, center=False
+        )[0]
         dl.x, dl.y = x0, y
         lines.append(dl)
-        if R.random() < 0.6:              # ears: boxed notes left and right of the title
+        if R.random() < 0.6:  # ears: boxed notes left and right of the title
             self.count("ears")
             ew = round((x1 - x0) * 0.16)
             for ex in (x0, x1 - ew):
@@ -597,8 +721,11 @@ class Composer:
         self.page.lines += [(l, 0) for l in lines]
         ybottom = max(l.y + l.style.size for l in lines)
         pg.rule([x0, ybottom + self.em // 2, x1, ybottom + self.em // 2 + max(3, self.em // 4)])
-        pg.header = {"box": render.union([l.box() for l in lines]), "text": " ".join(render.to_corpus(l.text) for l in lines),
-                     "lines": [{"box": l.box(), "text": l.text} for l in lines]}
+        pg.header = {
+            "box": render.union([l.box() for l in lines]),
+            "text": " ".join(render.to_corpus(l.text) for l in lines),
+            "lines": [{"box": l.box(), "text": l.text} for l in lines],
+        }
         self.top = ybottom + self.em // 2 + max(3, self.em // 4) + self.em
         self.count("masthead")
 
@@ -606,7 +733,11 @@ class Composer:
         x0, x1 = self.span(0, self.ncols)
         small = style(self.sans_face, self.em * self.rng.uniform(0.95, 1.4), self.em * 1.5, fallback=self.fallback)
         pno = self._t(f"第{self.page_no}版") if not self.latin else f"Page A{self.page_no}"
-        left, right = (f"{pno}  {section}", f"{paper}  {date}") if self.page_no % 2 == 0 else (f"{date}  {section}", f"{paper}  {pno}")
+        left, right = (
+            (f"{pno}  {section}", f"{paper}  {date}")
+            if self.page_no % 2 == 0
+            else (f"{date}  {section}", f"{paper}  {pno}")
+        )
         if not self.latin:
             left, right = left.replace("  ", "\u3000"), right.replace("  ", "\u3000")
         ll = self._display(left, small, (x1 - x0) // 2, center=False)[0]
@@ -616,9 +747,11 @@ class Composer:
         self.page.lines += [(ll, 0), (rl, 0)]
         y = self.top + small.size + self.em // 2
         self.page.rule([x0, y, x1, y + max(2, self.em // 6)])
-        self.page.header = {"box": render.union([ll.box(), rl.box()]),
-                            "text": render.to_corpus(ll.text) + " " + render.to_corpus(rl.text),
-                            "lines": [{"box": l.box(), "text": l.text} for l in (ll, rl)]}
+        self.page.header = {
+            "box": render.union([ll.box(), rl.box()]),
+            "text": render.to_corpus(ll.text) + " " + render.to_corpus(rl.text),
+            "lines": [{"box": l.box(), "text": l.text} for l in (ll, rl)],
+        }
         self.top = y + self.em * 3 // 2
         self.count("folio")
 
@@ -630,15 +763,22 @@ class Composer:
             text = str(self.page_no) if self.latin else self._t(f"第{self.page_no}版")
             center = True
         else:
-            text = (f"Editor: {self.text.name()}   Design: {self.text.name()}" if self.latin else
-                    self._t("责任编辑:") + self.text.name() + "\u3000" + self._t("版式:") + self.text.name())
+            text = (
+                f"Editor: {self.text.name()}   Design: {self.text.name()}"
+                if self.latin
+                else self._t("责任编辑:") + self.text.name() + "\u3000" + self._t("版式:") + self.text.name()
+            )
             center = False
         fl = self._display(text, small, x1 - x0, center=center)[0]
         fl.x, fl.y = x0, self.bottom - small.size
         self.page.lines.append((fl, 0))
         ry = self.bottom - small.size - self.em // 2
         self.page.rule([x0, ry - 2, x1, ry])
-        self.page.footer = {"box": fl.box(), "text": render.to_corpus(fl.text), "lines": [{"box": fl.box(), "text": fl.text}]}
+        self.page.footer = {
+            "box": fl.box(),
+            "text": render.to_corpus(fl.text),
+            "lines": [{"box": fl.box(), "text": fl.text}],
+        }
         self.bottom = ry - self.em
         self.count("footer")
 
@@ -701,8 +841,13 @@ class Composer:
         head = {"headline": self.text.headline(nlines, cpl), "styles": {"headline": hst}, "px": round(px)}
         if R.random() < 0.25:
             head["kicker"] = self.text.short(6, 16)
-            head["styles"]["kicker"] = style(self.body_face, max(self.em * 1.2, px * 0.4), max(self.em * 1.2, px * 0.4) * 1.25,
-                                             stroke=1, fallback=self.fallback)
+            head["styles"]["kicker"] = style(
+                self.body_face,
+                max(self.em * 1.2, px * 0.4),
+                max(self.em * 1.2, px * 0.4) * 1.25,
+                stroke=1,
+                fallback=self.fallback,
+            )
         if R.random() < 0.25:
             sub = self.text.short(8, 20)
             head["subtitle"] = ("——" + sub) if not self.latin else sub
@@ -733,13 +878,19 @@ class Composer:
             for role, st in head["styles"].items():
                 k = 0.8 if role == "headline" else 0.9
                 if st.size * k >= self.em * (1.2 if role == "headline" else 1.0):
-                    head["styles"][role] = FStyle(st.file, round(st.size * k), round(st.pitch * k), st.index,
-                                                  max(0, round(st.stroke * k)), st.fallback)
+                    head["styles"][role] = FStyle(
+                        st.file,
+                        round(st.size * k),
+                        round(st.pitch * k),
+                        st.index,
+                        max(0, round(st.stroke * k)),
+                        st.fallback,
+                    )
             head["px"] = head["styles"]["headline"].size
-        for role in ("subtitle", "kicker"):         # still too tall: lose the kicker and subtitle,
+        for role in ("subtitle", "kicker"):  # still too tall: lose the kicker and subtitle,
             if self.head_height(head, width) > room:
                 head.pop(role, None)
-        while self.head_height(head, width) > room:   # then words of the headline
+        while self.head_height(head, width) > room:  # then words of the headline
             t = head["headline"]
             short = t.rsplit(" ", 1)[0] if " " in t else t[:-2] if (not self.latin and len(t) > 4) else None
             if not short:
@@ -831,7 +982,7 @@ class Composer:
                 before = fl.consumed
                 l = fl.next_line(s.w)
                 if fl.consumed == before and not fl.done:
-                    fl.consumed = len(fl.text)    # nothing fits at all (cannot happen for body measures)
+                    fl.consumed = len(fl.text)  # nothing fits at all (cannot happen for body measures)
                 l.x, l.y, l.para = s.x, y, ii
                 out[si].append((it.role, l, ii))
                 y += st.pitch
@@ -858,7 +1009,12 @@ class Composer:
             for kind, l, ii in col:
                 if groups and groups[-1][0] == kind and kind != "intertitle":
                     groups[-1][1].append(l)
-                elif groups and kind == "intertitle" and groups[-1][0] == "intertitle" and groups[-1][1][-1].para == l.para:
+                elif (
+                    groups
+                    and kind == "intertitle"
+                    and groups[-1][0] == "intertitle"
+                    and groups[-1][1][-1].para == l.para
+                ):
                     groups[-1][1].append(l)
                 else:
                     groups.append((kind, [l]))
@@ -903,8 +1059,11 @@ class Composer:
                     trial[-1] = Item("body", trial[-1].text + " " + marker)
             else:
                 head_part = self._cut_text(items[ii].text, done, marker)
-                trial = (items[:ii] + ([Item(items[ii].role, head_part)] if head_part else [])
-                         + [Item("continuation", marker)])
+                trial = (
+                    items[:ii]
+                    + ([Item(items[ii].role, head_part)] if head_part else [])
+                    + [Item("continuation", marker)]
+                )
             cols, over2 = self.pour(trial, slots)
             if over2 is None:
                 return cols, trial, (ii, len(head_part))
@@ -917,11 +1076,11 @@ class Composer:
                     done = len(items[ii].text)
             elif done == 0 and not head_part and ii == 0:
                 break
-        return self.fit(aid, items, slots, None)     # not even the marker fits: no jump from this story
+        return self.fit(aid, items, slots, None)  # not even the marker fits: no jump from this story
 
     def _cut_sentence(self, text: str, done: int) -> str:
         ends = [m.end() for m in re.finditer(r"[。!?;]|\. ", text[:done])]
-        return text[:ends[-1]].rstrip() if ends else ""
+        return text[: ends[-1]].rstrip() if ends else ""
 
     def _cut_text(self, text: str, done: int, marker: str) -> str:
         """The text up to `done` characters, cut between two words (Latin) or two characters that are not
@@ -931,7 +1090,9 @@ class Composer:
             cut = text.rfind(" ", 0, done)
             return text[:cut].rstrip() if cut > 0 else ""
         cut = done
-        while cut > 0 and (text[cut - 1] in ",.:;。、;:!?“”《》()（）——… " or text[cut:cut + 1] in ",.:;。、;:!?”》)） —…"):
+        while cut > 0 and (
+            text[cut - 1] in ",.:;。、;:!?“”《》()（）——… " or text[cut : cut + 1] in ",.:;。、;:!?”》)） —…"
+        ):
             cut -= 1
         return text[:cut]
 
@@ -980,7 +1141,7 @@ class Composer:
         vertical = (not self.latin) and n >= 2 and R.random() < 0.1 and cont is None
         col_x = [self.col_x[c] for c in range(c0, c0 + n)]
         col_w = [self.col_w[c] for c in range(c0, c0 + n)]
-        if boxed or shaded:     # the flow keeps inside the frame
+        if boxed or shaded:  # the flow keeps inside the frame
             col_x[0] += inset // 2
             col_w[0] -= inset // 2
             col_w[-1] -= inset // 2
@@ -1006,7 +1167,7 @@ class Composer:
             pg.block(aid, "headline", "## " + head["headline"], lines, vertical=True)
             slots_cols = list(range(n - 1))
             below = y0 + max(len(p) for p in phrases) * pitch + self.em
-            if y1 - below > 6 * self.body.pitch:      # the flow continues under the vertical headline
+            if y1 - below > 6 * self.body.pitch:  # the flow continues under the vertical headline
                 slots_cols.append(n - 1)
                 tops[n - 1] = below
         else:
@@ -1014,7 +1175,7 @@ class Composer:
             hx0 = col_x[0]
             hw = col_x[span_n - 1] + col_w[span_n - 1] - hx0
             head = self.fit_head(head, hw, (y1 - y0) * 0.4)
-            if span_n < n and self.head_height(head, hw) > (y1 - y0) * 0.4:      # too narrow: over all columns
+            if span_n < n and self.head_height(head, hw) > (y1 - y0) * 0.4:  # too narrow: over all columns
                 span_n = n
                 hw = col_x[n - 1] + col_w[n - 1] - hx0
                 head = self.fit_head(head, hw, (y1 - y0) * 0.4)
@@ -1027,7 +1188,7 @@ class Composer:
             slots_cols = list(range(n))
         # photo at the head of the flow
         slots: list[Slot] = []
-        pre = []                               # slots above a beside-caption
+        pre = []  # slots above a beside-caption
         if cont is None and R.random() < 0.3 and y1 - max(tops) > 20 * self.body.pitch:
             m = int(R.integers(1, len(slots_cols) + 1))
             right = R.random() < 0.3
@@ -1035,8 +1196,11 @@ class Composer:
             px0, px1 = col_x[pc[0]], col_x[pc[-1]] + col_w[pc[-1]]
             ptop = max(tops[i] for i in pc)
             ph = int(min((px1 - px0) * R.uniform(0.5, 0.95), (y1 - ptop) * 0.45))
-            kind = str(R.choice(["halftone", "grey", "colour"], p=[0.35, 0.35, 0.3])) if pg.colour else \
-                str(R.choice(["halftone", "grey"]))
+            kind = (
+                str(R.choice(["halftone", "grey", "colour"], p=[0.35, 0.35, 0.3]))
+                if pg.colour
+                else str(R.choice(["halftone", "grey"]))
+            )
             pbox = [px0, ptop, px1, ptop + ph]
             self.photo(aid, pbox, kind)
             cap = self.text.caption()
@@ -1078,7 +1242,7 @@ class Composer:
             fill = R.uniform(0.9, 1.3) if jump is None else R.uniform(1.5, 2.5)
             items = self.make_items(self.capacity(slots), fill)
         cols, placed_items, cut = self.fit(aid, items, slots, jump)
-        if jump is not None and cut is None:       # the story fitted after all: no jump, no continuation
+        if jump is not None and cut is None:  # the story fitted after all: no jump, no continuation
             next(a for a in pg.articles if a["id"] == aid)["continuation"] = None
         self.record_flow(aid, placed_items, cols)
         if self.column_rules:
@@ -1090,7 +1254,7 @@ class Composer:
         rest = None
         if cut is not None:
             ii, kept = cut
-            rest = [Item(items[ii].role, items[ii].text[kept:].lstrip())] + items[ii + 1:]
+            rest = [Item(items[ii].role, items[ii].text[kept:].lstrip())] + items[ii + 1 :]
             rest = [r for r in rest if r.text]
             rest_cut = {"items": rest, "head": head, "id": aid, "source_items": placed_items}
             return aid, rest_cut
@@ -1118,8 +1282,12 @@ class Composer:
             l.x, l.y = x0 + self.em, y
             y += st.pitch
         small = style(self.sans_face, self.em * R.uniform(1.0, 1.8), self.em * 2.2, fallback=self.fallback)
-        more = self._display(self.text.short(8, 18) + ("  " if self.latin else "\u3000") + self.text.short(4, 9), small,
-                             x1 - x0 - 2 * self.em, center=True)
+        more = self._display(
+            self.text.short(8, 18) + ("  " if self.latin else "\u3000") + self.text.short(4, 9),
+            small,
+            x1 - x0 - 2 * self.em,
+            center=True,
+        )
         for l in more:
             l.x, l.y = x0 + self.em, y
             y += small.pitch
@@ -1129,8 +1297,13 @@ class Composer:
         pg.lines += [(l, ink) for l in lines + more]
         pg.advert_texts = getattr(pg, "advert_texts", [])
         pg.begin(aid, "")
-        pg.block(aid, "advertisement", " ".join(render.to_corpus(l.text) for l in lines + more), [(l.box(), l.text) for l in lines + more],
-                 box=box)
+        pg.block(
+            aid,
+            "advertisement",
+            " ".join(render.to_corpus(l.text) for l in lines + more),
+            [(l.box(), l.text) for l in lines + more],
+            box=box,
+        )
         self.count("advert")
 
     def photo_story(self, c0: int, n: int, y0: int, y1: int):
@@ -1161,7 +1334,7 @@ class Composer:
             can_v = n >= 2 and depth < 4
             can_h = h > 2.4 * min_h and depth < 4
             if depth == 0 and self.ncols >= 3 and can_h and R.random() < 0.45:
-                ym = y0 + int(h * R.uniform(0.25, 0.45))          # a lead story over the whole width
+                ym = y0 + int(h * R.uniform(0.25, 0.45))  # a lead story over the whole width
                 leaves.append(("article", c0, n, y0, ym))
                 return split_rest(c0, n, ym, y1, depth)
             if depth >= 1 and R.random() < 0.25 + 0.15 * depth or not (can_v or can_h):
@@ -1175,7 +1348,7 @@ class Composer:
                 split(c0, n, y0, ym, depth + 1)
                 split_rest(c0, n, ym, y1, depth + 1)
             else:
-                if n >= 3 and can_h and R.random() < 0.15:       # an L: the first story wraps the second
+                if n >= 3 and can_h and R.random() < 0.15:  # an L: the first story wraps the second
                     k = int(R.integers(1, n))
                     ym = y0 + int(h * R.uniform(0.4, 0.65))
                     leaves.append(("lshape", c0, n, y0, y1, k, ym))
@@ -1189,7 +1362,7 @@ class Composer:
             gap = self.em
             leaves.append(("hrule", c0, n, y0 + gap // 2, 0))
             y0 += 2 * gap
-            if depth <= 1 and R.random() < 0.2 and y1 - y0 > 2 * min_h:   # an advert strip at the foot
+            if depth <= 1 and R.random() < 0.2 and y1 - y0 > 2 * min_h:  # an advert strip at the foot
                 ya = y1 - int((y1 - y0) * R.uniform(0.15, 0.3))
                 split(c0, n, y0, ya - 2 * gap, depth + 1)
                 leaves.append(("advert", c0, n, ya, y1))
@@ -1203,9 +1376,9 @@ class Composer:
         ads = []
         # jumps go to the largest plain article leaves (any page has some; a jump never goes unplaced)
         stories = [i for i, lf in enumerate(leaves) if lf[0] in ("article", "photo_story")]
-        plain = sorted(stories[len(reserve):], key=lambda i: -(leaves[i][4] - leaves[i][3]) * leaves[i][2])
-        plain += [i for i, lf in enumerate(leaves) if lf[0] == "lshape"]     # the story in an L's corner
-        jump_for = dict(zip(plain, jumps))        # the first leaves take the continued stories (reserve)
+        plain = sorted(stories[len(reserve) :], key=lambda i: -(leaves[i][4] - leaves[i][3]) * leaves[i][2])
+        plain += [i for i, lf in enumerate(leaves) if lf[0] == "lshape"]  # the story in an L's corner
+        jump_for = dict(zip(plain, jumps))  # the first leaves take the continued stories (reserve)
         for li, leaf in enumerate(leaves):
             kind = leaf[0]
             if kind == "photo_story" and li in jump_for:
@@ -1244,7 +1417,7 @@ class Composer:
             _, rest = self.article(c0, n, y0, y1, jump=jump)
             if jump is not None and rest is not None:
                 cuts.append({**rest, "jump": jump})
-        for leaf in ads:              # adverts read after the stories
+        for leaf in ads:  # adverts read after the stories
             self.advert(*leaf[1:])
         return cuts
 
@@ -1273,7 +1446,7 @@ class Composer:
                 n = max(1, cells - indent)
                 end = min(len(units), pos + n)
                 if end < len(units) and units[end][0] in render.NO_START:
-                    end += 1                       # hanging punctuation below the last cell
+                    end += 1  # hanging punctuation below the last cell
                 glyphs = [Glyph(p, src, 0.0, float(em)) for p, src in units[pos:end]]
                 line = Line(glyphs, self.body, para=ii, first=first)
                 ytop = y0 + indent * em
@@ -1324,12 +1497,14 @@ class Composer:
             px = max(int(self.em * 1.4), px)
             hpitch = round(px * 1.05)
             maxlen = int((tiers[t0][1] - y0) * 0.85 / hpitch)
-            if maxlen < 4:                          # a low tier: smaller type, so that 4 characters fit
+            if maxlen < 4:  # a low tier: smaller type, so that 4 characters fit
                 px = max(self.em, int((tiers[t0][1] - y0) * 0.85 / 4 / 1.05))
                 hpitch = round(px * 1.05)
                 maxlen = max(1, min(4, int((tiers[t0][1] - y0) / hpitch)))
             phrases = [self.text.short(max(3, maxlen // 2), maxlen + 1)[:maxlen] for _ in range(nph)]
-            hst = style(self.head_face, px, hpitch, stroke=max(1, px // 30) if self.faux_bold else 0, fallback=self.fallback)
+            hst = style(
+                self.head_face, px, hpitch, stroke=max(1, px // 30) if self.faux_bold else 0, fallback=self.fallback
+            )
             xr = x1
             lines = []
             for ph in phrases:
@@ -1339,7 +1514,9 @@ class Composer:
             headline = " ".join(phrases)
             pg.begin(aid, headline)
             pg.block(aid, "headline", "## " + headline, lines, vertical=True)
-            regions = [(x0, y0, xr - self.em, tiers[t0][1])] + [(x0, tiers[t][0], x1, tiers[t][1]) for t in range(t0 + 1, t1 + 1)]
+            regions = [(x0, y0, xr - self.em, tiers[t0][1])] + [
+                (x0, tiers[t][0], x1, tiers[t][1]) for t in range(t0 + 1, t1 + 1)
+            ]
             cap = sum((r[2] - r[0]) / pitch_x * (r[3] - r[1]) / self.em for r in regions)
             items = []
             if R.random() < 0.5:
@@ -1350,7 +1527,7 @@ class Composer:
                 items.append(Item("body", p))
                 n += len(p)
             cols, over = self.vertical_lines(items, regions, pitch_x)
-            if over is not None:                    # end at the last whole sentence that fits
+            if over is not None:  # end at the last whole sentence that fits
                 ii, done = over
                 while over is not None:
                     part = self._cut_sentence(items[ii].text, done) if items[ii].role == "body" else ""
@@ -1371,7 +1548,9 @@ class Composer:
                     cont = role == "body" and (not ls[0].first) and prev_para == ls[0].para
                     for l, box in lb:
                         pg.vtext.append((self.body, l.text, box[0], box[1], self.em, 0))
-                    pg.block(aid, role, render.body_text(ls), [(box, l.text) for l, box in lb], cont=cont, vertical=True)
+                    pg.block(
+                        aid, role, render.body_text(ls), [(box, l.text) for l, box in lb], cont=cont, vertical=True
+                    )
                     prev_para = ls[-1].para if role == "body" else None
 
     def lshape(self, c0, n, y0, y1, k, ym, jump=None):
@@ -1385,8 +1564,9 @@ class Composer:
         yh = self.heading(aid, head, x0, x1 - x0, y0)
         if ym - yh < 4 * self.body.pitch:
             ym = yh + 6 * self.body.pitch
-        slots = [Slot(self.col_x[c], yh, y1, self.col_w[c]) for c in range(c0, c0 + k)] + \
-                [Slot(self.col_x[c], yh, ym, self.col_w[c]) for c in range(c0 + k, c0 + n)]
+        slots = [Slot(self.col_x[c], yh, y1, self.col_w[c]) for c in range(c0, c0 + k)] + [
+            Slot(self.col_x[c], yh, ym, self.col_w[c]) for c in range(c0 + k, c0 + n)
+        ]
         items = self.make_items(self.capacity(slots), R.uniform(1.0, 1.3))
         cols, placed, _ = self.fit(aid, items, slots, None)
         self.record_flow(aid, placed, cols)
@@ -1440,9 +1620,27 @@ def halftone(gray: np.ndarray, cell: int, rng) -> np.ndarray:
 
 
 # Punctuation set vertically has its own forms (Unicode vertical presentation forms).
-VERTICAL_FORMS = {"，": "︐", "。": "︒", "、": "︑", "：": "︓", "；": "︔", "！": "︕", "？": "︖", "（": "︵",
-                  "）": "︶", "“": "﹁", "”": "﹂", "‘": "﹃", "’": "﹄", "《": "︽", "》": "︾", "—": "︱", "…": "︙",
-                  "「": "﹁", "」": "﹂"}
+VERTICAL_FORMS = {
+    "，": "︐",
+    "。": "︒",
+    "、": "︑",
+    "：": "︓",
+    "；": "︔",
+    "！": "︕",
+    "？": "︖",
+    "（": "︵",
+    "）": "︶",
+    "“": "﹁",
+    "”": "﹂",
+    "‘": "﹃",
+    "’": "﹄",
+    "《": "︽",
+    "》": "︾",
+    "—": "︱",
+    "…": "︙",
+    "「": "﹁",
+    "」": "﹂",
+}
 
 
 def draw(page: Page, rng: np.random.Generator) -> np.ndarray:
@@ -1457,7 +1655,9 @@ def draw(page: Page, rng: np.random.Generator) -> np.ndarray:
         x0, y0, x1, y1 = box
         r = min(x1 - x0, y1 - y0) // 2
         d.ellipse([x0, y0, x0 + 2 * r, y0 + 2 * r], outline=col(fill), width=max(2, r // 8))
-        d.polygon([(x0 + r, y0 + r // 3), (x0 + 5 * r // 3, y0 + 5 * r // 3), (x0 + r // 3, y0 + 5 * r // 3)], fill=col(fill))
+        d.polygon(
+            [(x0 + r, y0 + r // 3), (x0 + 5 * r // 3, y0 + 5 * r // 3), (x0 + r // 3, y0 + 5 * r // 3)], fill=col(fill)
+        )
     for box, kind in page.photos:
         x0, y0, x1, y1 = box
         ph = random_photo(x1 - x0, y1 - y0, rng, colour=(kind == "colour"))
@@ -1482,8 +1682,15 @@ def draw(page: Page, rng: np.random.Generator) -> np.ndarray:
                 p, k = st.fallback.rsplit(":", 1)
                 f = load_font(p, int(k), st.size)
             dx = max(0.0, (st.size - f.getlength(ch)) / 2)
-            d.text((x + dx, y + i * pitch + 0.88 * st.size), ch, font=f, fill=col(fill), anchor="ls",
-                   stroke_width=st.stroke, stroke_fill=col(fill))
+            d.text(
+                (x + dx, y + i * pitch + 0.88 * st.size),
+                ch,
+                font=f,
+                fill=col(fill),
+                anchor="ls",
+                stroke_width=st.stroke,
+                stroke_fill=col(fill),
+            )
     return np.asarray(img)
 
 
@@ -1511,7 +1718,7 @@ def check(gt: dict):
         assert 0 <= x0 <= x1 <= W and 0 <= y0 <= y1 <= H, l
     bx = [(b["id"], b["box"]) for b in gt["blocks"]]
     for i, (ia, a) in enumerate(bx):
-        for ib, b in bx[i + 1:]:
+        for ib, b in bx[i + 1 :]:
             ov = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
             assert ov[0] <= 1 or ov[1] <= 1, (gt["image"], ia, ib, a, b)
 
@@ -1521,9 +1728,18 @@ def finish(page: Page, image_name: str) -> dict:
         bs = [b["box"] for b in page.blocks if b["article"] == a["id"]]
         a["box"] = render.union(bs) if bs else [0, 0, 0, 0]
     page.articles = [a for a in page.articles if any(b["article"] == a["id"] for b in page.blocks)]
-    gt = {"image": image_name, "width": page.w, "height": page.h, "dpi": page.dpi, "skew_degrees": 0.0,
-          "page_header": page.header, "rules": [r for r, _ in page.rects], "articles": page.articles,
-          "blocks": page.blocks, "lines": page.gt_lines}
+    gt = {
+        "image": image_name,
+        "width": page.w,
+        "height": page.h,
+        "dpi": page.dpi,
+        "skew_degrees": 0.0,
+        "page_header": page.header,
+        "rules": [r for r, _ in page.rects],
+        "articles": page.articles,
+        "blocks": page.blocks,
+        "lines": page.gt_lines,
+    }
     if page.footer:
         gt["page_footer"] = page.footer
     return gt
@@ -1552,8 +1768,20 @@ def _date(rng, latin: bool) -> str:
     wd = int(rng.integers(0, 7))
     if latin:
         days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December"]
+        months = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
         return f"{days[wd]}, {months[m - 1]} {dd}, {int(rng.integers(2019, 2027))}"
     return f"{int(rng.integers(2019, 2027))}年{m}月{dd}日\u3000星期" + "一二三四五六日"[wd]
 
@@ -1562,8 +1790,9 @@ SECTIONS_ZH = ["要闻", "综合", "经济", "社会", "文化", "体育", "国�
 SECTIONS_EN = ["News", "Local", "Business", "Sports", "World", "Opinion", "Arts", "Community"]
 
 
-def compose_page(rng, size: str, lang: str, page_no: int, front: bool, paper: str, date: str, f: dict,
-                 reserve=None, jumps=None):
+def compose_page(
+    rng, size: str, lang: str, page_no: int, front: bool, paper: str, date: str, f: dict, reserve=None, jumps=None
+):
     c = Composer(rng, size, lang, f, page_no, front)
     if front:
         c.masthead(paper, date)
@@ -1591,6 +1820,7 @@ def paper_name(rng, lang) -> str:
     name = str(rng.choice(PLACES)) + str(rng.choice(PAPER_SUFFIX))
     if lang == "zh-Hant":
         import opencc
+
         name = opencc.OpenCC("s2t").convert(name)
     return name
 
@@ -1607,8 +1837,16 @@ def render_out(c: Composer, rng, stem: str, out: Path, profile: str, f: dict) ->
     gt = map_gt(gt0, hm, img.shape[1], img.shape[0], name, out_dpi)
     if "skew" in deg:
         gt["skew_degrees"] = deg["skew"]
-    f.update({"profile": profile, "degradations": deg, "output_dpi": out_dpi, "image": name,
-              "image_px": [img.shape[1], img.shape[0]], "encoding": enc})
+    f.update(
+        {
+            "profile": profile,
+            "degradations": deg,
+            "output_dpi": out_dpi,
+            "image": name,
+            "image_px": [img.shape[1], img.shape[0]],
+            "encoding": enc,
+        }
+    )
     gt["factors"] = f
     dump = lambda o: json.dumps(o, ensure_ascii=False, indent=1) + "\n"
     (out / f"{stem}.gt.json").write_text(dump(gt), encoding="utf-8")
@@ -1634,9 +1872,11 @@ def make_page(seed: int, out: Path, size: str = "full", profile: str | None = No
     if front:
         page_no = 1
     jumps = None
-    if rng.random() < 0.3:                     # a story jumps to a page this file does not hold
+    if rng.random() < 0.3:  # a story jumps to a page this file does not hold
         jumps = [_jump(rng, lang, page_no, int(rng.integers(2, 25)))]
-    c, _ = compose_page(rng, size, lang, page_no, front, paper_name(rng, lang), _date(rng, lang == "en"), f, jumps=jumps)
+    c, _ = compose_page(
+        rng, size, lang, page_no, front, paper_name(rng, lang), _date(rng, lang == "en"), f, jumps=jumps
+    )
     f["jump_out"] = bool(jumps) and any(a.get("continuation") for a in c.page.articles)
     render_out(c, rng, f"rnd-{seed}", out, draw_profile(rng, profile), f)
     return f
@@ -1646,17 +1886,30 @@ def _jump(rng, lang: str, src: int, dst: int) -> dict:
     if lang == "en":
         word = str(rng.choice(["BRIDGE", "COUNCIL", "SCHOOLS", "BUDGET", "FERRY", "HOSPITAL", "ROAD", "TAXES"]))
         marker = str(rng.choice([f"Continued on Page A{dst}", f"See {word}, Page A{dst}"]))
-        back = str(rng.choice([f"Continued from Page A{src}", f"{word}: From Page A{src}", f"{word}, from Page A{src}"]))
-        return {"marker": marker, "back": back, "inline": False,
-                "continuation": {"direction": "forward", "page": f"A{dst}", "marker": marker}, "to": dst}
+        back = str(
+            rng.choice([f"Continued from Page A{src}", f"{word}: From Page A{src}", f"{word}, from Page A{src}"])
+        )
+        return {
+            "marker": marker,
+            "back": back,
+            "inline": False,
+            "continuation": {"direction": "forward", "page": f"A{dst}", "marker": marker},
+            "to": dst,
+        }
     fwd = str(rng.choice([f"(下转第{dst}版)", f"(转第{dst}版)"]))
     back = str(rng.choice([f"(上接第{src}版)", f"(续第{src}版)"]))
     if lang == "zh-Hant":
         import opencc
+
         cc = opencc.OpenCC("s2t")
         fwd, back = cc.convert(fwd), cc.convert(back)
-    return {"marker": fwd, "back": back, "inline": True,
-            "continuation": {"direction": "forward", "page": dst, "marker": fwd}, "to": dst}
+    return {
+        "marker": fwd,
+        "back": back,
+        "inline": True,
+        "continuation": {"direction": "forward", "page": dst, "marker": fwd},
+        "to": dst,
+    }
 
 
 def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = None, lang: str | None = None) -> dict:
@@ -1687,7 +1940,9 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
             shorten = rng.random()
             if shorten < 0.3:
                 words = head["headline"].split(" ")
-                head["headline"] = words[0] if len(words) > 1 else head["headline"][: max(4, len(head["headline"]) // 2)]
+                head["headline"] = (
+                    words[0] if len(words) > 1 else head["headline"][: max(4, len(head["headline"]) // 2)]
+                )
                 f.setdefault("structures_issue", []).append("shortened_headline")
             head.pop("kicker", None)
             head.pop("subtitle", None)
@@ -1697,9 +1952,19 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
                 items[0] = Item(items[0].role, back + items[0].text)
             else:
                 items.insert(0, Item("continuation", back))
-            reserve.append({"id": r["id"], "items": items, "head": head,
-                            "continuation": {"direction": "backward", "page": no if False else numbers[r["from"]],
-                                             "marker": back}, "source": r})
+            reserve.append(
+                {
+                    "id": r["id"],
+                    "items": items,
+                    "head": head,
+                    "continuation": {
+                        "direction": "backward",
+                        "page": no if False else numbers[r["from"]],
+                        "marker": back,
+                    },
+                    "source": r,
+                }
+            )
         c, cuts = compose_page(rng, size, lang, no, k == 0, paper, date, f, reserve=reserve, jumps=jumps)
         for cut in cuts:
             t = cut["jump"]["target"]
@@ -1709,8 +1974,14 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
         issue["pages"].append({"stem": stem, "image": gt["image"], "number": no})
         for r in reserve:
             src = r["source"]
-            issue["links"].append({"forward": [src["from"] + 1, src["id"]], "backward": [k + 1, r["id"]],
-                                   "marker_out": src["jump"]["marker"], "marker_in": src["jump"]["back"]})
+            issue["links"].append(
+                {
+                    "forward": [src["from"] + 1, src["id"]],
+                    "backward": [k + 1, r["id"]],
+                    "marker_out": src["jump"]["marker"],
+                    "marker_in": src["jump"]["back"],
+                }
+            )
     # the joined stories, from the pages' ground truth (text of each part, markers and jump lines out)
     for link in issue["links"]:
         parts = []
@@ -1719,7 +1990,9 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
             blocks = [b for b in gt["blocks"] if b["article"] == aid]
             parts.append({"blocks": blocks, "drop_head": drop_head})
         issue["stories"].append(_joined_story(parts, link))
-    (out / f"iss-{seed}.issue.json").write_text(json.dumps(issue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / f"iss-{seed}.issue.json").write_text(
+        json.dumps(issue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return issue
 
 
