@@ -4,13 +4,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: CJK fonts for rendering test pages; Chromium for the HTML report's browser test (driven by
+# Debian packages: CJK fonts for rendering test pages (Noto; and for the randomized bed, samples/random_pages.py,
+# every Chinese style: AR PL UMing/UKai, WenQuanYi Zen/Micro Hei, cwTeX Ming/Kai/FangSong/HeiBold, LXGW WenKai;
+# URW base35 and Liberation for English pages); Chromium for the HTML report's browser test (driven by
 # playwright-python, never a downloaded browser); Tesseract makes real ALTO fixtures and is a benchmark peer;
 # libgl1 and libglib2.0-0 for the OpenCV build that the paddle extra brings (paddlex requires a GUI build);
 # poppler-utils: pdftotext checks the text layer of our searchable PDFs.
-APT_PACKAGES := fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim libgl1 libglib2.0-0 poppler-utils
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei \
+	fonts-cwtex-ming fonts-cwtex-kai fonts-cwtex-fs fonts-cwtex-heib fonts-lxgw-wenkai fonts-urw-base35 fonts-liberation \
+	chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim libgl1 libglib2.0-0 poppler-utils
 
-.PHONY: demo test lint bench extras-check apt-deps samples clean
+.PHONY: demo test lint bench bench-layout random-page extras-check apt-deps samples clean
 
 # Installs Debian packages that are missing (skipped when present; sudo when not root).
 apt-deps:
@@ -64,6 +68,17 @@ bench: apt-deps $(VENV)/.bench
 # `validate`; about 15 min. Results in /tmp/digitize-extras/results.tsv (bench/packaging.md has a run).
 extras-check:
 	bench/extras_check.sh
+
+# Benchmark, not a test: layout and text on N fresh randomized pages (issue 14), per-factor breakdown, written to
+# bench/layout-random.md. N=300 full-size pages take hours on a 2-core machine; N and SEED can be set.
+N ?= 300
+bench-layout: apt-deps $(VENV)/.test
+	$(BIN)/python bench/layout_random.py --n $(N) $(if $(SEED),--seed $(SEED),) --size full
+
+# One randomized page (or issue, ISSUE=1) for a seed: make random-page SEED=123 OUT=out/rnd
+OUT ?= out/rnd
+random-page: apt-deps $(VENV)/.base
+	$(BIN)/python samples/random_pages.py --seed $(SEED) --out $(OUT) $(if $(ISSUE),--issue,)
 
 # Re-render the committed sample pages (needs the fonts; deterministic).
 samples: apt-deps $(VENV)/.base
