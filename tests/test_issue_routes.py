@@ -32,9 +32,10 @@ def test_batch_issue_per_folder_writes_what_run_issue_writes(tmp_path):
     folder.mkdir(parents=True)
     pages = [Path(shutil.copy(ISSUE / name, folder / name)) for name in ("p1.png", "p4.png")]
     formats = "txt,alto,json,newsml"
-    # The same absolute input paths on both sides: the JSON and METS record where a page came from.
+    # The same absolute input paths on both sides, and output folders at the same depth: the JSON records where
+    # a page came from, METS and NewsML link the images relative to the output folder.
     run = subprocess.run([sys.executable, "-m", "digitize.cli", "run", *map(str, pages), "--issue", "-o",
-                          str(tmp_path / "run"), "--format", formats, "--threads", "1"],
+                          str(tmp_path / "run" / "issue"), "--format", formats, "--threads", "1"],
                          capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     batch = subprocess.run([sys.executable, "-m", "digitize.batch", "batch", str(tmp_path / "src"), "-o",
@@ -42,7 +43,7 @@ def test_batch_issue_per_folder_writes_what_run_issue_writes(tmp_path):
                             "--log-json"], capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert batch.returncode == 0, batch.stderr
 
-    ran = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
+    ran = {p.name: p.read_bytes() for p in (tmp_path / "run" / "issue").iterdir()}
     batched = {p.name: p.read_bytes() for p in (tmp_path / "batch" / "issue").iterdir()}
     expected = {f"{stem}{suffix}" for stem in ("p1", "p4") for suffix in (".txt", ".alto.xml", ".json")}
     expected |= {"p1.issue.txt", "p1.mets.xml", "p1.newsml.xml"}

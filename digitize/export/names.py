@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 OUTPUT_FORMATS = ("txt", "alto", "json", "page", "hocr", "pdf")  # one file per page
@@ -75,7 +76,9 @@ def output_collisions(inputs: list[tuple[Path, int]], formats: tuple[str, ...] |
     problems = []
     first: dict[str, tuple[Path, int | None]] = {}
     resolved_outdir = outdir.resolve() if outdir is not None else None
-    inputs_here = {p.resolve(): p for p, _ in inputs if p.resolve().parent == resolved_outdir}
+    # realpath, not resolve(): a symlink loop among the inputs fails later with its own message, not here
+    real = {p: Path(os.path.realpath(p)) for p, _ in inputs}
+    inputs_here = {real[p]: p for p, _ in inputs if real[p].parent == resolved_outdir}
     for name, path, number in planned_outputs(inputs, formats, overlay, issue):
         if name in first and first[name] != (path, number):
             problems.append(f"{name} would be written for both {who(*first[name])} and {who(path, number)}")
