@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from . import layout, order, preprocess, repair
+from . import layout, order, preprocess, repair, textlines
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
@@ -47,7 +47,13 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         layout.analyze(page)
     reader: Engine = TextLayerEngine(loaded.text_layer) if text_layer else engine
     page.engine = reader.description
-    text_blocks = [b for b in page.blocks if b.role.has_text]
+    if not text_layer and textlines.SETTINGS.enabled and textlines.supported(reader):
+        with _timed(page, "lines"):
+            page_lines = textlines.place_lines(page, reader)
+        text_blocks = [b for b in page.blocks if b.role.has_text and not b.lines]  # vertical, or no line fell in
+    else:
+        page_lines = None
+        text_blocks = [b for b in page.blocks if b.role.has_text]
     regions = [TextRegion(b.box, b.style.size_px if b.style else page.text_size_px, b.vertical) for b in text_blocks]
     with _timed(page, "ocr"):
         # Vertical text goes to a line engine as a strip of its characters; a text layer has its own lines.
