@@ -35,6 +35,10 @@ TILE_PX = 1600  # tile side in the (scaled) page: the detector's sweet spot for 
 TILE_OVERLAP_PX = 200  # ≥ a few text lines, so every line lies whole in at least one tile (unless it is wider)
 REF_MIN_TEXT_PX = 20  # PP-OCR detection loses lines below ~16 px; tiny-text pages are upscaled to this
 REF_MAX_TEXT_PX = 48  # above this the page is read reduced (same lines, a quarter of the time)
+REF_PLAUSIBLE_TEXT_PX = 60  # ink line heights above this are shadows, photos or vertical columns, not type
+REF_MIN_SIDE = 2400  # px: a 600×800 photo of a broadsheet has 8 px type; read at 3× it has 24 px
+REF_MAX_SCALE = 3.0
+REF_MAX_SIDE = 6000  # px: 600 dpi leaves (45–95 px type) read reduced to this: same lines, half the tiles
 DEDUP_INSIDE = 0.5  # a box with more than this share of its area inside a larger kept box is a duplicate
 FRAKTUR = ("gbn_tboenig",)  # German Fraktur: outside what the bundled recogniser reads; layout only
 
@@ -115,7 +119,10 @@ def reference(path: Path, engine_factory, refresh: bool = False) -> dict:
     start = time.perf_counter()
     rgb = load_rgb(path)
     px = text_height(rgb)
-    scale = float(np.clip(px, REF_MIN_TEXT_PX, REF_MAX_TEXT_PX) / px)
+    # The ink measure is trusted only where it is plausible (a camera photo's shadows read as 400 px "text",
+    # vertical columns as their length); a small image of a page has small type, so it is read ≥ REF_MIN_SIDE.
+    scale = float(np.clip(px, REF_MIN_TEXT_PX, REF_MAX_TEXT_PX) / px) if px <= REF_PLAUSIBLE_TEXT_PX else 1.0
+    scale = min(REF_MAX_SCALE, max(scale, REF_MIN_SIDE / max(rgb.shape[:2])), REF_MAX_SIDE / max(rgb.shape[:2]))
     work = rgb if scale == 1 else cv2.resize(rgb, None, fx=scale, fy=scale,
                                              interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     engine = engine_factory()

@@ -50,6 +50,7 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     if not text_layer and textlines.SETTINGS.enabled and textlines.supported(reader):
         with _timed(page, "lines"):
             page_lines = textlines.place_lines(page, reader)
+        page.timings.update({f"lines.{k}": v for k, v in page_lines.seconds.items()})
         text_blocks = [b for b in page.blocks if b.role.has_text and not b.lines]  # vertical, or no line fell in
     else:
         page_lines = None
@@ -63,6 +64,8 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
             text_blocks[i].lines = lines
         for i in vertical:
             text_blocks[i].lines = read_vertical(reader, page.image, regions[i].box, regions[i].text_height)
+    if page_lines is not None:
+        textlines.drop_seen(text_blocks, page)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):

@@ -15,6 +15,7 @@ Lines and blocks are in working-image pixels.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ import numpy as np
 from .layout import number_blocks, role_from_size
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows, merge_row_fragments
+from .ocr.vertical import read_vertical
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class TextLinesSettings:
     det_text_px: float = 24.0
     min_scale: float = 0.2  # never reduce further: 600 dpi leaves with 45 px type stay ≥ 9 px
     max_scale: float = 3.0  # 7 px web images are read at 21 px; more only blurs
+    # px: pages smaller than this are upscaled to it. A 600×800 camera photo of a broadsheet has 8 px type,
+    # a 771×1024 web image 7 px: at 2400 px both reach ~24 px, the detector's size.
+    min_long_side: int = 2400
     tile_px: int = 1600  # detector tile side: 1600² costs ~1 s and ~0.4 GB per tile on one core
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
@@ -52,6 +57,12 @@ class TextLinesSettings:
     # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
     # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
     photo_text_share: float = 0.15
+    # A detector box at least this many times as high as wide, and this many body lines high, is a column of
+    # vertical text (three stacked CJK characters or more); columns side by side within this many column
+    # widths of each other, overlapping in height, are one vertical block.
+    column_aspect: float = 2.5
+    column_min_lines: float = 2.0
+    column_join_gap: float = 1.0
 
 
 SETTINGS = TextLinesSettings()
@@ -66,8 +77,10 @@ class TextLinesReport:
     new_blocks: int = 0  # blocks grouped from lines no ink block held
     split_blocks: int = 0  # ink blocks split at their lines' gutters
     photos_demoted: int = 0
+    vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
     fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
     flags: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def supported(engine) -> bool:
@@ -78,7 +91,10 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
     """Line boxes of the whole working page, body pass and display pass merged."""
     assert page.image is not None
     em = page.text_size_px or 30.0
-    scale = float(np.clip(settings.det_text_px / em, settings.min_scale, settings.max_scale))
+    # A small image of a whole page has small type, whatever the ink measure says (a camera photo's shadows
+    # and halftones make it read large): such pages are detected at least ``min_long_side`` px long.
+    scale = max(settings.det_text_px / em, settings.min_long_side / max(page.image.shape[:2]))
+    scale = float(np.clip(scale, settings.min_scale, settings.max_scale))
     body = engine.detect_lines(page.image, scale, settings.tile_px, settings.overlap_px)
     heights = [b[3] - b[1] for b in body if b[2] - b[0] >= 2 * (b[3] - b[1])]
     line_px = float(np.median(heights)) if heights else em
@@ -117,16 +133,32 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     Vertical blocks are left for the vertical reader, and ink blocks no line fell in keep no lines (the
     pipeline reads them per block). Returns what was done."""
     report = TextLinesReport()
+    start = time.perf_counter()
     boxes = detect_page_lines(page, engine, settings)
+    report.seconds["detect"] = time.perf_counter() - start
     report.detected = len(boxes)
+    flat = [b[3] - b[1] for b in boxes if b[2] - b[0] >= 2 * (b[3] - b[1])]
+    det_px = float(np.median(flat)) if flat else (page.text_size_px or 30.0)
+    vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
+    # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
+    boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
+    # Tall narrow boxes are columns of vertical text: read top to bottom (ocr/vertical.py), not as a line.
+    columns = [b for b in boxes if is_column(b, det_px, settings)]
+    boxes = [b for b in boxes if not is_column(b, det_px, settings)]
     read = [ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score]
     report.read = len(read)
-    line_px = float(np.median([ln.height for ln in read])) if read else (page.text_size_px or 30.0)
+    report.seconds["read"] = time.perf_counter() - start - report.seconds["detect"]
+    line_px = float(np.median([ln.height for ln in read])) if read else det_px
     em = page.text_size_px or line_px
-
-    vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
-    # Lines inside a vertical block are its columns or pieces of them: the vertical reader reads them.
-    read = [ln for ln in read if not any(_holds(v.box, _centre(ln.box)) for v in vertical)]
+    for group in group_columns(columns, settings):
+        box = box_union(group)
+        width = float(np.median([b[2] - b[0] for b in group]))
+        cols = [ln for ln in read_vertical(engine, page.image, box, width) if ln.text.strip()]
+        if cols:
+            report.vertical_lines += len(cols)
+            report.seconds["vertical"] = report.seconds.get("vertical", 0.0) + 0.0
+            page.blocks.append(Block(id="", role=role_from_size(width * em / line_px, False, em), box=box, lines=cols,
+                                     style=TextStyle(size_px=width * em / line_px), vertical=True))
 
     # A photo holding text lines: mostly text → not a photo at all; some text → the photo stays, its lines
     # become a block of their own (a caption or a sign set into the picture).
@@ -152,6 +184,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
             photo.box = (x0, ny0, x1, ny1)
 
     horizontal = [b for b in page.blocks if b.role.has_text and not b.vertical]
+    report.fallback_blocks = sum(1 for b in horizontal if not any(_holds(b.box, _centre(ln.box)) for ln in read))
     for b in horizontal:
         b.lines = []
     owner: dict[int, list[Line]] = {id(b): [] for b in horizontal}
@@ -164,7 +197,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         else:
             leftover.append(ln)
 
-    blocks: list[Block] = [b for b in page.blocks if not (b.role.has_text and not b.vertical)]
+    blocks: list[Block] = [b for b in page.blocks if b not in horizontal]
     for b in horizontal:
         mine = owner[id(b)]
         if not mine:
@@ -189,6 +222,41 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     if report.new_blocks:
         report.flags.append("lines-outside-ink-blocks")
     return report
+
+
+def is_column(b: Box, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    w, h = b[2] - b[0], b[3] - b[1]
+    return h >= settings.column_aspect * w and h >= settings.column_min_lines * line_px
+
+
+def group_columns(columns: list[Box], settings: TextLinesSettings = SETTINGS) -> list[list[Box]]:
+    """Vertical columns side by side (close, overlapping in height, similar width) grouped into blocks."""
+    groups: list[list[Box]] = []
+    for b in sorted(columns, key=lambda c: -c[2]):  # right to left, as vertical text reads
+        for g in groups:
+            last = g[-1]
+            w = max(b[2] - b[0], last[2] - last[0])
+            near = last[0] - b[2] <= settings.column_join_gap * w
+            overlap = min(b[3], last[3]) - max(b[1], last[1]) > 0.5 * min(b[3] - b[1], last[3] - last[1])
+            similar = max(b[2] - b[0], last[2] - last[0]) <= 1.5 * min(b[2] - b[0], last[2] - last[0])
+            if near and overlap and similar:
+                g.append(b)
+                break
+        else:
+            groups.append([b])
+    return groups
+
+
+def drop_seen(fallback: list[Block], page: Page) -> None:
+    """Lines the per-block fallback read that a placed line already holds (the fallback block's box reached
+    over a neighbour's line): dropped, so no text is written twice."""
+    placed = [ln.box for b in page.blocks if b not in fallback for ln in b.lines]
+    for b in fallback:
+        b.lines = [ln for ln in b.lines if not any(_inter(ln.box, p) > 0.3 * _area(ln.box) for p in placed)]
+
+
+def _inter(a: Box, b: Box) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def rows_to_lines(lines: list[Line], line_px: float) -> list[Line]:
