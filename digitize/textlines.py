@@ -142,6 +142,8 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
     # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
     boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
+    boxes = cut_at_gutters(boxes, [b.box for b in page.blocks if b.role.has_text and not b.vertical],
+                           [s.box for s in page.separators if s.orientation == "vertical"], det_px)
     # Tall narrow boxes are columns of vertical text: read top to bottom (ocr/vertical.py), not as a line.
     columns = [b for b in boxes if is_column(b, det_px, settings)]
     boxes = [b for b in boxes if not is_column(b, det_px, settings)]
@@ -222,6 +224,24 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     if report.new_blocks:
         report.flags.append("lines-outside-ink-blocks")
     return report
+
+
+def cut_at_gutters(boxes: list[Box], blocks: list[Box], rules: list[Box], line_px: float) -> list[Box]:
+    """Detector boxes cut where they cross a column gutter: the detector at body scale bridges a gutter
+    narrower than about a line height, joining two columns' lines into one. The ink layout's blocks side by
+    side on the box's row, and vertical rules through it, mark where to cut (an ink cut may split a detected
+    line, never drop one)."""
+    out: list[Box] = []
+    for b in boxes:
+        h = b[3] - b[1]
+        row = [k for k in blocks if min(k[3], b[3]) - max(k[1], b[1]) >= 0.5 * h and min(k[2], b[2]) > max(k[0], b[0])]
+        row.sort(key=lambda k: k[0])
+        cuts = [(left[2] + right[0]) / 2 for left, right in zip(row, row[1:]) if right[0] >= left[2] - 2]
+        cuts += [(r[0] + r[2]) / 2 for r in rules if r[1] <= b[1] + 0.25 * h and r[3] >= b[3] - 0.25 * h]
+        cuts = sorted(c for c in cuts if b[0] + 0.5 * h < c < b[2] - 0.5 * h)
+        edges = [b[0]] + [int(c) for c in cuts] + [b[2]]
+        out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 - x0 >= 0.5 * min(h, line_px)]
+    return out
 
 
 def is_column(b: Box, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
