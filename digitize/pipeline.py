@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from . import layout, order, preprocess, repair, textlines
+from . import layout, order, preprocess, quality, repair, textlines
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .model import Document, Page, Role
 from .ocr.base import Engine, TextRegion, load_engine
@@ -74,6 +74,12 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         order.reading_order(page)
     with _timed(page, "repair"):
         repair.repair(page)
+    if page_lines is not None:
+        fallback = sum(1 for b in text_blocks if b.lines and not b.vertical)  # read by per-block detection
+        page.quality = quality.assess(page, page_lines.texts, fallback, page_lines.flags)
+    else:
+        page.quality = quality.assess(page, None, flags=[] if text_layer else ["no-page-detection"])
+    quality.warn(page)
     page.to_source_coordinates()
     # Boxes now refer to the source image, so that is the image worth keeping (for overlays).
     page.image = loaded.image if keep_image else None

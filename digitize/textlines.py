@@ -80,6 +80,7 @@ class TextLinesReport:
     vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
     fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
     flags: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what was read, for the quality record's coverage
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -149,6 +150,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     boxes = [b for b in boxes if not is_column(b, det_px, settings)]
     read = [ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score]
     report.read = len(read)
+    report.texts = [ln.text for ln in read]
     report.seconds["read"] = time.perf_counter() - start - report.seconds["detect"]
     line_px = float(np.median([ln.height for ln in read])) if read else det_px
     em = page.text_size_px or line_px
@@ -157,6 +159,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         width = float(np.median([b[2] - b[0] for b in group]))
         cols = [ln for ln in read_vertical(engine, page.image, box, width) if ln.text.strip()]
         if cols:
+            report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
             report.seconds["vertical"] = report.seconds.get("vertical", 0.0) + 0.0
             page.blocks.append(Block(id="", role=role_from_size(width * em / line_px, False, em), box=box, lines=cols,
