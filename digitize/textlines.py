@@ -39,6 +39,9 @@ class TextLinesSettings:
     # px: pages smaller than this are upscaled to it. A 600×800 camera photo of a broadsheet has 8 px type,
     # a 771×1024 web image 7 px: at 2400 px both reach ~24 px, the detector's size.
     min_long_side: int = 2400
+    # The ink measure is implausible when fewer than this many of its lines would fit along the page's long
+    # side (a newspaper page holds 60–200); then the page is read at ``min_long_side``.
+    max_lines_per_side: float = 40.0
     tile_px: int = 1600  # detector tile side: 1600² costs ~1 s and ~0.4 GB per tile on one core
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
@@ -92,9 +95,12 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
     """Line boxes of the whole working page, body pass and display pass merged."""
     assert page.image is not None
     em = page.text_size_px or 30.0
-    # A small image of a whole page has small type, whatever the ink measure says (a camera photo's shadows
-    # and halftones make it read large): such pages are detected at least ``min_long_side`` px long.
-    scale = max(settings.det_text_px / em, settings.min_long_side / max(page.image.shape[:2]))
+    long_side = max(page.image.shape[:2])
+    scale = settings.det_text_px / em
+    if em > long_side / settings.max_lines_per_side:
+        # Implausible ink measure (a camera photo's shadows and halftones read as 400 px "lines"): a small
+        # image of a page has small type, so it is detected at least ``min_long_side`` px long.
+        scale = max(scale, settings.min_long_side / long_side)
     scale = float(np.clip(scale, settings.min_scale, settings.max_scale))
     body = engine.detect_lines(page.image, scale, settings.tile_px, settings.overlap_px)
     heights = [b[3] - b[1] for b in body if b[2] - b[0] >= 2 * (b[3] - b[1])]
