@@ -18,17 +18,22 @@ import numpy as np
 from ..model import Box
 
 
-def tile_starts(length: int, tile: int, overlap: int) -> list[int]:
+def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
+    """The fewest tiles of at most ``tile`` px that cover ``length`` with ``overlap`` px between neighbours,
+    all of one size (evenly spread: a last tile flush with the edge would overlap its neighbour by up to a
+    whole tile, and detection costs by the pixel)."""
     if length <= tile:
-        return [0]
-    step = tile - overlap
-    return sorted(set(list(range(0, length - tile, step)) + [length - tile]))
+        return [(0, length)]
+    n = int(np.ceil((length - overlap) / (tile - overlap)))
+    size = int(np.ceil((length + (n - 1) * overlap) / n))
+    starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
+    return [(s, s + size) for s in starts]
 
 
-def _core(start: int, length: int, tile: int, overlap: int) -> tuple[float, float]:
+def _core(span: tuple[int, int], length: int, overlap: int) -> tuple[float, float]:
     """The part of a tile that is its own: half the overlap is given to each neighbour."""
-    lo = start + overlap / 2 if start > 0 else -np.inf
-    hi = start + tile - overlap / 2 if start + tile < length else np.inf
+    lo = span[0] + overlap / 2 if span[0] > 0 else -np.inf
+    hi = span[1] - overlap / 2 if span[1] < length else np.inf
     return lo, hi
 
 
@@ -40,12 +45,15 @@ def detect_tiled(image: np.ndarray, scale: float, detect: Callable[[np.ndarray],
     scaled = image if scale == 1 else cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))),
                                                    interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     sh, sw = scaled.shape[:2]
-    origins = [(x, y) for y in tile_starts(sh, tile, overlap) for x in tile_starts(sw, tile, overlap)]
-    results = map_fn(lambda o: list(detect(scaled[o[1] : o[1] + tile, o[0] : o[0] + tile])), origins)
+    tiles = [(xs, ys) for ys in tile_spans(sh, tile, overlap) for xs in tile_spans(sw, tile, overlap)]
+    # A blank tile (margin, white space) holds no line: not worth a detector run.
+    tiles = [(xs, ys) for xs, ys in tiles if _inked(scaled[ys[0] : ys[1] : 2, xs[0] : xs[1] : 2])]
+    results = map_fn(lambda t: list(detect(scaled[t[1][0] : t[1][1], t[0][0] : t[0][1]])), tiles)
     boxes: list[tuple[float, float, float, float]] = []
-    for (x, y), quads in zip(origins, results):
-        xlo, xhi = _core(x, sw, tile, overlap)
-        ylo, yhi = _core(y, sh, tile, overlap)
+    for (xs, ys), quads in zip(tiles, results):
+        x, y = xs[0], ys[0]
+        xlo, xhi = _core(xs, sw, overlap)
+        ylo, yhi = _core(ys, sh, overlap)
         for quad in quads:
             (qx0, qy0), (qx1, qy1) = np.min(quad, axis=0), np.max(quad, axis=0)
             cx, cy = x + (qx0 + qx1) / 2, y + (qy0 + qy1) / 2
@@ -59,6 +67,12 @@ def detect_tiled(image: np.ndarray, scale: float, detect: Callable[[np.ndarray],
         if b[2] > b[0] and b[3] > b[1]:
             out.append(b)
     return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _inked(tile: np.ndarray) -> bool:
+    """Some pixels clearly darker than the tile's paper (scan noise is a scattered few)."""
+    gray = tile if tile.ndim == 2 else tile.mean(axis=2)
+    return int(np.count_nonzero(gray < np.median(gray) - 60)) >= 20
 
 
 def join_cut_pieces(boxes: list[tuple[float, float, float, float]], row_overlap: float = 0.5) -> list:
