@@ -69,9 +69,11 @@ def load_engine(name: str, threads: int | None = None) -> Engine:
     return module.create_engine(threads or default_threads())
 
 
-def onnx_session(path, threads: int):
+def onnx_session(path, threads: int, arena: bool = True):
     """An onnxruntime CPU session with our thread settings: ``threads`` intra-op threads, spinning off
-    (spinning threads steal the other core from a second worker; off, 2 threads stay faster than 1)."""
+    (spinning threads steal the other core from a second worker; off, 2 threads stay faster than 1).
+    ``arena=False`` returns each run's memory at once instead of keeping the largest run's arena: for a model
+    run on large inputs (whole-page detection tiles) that keeps resident memory to one run's need."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
@@ -79,6 +81,7 @@ def onnx_session(path, threads: int):
     opts.inter_op_num_threads = 1
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     opts.log_severity_level = 3
+    opts.enable_cpu_mem_arena = arena
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 

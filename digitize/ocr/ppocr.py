@@ -74,7 +74,7 @@ class PPOCREngine:
         self.recognizer = TextRecognizer(config.Rec)
         # Replace rapidocr's sessions with ones whose threads and spinning we control: one thread per run, and
         # `threads` runs at a time from our pool.
-        self.detector.session.session = onnx_session(det_path, 1)
+        self.detector.session.session = onnx_session(det_path, 1, arena=False)  # whole-page tiles: see tiling.py
         self.rec_session = self.recognizer.session.session = onnx_session(rec_path, 1)
         self.rec_input = self.rec_session.get_inputs()[0].name
         self.rec_height = self.recognizer.rec_image_shape[1]
