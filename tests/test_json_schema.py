@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from digitize.export.json import document_json, page_json
-from digitize.model import (
+from digitize.model import (PageQuality, 
     Article,
     Block,
     Continuation,
@@ -162,6 +162,7 @@ def test_schema_lists_every_model_field(validator):
         TextStyle: ("TextStyle", {}),
         Article: ("Article", {"blocks": "block_ids"}),
         Continuation: ("Continuation", {}),
+        PageQuality: ("PageQuality", {}),
     }
     for cls, (name, renamed) in written.items():
         fields = {renamed.get(f.name, f.name) for f in dataclasses.fields(cls)} - {None}
