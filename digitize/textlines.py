@@ -55,7 +55,6 @@ class TextLinesSettings:
     # A gutter inside a block: a strip no line crosses, this many line heights wide, with lines on both sides
     # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).
     gutter_lines: float = 0.8
-    row_split_lines: float = 1.5  # a gap this many line heights wide inside a row is not a word space
     gutter_min_rows: int = 2
     # Grouping left-over lines into blocks: a new block starts at a vertical gap wider than this many line
     # heights, at a height change beyond ``height_ratio``, or at a rule between two lines.
@@ -294,19 +293,8 @@ def _inter(a: Box, b: Box) -> int:
 
 def rows_to_lines(lines: list[Line], line_px: float) -> list[Line]:
     """The detector's pieces of one printed row (split at wide spaces) joined into one Line, rows top down."""
-    out = []
-    for row in group_rows([ln.box for ln in lines]):
-        pieces = sorted((lines[i] for i in row), key=lambda ln: ln.box[0])
-        height = float(np.median([p.height for p in pieces]))
-        # A gap wider than ``row_split_lines`` heights is a gutter the block did not split at (skewed or
-        # bridged columns): the pieces stay lines of their own rather than one line across the gutter.
-        runs = [[pieces[0]]]
-        for prev, cur in zip(pieces, pieces[1:]):
-            if cur.box[0] - prev.box[2] > SETTINGS.row_split_lines * height:
-                runs.append([])
-            runs[-1].append(cur)
-        out += [merge_row_fragments(run, space_gap=0.5 * line_px) for run in runs]
-    return out
+    rows = group_rows([ln.box for ln in lines])
+    return [merge_row_fragments([lines[i] for i in row], space_gap=0.5 * line_px) for row in rows]
 
 
 def new_block(lines: list[Line], em: float, line_px: float, template: Block | None = None) -> Block:
