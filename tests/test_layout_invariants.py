@@ -37,7 +37,18 @@ def _pages() -> list:
         real = sorted(str(p.relative_to(REALPAGES)) for p in REALPAGES.glob("*/*") if p.suffix in (".png", ".jpg"))
     else:
         real = SUBSET
-    return [pytest.param(REALPAGES / r, id=r.split("/")[-1]) for r in real] + [pytest.param(SAMPLE, id=SAMPLE.name)]
+    return [pytest.param(REALPAGES / r, id=r.split("/")[-1], marks=_known(r)) for r in real] + [pytest.param(SAMPLE, id=SAMPLE.name)]
+
+
+# Pages the text-first layout does not hold yet (bench/coverage.md says why); not strict, so a fix shows as XPASS.
+KNOWN_FAILURES = {
+    "hk_teron131/appledaily_frontpage_photo.jpg": "camera photo: curved rows cross the gutters (needs dewarping)",
+    "trove_glamworkbench/trove_article162833980_p16636766.jpg": "ink blocks overlap the Latin columns",
+}
+
+
+def _known(page: str):
+    return [pytest.mark.xfail(reason=KNOWN_FAILURES[page], strict=False)] if page in KNOWN_FAILURES else []
 
 
 class RecordingEngine:
