@@ -42,10 +42,10 @@ class TextLinesSettings:
     # The ink measure is implausible when fewer than this many of its lines would fit along the page's long
     # side (a newspaper page holds 60–200); then the page is read at ``min_long_side``.
     max_lines_per_side: float = 40.0
-    # Detector tile side. Two tiles run at once (one per core); at 1600 the broadsheet sample peaked at
-    # 1.77 GB resident with onnxruntime's arena on; 1280 with the arena off keeps it lower at ~5 % more
-    # pixels (the 200 px overlaps).
-    tile_px: int = 1280
+    # Detector tile side. Two tiles run at once (one per core); the detector session runs without onnxruntime's
+    # memory arena, which at 1600 had kept the broadsheet sample at 1.77 GB resident. 1280 cut a headline of
+    # the sample at a tile edge (its heading level lost, CER 0.023 > 0.01).
+    tile_px: int = 1600
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
