@@ -12,6 +12,7 @@ For every page of ../shared/realpages (and, with --samples, the sample pages):
   characters beyond the reference's count of the same character (read twice, or misread) / reference chars.
 
 The reference is cached per page under out/coverage/ (gitignored: real-page text is never committed).
+The text-first path is switched on with DIGITIZE_TEXT_FIRST=1 (see digitize/textlines.py).
 Usage: python bench/coverage.py [--samples] [--only SUBSTR] [--out bench/coverage.md] [--threads 2]
 Real pages stay outside the repository; the table written holds figures only.
 """

@@ -78,7 +78,7 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         fallback = sum(1 for b in text_blocks if b.lines and not b.vertical)  # read by per-block detection
         page.quality = quality.assess(page, page_lines.texts, fallback, page_lines.flags)
     else:
-        page.quality = quality.assess(page, None, flags=[] if text_layer else ["no-page-detection"])
+        page.quality = quality.assess(page, None)
     quality.warn(page)
     page.to_source_coordinates()
     # Boxes now refer to the source image, so that is the image worth keeping (for overlays).

@@ -28,9 +28,11 @@ from .ocr.vertical import read_vertical
 
 @dataclass(frozen=True)
 class TextLinesSettings:
-    # Master switch; env DIGITIZE_TEXT_FIRST=0 turns the block-only path back on (engines without
-    # detect_lines/read_lines always take it).
-    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "1") != "0"
+    # Master switch, off by default: env DIGITIZE_TEXT_FIRST=1 turns it on. On, real-page coverage rises from
+    # 0.29 to 0.76 (bench/coverage.md) and the sample page holds its floors, but the rendered layout families
+    # drop below theirs (cols5-lshape-scan block recall 0.82, cols6-photos-scan articles 0.85) and the
+    # broadsheet sample takes 1.6x the CPU. Engines without detect_lines/read_lines always take the block path.
+    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "0") == "1"
     # px: body text height (layout's ink measure) the page is detected at. The engine's per-block detection
     # runs at 24: it finds the same lines as 32 at 0.6× the time, 20 starts to lose characters.
     det_text_px: float = 24.0
