@@ -172,7 +172,6 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         if cols:
             report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
-            report.seconds["vertical"] = report.seconds.get("vertical", 0.0) + 0.0
             page.blocks.append(Block(id="", role=role_from_size(width * em / line_px, False, em), box=box, lines=cols,
                                      style=TextStyle(size_px=width * em / line_px), vertical=True))
 
