@@ -256,6 +256,21 @@ class PageSource:
 
 
 @dataclass
+class PageQuality:
+    """How far a page's text can be trusted, measured while it was made (see digitize/quality.py)."""
+
+    # Characters written / characters the detector and recogniser read on the whole page (None: not
+    # measured, e.g. a text layer or an engine without whole-page detection).
+    text_coverage: float | None = None
+    mean_confidence: float = 0.0  # over every glyph written
+    confidence_p5: float = 0.0  # 5th percentile of glyph confidence: the worst-read twentieth
+    fallback_blocks: int = 0  # blocks read by a fallback path (per-block detection, no detected line in them)
+    vertical_share: float = 0.0  # share of the characters set vertically
+    scripts: list[str] = field(default_factory=list)  # "Han", "Latin", ... seen, most characters first
+    flags: list[str] = field(default_factory=list)  # "empty", "under-coverage", "photo-demoted", ...
+
+
+@dataclass
 class Page:
     number: int  # 1-based position in the document
     width: int
@@ -275,6 +290,7 @@ class Page:
     label: str = ""  # printed page label ("1", "A4"), when the page header names it
     metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    quality: PageQuality | None = None  # filled at the end of processing; None for pages read from files
     # The working image while stages run; afterwards the source image if the caller kept it. Never serialized.
     image: np.ndarray | None = field(default=None, repr=False, compare=False)
 

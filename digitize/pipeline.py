@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from . import layout, order, preprocess, repair
+from . import layout, order, preprocess, quality, repair, textlines
 from .errors import InputError
 from .export.names import SUFFIXES
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
@@ -60,7 +60,14 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     image = page.image
     assert image is not None  # the stages keep the image; only the caller drops it (keep_image)
     page.engine = reader.description
-    text_blocks = [b for b in page.blocks if b.role.has_text]
+    if not text_layer and settings.lines.enabled and textlines.supported(reader):
+        with _timed(page, "lines"):
+            page_lines = textlines.place_lines(page, reader, settings.lines)
+        page.timings.update({f"lines.{k}": v for k, v in page_lines.seconds.items()})
+        text_blocks = [b for b in page.blocks if b.role.has_text and not b.lines]  # vertical, or no line fell in
+    else:
+        page_lines = None
+        text_blocks = [b for b in page.blocks if b.role.has_text]
     regions = [TextRegion(b.box, b.style.size_px if b.style else page.text_size_px, b.vertical) for b in text_blocks]
     with _timed(page, "ocr"):
         # Vertical text goes to a line engine as a strip of its characters; a text layer has its own lines.
@@ -70,6 +77,8 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
             text_blocks[i].lines = lines
         for i in vertical:
             text_blocks[i].lines = read_vertical(reader, image, regions[i].box, regions[i].text_height, settings.ocr)
+    if page_lines is not None:
+        textlines.drop_seen(text_blocks, page)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     with _timed(page, "order"):
@@ -78,6 +87,12 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
         order.reading_order(page, settings.order)
     with _timed(page, "repair"):
         repair.repair(page, settings.repair)
+    if page_lines is not None:
+        fallback = sum(1 for b in text_blocks if b.lines and not b.vertical)  # read by per-block detection
+        page.quality = quality.assess(page, page_lines.texts, fallback, page_lines.flags, settings.quality)
+    else:
+        page.quality = quality.assess(page, None, settings=settings.quality)
+    quality.warn(page, settings.quality)
     page.to_source_coordinates()
     # Boxes now refer to the source image, so that is the image worth keeping (for overlays).
     page.image = loaded.image if keep_image else None

@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -295,6 +296,68 @@ class RepairSettings:
                                "(score 1.0); headline and keyword evidence add to it")
 
 
+# --- text-first lines and the quality record ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextLinesSettings:
+    """Text-first lines (textlines.py): the bundled detector over the whole page, tiled, at a normalised scale;
+    every detected line read once and placed in a block."""
+
+    # Master switch, off by default: --set lines.enabled=true (or env DIGITIZE_TEXT_FIRST=1) turns it on. On, real-page coverage rises from
+    # 0.29 to 0.76 (bench/coverage.md) and the sample page holds its floors, but the rendered layout families
+    # drop below theirs (cols5-lshape-scan block recall 0.82, cols6-photos-scan articles 0.85) and the
+    # broadsheet sample takes 1.6x the CPU. Engines without detect_lines/read_lines always take the block path.
+    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "0") == "1"
+    # px: body text height (layout's ink measure) the page is detected at. The engine's per-block detection
+    # runs at 24: it finds the same lines as 32 at 0.6× the time, 20 starts to lose characters.
+    det_text_px: float = 24.0
+    min_scale: float = 0.2  # never reduce further: 600 dpi leaves with 45 px type stay ≥ 9 px
+    max_scale: float = 3.0  # 7 px web images are read at 21 px; more only blurs
+    # px: pages smaller than this are upscaled to it. A 600×800 camera photo of a broadsheet has 8 px type,
+    # a 771×1024 web image 7 px: at 2400 px both reach ~24 px, the detector's size.
+    min_long_side: int = 2400
+    # The ink measure is implausible when fewer than this many of its lines would fit along the page's long
+    # side (a newspaper page holds 60–200); then the page is read at ``min_long_side``.
+    max_lines_per_side: float = 40.0
+    # Detector tile side. Two tiles run at once (one per core); the detector session runs without onnxruntime's
+    # memory arena, which at 1600 had kept the broadsheet sample at 1.77 GB resident. 1280 cut a headline of
+    # the sample at a tile edge (its heading level lost, CER 0.023 > 0.01).
+    tile_px: int = 1600
+    overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
+    # Display type: a second pass at this fraction of the body scale finds headlines too large for the
+    # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
+    display_scale: float = 0.33
+    display_min_lines: float = 2.2
+    min_score: float = 0.3  # a read below this is a detector false alarm (halftone texture, rules)
+    # A gutter inside a block: a strip no line crosses, this many line heights wide, with lines on both sides
+    # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).
+    gutter_lines: float = 0.8
+    gutter_min_rows: int = 2
+    # Grouping left-over lines into blocks: a new block starts at a vertical gap wider than this many line
+    # heights, at a height change beyond ``height_ratio``, or at a rule between two lines.
+    row_gap_lines: float = 1.2
+    height_ratio: float = 1.35
+    # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
+    # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
+    photo_text_share: float = 0.15
+    # A detector box at least this many times as high as wide, and this many body lines high, is a column of
+    # vertical text (three stacked CJK characters or more); columns side by side within this many column
+    # widths of each other, overlapping in height, are one vertical block.
+    column_aspect: float = 2.5
+    column_min_lines: float = 2.0
+    column_join_gap: float = 1.0
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """The per-page quality record and its review flags (quality.py)."""
+
+    # Written / read characters below which a page is flagged: the issue's target (≥ 97 % of what the
+    # recogniser reads on the page); repair's punctuation profile moves ~1 % of characters on the samples.
+    coverage_floor: float = 0.97
+
+
 # --- all stages -----------------------------------------------------------------------------------------------
 
 
@@ -307,6 +370,8 @@ class Settings:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     order: OrderSettings = field(default_factory=OrderSettings)
     repair: RepairSettings = field(default_factory=RepairSettings)
+    lines: TextLinesSettings = field(default_factory=TextLinesSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return dataclasses.asdict(self)

@@ -21,6 +21,7 @@ from digitize.model import (
     JoinKind,
     Line,
     Page,
+    PageQuality,
     PageSource,
     Role,
     Separator,
@@ -161,6 +162,7 @@ def test_schema_lists_every_model_field(validator):
         TextStyle: ("TextStyle", {}),
         Article: ("Article", {"blocks": "block_ids"}),
         Continuation: ("Continuation", {}),
+        PageQuality: ("PageQuality", {}),
     }
     for cls, (name, renamed) in written.items():
         fields = {renamed.get(f.name, f.name) for f in dataclasses.fields(cls)} - {None}

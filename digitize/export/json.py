@@ -33,6 +33,7 @@ def _plain(value: Any) -> Any:
 
 def page_dict(page: Page) -> dict:
     data = {f.name: getattr(page, f.name) for f in dataclasses.fields(page) if f.name not in ("image", "articles", "blocks")}
+    data["quality"] = dataclasses.asdict(page.quality) if page.quality is not None else None
     data["source"] = dataclasses.asdict(page.source)
     data["transform"] = dataclasses.asdict(page.transform)
     data["separators"] = [dataclasses.asdict(s) for s in page.separators]

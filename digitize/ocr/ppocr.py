@@ -67,7 +67,7 @@ class PPOCREngine:
         self.recognizer = TextRecognizer(config.Rec)
         # Replace rapidocr's sessions with ones whose threads and spinning we control: one thread per run, and
         # `threads` runs at a time from our pool.
-        self.detector.session.session = onnx_session(det_path, 1)
+        self.detector.session.session = onnx_session(det_path, 1, arena=False)  # whole-page tiles: see tiling.py
         self.rec_session = self.recognizer.session.session = onnx_session(rec_path, 1)
         self.rec_input = self.rec_session.get_inputs()[0].name
         self.rec_height = self.recognizer.rec_image_shape[1]
@@ -101,6 +101,19 @@ class PPOCREngine:
             if x0 <= mx < x1 and y0 <= my < y1:
                 boxes.append((max(b[0], 0), max(b[1], 0), min(b[2], w), min(b[3], h)))
         return boxes
+
+    def detect_lines(self, image: np.ndarray, scale: float, tile_px: int = 1600, overlap_px: int = 200) -> list[Box]:
+        """Line boxes of the whole ``image`` (its pixels), detected on it scaled by ``scale``, in tiles side by
+        side on the pool (see ocr/tiling.py)."""
+        from .tiling import detect_tiled
+
+        def detect(tile: np.ndarray):
+            if tile.shape[0] < 16 or tile.shape[1] < 16:
+                return []
+            out = self.detector(_rgb(tile))
+            return [] if out.boxes is None else list(out.boxes)
+
+        return detect_tiled(image, scale, detect, self.pool.map, tile_px, overlap_px)
 
     def detect_regions(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Box]]:
         """Text line boxes of every region, regions detected side by side on the pool."""

@@ -19,6 +19,7 @@ from ..model import (
     JoinKind,
     Line,
     Page,
+    PageQuality,
     PageSource,
     Role,
     Separator,
@@ -71,7 +72,8 @@ def _page(d: dict) -> Page:
                 transform=transform, in_source_coordinates=bool(d.get("in_source_coordinates")),
                 engine=d.get("engine", ""), text_size_px=d.get("text_size_px", 0.0), label=d.get("label", ""),
                 metadata=dict(d.get("metadata") or {}), timings=dict(d.get("timings") or {}),
-                settings_digest=d.get("settings_digest", ""), settings_changed=dict(d.get("settings_changed") or {}))
+                settings_digest=d.get("settings_digest", ""), settings_changed=dict(d.get("settings_changed") or {}),
+                quality=PageQuality(**d["quality"]) if d.get("quality") else None)
 
 
 def read_json(data: bytes, path: str | os.PathLike) -> Document:

@@ -1,0 +1,340 @@
+"""Text-first lines: where text is comes from the text detector run over the whole page, not from the ink mask.
+
+The ink layout (layout.py) finds rules, photos and blocks from an Otsu mask; on real pages it loses whole runs
+of lines (small text taken for a photo, no clean gutter, low resolution). Here:
+1. the whole working page is detected in tiles at a normalised scale (body text ``det_text_px`` high), plus a
+   reduced pass for display type; every box is read at the page's own resolution, once;
+2. every line that reads goes into exactly one text block: the ink block that holds its centre when that block
+   is one column, else a block split at the lines' own gutters, else a new block grouped from the lines left
+   over (column by column, never across a rule); a "photo" that holds lines is text, not a photo;
+3. vertical ink blocks (vertical headlines) keep the vertical reader; an ink block no detected line falls in
+   keeps the per-block detection it had, so nothing the ink layout saw is lost either.
+Lines and blocks are in working-image pixels.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .layout import number_blocks, role_from_size
+from .model import Block, Box, Line, Page, Role, TextStyle, box_union
+from .ocr.base import group_rows, merge_row_fragments
+from .ocr.vertical import read_vertical
+from .settings import DEFAULT, TextLinesSettings
+
+SETTINGS = DEFAULT.lines
+
+
+@dataclass
+class TextLinesReport:
+    """What the stage did, for the page's quality record."""
+
+    detected: int = 0  # line boxes the detector found
+    read: int = 0  # boxes that read as text (score ≥ min_score)
+    new_blocks: int = 0  # blocks grouped from lines no ink block held
+    split_blocks: int = 0  # ink blocks split at their lines' gutters
+    photos_demoted: int = 0
+    vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
+    fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
+    flags: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what was read, for the quality record's coverage
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def supported(engine) -> bool:
+    return hasattr(engine, "detect_lines") and hasattr(engine, "read_lines")
+
+
+def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
+    """Line boxes of the whole working page, body pass and display pass merged."""
+    assert page.image is not None
+    em = page.text_size_px or 30.0
+    long_side = max(page.image.shape[:2])
+    scale = settings.det_text_px / em
+    if em > long_side / settings.max_lines_per_side:
+        # Implausible ink measure (a camera photo's shadows and halftones read as 400 px "lines"): a small
+        # image of a page has small type, so it is detected at least ``min_long_side`` px long.
+        scale = max(scale, settings.min_long_side / long_side)
+    scale = float(np.clip(scale, settings.min_scale, settings.max_scale))
+    body = engine.detect_lines(page.image, scale, settings.tile_px, settings.overlap_px)
+    heights = [b[3] - b[1] for b in body if b[2] - b[0] >= 2 * (b[3] - b[1])]
+    line_px = float(np.median(heights)) if heights else em
+    display_scale = scale * settings.display_scale
+    if display_scale < settings.min_scale * 0.5 or max(page.image.shape) * display_scale < 200:
+        return body
+    display = [b for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
+               if b[3] - b[1] >= settings.display_min_lines * line_px]
+    # Display boxes win over the body pass's pieces of the same headline (characters cut apart at body scale).
+    kept = [b for b in body if not any(_inside_share(b, d) > 0.5 for d in display)]
+    return sorted(kept + display, key=lambda b: (b[1], b[0]))
+
+
+def _inside_share(inner: Box, outer: Box) -> float:
+    ix = min(inner[2], outer[2]) - max(inner[0], outer[0])
+    iy = min(inner[3], outer[3]) - max(inner[1], outer[1])
+    area = max(1, (inner[2] - inner[0]) * (inner[3] - inner[1]))
+    return max(0, ix) * max(0, iy) / area
+
+
+def _centre(b: Box) -> tuple[float, float]:
+    return (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+
+
+def _holds(box: Box, point: tuple[float, float]) -> bool:
+    return box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]
+
+
+def _area(b: Box) -> int:
+    return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
+
+
+def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> TextLinesReport:
+    """Detect and read every line of the page and put each in exactly one text block of ``page.blocks``.
+
+    Vertical blocks are left for the vertical reader, and ink blocks no line fell in keep no lines (the
+    pipeline reads them per block). Returns what was done."""
+    report = TextLinesReport()
+    start = time.perf_counter()
+    boxes = detect_page_lines(page, engine, settings)
+    report.seconds["detect"] = time.perf_counter() - start
+    report.detected = len(boxes)
+    flat = [b[3] - b[1] for b in boxes if b[2] - b[0] >= 2 * (b[3] - b[1])]
+    det_px = float(np.median(flat)) if flat else (page.text_size_px or 30.0)
+    vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
+    # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
+    boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
+    boxes = cut_at_gutters(boxes, [b.box for b in page.blocks if b.role.has_text and not b.vertical],
+                           [s.box for s in page.separators if s.orientation == "vertical"], det_px)
+    # Tall narrow boxes are columns of vertical text: read top to bottom (ocr/vertical.py), not as a line.
+    columns = [b for b in boxes if is_column(b, det_px, settings)]
+    boxes = [b for b in boxes if not is_column(b, det_px, settings)]
+    read = [ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score]
+    report.read = len(read)
+    report.texts = [ln.text for ln in read]
+    report.seconds["read"] = time.perf_counter() - start - report.seconds["detect"]
+    line_px = float(np.median([ln.height for ln in read])) if read else det_px
+    em = page.text_size_px or line_px
+    for group in group_columns(columns, settings):
+        box = box_union(group)
+        width = float(np.median([b[2] - b[0] for b in group]))
+        assert page.image is not None  # the stages keep the working image
+        cols = [ln for ln in read_vertical(engine, page.image, box, width) if ln.text.strip()]
+        if cols:
+            report.texts += [ln.text for ln in cols]
+            report.vertical_lines += len(cols)
+            page.blocks.append(Block(id="", role=role_from_size(width * em / line_px, False, em), box=box, lines=cols,
+                                     style=TextStyle(size_px=width * em / line_px), vertical=True))
+
+    # A photo holding text lines: mostly text → not a photo at all; some text → the photo stays, its lines
+    # become a block of their own (a caption or a sign set into the picture).
+    photos = [b for b in page.blocks if b.role is Role.PHOTO]
+    for photo in photos:
+        inside = [ln for ln in read if _holds(photo.box, _centre(ln.box))]
+        if not inside:
+            continue
+        if len(inside) >= 3 or sum(_area(ln.box) for ln in inside) >= settings.photo_text_share * _area(photo.box):
+            page.blocks.remove(photo)
+            report.photos_demoted += 1
+            continue
+        # A line or two at the top or bottom: a caption or title the photo box grew over. Trim the photo.
+        x0, y0, x1, y1 = photo.box
+        mid = (y0 + y1) / 2
+        below = [ln.box[1] for ln in inside if _centre(ln.box)[1] >= mid]
+        above = [ln.box[3] for ln in inside if _centre(ln.box)[1] < mid]
+        ny0, ny1 = (max(above) if above else y0), (min(below) if below else y1)
+        if ny1 - ny0 < 0.25 * (y1 - y0):
+            page.blocks.remove(photo)
+            report.photos_demoted += 1
+        else:
+            photo.box = (x0, ny0, x1, ny1)
+
+    horizontal = [b for b in page.blocks if b.role.has_text and not b.vertical]
+    report.fallback_blocks = sum(1 for b in horizontal if not any(_holds(b.box, _centre(ln.box)) for ln in read))
+    for b in horizontal:
+        b.lines = []
+    owner: dict[int, list[Line]] = {id(b): [] for b in horizontal}
+    leftover: list[Line] = []
+    for ln in read:
+        c = _centre(ln.box)
+        holders = [b for b in horizontal if _holds(b.box, c)]
+        if holders:
+            owner[id(min(holders, key=lambda b: _area(b.box)))].append(ln)
+        else:
+            leftover.append(ln)
+
+    blocks: list[Block] = [b for b in page.blocks if b not in horizontal]
+    for b in horizontal:
+        mine = owner[id(b)]
+        if not mine:
+            blocks.append(b)  # read per block by the pipeline (or dropped there if it holds nothing)
+            continue
+        parts = split_at_gutters(mine, line_px, settings)
+        if len(parts) == 1:
+            b.lines = rows_to_lines(mine, line_px)
+            b.box = box_union([b.box] + [ln.box for ln in b.lines])
+            blocks.append(b)
+        else:
+            report.split_blocks += 1
+            blocks += [new_block(part, em, line_px, b) for part in parts]
+    seps = [s.box for s in page.separators if s.orientation == "horizontal"]
+    for leftover_lines in group_leftovers(leftover, line_px, seps, settings):
+        blocks.append(new_block(leftover_lines, em, line_px))
+        report.new_blocks += 1
+    page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
+    number_blocks(page.blocks)
+    if report.photos_demoted:
+        report.flags.append("photo-demoted")
+    if report.new_blocks:
+        report.flags.append("lines-outside-ink-blocks")
+    return report
+
+
+def cut_at_gutters(boxes: list[Box], blocks: list[Box], rules: list[Box], line_px: float) -> list[Box]:
+    """Detector boxes cut where they cross a column gutter: the detector at body scale bridges a gutter
+    narrower than about a line height, joining two columns' lines into one. The ink layout's blocks side by
+    side on the box's row, and vertical rules through it, mark where to cut (an ink cut may split a detected
+    line, never drop one)."""
+    out: list[Box] = []
+    for b in boxes:
+        h = b[3] - b[1]
+        row = [k for k in blocks if min(k[3], b[3]) - max(k[1], b[1]) >= 0.5 * h and min(k[2], b[2]) > max(k[0], b[0])]
+        row.sort(key=lambda k: k[0])
+        cuts = [(left[2] + right[0]) / 2 for left, right in zip(row, row[1:]) if right[0] >= left[2] - 2]
+        cuts += [(r[0] + r[2]) / 2 for r in rules if r[1] <= b[1] + 0.25 * h and r[3] >= b[3] - 0.25 * h]
+        cuts = sorted(c for c in cuts if b[0] + 0.5 * h < c < b[2] - 0.5 * h)
+        edges = [b[0]] + [int(c) for c in cuts] + [b[2]]
+        out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 - x0 >= 0.5 * min(h, line_px)]
+    return out
+
+
+def is_column(b: Box, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    w, h = b[2] - b[0], b[3] - b[1]
+    return h >= settings.column_aspect * w and h >= settings.column_min_lines * line_px
+
+
+def group_columns(columns: list[Box], settings: TextLinesSettings = SETTINGS) -> list[list[Box]]:
+    """Vertical columns side by side (close, overlapping in height, similar width) grouped into blocks."""
+    groups: list[list[Box]] = []
+    for b in sorted(columns, key=lambda c: -c[2]):  # right to left, as vertical text reads
+        for g in groups:
+            last = g[-1]
+            w = max(b[2] - b[0], last[2] - last[0])
+            near = last[0] - b[2] <= settings.column_join_gap * w
+            overlap = min(b[3], last[3]) - max(b[1], last[1]) > 0.5 * min(b[3] - b[1], last[3] - last[1])
+            similar = max(b[2] - b[0], last[2] - last[0]) <= 1.5 * min(b[2] - b[0], last[2] - last[0])
+            if near and overlap and similar:
+                g.append(b)
+                break
+        else:
+            groups.append([b])
+    return groups
+
+
+def drop_seen(fallback: list[Block], page: Page) -> None:
+    """Lines the per-block fallback read that a placed line already holds (the fallback block's box reached
+    over a neighbour's line): dropped, so no text is written twice."""
+    placed = [ln.box for b in page.blocks if b not in fallback for ln in b.lines]
+    for b in fallback:
+        b.lines = [ln for ln in b.lines if not any(_inter(ln.box, p) > 0.3 * _area(ln.box) for p in placed)]
+
+
+def _inter(a: Box, b: Box) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def rows_to_lines(lines: list[Line], line_px: float) -> list[Line]:
+    """The detector's pieces of one printed row (split at wide spaces) joined into one Line, rows top down."""
+    rows = group_rows([ln.box for ln in lines])
+    return [merge_row_fragments([lines[i] for i in row], space_gap=0.5 * line_px) for row in rows]
+
+
+def new_block(lines: list[Line], em: float, line_px: float, template: Block | None = None) -> Block:
+    merged = rows_to_lines(lines, line_px)
+    height = float(np.median([ln.height for ln in merged]))
+    # Detector boxes are taller than ink bands (the box is grown around the ink): compare with the page's
+    # median detector line, in ink units.
+    size = height * em / line_px
+    role = template.role if template is not None and template.role is not Role.BODY else role_from_size(size, False, em)
+    if (template is not None and template.role is Role.PAGE_HEADER) or (template is not None and template.role is Role.PAGE_FOOTER):
+        role = template.role
+    return Block(id="", role=role, box=box_union([ln.box for ln in merged]), lines=merged,
+                 style=TextStyle(size_px=size, bold=bool(template and template.style and template.style.bold)),
+                 language=template.language if template is not None else "zh")
+
+
+def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[float]:
+    """Cut positions: middles of the uncovered stretches at least ``min_gap`` wide between intervals."""
+    cuts = []
+    intervals = sorted(intervals)
+    reach = intervals[0][1]
+    for lo, hi in intervals[1:]:
+        if lo - reach >= min_gap:
+            cuts.append((reach + lo) / 2)
+        reach = max(reach, hi)
+    return cuts
+
+
+def split_at_gutters(lines: list[Line], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[list[Line]]:
+    """A block's lines cut into columns at strips no line crosses (each side holding enough rows)."""
+    cuts = _gaps([(ln.box[0], ln.box[2]) for ln in lines], settings.gutter_lines * line_px)
+    if not cuts:
+        return [lines]
+    parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
+    for ln in lines:
+        parts[sum(1 for c in cuts if _centre(ln.box)[0] > c)].append(ln)
+    rows = [len(group_rows([ln.box for ln in p])) for p in parts]
+    if min(rows) < settings.gutter_min_rows:
+        return [lines]
+    return parts
+
+
+def group_leftovers(lines: list[Line], line_px: float, rules: list[Box],
+                    settings: TextLinesSettings = SETTINGS) -> list[list[Line]]:
+    """Lines no ink block held, grouped into blocks: XY-cut on the line boxes (columns first), then inside
+    one column runs of lines of one size with no wide gap and no rule between them."""
+    if not lines:
+        return []
+    out: list[list[Line]] = []
+
+    def cut(group: list[Line]) -> None:
+        xs = _gaps([(ln.box[0], ln.box[2]) for ln in group], settings.gutter_lines * line_px)
+        if xs:
+            parts: list[list[Line]] = [[] for _ in range(len(xs) + 1)]
+            for ln in group:
+                parts[sum(1 for c in xs if _centre(ln.box)[0] > c)].append(ln)
+            for p in parts:
+                cut(p)
+            return
+        ys = _gaps([(ln.box[1], ln.box[3]) for ln in group], settings.row_gap_lines * line_px)
+        if ys:
+            parts = [[] for _ in range(len(ys) + 1)]
+            for ln in group:
+                parts[sum(1 for c in ys if _centre(ln.box)[1] > c)].append(ln)
+            for p in parts:
+                cut(p)
+            return
+        out.extend(_runs_in_column(group, rules, settings))
+
+    cut(lines)
+    return [g for g in out if g]
+
+
+def _runs_in_column(lines: list[Line], rules: list[Box], settings: TextLinesSettings) -> list[list[Line]]:
+    rows = group_rows([ln.box for ln in lines])
+    runs: list[list[Line]] = []
+    prev_box: Box | None = None
+    prev_h = 0.0
+    for row in rows:
+        members = [lines[i] for i in row]
+        box = box_union([m.box for m in members])
+        h = float(np.median([m.height for m in members]))
+        new = prev_box is None or max(h, prev_h) > settings.height_ratio * min(h, prev_h) or any(
+            prev_box[3] <= (r[1] + r[3]) / 2 <= box[1] + 1 and min(box[2], r[2]) > max(box[0], r[0]) for r in rules)
+        if new:
+            runs.append([])
+        runs[-1].extend(members)
+        prev_box, prev_h = box, h
+    return runs
