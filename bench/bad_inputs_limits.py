@@ -76,8 +76,12 @@ def run_one(path: Path, outdir: Path, timeout: float, options: dict, pages: int 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=None, help="Where to build the corpus and outputs (default: a temp dir).")
-    parser.add_argument("--timeout", type=float, default=60.0, help="Seconds per page (a 2,000-page PDF gets 2,000 times it).")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="Where to build the corpus and outputs (default: a temp dir)."
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="Seconds per page (a 2,000-page PDF gets 2,000 times it)."
+    )
     parser.add_argument("--only", nargs="*", default=None, help="Run only these corpus files (names).")
     parser.add_argument("--max-rss-mb", type=float, default=2048.0)
     parser.add_argument("--json", type=Path, default=None, help="Also write the results as JSON.")
@@ -92,8 +96,11 @@ def main() -> int:
         over = row["timed_out"] or row["peak_rss_mb"] > args.max_rss_mb or row["traceback"] or row["exit"] < 0
         broken += over
         results.append(row | {"over_limit": over})
-        print(f"{row['file']:32} {row['exit']:>4} {row['seconds']:>7.2f} {row['seconds'] / case.pages:>7.3f} {row['peak_rss_mb']:>8.1f}  "
-              f"{'LIMIT ' if over else ''}{row['error'][:70]}", flush=True)
+        print(
+            f"{row['file']:32} {row['exit']:>4} {row['seconds']:>7.2f} {row['seconds'] / case.pages:>7.3f} {row['peak_rss_mb']:>8.1f}  "
+            f"{'LIMIT ' if over else ''}{row['error'][:70]}",
+            flush=True,
+        )
     worst_rss = max(r["peak_rss_mb"] for r in results)
     worst_time = max(r["seconds"] for r in results)
     print(f"{len(results)} inputs; max RSS {worst_rss:.0f} MB, max time {worst_time:.1f} s; {broken} over a limit")

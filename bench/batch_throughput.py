@@ -31,17 +31,39 @@ def measure(pages: int, workers: int, scratch: Path) -> dict:
         shutil.copy(sample, source / f"page{i:02d}{sample.suffix}")
     outdir = scratch / f"out-{workers}"
     began = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "digitize.batch", "batch", str(source), "-o", str(outdir),
-                           "--workers", str(workers), "--log-json"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digitize.batch",
+            "batch",
+            str(source),
+            "-o",
+            str(outdir),
+            "--workers",
+            str(workers),
+            "--log-json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     wall = time.monotonic() - began
     stamps = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
     first = min(e["time"] for e in stamps if e["event"] == "start")
     last = max(e["time"] for e in stamps if e["event"] == "page")
     done = sum(e["event"] == "page" and e["state"] == "done" for e in stamps)
-    return {"workers": workers, "pages": pages, "done": done, "exit": proc.returncode,
-            "seconds": round(last - first, 1), "wall_seconds_with_startup": round(wall, 1),
-            "pages_per_hour": round(3600 * done / (last - first), 1), "cores": os.cpu_count(),
-            "load_average_1min": round(os.getloadavg()[0], 2)}
+    return {
+        "workers": workers,
+        "pages": pages,
+        "done": done,
+        "exit": proc.returncode,
+        "seconds": round(last - first, 1),
+        "wall_seconds_with_startup": round(wall, 1),
+        "pages_per_hour": round(3600 * done / (last - first), 1),
+        "cores": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 def main() -> None:

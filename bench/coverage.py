@@ -71,17 +71,19 @@ def reference_engine(threads: int):
     from rapidocr import RapidOCR
 
     models = Path(rapidocr.__file__).parent / "models"
-    return RapidOCR(params={
-        "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
-        "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
-        "Global.use_cls": False,
-        "Global.log_level": "error",
-        "Global.max_side_len": 100000,  # the tile is already at the scale we chose: rapidocr must not rescale
-        "Global.min_side_len": 1,
-        "Det.limit_type": "max",
-        "Det.limit_side_len": 100000,
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-    })
+    return RapidOCR(
+        params={
+            "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
+            "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
+            "Global.use_cls": False,
+            "Global.log_level": "error",
+            "Global.max_side_len": 100000,  # the tile is already at the scale we chose: rapidocr must not rescale
+            "Global.min_side_len": 1,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 100000,
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        }
+    )
 
 
 def tiles(length: int) -> list[int]:
@@ -124,8 +126,11 @@ def reference(path: Path, engine_factory, refresh: bool = False) -> dict:
     # vertical columns as their length); a small image of a page has small type, so it is read ≥ REF_MIN_SIDE.
     scale = float(np.clip(px, REF_MIN_TEXT_PX, REF_MAX_TEXT_PX) / px) if px <= REF_PLAUSIBLE_TEXT_PX else 1.0
     scale = min(REF_MAX_SCALE, max(scale, REF_MIN_SIDE / max(rgb.shape[:2])), REF_MAX_SIDE / max(rgb.shape[:2]))
-    work = rgb if scale == 1 else cv2.resize(rgb, None, fx=scale, fy=scale,
-                                             interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    work = (
+        rgb
+        if scale == 1
+        else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    )
     engine = engine_factory()
     found = []
     h, w = work.shape[:2]
@@ -140,9 +145,15 @@ def reference(path: Path, engine_factory, refresh: bool = False) -> dict:
                 found.append({"box": [round(float(v), 1) for v in box], "text": text, "score": round(float(score), 3)})
     lines = dedup(found)
     heights = [b["box"][3] - b["box"][1] for b in lines if len(b["text"]) >= 4]
-    ref = {"page": str(path.relative_to(path.parent.parent)), "size": [rgb.shape[1], rgb.shape[0]],
-           "text_px": round(px, 1), "line_px_median": round(float(np.median(heights)), 1) if heights else 0.0,
-           "scale": round(scale, 3), "seconds": round(time.perf_counter() - start, 1), "lines": lines}
+    ref = {
+        "page": str(path.relative_to(path.parent.parent)),
+        "size": [rgb.shape[1], rgb.shape[0]],
+        "text_px": round(px, 1),
+        "line_px_median": round(float(np.median(heights)), 1) if heights else 0.0,
+        "scale": round(scale, 3),
+        "seconds": round(time.perf_counter() - start, 1),
+        "lines": lines,
+    }
     CACHE.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(ref, ensure_ascii=False))
     return ref
@@ -168,8 +179,10 @@ def hypothesis(path: Path, engine) -> tuple[list[str], float, dict]:
     info: dict = {}
     for page in iter_pages(path, engine):
         strings += alto_strings(page_to_alto(page))
-        info = {"blocks": sum(1 for b in page.blocks if b.role.has_text),
-                "photos": sum(1 for b in page.blocks if not b.role.has_text)}
+        info = {
+            "blocks": sum(1 for b in page.blocks if b.role.has_text),
+            "photos": sum(1 for b in page.blocks if not b.role.has_text),
+        }
         quality = getattr(page, "quality", None)
         if quality is not None:
             info["flags"] = ",".join(getattr(quality, "flags", []) or [])
@@ -226,20 +239,29 @@ def main() -> int:
         print(f"  coverage {cov:.3f}, excess {excess:.3f}, {written} written, {seconds:.1f} s {info}", flush=True)
     if args.reference_only:
         return 0
-    lines = [f"## Coverage {args.label}".rstrip(), "",
-             f"`python bench/coverage.py {' '.join(sys.argv[1:])}`".replace(" `", "`"), "",
-             "| page | size | text px | ref chars | written chars | coverage | excess | text blocks | seconds |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## Coverage {args.label}".rstrip(),
+        "",
+        f"`python bench/coverage.py {' '.join(sys.argv[1:])}`".replace(" `", "`"),
+        "",
+        "| page | size | text px | ref chars | written chars | coverage | excess | text blocks | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, ref, total, written, cov, excess, seconds, fraktur, info in rows:
         mark = " (Fraktur: outside the recogniser)" if fraktur else ""
-        lines.append(f"| {name}{mark} | {ref['size'][0]}×{ref['size'][1]} | {ref['text_px']:.0f} | {total} | {written} | "
-                     f"{cov:.3f} | {excess:.3f} | {info.get('blocks', 0)} | {seconds:.1f} |")
+        lines.append(
+            f"| {name}{mark} | {ref['size'][0]}×{ref['size'][1]} | {ref['text_px']:.0f} | {total} | {written} | "
+            f"{cov:.3f} | {excess:.3f} | {info.get('blocks', 0)} | {seconds:.1f} |"
+        )
     counted = [r for r in rows if not r[7]]
     if counted:
         ref_sum = sum(r[2] for r in counted)
         hit = sum(r[4] * r[2] for r in counted)
-        lines += ["", f"Pooled coverage over {len(counted)} non-Fraktur pages: {hit / ref_sum:.3f} "
-                      f"(worst {min(r[4] for r in counted):.3f}); seconds {sum(r[6] for r in counted):.0f}."]
+        lines += [
+            "",
+            f"Pooled coverage over {len(counted)} non-Fraktur pages: {hit / ref_sum:.3f} "
+            f"(worst {min(r[4] for r in counted):.3f}); seconds {sum(r[6] for r in counted):.0f}.",
+        ]
     out = Path(args.out)
     text = "\n".join(lines) + "\n"
     if out.is_file():

@@ -54,7 +54,7 @@ def as_lines(text: str) -> Source:
     for b, para in enumerate(p for p in text.split("\n\n") if p.strip()):
         for k in range(0, len(para), 20):
             y = 40 * len(records)
-            records.append(LineRecord(para[k:k + 20], (0, y, 800, y + 36), f"B{b}", f"A{b // 4}"))
+            records.append(LineRecord(para[k : k + 20], (0, y, 800, y + 36), f"B{b}", f"A{b // 4}"))
     text = "\n\n".join("\n".join(r.text for r in records if r.block == f"B{b}") for b in range(b + 1))
     return Source(text, "json", records, None, (800, 40 * len(records)))
 
@@ -75,8 +75,10 @@ def main() -> None:
             best = min(best, time.perf_counter() - start)
         m = result.metrics
         verdict = "ok" if best < TARGET_SECONDS else "TOO SLOW"
-        print(f"{name}: {n} characters, CER {m['cer']:.2%}, FCA {m['flexible_character_accuracy']:.2%}: "
-              f"{best:.2f} s (target < {TARGET_SECONDS:.0f} s) {verdict}")
+        print(
+            f"{name}: {n} characters, CER {m['cer']:.2%}, FCA {m['flexible_character_accuracy']:.2%}: "
+            f"{best:.2f} s (target < {TARGET_SECONDS:.0f} s) {verdict}"
+        )
 
 
 if __name__ == "__main__":

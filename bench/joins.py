@@ -79,8 +79,12 @@ def scored(by_group: dict[str, list], counted_as: dict | None = None) -> dict[st
 
 def table(title: str, scores_by_group: dict[str, dict]) -> list[str]:
     kinds = [k for k in JoinKind if any(s[k].truth or s[k].predicted for s in scores_by_group.values())]
-    out = [f"### {title}", "", "| pages | " + " | ".join(f"{k.value} P / R (truth)" for k in kinds) + " |",
-           "|---|" + "---|" * len(kinds)]
+    out = [
+        f"### {title}",
+        "",
+        "| pages | " + " | ".join(f"{k.value} P / R (truth)" for k in kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+    ]
     for group, scores in scores_by_group.items():
         cells = []
         for k in kinds:
@@ -100,7 +104,9 @@ def misses(pages) -> list[str]:
             best = max(lines, key=lambda ln: box_iou(ln.box, tuple(gt_line["box"])), default=None)
             overlap = box_iou(best.box, tuple(gt_line["box"])) if best is not None else 0.0
             if overlap < 0.5:
-                out.append(f"- {name}: `{gt_line['text'][-20:]}` truth {kind.value}: no line read there (best IoU {overlap:.2f})")
+                out.append(
+                    f"- {name}: `{gt_line['text'][-20:]}` truth {kind.value}: no line read there (best IoU {overlap:.2f})"
+                )
             elif best.join is None or best.join.kind is not kind:
                 found, evidence = (best.join.kind.value, best.join.evidence) if best.join else ("no join", "")
                 out.append(f"- {name}: `{gt_line['text'][-20:]}` truth {kind.value}, got {found} — {evidence}")
@@ -155,19 +161,30 @@ def main(argv=None) -> None:
         by_group_ocr[group].append((page, gt))
         ocr_pages.append((page, gt, image.relative_to(SAMPLES).as_posix()))
         print(f"{image.relative_to(ROOT)}: {group}", file=sys.stderr)
-    lines = ["# Join decisions on the test bed", "",
-             f"`python bench/joins.py --engine {args.engine}` ({time.strftime('%Y-%m-%d')}, "
-             f"{len(ocr_pages)} pages, {time.time() - started:.0f} s). Precision and recall of each join kind "
-             "(`digitize.evaluate.joins.score_joins`); truth = the number of such joins in the ground truth.", ""]
+    lines = [
+        "# Join decisions on the test bed",
+        "",
+        f"`python bench/joins.py --engine {args.engine}` ({time.strftime('%Y-%m-%d')}, "
+        f"{len(ocr_pages)} pages, {time.time() - started:.0f} s). Precision and recall of each join kind "
+        "(`digitize.evaluate.joins.score_joins`); truth = the number of such joins in the ground truth.",
+        "",
+    ]
     lines += table("Decisions alone (the ground truth's lines and blocks)", scored(by_group_gt))
     lines += table(f"End to end ({args.engine} OCR, our layout)", scored(by_group_ocr))
-    lines += table("Decisions alone, as the issue's four kinds (a kept hyphen counted as cjk-join: nothing added)",
-                   scored(by_group_gt, ISSUE_KINDS))
+    lines += table(
+        "Decisions alone, as the issue's four kinds (a kept hyphen counted as cjk-join: nothing added)",
+        scored(by_group_gt, ISSUE_KINDS),
+    )
     lines += table("End to end, as the issue's four kinds", scored(by_group_ocr, ISSUE_KINDS))
-    lines += ["### Words of the English pages end to end", "",
-              "Word error rate of the page text (`original` punctuation) against the ground truth's blocks in "
-              "reading order, headings included: what wrong joins, lost word spaces and misread words cost.", "",
-              "| page | WER | words |", "|---|---|---|"]
+    lines += [
+        "### Words of the English pages end to end",
+        "",
+        "Word error rate of the page text (`original` punctuation) against the ground truth's blocks in "
+        "reading order, headings included: what wrong joins, lost word spaces and misread words cost.",
+        "",
+        "| page | WER | words |",
+        "|---|---|---|",
+    ]
     for page, gt, name in ocr_pages:
         if name.startswith(("families/english", "issue-en")):
             errors, words = word_errors(page, gt)

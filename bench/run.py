@@ -40,16 +40,41 @@ SYSTEM_NAMES = {
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "ram_gb": round(mem_kb / 2**20, 1),
-            "python": platform.python_version(), "kernel": platform.release()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "ram_gb": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
-def run_worker(system: str, image: Path, tmp: Path, threads: int, gt: Path | None = None, extra: list[str] = ()) -> dict:
+def run_worker(
+    system: str, image: Path, tmp: Path, threads: int, gt: Path | None = None, extra: list[str] = ()
+) -> dict:
     out = tmp / f"{system}-{image.stem}-{time.monotonic_ns()}.json"
-    cmd = [sys.executable, str(BENCH / "worker.py"), system, str(image), "--out", str(out), "--threads", str(threads), *extra]
+    cmd = [
+        sys.executable,
+        str(BENCH / "worker.py"),
+        system,
+        str(image),
+        "--out",
+        str(out),
+        "--threads",
+        str(threads),
+        *extra,
+    ]
     if gt:
         cmd += ["--gt", str(gt)]
     if system == "baseline":
@@ -67,7 +92,9 @@ def run_worker(system: str, image: Path, tmp: Path, threads: int, gt: Path | Non
 def baseline_engine(tmp: Path) -> Path:
     path = tmp / "ppocr_at_head.py"
     if not path.exists():
-        source = subprocess.run(["git", "show", "HEAD:digitize/ocr/ppocr.py"], capture_output=True, text=True, cwd=ROOT, check=True)
+        source = subprocess.run(
+            ["git", "show", "HEAD:digitize/ocr/ppocr.py"], capture_output=True, text=True, cwd=ROOT, check=True
+        )
         path.write_text(source.stdout, encoding="utf-8")
     return path
 
@@ -93,17 +120,30 @@ def loads(results: list[dict]) -> str:
 
 
 def peers_section(results: list[dict], pages: list[str], systems: list[str]) -> list[str]:
-    out = ["## Side by side", "",
-           "s/page = wall time for the page with the models already loaded (median, min–max over the runs); "
-           "model load is the process start to a ready engine. Ratio = system's s/page ÷ ours (higher = ours faster). "
-           "CER and reading order are defined in `bench/scoring.py` (summary below the tables).", ""]
+    out = [
+        "## Side by side",
+        "",
+        "s/page = wall time for the page with the models already loaded (median, min–max over the runs); "
+        "model load is the process start to a ready engine. Ratio = system's s/page ÷ ours (higher = ours faster). "
+        "CER and reading order are defined in `bench/scoring.py` (summary below the tables).",
+        "",
+    ]
     for page in pages:
-        out += [f"### {page} page (`{PAGES[page].relative_to(ROOT)}`)", "",
-                "| system | s/page | CPU s/page | model load s | peak RSS MB | CER | CER, lines in GT order | reading order | time ratio vs ours | 1-min load during runs |",
-                "|---|---|---|---|---|---|---|---|---|---|"]
-        ours = [r["page_wall"] for r in results if r.get("system") == "ours" and Path(r["image"]).name == PAGES[page].name]
+        out += [
+            f"### {page} page (`{PAGES[page].relative_to(ROOT)}`)",
+            "",
+            "| system | s/page | CPU s/page | model load s | peak RSS MB | CER | CER, lines in GT order | reading order | time ratio vs ours | 1-min load during runs |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        ours = [
+            r["page_wall"] for r in results if r.get("system") == "ours" and Path(r["image"]).name == PAGES[page].name
+        ]
         for system in systems:
-            rs = [r for r in results if r.get("system") == system and "failed" not in r and Path(r["image"]).name == PAGES[page].name]
+            rs = [
+                r
+                for r in results
+                if r.get("system") == system and "failed" not in r and Path(r["image"]).name == PAGES[page].name
+            ]
             if not rs:
                 out.append(f"| {SYSTEM_NAMES[system]} | failed | | | | | | | | |")
                 continue
@@ -121,22 +161,34 @@ def peers_section(results: list[dict], pages: list[str], systems: list[str]) -> 
 
 
 def stages_section(results: list[dict], pages: list[str], system: str = "ours") -> list[str]:
-    out = [f"## Per stage: {SYSTEM_NAMES[system]}", "",
-           "Wall s, CPU s (all threads) and peak RSS MB of each stage, median (min–max). `detection` and `recognition` "
-           "are the two halves of `ocr`; peak RSS per stage from the kernel's resettable high-water mark "
-           "(`/proc/self/clear_refs`).", ""]
+    out = [
+        f"## Per stage: {SYSTEM_NAMES[system]}",
+        "",
+        "Wall s, CPU s (all threads) and peak RSS MB of each stage, median (min–max). `detection` and `recognition` "
+        "are the two halves of `ocr`; peak RSS per stage from the kernel's resettable high-water mark "
+        "(`/proc/self/clear_refs`).",
+        "",
+    ]
     for page in pages:
-        rs = [r for r in results if r.get("system") == system and "failed" not in r and Path(r["image"]).name == PAGES[page].name]
+        rs = [
+            r
+            for r in results
+            if r.get("system") == system and "failed" not in r and Path(r["image"]).name == PAGES[page].name
+        ]
         if not rs:
             continue
         out += [f"### {page} page, {len(rs)} runs", "", "| stage | wall s | CPU s | peak RSS MB |", "|---|---|---|---|"]
         for stage in ["model_load", *STAGES]:
             vals = [r["stages"][stage] for r in rs if stage in r["stages"]]
             if vals:
-                out.append(f"| {stage} | {spread([v['wall'] for v in vals], '{:.2f}')} | "
-                           f"{spread([v['cpu'] for v in vals], '{:.2f}')} | {spread([v['peak_rss_mb'] for v in vals], '{:.0f}')} |")
-        out.append(f"| **page (without model load)** | {spread([r['page_wall'] for r in rs], '{:.2f}')} | "
-                   f"{spread([r['page_cpu'] for r in rs], '{:.2f}')} | {spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} |")
+                out.append(
+                    f"| {stage} | {spread([v['wall'] for v in vals], '{:.2f}')} | "
+                    f"{spread([v['cpu'] for v in vals], '{:.2f}')} | {spread([v['peak_rss_mb'] for v in vals], '{:.0f}')} |"
+                )
+        out.append(
+            f"| **page (without model load)** | {spread([r['page_wall'] for r in rs], '{:.2f}')} | "
+            f"{spread([r['page_cpu'] for r in rs], '{:.2f}')} | {spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} |"
+        )
         out.append("")
     return out
 
@@ -166,10 +218,15 @@ def scaling_runs(runs: int, tmp: Path, threads: int) -> list[dict]:
 def scaling_section(results: list[dict]) -> list[str]:
     import numpy as np
 
-    out = ["## Scaling with page size and characters", "",
-           "Ours on crops of the scan page: quarter = top-left quarter, half = top half, full = whole page. "
-           "Linear means the time per megapixel and per 1,000 characters stay flat as the page grows.", "",
-           "| size | megapixels | characters | s/page | CPU s | peak RSS MB | s per MP | s per 1,000 chars |", "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "## Scaling with page size and characters",
+        "",
+        "Ours on crops of the scan page: quarter = top-left quarter, half = top half, full = whole page. "
+        "Linear means the time per megapixel and per 1,000 characters stay flat as the page grows.",
+        "",
+        "| size | megapixels | characters | s/page | CPU s | peak RSS MB | s per MP | s per 1,000 chars |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     points = []
     for size in ("quarter", "half", "full"):
         rs = [r for r in results if r.get("size") == size and "failed" not in r]
@@ -177,15 +234,20 @@ def scaling_section(results: list[dict]) -> list[str]:
             continue
         wall, chars, mp = med([r["page_wall"] for r in rs]), med([r["chars"] for r in rs]), rs[0]["megapixels"]
         points.append((mp, chars, wall))
-        out.append(f"| {size} | {mp:.1f} | {chars:.0f} | {spread([r['page_wall'] for r in rs])} | {spread([r['page_cpu'] for r in rs])} | "
-                   f"{spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} | {wall / mp:.2f} | {1000 * wall / max(chars, 1):.2f} |")
+        out.append(
+            f"| {size} | {mp:.1f} | {chars:.0f} | {spread([r['page_wall'] for r in rs])} | {spread([r['page_cpu'] for r in rs])} | "
+            f"{spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} | {wall / mp:.2f} | {1000 * wall / max(chars, 1):.2f} |"
+        )
     if len(points) >= 2:
         mp, chars, wall = map(np.array, zip(*points))
         # Exponent of a power law through the points: 1.0 = linear, 2.0 = quadratic.
         k_mp = np.polyfit(np.log(mp), np.log(wall), 1)[0]
         k_ch = np.polyfit(np.log(chars), np.log(wall), 1)[0]
-        out += ["", f"Growth exponent (log-log slope of s/page): **{k_mp:.2f}** against megapixels, **{k_ch:.2f}** "
-                    f"against characters (1.0 = linear). Loads during these runs: {loads(results)}."]
+        out += [
+            "",
+            f"Growth exponent (log-log slope of s/page): **{k_mp:.2f}** against megapixels, **{k_ch:.2f}** "
+            f"against characters (1.0 = linear). Loads during these runs: {loads(results)}.",
+        ]
     return out + [""]
 
 
@@ -195,21 +257,34 @@ def sweep_runs(sweep: str, runs: int, tmp: Path, threads: int) -> list[dict]:
     for run in range(runs):
         for value in values.split(","):
             print(f"sweep run {run + 1}/{runs}: {name}={value}", file=sys.stderr)
-            r = run_worker("ours", PAGES["scan"], tmp, threads, SAMPLES / "jinzhong-front-scan.gt.json", ["--set", f"{name}={value}"])
+            r = run_worker(
+                "ours",
+                PAGES["scan"],
+                tmp,
+                threads,
+                SAMPLES / "jinzhong-front-scan.gt.json",
+                ["--set", f"{name}={value}"],
+            )
             r["setting"] = f"{name}={value}"
             results.append(r)
     return results
 
 
 def sweep_section(results: list[dict]) -> list[str]:
-    out = ["## Tuning sweep (scan page)", "", "| setting | s/page | recognition wall s | recognition CPU s | detection wall s | peak RSS MB | CER | load |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "## Tuning sweep (scan page)",
+        "",
+        "| setting | s/page | recognition wall s | recognition CPU s | detection wall s | peak RSS MB | CER | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for setting in dict.fromkeys(r["setting"] for r in results):
         rs = [r for r in results if r["setting"] == setting and "failed" not in r]
         if rs:
-            out.append(f"| `{setting}` | {spread([r['page_wall'] for r in rs])} | {spread([r['stages']['recognition']['wall'] for r in rs])} | "
-                       f"{spread([r['stages']['recognition']['cpu'] for r in rs])} | {spread([r['stages']['detection']['wall'] for r in rs])} | "
-                       f"{spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} | {med([r['scores']['cer'] for r in rs]):.2%} | {loads(rs)} |")
+            out.append(
+                f"| `{setting}` | {spread([r['page_wall'] for r in rs])} | {spread([r['stages']['recognition']['wall'] for r in rs])} | "
+                f"{spread([r['stages']['recognition']['cpu'] for r in rs])} | {spread([r['stages']['detection']['wall'] for r in rs])} | "
+                f"{spread([r['peak_rss_mb'] for r in rs], '{:.0f}')} | {med([r['scores']['cer'] for r in rs]):.2%} | {loads(rs)} |"
+            )
     return out + [""]
 
 
@@ -221,8 +296,12 @@ def main() -> None:
     ap.add_argument("--peer-runs", type=int, help="runs for systems other than ours (default: --runs); slow peers")
     ap.add_argument("--threads", type=int, default=2, help="onnxruntime threads (ours, paddle) / OpenMP (tesseract)")
     ap.add_argument("--scaling", action="store_true", help="also time quarter, half and full pages")
-    ap.add_argument("--sweep", action="append", default=[],
-                    help="NAME=V1,V2,…: ours on the scan page with each value of an engine constant (repeatable)")
+    ap.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        help="NAME=V1,V2,…: ours on the scan page with each value of an engine constant (repeatable)",
+    )
     ap.add_argument("--profile", action="store_true", help="one extra pyinstrument run of ours on the scan page")
     ap.add_argument("--out", type=Path, default=BENCH / "results.md")
     args = ap.parse_args()
@@ -239,8 +318,13 @@ def main() -> None:
                 for system in systems:
                     if system != "ours" and args.peer_runs is not None and run >= args.peer_runs:
                         continue
-                    print(f"run {run + 1}/{args.runs}: {system} on {page} (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
-                    results.append(run_worker(system, PAGES[page], tmp, args.threads, SAMPLES / f"jinzhong-front-{page}.gt.json"))
+                    print(
+                        f"run {run + 1}/{args.runs}: {system} on {page} (load {os.getloadavg()[0]:.1f})",
+                        file=sys.stderr,
+                    )
+                    results.append(
+                        run_worker(system, PAGES[page], tmp, args.threads, SAMPLES / f"jinzhong-front-{page}.gt.json")
+                    )
         scaling = scaling_runs(args.runs, tmp, args.threads) if args.scaling else []
         sweep = [r for spec in args.sweep for r in sweep_runs(spec, args.runs, tmp, args.threads)]
         profile_text = ""
@@ -249,13 +333,18 @@ def main() -> None:
             run_worker("ours", PAGES["scan"], tmp, args.threads, extra=["--profile", str(prof)])
             profile_text = prof.read_text(encoding="utf-8") if prof.exists() else ""
 
-    md = ["# Benchmark results", "",
-          f"Command: `{command}` (from the repository root), started {started}, {args.runs} runs of ours per page "
-          f"({args.peer_runs if args.peer_runs is not None else args.runs} of each other system), "
-          f"each run in a fresh process, runs interleaved across systems.", "",
-          f"Machine: {info['cpu']}, {info['cores']} cores available, {info['ram_gb']} GB RAM, Python {info['python']}, "
-          f"Linux {info['kernel']}. 1-minute load average before the runs: {loads(results + scaling + sweep)} "
-          "(the machine is shared; load above the core count inflates wall times, so compare ratios within one run).", ""]
+    md = [
+        "# Benchmark results",
+        "",
+        f"Command: `{command}` (from the repository root), started {started}, {args.runs} runs of ours per page "
+        f"({args.peer_runs if args.peer_runs is not None else args.runs} of each other system), "
+        f"each run in a fresh process, runs interleaved across systems.",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores available, {info['ram_gb']} GB RAM, Python {info['python']}, "
+        f"Linux {info['kernel']}. 1-minute load average before the runs: {loads(results + scaling + sweep)} "
+        "(the machine is shared; load above the core count inflates wall times, so compare ratios within one run).",
+        "",
+    ]
     md += peers_section(results, pages, systems)
     md += stages_section(results, pages)
     if "baseline" in systems:
@@ -272,7 +361,14 @@ def main() -> None:
         md += ["## Profile (pyinstrument, ours, scan page)", "", "```", *top, "```", ""]
     md += ["## How it is scored", "", (BENCH / "scoring.py").read_text(encoding="utf-8").split('"""')[1].strip(), ""]
     args.out.write_text("\n".join(md) + "\n", encoding="utf-8")
-    raw = {"command": command, "machine": info, "started": started, "results": results, "scaling": scaling, "sweep": sweep}
+    raw = {
+        "command": command,
+        "machine": info,
+        "started": started,
+        "results": results,
+        "scaling": scaling,
+        "sweep": sweep,
+    }
     for r in raw["results"] + raw["scaling"] + raw["sweep"]:
         r.pop("text", None)
         r.pop("lines", None)

@@ -23,8 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import StageMeter
 
 
-def run_ours(image: Path, meter: StageMeter, threads: int, profile: Path | None, engine_file: Path | None = None,
-             settings: list[str] = ()) -> tuple[str, list[str], dict]:
+def run_ours(
+    image: Path,
+    meter: StageMeter,
+    threads: int,
+    profile: Path | None,
+    engine_file: Path | None = None,
+    settings: list[str] = (),
+) -> tuple[str, list[str], dict]:
     with meter.stage("model_load"):
         from digitize import io, pipeline, to_json, to_text
         from digitize.export.alto import page_to_alto
@@ -144,8 +150,12 @@ def run_rapidocr(image: Path, meter: StageMeter, threads: int, profile, **_) -> 
 def run_tesseract(image: Path, meter: StageMeter, threads: int, profile, **_) -> tuple[str, list[str], dict]:
     with meter.stage("ocr"):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True, check=True,
-                             env={**os.environ, "OMP_THREAD_LIMIT": str(threads)})
+        out = subprocess.run(
+            ["tesseract", str(image), "-", "-l", "chi_sim"],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": str(threads)},
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     child_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     meter.stages["ocr"]["cpu"] = child_cpu  # the work is the child's, not this process's

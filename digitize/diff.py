@@ -109,8 +109,13 @@ class Source:
     size: tuple[int, int] | None = None  # page width, height in the boxes' pixels
 
 
-def _source_from_lines(records: list[LineRecord], fmt: str, image: str | None,
-                       size: tuple[int, int] | None, markers: dict[str, str] | None = None) -> Source:
+def _source_from_lines(
+    records: list[LineRecord],
+    fmt: str,
+    image: str | None,
+    size: tuple[int, int] | None,
+    markers: dict[str, str] | None = None,
+) -> Source:
     """Paragraph text of line records: one line per record, one paragraph per block; ``markers`` puts the
     corpus heading marker (``## ``) before the blocks it names, so headings compare with corpus text."""
     paras: list[list[str]] = []
@@ -128,8 +133,12 @@ MAX_JSON_DEPTH = 64  # our page JSON nests 6 deep; a 100,000-deep file would exh
 
 
 def _finite(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or abs(value) > MAX_COORDINATE:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or abs(value) > MAX_COORDINATE
+    ):
         raise ValueError(f"{what} is not a number of pixels: {str(value)[:40]!r}")
     return value
 
@@ -177,20 +186,33 @@ def _json_source(data: bytes) -> Source:
     try:
         doc = json.loads(data)
         page = doc["page"] if doc.get("format") == "digitize-page" else doc["pages"][0]
-        blocks = sorted((b for b in page["blocks"] if b.get("order", -1) >= 0 and b.get("lines")),
-                        key=lambda b: _finite(b["order"], "block order"))
-        records = [LineRecord(_string(line["text"], "line text"), _box(line["box"], "line box"),
-                              _string(b["id"], "block id"),
-                              None if b.get("article_id") is None else _string(b["article_id"], "article id"))
-                   for b in blocks for line in b["lines"] if _string(line["text"], "line text").strip()]
+        blocks = sorted(
+            (b for b in page["blocks"] if b.get("order", -1) >= 0 and b.get("lines")),
+            key=lambda b: _finite(b["order"], "block order"),
+        )
+        records = [
+            LineRecord(
+                _string(line["text"], "line text"),
+                _box(line["box"], "line box"),
+                _string(b["id"], "block id"),
+                None if b.get("article_id") is None else _string(b["article_id"], "article id"),
+            )
+            for b in blocks
+            for line in b["lines"]
+            if _string(line["text"], "line text").strip()
+        ]
         markers = {b["id"]: HEADING_MARKERS[b["role"]] for b in blocks if b.get("role") in HEADING_MARKERS}
         image = page.get("source", {}).get("path")
         size = (round(_finite(page["width"], "page width")), round(_finite(page["height"], "page height")))
-        return _source_from_lines(records, "json", None if image is None else _string(image, "source path"),
-                                  size, markers)
+        return _source_from_lines(
+            records, "json", None if image is None else _string(image, "source path"), size, markers
+        )
     except (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
-        reason = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) \
+        reason = (
+            str(exc)
+            if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError)
             else f"{type(exc).__name__}: {exc}"
+        )
         raise DiffInputError(f"not a digitize page JSON ({' '.join(reason.split())[:160]})") from None
 
 
@@ -271,8 +293,11 @@ class Options:
             out.append("full-width ASCII variants and ideographic space folded to ASCII")
         if self.fold_han:
             out.append(f"Chinese folded to {self.fold_han} characters (OpenCC {HAN_FOLDS[self.fold_han]})")
-        out.append("whitespace removed before character alignment" if self.ignore_whitespace
-                   else "whitespace runs compared as one space, paragraph breaks as one newline")
+        out.append(
+            "whitespace removed before character alignment"
+            if self.ignore_whitespace
+            else "whitespace runs compared as one space, paragraph breaks as one newline"
+        )
         return out
 
 
@@ -313,8 +338,13 @@ class Unit:
 
 def _extends_cluster(ch: str) -> bool:
     o = ord(ch)
-    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Mc", "Me") \
-        or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF or 0x1F3FB <= o <= 0x1F3FF
+    return (
+        bool(unicodedata.combining(ch))
+        or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or 0xFE00 <= o <= 0xFE0F
+        or 0xE0100 <= o <= 0xE01EF
+        or 0x1F3FB <= o <= 0x1F3FF
+    )
 
 
 def graphemes(text: str) -> list[str]:
@@ -382,7 +412,8 @@ def _assign_lines(units_: list[Unit], lines: list[LineRecord], options: Options)
 _WORD = re.compile(
     r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
     r"|(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+"
-    r"(?:['’.,](?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+)*")
+    r"(?:['’.,](?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+)*"
+)
 
 
 def words(text: str) -> list[str]:
@@ -446,7 +477,7 @@ def _anchored_pieces(refs: list[np.ndarray], hyps: list[np.ndarray]) -> tuple[li
     def unique_grams(text: str) -> dict[str, int]:
         seen: dict[str, int] = {}
         for i in range(len(text) - k + 1):
-            g = text[i:i + k]
+            g = text[i : i + k]
             seen[g] = -1 if g in seen else i
         return seen
 
@@ -462,7 +493,7 @@ def _anchored_pieces(refs: list[np.ndarray], hyps: list[np.ndarray]) -> tuple[li
         target = start + FCA_PIECE
         while target < end - FCA_PIECE // 4:
             for p in range(target, min(target + FCA_PIECE // 4, end - k)):
-                g = ref_text[p:p + k]
+                g = ref_text[p : p + k]
                 if "\0" not in g and in_ref.get(g, -1) >= 0 and in_hyp.get(g, -1) >= 0:
                     ref_cuts.append(p)
                     hyp_cuts.add(in_hyp[g])
@@ -499,7 +530,7 @@ class _Pool:
             self.add(line)
 
     def _grams(self, text: str) -> set[str]:
-        return {text[i:i + _KGRAM] for i in range(max(1, len(text) - _KGRAM + 1))}
+        return {text[i : i + _KGRAM] for i in range(max(1, len(text) - _KGRAM + 1))}
 
     def add(self, line: np.ndarray) -> None:
         k, self.next_id = self.next_id, self.next_id + 1
@@ -544,8 +575,9 @@ def flexible_character_accuracy(ref_lines: list[list[str]], hyp_lines: list[list
         return np.array([codes.setdefault(g, len(codes) + 1) for g in line], dtype=np.int64)
 
     as_text = lambda a: "".join(map(chr, a.tolist()))
-    refs, hyp_pieces = _anchored_pieces([encode(line) for line in ref_lines if line],
-                                        [encode(line) for line in hyp_lines if line])
+    refs, hyp_pieces = _anchored_pieces(
+        [encode(line) for line in ref_lines if line], [encode(line) for line in hyp_lines if line]
+    )
     long_text = any(len(a) > FCA_PIECE for a in ref_lines + hyp_lines)
     hyps = _Pool(hyp_pieces, as_text, indexed=long_text or len(hyp_pieces) > FCA_POOL)
     n_ref = sum(len(r) for r in refs)
@@ -693,8 +725,15 @@ def _breakdown(units_: list[Unit], errors: list[int], lines: list[LineRecord]) -
     return {kind: list(d.values()) for kind, d in groups.items()}
 
 
-def compare(reference: str | Source, hypothesis: str | Source, options: Options, ref_format: str = "text",
-            hyp_format: str = "text", ref_path: str = "", hyp_path: str = "") -> DiffResult:
+def compare(
+    reference: str | Source,
+    hypothesis: str | Source,
+    options: Options,
+    ref_format: str = "text",
+    hyp_format: str = "text",
+    ref_path: str = "",
+    hyp_path: str = "",
+) -> DiffResult:
     ref_src = reference if isinstance(reference, Source) else Source(reference, ref_format)
     hyp_src = hypothesis if isinstance(hypothesis, Source) else Source(hypothesis, hyp_format)
     reference, hypothesis = ref_src.text, hyp_src.text
@@ -705,14 +744,18 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
         ref_src = Source(reference, ref_src.format)  # rejoined paragraphs no longer match the input's lines
     for side, text in (("reference", reference), ("hypothesis", hypothesis)):
         if len(text) > 4 * MAX_DIFF_UNITS:  # before normalising: units never outnumber characters by much
-            raise DiffTooLarge(f"the {side} has {len(text):,} characters, over the diff limit of "
-                               f"{MAX_DIFF_UNITS:,} units; compare page by page")
+            raise DiffTooLarge(
+                f"the {side} has {len(text):,} characters, over the diff limit of "
+                f"{MAX_DIFF_UNITS:,} units; compare page by page"
+            )
     ref_text, hyp_text = normalise(reference, options), normalise(hypothesis, options)
     ref_u, hyp_u = units(ref_text, options.ignore_whitespace), units(hyp_text, options.ignore_whitespace)
     for side, side_units in (("reference", ref_u), ("hypothesis", hyp_u)):
         if len(side_units) > MAX_DIFF_UNITS:
-            raise DiffTooLarge(f"the {side} has {len(side_units):,} units, over the diff limit of "
-                               f"{MAX_DIFF_UNITS:,}; compare page by page")
+            raise DiffTooLarge(
+                f"the {side} has {len(side_units):,} units, over the diff limit of "
+                f"{MAX_DIFF_UNITS:,}; compare page by page"
+            )
     for side_units, source in ((ref_u, ref_src), (hyp_u, hyp_src)):
         if source.lines:
             _assign_lines(side_units, source.lines, options)
@@ -756,9 +799,14 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
     matching = sum((Counter(ref_h) & Counter(hyp_h)).values())
     rows = _rows(ref_u, hyp_u, Opcodes.from_editops(ops))
     ref_err, hyp_err = _errors_per_unit(ops, len(ref_u), len(hyp_u))
-    breakdown = {side: _breakdown(side_units, errs, src.lines)
-                 for side, side_units, errs, src in (("reference", ref_u, ref_err, ref_src),
-                                                     ("hypothesis", hyp_u, hyp_err, hyp_src)) if src.lines}
+    breakdown = {
+        side: _breakdown(side_units, errs, src.lines)
+        for side, side_units, errs, src in (
+            ("reference", ref_u, ref_err, ref_src),
+            ("hypothesis", hyp_u, hyp_err, hyp_src),
+        )
+        if src.lines
+    }
     line_errors: list[dict] = []
     if hyp_src.lines and any(rec.box for rec in hyp_src.lines):
         line_errors = [{"box": rec.box, "units": 0, "errors": 0, "row": None} for rec in hyp_src.lines]
@@ -773,18 +821,34 @@ def compare(reference: str | Source, hypothesis: str | Source, options: Options,
                         line_errors[u.line]["row"] = r
     return DiffResult(
         options=options,
-        reference={"path": ref_path, "format": ref_src.format, "units": n_ref, "words": len(ref_w),
-                   "paragraphs": len(ref_paras)},
-        hypothesis={"path": hyp_path, "format": hyp_src.format, "units": len(hyp_s), "words": len(hyp_w),
-                    "paragraphs": len(hyp_paras)},
+        reference={
+            "path": ref_path,
+            "format": ref_src.format,
+            "units": n_ref,
+            "words": len(ref_w),
+            "paragraphs": len(ref_paras),
+        },
+        hypothesis={
+            "path": hyp_path,
+            "format": hyp_src.format,
+            "units": len(hyp_s),
+            "words": len(hyp_w),
+            "paragraphs": len(hyp_paras),
+        },
         metrics=metrics,
         paragraph_breaks=asdict(breaks),
         paragraph_structure_equal=len(ref_paras) == len(hyp_paras) and breaks.precision == 1.0 and breaks.recall == 1.0,
-        headings={"reference": len(ref_h), "hypothesis": len(hyp_h), "matching": matching,
-                  "missing": [f"{lvl} {t}" for lvl, t in (Counter(ref_h) - Counter(hyp_h)).elements()],
-                  "extra": [f"{lvl} {t}" for lvl, t in (Counter(hyp_h) - Counter(ref_h)).elements()]},
-        confusions=[{"reference": r, "hypothesis": h, "label": f"{r}→{h}", "count": c}
-                    for (r, h), c in confusions.most_common(TOP_CONFUSIONS)],
+        headings={
+            "reference": len(ref_h),
+            "hypothesis": len(hyp_h),
+            "matching": matching,
+            "missing": [f"{lvl} {t}" for lvl, t in (Counter(ref_h) - Counter(hyp_h)).elements()],
+            "extra": [f"{lvl} {t}" for lvl, t in (Counter(hyp_h) - Counter(ref_h)).elements()],
+        },
+        confusions=[
+            {"reference": r, "hypothesis": h, "label": f"{r}→{h}", "count": c}
+            for (r, h), c in confusions.most_common(TOP_CONFUSIONS)
+        ],
         repair=repair,
         breakdown=breakdown,
         rows=rows,
@@ -805,14 +869,21 @@ def summary_rows(result: DiffResult) -> list[tuple[str, str]]:
         ("edit distance (S / I / D)", f"{m['distance']} ({m['substitutions']} / {m['insertions']} / {m['deletions']})"),
         ("reference / hypothesis units", f"{result.reference['units']} / {result.hypothesis['units']}"),
         ("WER", f"{m['wer']:.4%}"),
-        ("word distance (S / I / D)",
-         f"{m['word_distance']} ({m['word_substitutions']} / {m['word_insertions']} / {m['word_deletions']})"),
+        (
+            "word distance (S / I / D)",
+            f"{m['word_distance']} ({m['word_substitutions']} / {m['word_insertions']} / {m['word_deletions']})",
+        ),
         ("reference / hypothesis words", f"{result.reference['words']} / {result.hypothesis['words']}"),
-        ("paragraphs (reference / hypothesis)", f"{result.reference['paragraphs']} / {result.hypothesis['paragraphs']}"),
+        (
+            "paragraphs (reference / hypothesis)",
+            f"{result.reference['paragraphs']} / {result.hypothesis['paragraphs']}",
+        ),
         ("paragraph breaks P / R / F1", f"{b['precision']:.3f} / {b['recall']:.3f} / {b['f1']:.3f}"),
         ("paragraph structure equal", "yes" if result.paragraph_structure_equal else "no"),
-        ("headings (reference / hypothesis / matching)",
-         f"{result.headings['reference']} / {result.headings['hypothesis']} / {result.headings['matching']}"),
+        (
+            "headings (reference / hypothesis / matching)",
+            f"{result.headings['reference']} / {result.headings['hypothesis']} / {result.headings['matching']}",
+        ),
     ]
     if result.repair is not None:
         rows.append(("reference artefacts repaired", str(result.repair["artefacts_repaired"])))
@@ -828,6 +899,7 @@ def pair_files(ref_dir: Path, hyp_dir: Path) -> tuple[list[tuple[str, Path, Path
     """(stem, reference, hypothesis) pairs, and the stems found only in the reference / hypothesis folder.
     Where one folder has several files of a stem (``p1.txt`` and ``p1.alto.xml``), ALTO/JSON wins over text:
     boxes make the better report."""
+
     def by_stem(folder: Path) -> dict[str, Path]:
         found: dict[str, Path] = {}
         rank = lambda p: (p.name.endswith((".xml", ".json")), p.name)

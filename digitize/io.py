@@ -103,7 +103,9 @@ def _check_file(path: Path) -> None:
         if exc.errno == errno.ELOOP:
             raise InputError(path, "symbolic link loop") from exc
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise InputError(path, "broken symbolic link (its target is missing)" if path.is_symlink() else "no such file") from exc
+            raise InputError(
+                path, "broken symbolic link (its target is missing)" if path.is_symlink() else "no such file"
+            ) from exc
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if stat.S_ISDIR(info.st_mode):
         raise InputError(path, "is a directory, not a file")
@@ -119,8 +121,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load(path: str | os.PathLike, dpi: int = DEFAULT_DPI, password: str | None = None,
-         max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[LoadedPage]:
+def load(
+    path: str | os.PathLike, dpi: int = DEFAULT_DPI, password: str | None = None, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> Iterator[LoadedPage]:
     """Yield the pages of one input file, one at a time (a 2,000-page PDF is never held whole)."""
     path = Path(path)
     kind, mime = sniff(path)
@@ -150,7 +153,9 @@ def to_gray(frame: Image.Image) -> np.ndarray:
 
 def _check_size(path: Path, width: int, height: int, max_pixels: int) -> None:
     if width * height > max_pixels:
-        raise InputError(path, f"image is {width}×{height} pixels, over the limit of {max_pixels:,} (raise --max-pixels)")
+        raise InputError(
+            path, f"image is {width}×{height} pixels, over the limit of {max_pixels:,} (raise --max-pixels)"
+        )
     if width < 16 or height < 16:
         raise InputError(path, f"image is only {width}×{height} pixels, too small to hold text")
 
@@ -199,7 +204,9 @@ def _check_tiff_directory(path: Path) -> None:
         count = fh.read(2)
         # a directory is a 2-byte entry count, 12 bytes per entry and a 4-byte next-directory offset
         if len(count) < 2 or offset + 2 + 12 * struct.unpack(order + "H", count)[0] + 4 > path.stat().st_size:
-            raise InputError(path, f"TIFF is truncated (its first directory, at byte {offset:,}, runs past the end of the file)")
+            raise InputError(
+                path, f"TIFF is truncated (its first directory, at byte {offset:,}, runs past the end of the file)"
+            )
 
 
 @contextlib.contextmanager
@@ -234,7 +241,9 @@ def _load_image(path: Path, checksum: str, mime: str, max_pixels: int) -> Iterat
             except EOFError:
                 break
             except Exception as exc:
-                raise InputError(path, f"image data is corrupt or truncated (frame {index + 1}: {type(exc).__name__}: {exc})") from exc
+                raise InputError(
+                    path, f"image data is corrupt or truncated (frame {index + 1}: {type(exc).__name__}: {exc})"
+                ) from exc
             _check_size(path, img.width, img.height, max_pixels)  # from the header, before decoding
             try:
                 with _quiet_decoder():
@@ -268,6 +277,7 @@ def _text_layer_quality(chars: list[str]) -> float:
     def good(c: str) -> bool:
         o = ord(c[0]) if c else 0
         return bool(c) and not c.startswith("(cid:") and not (0xE000 <= o <= 0xF8FF) and c != "\ufffd" and o >= 32
+
     return sum(good(c) for c in chars) / max(1, len(chars))
 
 
@@ -325,6 +335,7 @@ def _budgeted_layout(page):
         def operator(self):  # one parameter: the interpreter passes operands by the method's arity
             tick()
             return method(self)
+
         return operator
 
     for name in dir(PDFPageInterpreter):
@@ -385,9 +396,15 @@ def _open_pdf(path: Path, stream, password: str | None):
         return pdfplumber.open(stream, password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files
         # pdfplumber wraps pdfminer's errors in PdfminerException(original): look at the original.
-        inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], Exception) else exc
+        inner = (
+            exc.args[0]
+            if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], Exception)
+            else exc
+        )
         if isinstance(inner, PDFPasswordIncorrect):
-            reason = "PDF is encrypted and the password is wrong" if password else "PDF is encrypted (give --pdf-password)"
+            reason = (
+                "PDF is encrypted and the password is wrong" if password else "PDF is encrypted (give --pdf-password)"
+            )
             raise InputError(path, reason) from exc
         detail = " ".join(str(inner).split())[:120]  # one line, whatever pdfminer put in its message
         raise InputError(path, f"corrupt PDF ({type(inner).__name__}: {detail})") from exc
@@ -406,7 +423,9 @@ def _pdf_pages(pdf, path: Path):
         except StopIteration:
             return
         except Exception as exc:
-            raise InputError(path, f"corrupt PDF page tree at page {number} ({type(exc).__name__}: {str(exc)[:120]})") from exc
+            raise InputError(
+                path, f"corrupt PDF page tree at page {number} ({type(exc).__name__}: {str(exc)[:120]})"
+            ) from exc
 
 
 def _declared_page_count(pdf) -> int | None:
@@ -456,8 +475,9 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                     _check_size(path, int(round(width_pt * page_scale)), int(round(height_pt * page_scale)), max_pixels)
                     # pdfplumber's rendering settings (no smoothing), so pages look as they did through it;
                     # grayscale straight from pdfium: one byte a pixel, not four
-                    raster = raster_page.render(scale=page_scale, no_smoothtext=True, no_smoothpath=True,
-                                                no_smoothimage=True, grayscale=True).to_pil()
+                    raster = raster_page.render(
+                        scale=page_scale, no_smoothtext=True, no_smoothpath=True, no_smoothimage=True, grayscale=True
+                    ).to_pil()
                     drawn = _drawn_text_count(raster_page)
                     raster_page.close()
                     gray = to_gray(raster)
@@ -465,7 +485,9 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                 except InputError:
                     raise
                 except Exception as exc:
-                    raise InputError(path, f"PDF page {index + 1} cannot be rendered ({type(exc).__name__}: {str(exc)[:120]})") from exc
+                    raise InputError(
+                        path, f"PDF page {index + 1} cannot be rendered ({type(exc).__name__}: {str(exc)[:120]})"
+                    ) from exc
                 finally:
                     if page is not None:
                         page.close()  # drop cached objects: pages are streamed, not kept
@@ -473,10 +495,16 @@ def _load_pdf(path: Path, checksum: str, dpi: int, password: str | None, max_pix
                 kind = "pdf-text" if text_layer else "pdf-scan"
                 notes = [note] if note else []
                 if page_scale < scale:
-                    notes.append(f"page of {width_pt / 72:.0f}×{height_pt / 72:.0f} inches rendered at "
-                                 f"{page_scale * 72:.0f} dpi to stay within {max_pixels:,} pixels")
-                yield LoadedPage(gray, PageSource(str(path), index, kind, checksum, round(page_scale * 72.0, 1),
-                                                  "application/pdf"), text_layer, notes)
+                    notes.append(
+                        f"page of {width_pt / 72:.0f}×{height_pt / 72:.0f} inches rendered at "
+                        f"{page_scale * 72:.0f} dpi to stay within {max_pixels:,} pixels"
+                    )
+                yield LoadedPage(
+                    gray,
+                    PageSource(str(path), index, kind, checksum, round(page_scale * 72.0, 1), "application/pdf"),
+                    text_layer,
+                    notes,
+                )
         finally:
             raster_doc.close()
 
@@ -521,7 +549,12 @@ def _usable_text_layer(chars: list[dict], scale: float, drawn: int = 0) -> list[
     return [
         TextChar(
             text=c["text"],
-            box=(int(c["x0"] * scale), int(c["top"] * scale), int(np.ceil(c["x1"] * scale)), int(np.ceil(c["bottom"] * scale))),
+            box=(
+                int(c["x0"] * scale),
+                int(c["top"] * scale),
+                int(np.ceil(c["x1"] * scale)),
+                int(np.ceil(c["bottom"] * scale)),
+            ),
             size_px=float(c.get("size", 0)) * scale,
             bold=bold(str(c.get("fontname", ""))),
         )

@@ -26,8 +26,16 @@ def _text(article: Article) -> str:
     return "".join(p.text for p in article.paragraphs())
 
 
-def _score(source: Page, forward: Continuation, fart: Article, target: Page, backward: Continuation, bart: Article,
-           rank: tuple[int, int], settings: RepairSettings = DEFAULT.repair) -> float:
+def _score(
+    source: Page,
+    forward: Continuation,
+    fart: Article,
+    target: Page,
+    backward: Continuation,
+    bart: Article,
+    rank: tuple[int, int],
+    settings: RepairSettings = DEFAULT.repair,
+) -> float:
     score = settings.min_link_score  # the page labels agree (the caller checked); other evidence adds to it
     fkey = next((m.keyword for m in find_markers(forward.marker) if m.keyword), "")
     bkey = next((m.keyword for m in find_markers(backward.marker) if m.keyword), "")
@@ -51,8 +59,12 @@ def link_articles(doc: Document, settings: RepairSettings = DEFAULT.repair) -> D
             for c in article.continuations:
                 c.linked_to = None
                 (forwards if c.direction == "forward" else backwards).append((page, article, c))
-    rank = {id(c): k for group in (forwards, backwards) for page in doc.pages
-            for k, (_, _, c) in enumerate(x for x in group if x[0] is page)}
+    rank = {
+        id(c): k
+        for group in (forwards, backwards)
+        for page in doc.pages
+        for k, (_, _, c) in enumerate(x for x in group if x[0] is page)
+    }
     candidates = []
     for fpage, fart, fc in forwards:
         for bpage, bart, bc in backwards:

@@ -73,7 +73,11 @@ def find_photos(gray: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.
     _n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
     boxes = []
     for x, y, bw, bh, area in stats[1:]:
-        if bw * cell >= st.photo_min_side_em * em and bh * cell >= st.photo_min_side_em * em and area >= st.photo_min_fill * bw * bh:
+        if (
+            bw * cell >= st.photo_min_side_em * em
+            and bh * cell >= st.photo_min_side_em * em
+            and area >= st.photo_min_fill * bw * bh
+        ):
             box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
             boxes.append(_grow_to_edges(gray, box, reach=st.photo_grow_cells * cell, settings=st))
     # A dark patch inside a photo can come out as a component of its own: keep only the outer photo.
@@ -107,12 +111,17 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     length = int(max(st.rule_min_length_px, st.rule_min_length_em * em))
     seps: list[Separator] = []
     for orientation, kernel in (("horizontal", (length, 1)), ("vertical", (1, length))):
-        opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        opened = cv2.morphologyEx(
+            ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
+        )
         _n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
         for x, y, bw, bh, _ in stats[1:]:
             thickness, extent = (bh, bw) if orientation == "horizontal" else (bw, bh)
             # A slightly skewed rule opens thicker than it is printed, hence half a line height.
-            if thickness <= max(st.rule_max_thickness_px, st.rule_max_thickness_em * em) and extent >= st.rule_min_aspect * thickness:
+            if (
+                thickness <= max(st.rule_max_thickness_px, st.rule_max_thickness_em * em)
+                and extent >= st.rule_min_aspect * thickness
+            ):
                 seps.append(Separator(id="", box=(int(x), int(y), int(x + bw), int(y + bh)), orientation=orientation))
     seps.sort(key=lambda s: (s.box[1], s.box[0]))
     for i, s in enumerate(seps, 1):
@@ -120,8 +129,16 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     return seps
 
 
-def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tuple[int, int]] | None = None,
-           gutters: list[tuple[int, int]] | None = None, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[Box]:
+def xy_cut(
+    mask: np.ndarray,
+    box: Box,
+    em: float,
+    noise: int = 2,
+    grid: list[tuple[int, int]] | None = None,
+    gutters: list[tuple[int, int]] | None = None,
+    rules: Sequence[Box] = (),
+    settings: LayoutSettings = DEFAULT.layout,
+) -> list[Box]:
     """Recursive XY-cut: split at whitespace gutters; leaves come out in top-down, left-right tree order.
 
     ``grid``: the page's column gutters (``column_gutters``); a region of a line or two that lies inside one
@@ -162,7 +179,9 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tup
             for rx0, ry0, rx1, ry1 in rules:
                 if rx0 < x1 and rx1 > x0:
                     ruled[max(0, ry0 - y0) : max(0, ry1 - y0)] = True
-            segments = _merge_on_pitch(rows, row_ink, _merge_display_leading(sub, row_ink, segments, em, ruled, st), em, st)
+            segments = _merge_on_pitch(
+                rows, row_ink, _merge_display_leading(sub, row_ink, segments, em, ruled, st), em, st
+            )
         if len(segments) > 1:
             widest = max(b[0] - a[1] for a, b in zip(segments, segments[1:]))
             score = widest / min_gap
@@ -180,7 +199,9 @@ def xy_cut(mask: np.ndarray, box: Box, em: float, noise: int = 2, grid: list[tup
     return leaves
 
 
-def column_gutters(mask: np.ndarray, box: Box, em: float, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def column_gutters(
+    mask: np.ndarray, box: Box, em: float, rules: Sequence[Box] = (), settings: LayoutSettings = DEFAULT.layout
+) -> list[tuple[int, int]]:
     """The page's column grid: the gaps (x0, x1) at which XY-cut splits regions taller than a couple of lines
     into columns. A gutter runs down a column's whole height; a justified word space does not."""
     gutters: list[tuple[int, int]] = []
@@ -188,7 +209,9 @@ def column_gutters(mask: np.ndarray, box: Box, em: float, rules: Sequence[Box] =
     return gutters
 
 
-def _within_one_column(x0: int, x1: int, grid: list[tuple[int, int]], em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
+def _within_one_column(
+    x0: int, x1: int, grid: list[tuple[int, int]], em: float, settings: LayoutSettings = DEFAULT.layout
+) -> bool:
     """No gutter of the page's grid lies inside [x0, x1] (by more than a body height on both sides)."""
     margin = settings.grid_margin_em * em
     return not any(x0 + margin < (g0 + g1) / 2 < x1 - margin for g0, g1 in grid)
@@ -199,8 +222,14 @@ def _display_only(row_ink: np.ndarray, em: float, settings: LayoutSettings = DEF
     terms but narrow for its size. (Rows of several columns that a skewed scan runs together are taller
     than a display line, and a vertical headline has a "line" per character.)"""
     st = settings
-    heights = [e - s for s, e in runs(row_ink, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em))) if e - s >= st.band_min_height_em * em]
-    return 1 <= len(heights) <= st.display_max_lines and all(st.headline_ratio * em <= h <= st.display_max_height_em * em for h in heights)
+    heights = [
+        e - s
+        for s, e in runs(row_ink, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em)))
+        if e - s >= st.band_min_height_em * em
+    ]
+    return 1 <= len(heights) <= st.display_max_lines and all(
+        st.headline_ratio * em <= h <= st.display_max_height_em * em for h in heights
+    )
 
 
 def _full_height(sub: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> bool:
@@ -213,7 +242,9 @@ def _full_height(sub: np.ndarray, segments: list[tuple[int, int]], settings: Lay
     return True
 
 
-def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def _merge_short_neighbours(
+    sub: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout
+) -> list[tuple[int, int]]:
     """Rejoin side-by-side parts of a vertical split that are both shorter than the region and share their
     rows: the pieces of one line (a caption) cut at its wide spaces, not columns."""
     height = sub.shape[0]
@@ -234,8 +265,14 @@ def _merge_short_neighbours(sub: np.ndarray, segments: list[tuple[int, int]], se
     return merged
 
 
-def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float,
-                           ruled: np.ndarray, settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def _merge_display_leading(
+    sub: np.ndarray,
+    row_ink: np.ndarray,
+    segments: list[tuple[int, int]],
+    em: float,
+    ruled: np.ndarray,
+    settings: LayoutSettings = DEFAULT.layout,
+) -> list[tuple[int, int]]:
     """Rejoin stacked lines of display type whose leading is wider than a row gap between body blocks but
     narrow for their size (a Latin headline line without descenders over the next): one headline. Lines of
     one size stacked on each other (centred, or ranged on one side) stand a little further apart and still
@@ -262,41 +299,62 @@ def _merge_display_leading(sub: np.ndarray, row_ink: np.ndarray, segments: list[
         if above and below and not ruled[merged[-1][1] : seg[0]].any():
             ha, hb = above[-1][1] - above[-1][0], below[0][1] - below[0][0]
             one_size = min(ha, hb) >= st.same_size_fraction * max(ha, hb)
-            if (gap < st.display_leading_fraction * min(ha, hb)
-                    or (one_size and gap < st.stacked_leading_fraction * max(ha, hb) and stacked(above[-1], below[0], max(ha, hb)))):
+            if gap < st.display_leading_fraction * min(ha, hb) or (
+                one_size
+                and gap < st.stacked_leading_fraction * max(ha, hb)
+                and stacked(above[-1], below[0], max(ha, hb))
+            ):
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
     return merged
 
 
-def _merge_on_pitch(rows: np.ndarray, row_ink: np.ndarray, segments: list[tuple[int, int]], em: float,
-                    settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def _merge_on_pitch(
+    rows: np.ndarray,
+    row_ink: np.ndarray,
+    segments: list[tuple[int, int]],
+    em: float,
+    settings: LayoutSettings = DEFAULT.layout,
+) -> list[tuple[int, int]]:
     """Rejoin a Latin body line without ascenders ("res.", "sum- mer") to the lines above it: it stands
     further below them than their spacing leaves, but on their pitch (line foot to line foot), so it is
     the same block, not the next one."""
     st = settings
 
     def lines(seg: tuple[int, int]) -> list[tuple[int, int]]:
-        return [(seg[0] + s, seg[0] + e) for s, e in runs(row_ink[seg[0] : seg[1]], min_gap=st.line_gap_px)
-                if e - s >= st.pitch_line_min_em * em]
+        return [
+            (seg[0] + s, seg[0] + e)
+            for s, e in runs(row_ink[seg[0] : seg[1]], min_gap=st.line_gap_px)
+            if e - s >= st.pitch_line_min_em * em
+        ]
 
     merged = [segments[0]]
     for seg in segments[1:]:
         above, below = lines(merged[-1])[-st.pitch_lines :], lines(seg)
         # The pitch of the lines above, or of those below when a column's first line or two stand apart.
-        ref = above if len(above) >= st.pitch_min_lines else below[: st.pitch_lines] if above and len(below) >= st.pitch_min_lines else []
+        ref = (
+            above
+            if len(above) >= st.pitch_min_lines
+            else below[: st.pitch_lines]
+            if above and len(below) >= st.pitch_min_lines
+            else []
+        )
         latin = bool(ref) and sum(_sparse_head(rows[s:e], st) for s, e in ref) >= st.latin_majority * len(ref)
         if ref and below and latin and max(e - s for s, e in above + ref) < st.headline_ratio * em:
             pitch = float(np.median([b[1] - a[1] for a, b in zip(ref, ref[1:])]))
-            if below[0][1] - above[-1][1] <= st.pitch_tolerance * pitch:  # a descender moves a foot by a fifth of the pitch
+            if (
+                below[0][1] - above[-1][1] <= st.pitch_tolerance * pitch
+            ):  # a descender moves a foot by a fifth of the pitch
                 merged[-1] = (merged[-1][0], seg[1])
                 continue
         merged.append(seg)
     return merged
 
 
-def _merge_word_spaces(row_ink: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout) -> list[tuple[int, int]]:
+def _merge_word_spaces(
+    row_ink: np.ndarray, segments: list[tuple[int, int]], settings: LayoutSettings = DEFAULT.layout
+) -> list[tuple[int, int]]:
     """In a region of a line or two, a gap narrower than most of a line's height is a space inside the line
     (around quotation marks, between Latin words in display type), not a gutter between columns."""
     line_h = max(e - s for s, e in runs(row_ink, min_gap=settings.word_space_row_gap_px))
@@ -315,7 +373,11 @@ def line_bands(mask: np.ndarray, box: Box, em: float, settings: LayoutSettings =
     sub = mask[y0:y1, x0:x1]
     rows = sub.sum(axis=1) > max(1, (x1 - x0) // st.band_noise_divisor)
     bands = []
-    spans = [(s, e) for s, e in runs(rows, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em))) if e - s >= st.band_min_height_em * em]
+    spans = [
+        (s, e)
+        for s, e in runs(rows, min_gap=max(st.band_gap_min_px, int(st.band_gap_em * em)))
+        if e - s >= st.band_min_height_em * em
+    ]
     # Latin type: most of the region's long lines have a sparse head, ascenders over the x-height (a CJK
     # line's top strokes are dense).
     heads = [_sparse_head(sub[s:e].sum(axis=1), st) for s, e in spans if _long_line(sub[s:e], st)]
@@ -352,7 +414,9 @@ def _sparse_head(profile: np.ndarray, settings: LayoutSettings = DEFAULT.layout)
     return bool(thin[: max(1, int(np.ceil(settings.sparse_head_fraction * len(profile))))].all())
 
 
-def _trim_speck(band: np.ndarray, start: int, end: int, em: float, settings: LayoutSettings = DEFAULT.layout) -> tuple[int, int]:
+def _trim_speck(
+    band: np.ndarray, start: int, end: int, em: float, settings: LayoutSettings = DEFAULT.layout
+) -> tuple[int, int]:
     """Drop rows at a line's top or bottom that hold only a speck: a few pixels in a spot narrower than half
     a character. Dust touching a line would otherwise make it measure taller, and a taller line reads as a
     heading. Glyph tops and Latin ascenders or descenders spread along the line, so they are never cut."""
@@ -391,13 +455,19 @@ def _height_to_baseline(profile: np.ndarray, latin: bool = False, settings: Layo
     if latin:
         base = int(np.flatnonzero(profile >= st.baseline_density * profile.max())[-1]) + 1
         tail = profile[base:]
-        if tail.size and tail.max() < st.descender_tail_max * profile.max() and tail.mean() < st.descender_tail_mean * profile.max():
+        if (
+            tail.size
+            and tail.max() < st.descender_tail_max * profile.max()
+            and tail.mean() < st.descender_tail_mean * profile.max()
+        ):
             end = min(end, base)
     # A real descender zone is a fifth to a third of the line; a row or two of faint edge is not one.
     return end if st.descender_zone_min * len(profile) <= end <= st.descender_zone_max * len(profile) else len(profile)
 
 
-def group_bands(bands: list[LineBand], em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> list[list[LineBand]]:
+def group_bands(
+    bands: list[LineBand], em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout
+) -> list[list[LineBand]]:
     """Consecutive lines of one type size and weight form a block."""
     st = settings
     groups: list[list[LineBand]] = []
@@ -405,9 +475,13 @@ def group_bands(bands: list[LineBand], em: float, body_weight: float, settings: 
         if groups:
             prev = groups[-1][-1]
             same_size = abs(band.height - prev.height) <= st.size_tolerance * max(band.height, prev.height)
-            same_weight = _is_bold(band.weight, band.height, em, body_weight, st) == _is_bold(prev.weight, prev.height, em, body_weight, st)
+            same_weight = _is_bold(band.weight, band.height, em, body_weight, st) == _is_bold(
+                prev.weight, prev.height, em, body_weight, st
+            )
             close = band.box[1] - prev.box[3] <= st.block_line_gap_em * max(em, min(band.height, prev.height))
-            if (same_size and same_weight and close) or (band.latin and _latin_line_of(groups[-1], band, em, body_weight, st)):
+            if (same_size and same_weight and close) or (
+                band.latin and _latin_line_of(groups[-1], band, em, body_weight, st)
+            ):
                 groups[-1].append(band)
                 continue
         groups.append([band])
@@ -429,11 +503,15 @@ def _latin_head_of(band: LineBand, group: list[LineBand], settings: LayoutSettin
     usual = float(np.median([b.height for b in group]))
     pitch = float(np.median([b.box[3] - a.box[3] for a, b in zip(group, group[1:])]))
     st = settings
-    return (abs(group[0].box[3] - band.box[3] - pitch) <= st.pitch_foot_tolerance * pitch
-            and st.x_height_min * usual <= band.height < st.x_height_max * usual)
+    return (
+        abs(group[0].box[3] - band.box[3] - pitch) <= st.pitch_foot_tolerance * pitch
+        and st.x_height_min * usual <= band.height < st.x_height_max * usual
+    )
 
 
-def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
+def _latin_line_of(
+    group: list[LineBand], band: LineBand, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout
+) -> bool:
     """A Latin line of the group's type that measures otherwise: one without ascenders ("sum- mer", "res.")
     is only x-height tall, and darker for it, and the line after it is measured against it. It keeps the
     group's pitch (baseline to baseline) and is of the group's usual height and weight, or a little shorter."""
@@ -447,10 +525,15 @@ def _latin_line_of(group: list[LineBand], band: LineBand, em: float, body_weight
     if st.x_height_min * usual <= band.height < st.x_height_max * usual:
         return True
     bold = _is_bold(float(np.median([b.weight for b in group])), usual, em, body_weight, st)
-    return abs(band.height - usual) <= st.size_tolerance * usual and _is_bold(band.weight, band.height, em, body_weight, st) == bold
+    return (
+        abs(band.height - usual) <= st.size_tolerance * usual
+        and _is_bold(band.weight, band.height, em, body_weight, st) == bold
+    )
 
 
-def _is_bold(weight: float, height: float, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
+def _is_bold(
+    weight: float, height: float, em: float, body_weight: float, settings: LayoutSettings = DEFAULT.layout
+) -> bool:
     # Only body-sized and medium lines are judged: big headlines are bold by convention.
     return height < settings.headline_ratio * em and weight >= settings.bold_weight_ratio * body_weight
 
@@ -463,7 +546,9 @@ def is_vertical(group: list[LineBand], em: float, settings: LayoutSettings = DEF
         return False
     x0 = float(np.median([b.box[0] for b in group]))
     x1 = float(np.median([b.box[2] for b in group]))
-    square = all(st.vertical_square_min * b.height <= b.box[2] - b.box[0] <= st.vertical_square_max * b.height for b in group)
+    square = all(
+        st.vertical_square_min * b.height <= b.box[2] - b.box[0] <= st.vertical_square_max * b.height for b in group
+    )
     align = st.vertical_align_fraction * (x1 - x0)
     stacked = all(abs(b.box[0] - x0) <= align and abs(b.box[2] - x1) <= align for b in group)
     return square and stacked and x1 - x0 >= st.heading_ratio * em
@@ -513,7 +598,9 @@ def merge_split_rows(blocks: list[Block], settings: LayoutSettings = DEFAULT.lay
                 if line is not None:
                     assert a.style is not None and b.style is not None  # joinable() joins styled blocks only
                     # The multi-line block (or, for two single lines, the bigger type) takes the other in.
-                    keep, gone = (a, b) if (len(a.lines), a.style.size_px) >= (len(b.lines), b.style.size_px) else (b, a)
+                    keep, gone = (
+                        (a, b) if (len(a.lines), a.style.size_px) >= (len(b.lines), b.style.size_px) else (b, a)
+                    )
                     line.box = box_union([line.box, gone.box])
                     if keep.lines[0] is not line and len(keep.lines) == 1:
                         keep.lines[0].box = line.box
@@ -563,14 +650,25 @@ def analyze(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     for bands in all_bands:
         for group in group_bands(bands, em, body_weight, st):
             height = float(np.median([b.height for b in group]))
-            bold = _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight, st) or height >= st.headline_ratio * em
+            bold = (
+                _is_bold(float(np.median([b.weight for b in group])), height, em, body_weight, st)
+                or height >= st.headline_ratio * em
+            )
             box = box_union([b.box for b in group])
             lines = [Line(text="", box=b.box, confidence=0.0) for b in group]
             vertical = is_vertical(group, em, st)
             if vertical:  # the type size is the width of the column of characters, not a "line" height
                 height = float(np.median([b.box[2] - b.box[0] for b in group]))
-            blocks.append(Block(id="", role=role_from_size(height, bold, em, st), box=box, lines=lines,
-                                style=TextStyle(size_px=height, bold=bold), vertical=vertical))
+            blocks.append(
+                Block(
+                    id="",
+                    role=role_from_size(height, bold, em, st),
+                    box=box,
+                    lines=lines,
+                    style=TextStyle(size_px=height, bold=bold),
+                    vertical=vertical,
+                )
+            )
     # Scan specks that survived as "lines" of their own: far smaller than any character.
     blocks = [b for b in blocks if max(b.box[2] - b.box[0], b.box[3] - b.box[1]) >= st.min_block_side_em * em]
     blocks = merge_split_rows(blocks, st)
@@ -594,16 +692,21 @@ def number_blocks(blocks: list[Block]) -> None:
 
 def _inside(inner: Box, outer: Box, settings: LayoutSettings = DEFAULT.layout) -> bool:
     m = settings.inside_margin_px
-    return inner[0] >= outer[0] - m and inner[1] >= outer[1] - m and inner[2] <= outer[2] + m and inner[3] <= outer[3] + m
+    return (
+        inner[0] >= outer[0] - m and inner[1] >= outer[1] - m and inner[2] <= outer[2] + m and inner[3] <= outer[3] + m
+    )
 
 
-def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width: int, height: int,
-                         settings: LayoutSettings = DEFAULT.layout) -> None:
+def _mark_page_furniture(
+    blocks: list[Block], separators: list[Separator], width: int, height: int, settings: LayoutSettings = DEFAULT.layout
+) -> None:
     """The page header: blocks above the lowest rule that spans most of the page in its top eighth (a banner
     masthead sits between two such rules); the page footer: blocks below such a rule in its bottom twelfth.
     Neither holds running text: a rule with a paragraph of several lines beyond it bounds a story instead."""
     st = settings
-    wide = [s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > st.furniture_rule_width * width]
+    wide = [
+        s for s in separators if s.orientation == "horizontal" and s.box[2] - s.box[0] > st.furniture_rule_width * width
+    ]
 
     def furniture(part: list[Block]) -> bool:
         return bool(part) and all(len(b.lines) < st.furniture_max_lines for b in part)
@@ -614,7 +717,10 @@ def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width
             for b in above:
                 b.role = Role.PAGE_HEADER
             break
-    for rule in sorted((s for s in wide if s.box[3] > height * (st.footer_zone_divisor - 1) / st.footer_zone_divisor), key=lambda s: s.box[3]):
+    for rule in sorted(
+        (s for s in wide if s.box[3] > height * (st.footer_zone_divisor - 1) / st.footer_zone_divisor),
+        key=lambda s: s.box[3],
+    ):
         below = [b for b in blocks if b.box[1] >= rule.box[3]]
         if furniture(below):
             for b in below:
@@ -625,7 +731,6 @@ def _mark_page_furniture(blocks: list[Block], separators: list[Separator], width
 # --- roles from text, after OCR and articles ---------------------------------------------------------
 
 
-
 def split_byline(block: Block) -> Block | None:
     """A byline set at the top of the first body column in body type: split it into its own block."""
     if block.role is not Role.BODY or len(block.lines) < 2:
@@ -633,8 +738,15 @@ def split_byline(block: Block) -> Block | None:
     first = block.lines[0]
     if not (BYLINE.match(first.text.strip()) or LATIN_BYLINE.match(first.text.strip())):
         return None
-    byline = Block(id=block.id + "b", role=Role.BYLINE, box=first.box, lines=[first], style=block.style,
-                   article_id=block.article_id, language=block.language)
+    byline = Block(
+        id=block.id + "b",
+        role=Role.BYLINE,
+        box=first.box,
+        lines=[first],
+        style=block.style,
+        article_id=block.article_id,
+        language=block.language,
+    )
     block.lines = block.lines[1:]
     block.box = box_union([line.box for line in block.lines])
     return byline
@@ -659,7 +771,12 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
         elif b.role is Role.BODY:
-            if SUBTITLE_DASH.match(text) and len(b.lines) <= st.subtitle_max_lines and head_bottom is not None and b.box[1] >= head_bottom - 1:
+            if (
+                SUBTITLE_DASH.match(text)
+                and len(b.lines) <= st.subtitle_max_lines
+                and head_bottom is not None
+                and b.box[1] >= head_bottom - 1
+            ):
                 b.role = Role.SUBTITLE
             elif len(b.lines) == 1 and (BYLINE.match(text) or LATIN_BYLINE.match(text)):
                 b.role = Role.BYLINE
@@ -670,10 +787,17 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
 def _subtitle_of(block: Block, headline: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
     """A medium-size line in regular weight right under a horizontal headline and centred on it (its dash
     may be misread, so position decides)."""
-    if headline.vertical or len(block.lines) > settings.subtitle_max_lines or (block.style is not None and block.style.bold):
+    if (
+        headline.vertical
+        or len(block.lines) > settings.subtitle_max_lines
+        or (block.style is not None and block.style.bold)
+    ):
         return False
     centre_offset = abs((block.box[0] + block.box[2]) - (headline.box[0] + headline.box[2])) / 2
-    return 0 <= block.box[1] - headline.box[3] <= settings.subtitle_max_gap_em * em and centre_offset <= settings.subtitle_max_offset_em * em
+    return (
+        0 <= block.box[1] - headline.box[3] <= settings.subtitle_max_gap_em * em
+        and centre_offset <= settings.subtitle_max_offset_em * em
+    )
 
 
 def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
@@ -687,8 +811,12 @@ def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings 
         return True
     gap = max(bx0 - px1, px0 - bx1)
     small = block.style is not None and block.style.size_px < em
-    return (small and 0 <= gap <= st.caption_max_gap_em * em and by0 >= py0 + st.caption_side_min_drop_em * em
-            and abs(by1 - py1) <= st.caption_foot_tolerance_em * em)
+    return (
+        small
+        and 0 <= gap <= st.caption_max_gap_em * em
+        and by0 >= py0 + st.caption_side_min_drop_em * em
+        and abs(by1 - py1) <= st.caption_foot_tolerance_em * em
+    )
 
 
 def refine_roles(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:

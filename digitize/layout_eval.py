@@ -74,8 +74,10 @@ class PageScore:
 
 
 def truth_regions(gt: dict) -> list[Region]:
-    regions = [Region(b["role"], tuple(b["box"]), b["order"], b["article"], b.get("continues_previous", False))
-               for b in sorted(gt["blocks"], key=lambda b: b["order"])]
+    regions = [
+        Region(b["role"], tuple(b["box"]), b["order"], b["article"], b.get("continues_previous", False))
+        for b in sorted(gt["blocks"], key=lambda b: b["order"])
+    ]
     for role in FURNITURE:
         if gt.get(role):
             regions.append(Region(role, tuple(gt[role]["box"])))
@@ -100,8 +102,15 @@ def our_regions(dump: dict) -> list[Region]:
 
 def match(truth: list[Region], ours: list[Region], same_role: bool) -> dict[int, int]:
     """One-to-one matches truth index -> our index at IoU ≥ 0.5, best IoU first."""
-    pairs = sorted(((box_iou(t.box, o.box), i, j) for i, t in enumerate(truth) for j, o in enumerate(ours)
-                    if not same_role or t.role == o.role), reverse=True)
+    pairs = sorted(
+        (
+            (box_iou(t.box, o.box), i, j)
+            for i, t in enumerate(truth)
+            for j, o in enumerate(ours)
+            if not same_role or t.role == o.role
+        ),
+        reverse=True,
+    )
     taken_t, taken_o, out = set(), set(), {}
     for iou, i, j in pairs:
         if iou < IOU:
@@ -149,7 +158,9 @@ def score_page(stem: str, gt: dict, dump: dict) -> PageScore:
     score.order_pairs = [agree, len(story) * (len(story) - 1) // 2]
     ours_sequence = sorted(story, key=lambda i: ranks[i])
     score.order_edit = Levenshtein.normalized_distance(story, ours_sequence) if story else 0.0
-    score.article_f1 = bcubed_f1([truth[i].article for i in story], [ours[matched[i]].article or f"none{i}" for i in story])
+    score.article_f1 = bcubed_f1(
+        [truth[i].article for i in story], [ours[matched[i]].article or f"none{i}" for i in story]
+    )
 
     by_order = sorted((o.order, j) for j, o in enumerate(ours) if o.order >= 0)
     next_of = {j: k for (_, j), (_, k) in zip(by_order, by_order[1:])}
@@ -180,8 +191,11 @@ def evaluate_dir(gt_dir: Path, out_dir: Path) -> list[PageScore]:
         stem = gt_path.name[: -len(".gt.json")]
         ours = Path(out_dir) / f"{stem}.json"
         if ours.exists():
-            scores.append(score_page(stem, json.loads(gt_path.read_text(encoding="utf-8")),
-                                     json.loads(ours.read_text(encoding="utf-8"))))
+            scores.append(
+                score_page(
+                    stem, json.loads(gt_path.read_text(encoding="utf-8")), json.loads(ours.read_text(encoding="utf-8"))
+                )
+            )
     return scores
 
 
@@ -192,11 +206,30 @@ def summary(scores: list[PageScore]) -> dict:
         for role, v in s.per_role.items():
             roles[role] = [a + b for a, b in zip(roles.get(role, [0, 0, 0]), v)]
     return {
-        "pages": [{"stem": s.stem, "family": s.family, "quality": s.quality, "block_precision": s.precision,
-                   "block_recall": s.recall, "order_pairwise": s.order_accuracy, "order_edit": s.order_edit,
-                   "article_bcubed_f1": s.article_f1, "successor_edges": s.edge_accuracy, "edges": s.edges[1],
-                   "per_role": {r: dict(zip(("truth", "ours", "found"), v)) for r, v in s.per_role.items()}}
-                  for s in scores],
-        "roles": {r: {"truth": v[0], "ours": v[1], "found": v[2], "precision": v[2] / v[1] if v[1] else 1.0,
-                      "recall": v[2] / v[0] if v[0] else 1.0} for r, v in sorted(roles.items())},
+        "pages": [
+            {
+                "stem": s.stem,
+                "family": s.family,
+                "quality": s.quality,
+                "block_precision": s.precision,
+                "block_recall": s.recall,
+                "order_pairwise": s.order_accuracy,
+                "order_edit": s.order_edit,
+                "article_bcubed_f1": s.article_f1,
+                "successor_edges": s.edge_accuracy,
+                "edges": s.edges[1],
+                "per_role": {r: dict(zip(("truth", "ours", "found"), v)) for r, v in s.per_role.items()},
+            }
+            for s in scores
+        ],
+        "roles": {
+            r: {
+                "truth": v[0],
+                "ours": v[1],
+                "found": v[2],
+                "precision": v[2] / v[1] if v[1] else 1.0,
+                "recall": v[2] / v[0] if v[0] else 1.0,
+            }
+            for r, v in sorted(roles.items())
+        },
     }

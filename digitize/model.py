@@ -133,7 +133,9 @@ class Block:
         """The block's lines joined as their joins say (before repair has decided: see ``glue``)."""
         text = self.lines[0].text if self.lines else ""
         for prev, line in zip(self.lines, self.lines[1:]):
-            text = glue(None if prev.join is None or prev.join.kind is JoinKind.BREAK else prev.join.kind, text, line.text)
+            text = glue(
+                None if prev.join is None or prev.join.kind is JoinKind.BREAK else prev.join.kind, text, line.text
+            )
         return text
 
     @property

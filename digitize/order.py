@@ -49,7 +49,9 @@ def _gap(parts: list[list[Block]], axis: int) -> float:
     return min(min(b.box[lo] for b in nxt) - max(b.box[hi] for b in cur) for cur, nxt in zip(parts, parts[1:]))
 
 
-def _rule_split(blocks: list[Block], separators: list[Separator], settings: OrderSettings = DEFAULT.order) -> list[list[Block]] | None:
+def _rule_split(
+    blocks: list[Block], separators: list[Separator], settings: OrderSettings = DEFAULT.order
+) -> list[list[Block]] | None:
     """Split at a rule that runs across the whole group and that no block crosses."""
     group = box_union([b.box for b in blocks])
     for sep in separators:
@@ -71,7 +73,9 @@ def _rule_split(blocks: list[Block], separators: list[Separator], settings: Orde
     return None
 
 
-def _story_pieces(blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
+def _story_pieces(
+    blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
+) -> list[list[Block]]:
     """A slice whose headline lies well below its top holds the end of one story beside the start of another
     (an L-shaped story around a boxed-in one): cut it at rules and whitespace until every piece either has no
     headline or starts with one."""
@@ -85,8 +89,9 @@ def _story_pieces(blocks: list[Block], separators: list[Separator], em: float, s
     return [piece for part in parts for piece in _story_pieces(part, separators, em, settings)]
 
 
-def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em: float,
-                      settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
+def _stories_top_down(
+    parts: list[list[Block]], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
+) -> list[list[Block]]:
     """Regroup horizontal slices so that each starts a story: a slice with a headline opens a new group and
     takes along the kicker slice right above it; other slices (and the pieces of a slice that lie beside a
     story starting lower down) stay with the story above."""
@@ -109,8 +114,9 @@ def _stories_top_down(parts: list[list[Block]], separators: list[Separator], em:
     return groups
 
 
-def segment_articles(blocks: list[Block], separators: list[Separator], em: float,
-                     settings: OrderSettings = DEFAULT.order) -> list[list[Block]]:
+def segment_articles(
+    blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
+) -> list[list[Block]]:
     """Group blocks into articles: rules always divide; whitespace divides only between headlines."""
     if len(blocks) <= 1:
         return [blocks] if blocks else []

@@ -74,8 +74,13 @@ def printable(path: str | os.PathLike) -> str:
 
     def escape(m: re.Match) -> str:
         c = m.group()
-        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        )
 
     text = _UNPRINTABLE.sub(escape, text)
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if any(
-        0xDC80 <= ord(c) <= 0xDCFF for c in text) else text
+    return (
+        text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        if any(0xDC80 <= ord(c) <= 0xDCFF for c in text)
+        else text
+    )

@@ -40,13 +40,21 @@ def _timed(page: Page, stage: str):
     page.timings[stage] = page.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bool = False,
-                 settings: Settings = DEFAULT) -> Page:
+def process_page(
+    loaded: LoadedPage, number: int, engine: Engine, keep_image: bool = False, settings: Settings = DEFAULT
+) -> Page:
     """One page through every stage, each given its part of ``settings``. The engine was made with its part
     (``get_engine(name, threads, settings.ocr)``); vertical text is cut into cells with it here."""
     h, w = loaded.image.shape
-    page = Page(number=number, width=w, height=h, source=loaded.source, image=loaded.image,
-                settings_digest=settings.digest(), settings_changed=settings.changed())
+    page = Page(
+        number=number,
+        width=w,
+        height=h,
+        source=loaded.source,
+        image=loaded.image,
+        settings_digest=settings.digest(),
+        settings_changed=settings.changed(),
+    )
     text_layer = loaded.text_layer is not None
     with _timed(page, "preprocess"):
         if text_layer:
@@ -99,9 +107,16 @@ def process_page(loaded: LoadedPage, number: int, engine: Engine, keep_image: bo
     return page
 
 
-def iter_pages(path: str | Path, engine: str | Engine = "ppocr", dpi: int = DEFAULT_DPI, password: str | None = None,
-               max_pixels: int = DEFAULT_MAX_PIXELS, threads: int | None = None, keep_image: bool = False,
-               settings: Settings = DEFAULT) -> Iterator[Page]:
+def iter_pages(
+    path: str | Path,
+    engine: str | Engine = "ppocr",
+    dpi: int = DEFAULT_DPI,
+    password: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    threads: int | None = None,
+    keep_image: bool = False,
+    settings: Settings = DEFAULT,
+) -> Iterator[Page]:
     """Process a file page by page (a long PDF is never held in memory whole). An engine given by name is made
     with ``settings.ocr``; an engine object keeps the settings it was made with."""
     reader = get_engine(engine, threads, settings.ocr) if isinstance(engine, str) else engine
@@ -130,8 +145,9 @@ class Issue:
         return Path(self.document.path).stem
 
 
-def _pages_of(path: str | Path, indices: Sequence[int] | None, dpi: int, password: str | None,
-              max_pixels: int) -> Iterator[LoadedPage]:
+def _pages_of(
+    path: str | Path, indices: Sequence[int] | None, dpi: int, password: str | None, max_pixels: int
+) -> Iterator[LoadedPage]:
     pages = load(path, dpi=dpi, password=password, max_pixels=max_pixels)
     if indices is None:
         yield from pages
@@ -146,11 +162,20 @@ def _pages_of(path: str | Path, indices: Sequence[int] | None, dpi: int, passwor
         yield loaded
 
 
-def process_issue(name: str, inputs: Iterable[tuple[str | Path, Sequence[int] | None]], engine: Engine,
-                  write_page: Callable[[Page], str], on_error: Callable[[str | Path, Exception], None], *,
-                  catch: tuple[type[Exception], ...] = (InputError,), dpi: int = DEFAULT_DPI,
-                  password: str | None = None, max_pixels: int = DEFAULT_MAX_PIXELS, keep_image: bool = False,
-                  settings: Settings = DEFAULT) -> Issue:
+def process_issue(
+    name: str,
+    inputs: Iterable[tuple[str | Path, Sequence[int] | None]],
+    engine: Engine,
+    write_page: Callable[[Page], str],
+    on_error: Callable[[str | Path, Exception], None],
+    *,
+    catch: tuple[type[Exception], ...] = (InputError,),
+    dpi: int = DEFAULT_DPI,
+    password: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    keep_image: bool = False,
+    settings: Settings = DEFAULT,
+) -> Issue:
     """The pages of one issue, in the order given, into one linked Document.
 
     ``inputs`` are files with the 0-based pages to take (None: all). Each page is numbered through the issue

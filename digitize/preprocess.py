@@ -80,7 +80,9 @@ def estimate_skew(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.prepr
     return float(round(fine, 2))
 
 
-def deskew(gray: np.ndarray, angle: float, settings: PreprocessSettings = DEFAULT.preprocess) -> tuple[np.ndarray, Transform]:
+def deskew(
+    gray: np.ndarray, angle: float, settings: PreprocessSettings = DEFAULT.preprocess
+) -> tuple[np.ndarray, Transform]:
     """Rotate by ``angle`` degrees about the centre (same canvas size, white fill)."""
     h, w = gray.shape
     if abs(angle) < settings.min_deskew_degrees:  # under 0.1° a rule drifts < 2 px per 1000: not worth resampling
@@ -108,7 +110,9 @@ def _bundled_model(name: str):
     return onnx_session(Path(rapidocr.__file__).parent / "models" / name, 1)
 
 
-def text_line_boxes(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> list[tuple[int, int, int, int]]:
+def text_line_boxes(
+    gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess
+) -> list[tuple[int, int, int, int]]:
     """Boxes of the text lines PP-OCR's detector finds on a reduced copy of the page, in ``gray``'s pixels."""
     st = settings
     h, w = gray.shape
@@ -118,7 +122,9 @@ def text_line_boxes(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.pre
     batch = np.repeat(((small / 255.0 - 0.5) / 0.5)[None, None], 3, axis=1)
     session = _bundled_model("PP-OCRv6_det_small.onnx")
     prob = session.run(None, {session.get_inputs()[0].name: batch})[0][0, 0]
-    count, _, stats, _ = cv2.connectedComponentsWithStats((prob > st.detector_threshold).astype(np.uint8), connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        (prob > st.detector_threshold).astype(np.uint8), connectivity=8
+    )
     fx, fy = w / sw, h / sh
     boxes = []
     for x, y, bw, bh, area in stats[1:count]:
@@ -126,12 +132,20 @@ def text_line_boxes(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.pre
             continue
         # the detector marks a shrunk core of each line; grow it back as PP-OCR does (unclip ratio 1.6)
         grow = st.detector_unclip_ratio * bw * bh / (2 * (bw + bh))
-        boxes.append((max(0, int((x - grow) * fx)), max(0, int((y - grow) * fy)),
-                      min(w, int(np.ceil((x + bw + grow) * fx))), min(h, int(np.ceil((y + bh + grow) * fy)))))
+        boxes.append(
+            (
+                max(0, int((x - grow) * fx)),
+                max(0, int((y - grow) * fy)),
+                min(w, int(np.ceil((x + bw + grow) * fx))),
+                min(h, int(np.ceil((y + bh + grow) * fy))),
+            )
+        )
     return boxes
 
 
-def _turned_a_quarter(boxes: list[tuple[int, int, int, int]], settings: PreprocessSettings = DEFAULT.preprocess) -> bool:
+def _turned_a_quarter(
+    boxes: list[tuple[int, int, int, int]], settings: PreprocessSettings = DEFAULT.preprocess
+) -> bool:
     wide = sum(x1 - x0 for x0, y0, x1, y1 in boxes if x1 - x0 >= 2 * (y1 - y0))
     tall = sum(y1 - y0 for x0, y0, x1, y1 in boxes if y1 - y0 >= 2 * (x1 - x0))
     return tall > settings.quarter_turn_ratio * wide
@@ -217,10 +231,12 @@ def rotate_upright(gray: np.ndarray, rotation: int) -> tuple[np.ndarray, np.ndar
     pixels back to ``gray``'s (box edges, so the far edge is ``w``, not ``w - 1``)."""
     h, w = gray.shape
     turns = (rotation // 90) % 4  # counter-clockwise quarter turns that undo it
-    back = {0: [[1, 0, 0], [0, 1, 0]],
-            1: [[0, -1, w], [1, 0, 0]],
-            2: [[-1, 0, w], [0, -1, h]],
-            3: [[0, 1, 0], [-1, 0, h]]}[turns]
+    back = {
+        0: [[1, 0, 0], [0, 1, 0]],
+        1: [[0, -1, w], [1, 0, 0]],
+        2: [[-1, 0, w], [0, -1, h]],
+        3: [[0, 1, 0], [-1, 0, h]],
+    }[turns]
     return np.ascontiguousarray(np.rot90(gray, turns)), np.array(back, dtype=float)
 
 

@@ -21,15 +21,21 @@ from .settings import DEFAULT, QualitySettings
 log = logging.getLogger("digitize.quality")
 
 
-
-
 def script_of(char: str) -> str | None:
     """A coarse script name from the Unicode character name (enough to tell a page's scripts apart)."""
     if not char.isalpha():
         return None
     name = unicodedata.name(char, "")
-    for prefix, script in (("CJK", "Han"), ("LATIN", "Latin"), ("HIRAGANA", "Kana"), ("KATAKANA", "Kana"),
-                           ("HANGUL", "Hangul"), ("CYRILLIC", "Cyrillic"), ("GREEK", "Greek"), ("ARABIC", "Arabic")):
+    for prefix, script in (
+        ("CJK", "Han"),
+        ("LATIN", "Latin"),
+        ("HIRAGANA", "Kana"),
+        ("KATAKANA", "Kana"),
+        ("HANGUL", "Hangul"),
+        ("CYRILLIC", "Cyrillic"),
+        ("GREEK", "Greek"),
+        ("ARABIC", "Arabic"),
+    ):
         if name.startswith(prefix):
             return script
     return "Other"
@@ -39,8 +45,13 @@ def _chars(texts) -> Counter:
     return Counter(c for t in texts for c in t if not c.isspace())
 
 
-def assess(page: Page, read_texts: list[str] | None, fallback_blocks: int = 0, flags: Sequence[str] = (),
-           settings: QualitySettings = DEFAULT.quality) -> PageQuality:
+def assess(
+    page: Page,
+    read_texts: list[str] | None,
+    fallback_blocks: int = 0,
+    flags: Sequence[str] = (),
+    settings: QualitySettings = DEFAULT.quality,
+) -> PageQuality:
     """The quality record of a finished ``page``; ``read_texts`` are the lines the text-first stage read on
     the whole page (None when it did not run)."""
     blocks = [b for b in page.blocks if b.role.has_text]
@@ -77,5 +88,9 @@ def warn(page: Page, settings: QualitySettings = DEFAULT.quality) -> None:
     if "empty" in q.flags:
         log.warning("%s: no text written", where)
     elif "under-coverage" in q.flags:
-        log.warning("%s: %.1f %% of the characters the engine read on the page were written (floor %.0f %%)",
-                    where, 100 * (q.text_coverage or 0.0), 100 * settings.coverage_floor)
+        log.warning(
+            "%s: %.1f %% of the characters the engine read on the page were written (floor %.0f %%)",
+            where,
+            100 * (q.text_coverage or 0.0),
+            100 * settings.coverage_floor,
+        )

@@ -38,7 +38,11 @@ def _column_extents(page: Page) -> dict[str, tuple[int, int]]:
     body = [b for b in page.blocks if b.role in FLOW_ROLES and b.lines]
     extents: dict[str, tuple[int, int]] = {}
     for b in body:
-        peers = [o for o in body if min(o.box[2], b.box[2]) - max(o.box[0], b.box[0]) > 0.8 * min(o.box[2] - o.box[0], b.box[2] - b.box[0])]
+        peers = [
+            o
+            for o in body
+            if min(o.box[2], b.box[2]) - max(o.box[0], b.box[0]) > 0.8 * min(o.box[2] - o.box[0], b.box[2] - b.box[0])
+        ]
         extents[b.id] = (min(o.box[0] for o in peers), max(o.box[2] for o in peers))
     return extents
 
@@ -52,8 +56,9 @@ def _edges(block: Block, extents: dict[str, tuple[int, int]]) -> tuple[int, int]
     return left, right
 
 
-def _indent_and_shortfall(prev: Line, nxt: Line, prev_block: Block, next_block: Block,
-                          extents: dict[str, tuple[int, int]], em: float) -> tuple[float, float]:
+def _indent_and_shortfall(
+    prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float
+) -> tuple[float, float]:
     """How far (em) the next line starts right of its column's left edge, and the line before ends left of
     its column's right edge."""
     return (nxt.box[0] - _edges(next_block, extents)[0]) / em, (_edges(prev_block, extents)[1] - prev.box[2]) / em
@@ -63,8 +68,12 @@ def _ends_sentence(line: Line) -> bool:
     return line.text.rstrip()[-1:] in TERMINAL or bool(CONTINUATION.search(line.text))
 
 
-def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str, tuple[int, int]], em: float,
-                       settings: RepairSettings = DEFAULT.repair) -> bool:
+def indents_paragraphs(
+    flows: list[list[tuple[Line, Block]]],
+    extents: dict[str, tuple[int, int]],
+    em: float,
+    settings: RepairSettings = DEFAULT.repair,
+) -> bool:
     """Whether the page opens its paragraphs with an indent: nearly every body line that ends short after a
     full stop is followed by an indented line. Then a short line followed by one that is not indented is a
     line the typesetter could not fill (a long word went over), not a paragraph's end."""
@@ -79,8 +88,17 @@ def indents_paragraphs(flows: list[list[tuple[Line, Block]]], extents: dict[str,
     return indented >= settings.indented_page_min and indented >= settings.indented_page_share * ends
 
 
-def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, extents: dict[str, tuple[int, int]], em: float,
-                seen: Counter | None = None, indented_page: bool = False, settings: RepairSettings = DEFAULT.repair) -> Join:
+def decide_join(
+    prev: Line,
+    nxt: Line,
+    prev_block: Block,
+    next_block: Block,
+    extents: dict[str, tuple[int, int]],
+    em: float,
+    seen: Counter | None = None,
+    indented_page: bool = False,
+    settings: RepairSettings = DEFAULT.repair,
+) -> Join:
     if prev_block is not next_block and not (prev_block.role in FLOW_ROLES and next_block.role in FLOW_ROLES):
         return Join(JoinKind.BREAK, f"{prev_block.role.value} block ends, {next_block.role.value} block follows")
     if jump_line(prev.text) or jump_line(nxt.text):
@@ -103,18 +121,25 @@ def decide_join(prev: Line, nxt: Line, prev_block: Block, next_block: Block, ext
     if short >= settings.short_em and _ends_sentence(prev):
         if not indented_page:
             return Join(JoinKind.BREAK, f"{where}: line ends {short:.1f} em short after {last!r}")
-        return Join(text.kind, f"{where}: line ends {short:.1f} em short after {last!r}, but the page indents its "
-                               f"paragraphs and the next line is not ({indent:.1f} em); {text.evidence}")
-    return Join(text.kind, f"{where}: line filled to {short:.1f} em of the edge, next not indented ({indent:.1f} em); "
-                           f"{text.evidence}")
+        return Join(
+            text.kind,
+            f"{where}: line ends {short:.1f} em short after {last!r}, but the page indents its "
+            f"paragraphs and the next line is not ({indent:.1f} em); {text.evidence}",
+        )
+    return Join(
+        text.kind,
+        f"{where}: line filled to {short:.1f} em of the edge, next not indented ({indent:.1f} em); {text.evidence}",
+    )
 
 
 def join_lines(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     """Decide and record the join after every line of every article's text flow."""
     em = page.text_size_px or DEFAULT.layout.fallback_text_size_px
     extents = _column_extents(page)
-    flows = [[(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
-             for article in page.articles]
+    flows = [
+        [(line, block) for block in article.blocks if block.role.has_text for line in block.lines]
+        for article in page.articles
+    ]
     seen = written_words(line.text for flow in flows for line, _ in flow)
     indented_page = indents_paragraphs(flows, extents, em, settings)
     for flow in flows:
@@ -151,7 +176,7 @@ def fix_subtitle_dashes(page: Page) -> None:
             m = SUBTITLE_DASH.match(line.text)
             if m and line.text[: m.end()] != "——":
                 dash = line.text[: m.end()].replace(" ", "")
-                line.text = "——" + line.text[m.end():]
+                line.text = "——" + line.text[m.end() :]
                 if len(dash) == 2 and len(line.glyphs) >= 2:
                     for g in line.glyphs[:2]:
                         g.text = "—"
@@ -159,7 +184,9 @@ def fix_subtitle_dashes(page: Page) -> None:
 
 def read_page_header(page: Page) -> None:
     """Page-header facts as metadata, not text: the paper's name, the date and the printed page label."""
-    header = sorted((b for b in page.blocks if b.role is Role.PAGE_HEADER), key=lambda b: -(b.style.size_px if b.style else 0))
+    header = sorted(
+        (b for b in page.blocks if b.role is Role.PAGE_HEADER), key=lambda b: -(b.style.size_px if b.style else 0)
+    )
     if not header:
         return
     text = " ".join(b.text for b in header)
@@ -189,8 +216,10 @@ def repair(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
     type_jump_lines(page)
-    article_language = {article.id: guess_language(" ".join(b.text for b in article.blocks if b.role.has_text), settings)
-                        for article in page.articles}
+    article_language = {
+        article.id: guess_language(" ".join(b.text for b in article.blocks if b.role.has_text), settings)
+        for article in page.articles
+    }
     for block in page.blocks:
         if block.role.has_text:
             block.language = _block_language(block, article_language.get(block.article_id or ""), settings)

@@ -45,8 +45,10 @@ _EXPECTED = "alto-4-4.xsd, NewsML-G2_2.35-spec-All-Power.xsd, mets.xsd"
 _ALTO = "https://raw.githubusercontent.com/altoxml/schema/1a67f01c3689e5ff4b1714c4395b9fdcf668d93b"
 _IPTC = "https://raw.githubusercontent.com/iptc/newsml-g2/7f172b01af0c343aacb1e1297ac0e75debabb4a7"
 OFFICIAL_URLS: dict[str, str] = {
-    **{f"alto-{v}.xsd": f"{_ALTO}/v{v[0]}/alto-{v}.xsd"
-       for v in ("1-4", "2-0", "2-1", "3-0", "3-1", "4-0", "4-1", "4-2", "4-3", "4-4")},
+    **{
+        f"alto-{v}.xsd": f"{_ALTO}/v{v[0]}/alto-{v}.xsd"
+        for v in ("1-4", "2-0", "2-1", "3-0", "3-1", "4-0", "4-1", "4-2", "4-3", "4-4")
+    },
     "xlink.xsd": "https://www.loc.gov/standards/xlink/xlink.xsd",
     "mets.xsd": "https://www.loc.gov/standards/mets/version1121/mets.xsd",
     "page.xsd": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15/pagecontent.xsd",  # as PRImA publishes it
@@ -320,8 +322,9 @@ def fetch_schemas(
         have = {f.name for f in results if f.origin}
         if {"NewsML-G2_2.35-spec-All-Power.xsd", "nitf-3-6.xsd"} <= have:
             (staging / NEWSML_NITF_DRIVER).write_text(_DRIVER_TEXT, encoding="utf-8")
-            results.append(Fetched(NEWSML_NITF_DRIVER, "written by digitize",
-                                   hashlib.sha256(_DRIVER_TEXT.encode()).hexdigest()))
+            results.append(
+                Fetched(NEWSML_NITF_DRIVER, "written by digitize", hashlib.sha256(_DRIVER_TEXT.encode()).hexdigest())
+            )
         if not any(f.origin for f in results):
             raise SchemaNotFound(
                 "no XSD found to fetch: name a folder holding them, install ocrd-validators, or allow the download"
@@ -331,9 +334,13 @@ def fetch_schemas(
                 try:
                     etree.XMLSchema(etree.parse(str(path), _safe_parser(for_schema=True)))
                 except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
-                    raise SchemaNotFound(f"{path.name} (from {_origin(results, path.name)}) is not a usable XSD: {exc}") from exc
-        record = {"fetched": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                  "files": [f.__dict__ for f in results if f.origin]}
+                    raise SchemaNotFound(
+                        f"{path.name} (from {_origin(results, path.name)}) is not a usable XSD: {exc}"
+                    ) from exc
+        record = {
+            "fetched": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "files": [f.__dict__ for f in results if f.origin],
+        }
         (staging / SOURCES_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         old = dest.with_name(dest.name + ".old")
         shutil.rmtree(old, ignore_errors=True)

@@ -46,32 +46,62 @@ class PreprocessSettings:
     """Flattening, orientation (quarter and half turns) and skew of the page image (preprocess.py)."""
 
     max_skew_degrees: float = _f(3.0, "a page skewed more than this is a rotation problem, not skew")
-    skew_coarse_step_degrees: float = _f(0.25, "step of the coarse skew search over ±max_skew_degrees; " + _unmeasured("preprocess"))
-    skew_fine_step_degrees: float = _f(0.05, "step of the fine skew search around the coarse best; " + _unmeasured("preprocess"))
-    skew_work_side_px: int = _f(1400, "skew is measured on a copy reduced by an integer factor to about this longest side; "
-                                + _unmeasured("preprocess"))
-    skew_ink_grey: int = _f(160, "grey level under which a pixel counts as ink for the skew profile; " + _unmeasured("preprocess"))
+    skew_coarse_step_degrees: float = _f(
+        0.25, "step of the coarse skew search over ±max_skew_degrees; " + _unmeasured("preprocess")
+    )
+    skew_fine_step_degrees: float = _f(
+        0.05, "step of the fine skew search around the coarse best; " + _unmeasured("preprocess")
+    )
+    skew_work_side_px: int = _f(
+        1400,
+        "skew is measured on a copy reduced by an integer factor to about this longest side; "
+        + _unmeasured("preprocess"),
+    )
+    skew_ink_grey: int = _f(
+        160, "grey level under which a pixel counts as ink for the skew profile; " + _unmeasured("preprocess")
+    )
     min_deskew_degrees: float = _f(0.1, "under 0.1° a rule drifts < 2 px per 1000: not worth resampling")
-    min_ink_contrast: float = _f(0.15, "the darkest pixels of a page with any ink are at least this much (fraction of "
-                                 "paper brightness) below paper; a page without them is blank and is not stretched")
-    paper_cell_px: int = _f(16, "cell (in the quarter-size copy) whose brightest pixels sample the paper level; "
-                            + _unmeasured("preprocess"))
-    paper_percentile: float = _f(95.0, "percentile of a cell taken as its paper brightness (the bare paper between strokes); "
-                                 + _unmeasured("preprocess"))
-    quarter_turn_ratio: float = _f(2.0, "PP-OCR's detector finds line boxes whatever their direction; a page is turned a "
-                                   "quarter when the length of its tall, narrow boxes is this many times that of its wide, "
-                                   "flat ones (a horizontal page with vertical headlines stays well under it)")
-    upside_down_margin: float = _f(0.2, "a page is turned over when the line classifier finds its sample lines more likely "
-                                   "turned by 180° than the same lines turned again, by this margin of the mean probability. "
-                                   "Measured on the 26 rendered pages (samples/), upright and turned 180°: the difference is "
-                                   "−1.00…−0.89 upright and +0.87…+1.00 turned (with whole detected boxes as samples it was "
-                                   "0.04 on a loosely set English scan, which flipped it)")
+    min_ink_contrast: float = _f(
+        0.15,
+        "the darkest pixels of a page with any ink are at least this much (fraction of "
+        "paper brightness) below paper; a page without them is blank and is not stretched",
+    )
+    paper_cell_px: int = _f(
+        16,
+        "cell (in the quarter-size copy) whose brightest pixels sample the paper level; " + _unmeasured("preprocess"),
+    )
+    paper_percentile: float = _f(
+        95.0,
+        "percentile of a cell taken as its paper brightness (the bare paper between strokes); "
+        + _unmeasured("preprocess"),
+    )
+    quarter_turn_ratio: float = _f(
+        2.0,
+        "PP-OCR's detector finds line boxes whatever their direction; a page is turned a "
+        "quarter when the length of its tall, narrow boxes is this many times that of its wide, "
+        "flat ones (a horizontal page with vertical headlines stays well under it)",
+    )
+    upside_down_margin: float = _f(
+        0.2,
+        "a page is turned over when the line classifier finds its sample lines more likely "
+        "turned by 180° than the same lines turned again, by this margin of the mean probability. "
+        "Measured on the 26 rendered pages (samples/), upright and turned 180°: the difference is "
+        "−1.00…−0.89 upright and +0.87…+1.00 turned (with whole detected boxes as samples it was "
+        "0.04 on a loosely set English scan, which flipped it)",
+    )
     orientation_sample_lines: int = _f(16, "lines (the tallest first) the orientation classifier reads")
-    line_strip_px: int = _f(300, "px of a detected box in which its lines are told apart (a 1° skew drifts 5 px over it)")
-    orientation_detect_side_px: int = _f(640, "the page's longest side for line detection: headlines and larger type stay visible")
-    detector_threshold: float = _f(0.3, "text probability above which the orientation detector's pixel is text (PP-OCR's DB default)")
-    detector_min_area_px: int = _f(12, "detected components smaller than this (reduced-page px) are noise; "
-                                   + _unmeasured("preprocess"))
+    line_strip_px: int = _f(
+        300, "px of a detected box in which its lines are told apart (a 1° skew drifts 5 px over it)"
+    )
+    orientation_detect_side_px: int = _f(
+        640, "the page's longest side for line detection: headlines and larger type stay visible"
+    )
+    detector_threshold: float = _f(
+        0.3, "text probability above which the orientation detector's pixel is text (PP-OCR's DB default)"
+    )
+    detector_min_area_px: int = _f(
+        12, "detected components smaller than this (reduced-page px) are noise; " + _unmeasured("preprocess")
+    )
     detector_unclip_ratio: float = _f(1.6, "the detector marks a shrunk core of each line; grown back as PP-OCR does")
 
 
@@ -83,103 +113,188 @@ class LayoutSettings:
     """Rules, photos, text blocks and their roles (layout.py). "em" is the body text height."""
 
     # Body text height
-    fallback_text_size_px: float = _f(30.0, "body text height taken when a page has no text lines to measure; "
-                                      "every stage reads the page's measured size, so this is the one fallback")
-    body_strip_min_px: int = _f(100, "narrowest vertical strip whose row projection measures line heights; " + UNMEASURED)
-    body_strips: int = _f(24, "the page width is cut into this many strips for line heights (a strip stays inside a "
-                          "column); " + UNMEASURED)
-    line_gap_px: int = _f(3, "rows of ink closer than this belong to one line (measuring heights, pitch lines); " + UNMEASURED)
-    min_line_height_px: int = _f(8, "runs shorter than this are rules, specks or accents, never a text line; " + UNMEASURED)
+    fallback_text_size_px: float = _f(
+        30.0,
+        "body text height taken when a page has no text lines to measure; "
+        "every stage reads the page's measured size, so this is the one fallback",
+    )
+    body_strip_min_px: int = _f(
+        100, "narrowest vertical strip whose row projection measures line heights; " + UNMEASURED
+    )
+    body_strips: int = _f(
+        24,
+        "the page width is cut into this many strips for line heights (a strip stays inside a column); " + UNMEASURED,
+    )
+    line_gap_px: int = _f(
+        3, "rows of ink closer than this belong to one line (measuring heights, pitch lines); " + UNMEASURED
+    )
+    min_line_height_px: int = _f(
+        8, "runs shorter than this are rules, specks or accents, never a text line; " + UNMEASURED
+    )
     max_line_height_px: int = _f(400, "line heights are counted up to this (taller: one bin); " + UNMEASURED)
     height_smoothing: int = _f(5, "bins (px) of the moving sum over the line-height histogram; " + UNMEASURED)
 
     # Photos
     photo_cell_px: int = _f(16, "cell whose grey mean and spread tell photo from text; " + UNMEASURED)
-    photo_grey_min: int = _f(60, "a photo cell's mean grey lies above this (solid black is a heavy stroke); " + UNMEASURED)
+    photo_grey_min: int = _f(
+        60, "a photo cell's mean grey lies above this (solid black is a heavy stroke); " + UNMEASURED
+    )
     photo_grey_max: int = _f(240, "... and below this (paper); " + UNMEASURED)
-    photo_max_spread: float = _f(45.0, "a photo cell's grey standard deviation stays under this; text is bimodal; " + UNMEASURED)
+    photo_max_spread: float = _f(
+        45.0, "a photo cell's grey standard deviation stays under this; text is bimodal; " + UNMEASURED
+    )
     photo_open_cells: int = _f(3, "opening (cells) that drops the odd smooth cell inside blurred text; " + UNMEASURED)
     photo_close_cells: int = _f(5, "closing (cells) that fills a photo's lighter patches; " + UNMEASURED)
     photo_min_side_em: float = _f(4.0, "a photo is at least this many body heights wide and high; " + UNMEASURED)
     photo_min_fill: float = _f(0.6, "fraction of its bounding box a photo's cells fill; " + UNMEASURED)
-    photo_grow_cells: int = _f(4, "a coarse photo box grows by at most this many cells to the photo's edge; " + UNMEASURED)
-    photo_paper_grey: int = _f(235, "grey level at and above which a pixel is paper when growing a photo box; " + UNMEASURED)
-    photo_edge_ink_fraction: float = _f(0.5, "a photo box grows while more than this fraction of the row or column just "
-                                        "outside is not paper (a line of text beyond it is mostly paper); " + UNMEASURED)
+    photo_grow_cells: int = _f(
+        4, "a coarse photo box grows by at most this many cells to the photo's edge; " + UNMEASURED
+    )
+    photo_paper_grey: int = _f(
+        235, "grey level at and above which a pixel is paper when growing a photo box; " + UNMEASURED
+    )
+    photo_edge_ink_fraction: float = _f(
+        0.5,
+        "a photo box grows while more than this fraction of the row or column just "
+        "outside is not paper (a line of text beyond it is mostly paper); " + UNMEASURED,
+    )
 
     # Rules
     rule_min_length_px: int = _f(150, "a printed rule is at least this long; " + UNMEASURED)
     rule_min_length_em: float = _f(6.0, "... and at least six body heights long")
     rule_max_thickness_px: int = _f(3, "a rule is at most this thick, or ...; " + UNMEASURED)
-    rule_max_thickness_em: float = _f(0.5, "... half a line height: a slightly skewed rule opens thicker than it is printed")
+    rule_max_thickness_em: float = _f(
+        0.5, "... half a line height: a slightly skewed rule opens thicker than it is printed"
+    )
     rule_min_aspect: float = _f(20.0, "a rule is at least this many times longer than thick; " + UNMEASURED)
     rule_erase_px: int = _f(2, "margin around a rule erased from the text mask; " + UNMEASURED)
 
     # Specks
     speck_min_area_px: int = _f(4, "ink components smaller than this are scan noise; " + UNMEASURED)
-    speck_min_side_em: float = _f(0.08, "... or smaller than a square of this side: far below any stroke that matters; " + UNMEASURED)
-    blot_max_em: float = _f(0.3, "dust is a small solid blot no bigger than this (a period goes too, which changes no "
-                            "line or gutter); " + UNMEASURED)
+    speck_min_side_em: float = _f(
+        0.08, "... or smaller than a square of this side: far below any stroke that matters; " + UNMEASURED
+    )
+    blot_max_em: float = _f(
+        0.3,
+        "dust is a small solid blot no bigger than this (a period goes too, which changes no "
+        "line or gutter); " + UNMEASURED,
+    )
     blot_min_fill: float = _f(0.5, "a blot fills at least this fraction of its box; " + UNMEASURED)
-    min_block_side_em: float = _f(0.35, "blocks smaller than this both ways are scan specks that survived as lines; " + UNMEASURED)
+    min_block_side_em: float = _f(
+        0.35, "blocks smaller than this both ways are scan specks that survived as lines; " + UNMEASURED
+    )
     inside_margin_px: int = _f(2, "a box counts as inside another within this many pixels; " + UNMEASURED)
 
     # XY-cut
     gutter_em: float = _f(0.6, "narrowest whitespace between columns")
     row_gap_em: float = _f(0.9, "narrowest whitespace between stacked blocks (wider than the space between lines)")
-    cut_noise_divisor: int = _f(500, "a row or column of a region is ink when it holds more than 1/this of the region's "
-                                "other side (and more than the noise pixels); " + UNMEASURED)
-    short_region_em: float = _f(3.5, "a region at most this tall is a line or two: not cut into columns at word spaces; " + UNMEASURED)
-    grid_margin_em: float = _f(1.0, "a page gutter lies inside a region when it is this far inside both edges; " + UNMEASURED)
-    column_min_height_fraction: float = _f(0.6, "columns span at least this fraction of their region's height; " + UNMEASURED)
-    row_share_fraction: float = _f(0.5, "side-by-side parts sharing this fraction of the shorter one's rows are one line; " + UNMEASURED)
+    cut_noise_divisor: int = _f(
+        500,
+        "a row or column of a region is ink when it holds more than 1/this of the region's "
+        "other side (and more than the noise pixels); " + UNMEASURED,
+    )
+    short_region_em: float = _f(
+        3.5, "a region at most this tall is a line or two: not cut into columns at word spaces; " + UNMEASURED
+    )
+    grid_margin_em: float = _f(
+        1.0, "a page gutter lies inside a region when it is this far inside both edges; " + UNMEASURED
+    )
+    column_min_height_fraction: float = _f(
+        0.6, "columns span at least this fraction of their region's height; " + UNMEASURED
+    )
+    row_share_fraction: float = _f(
+        0.5, "side-by-side parts sharing this fraction of the shorter one's rows are one line; " + UNMEASURED
+    )
     display_max_lines: int = _f(3, "a headline region of display type has one to this many lines; " + UNMEASURED)
     display_max_height_em: float = _f(5.0, "display lines are at most this many body heights tall; " + UNMEASURED)
-    display_leading_fraction: float = _f(0.6, "stacked display lines closer than this fraction of the smaller line's "
-                                         "height are one headline; " + UNMEASURED)
-    stacked_leading_fraction: float = _f(0.7, "lines of one size, centred or ranged on one side, closer than this "
-                                         "fraction of their height are one headline; " + UNMEASURED)
-    same_size_fraction: float = _f(0.8, "two display lines are of one size when the smaller is this fraction of the bigger; " + UNMEASURED)
-    stacked_align_fraction: float = _f(0.5, "lines are centred or ranged alike within this fraction of their size; " + UNMEASURED)
+    display_leading_fraction: float = _f(
+        0.6,
+        "stacked display lines closer than this fraction of the smaller line's height are one headline; " + UNMEASURED,
+    )
+    stacked_leading_fraction: float = _f(
+        0.7,
+        "lines of one size, centred or ranged on one side, closer than this "
+        "fraction of their height are one headline; " + UNMEASURED,
+    )
+    same_size_fraction: float = _f(
+        0.8, "two display lines are of one size when the smaller is this fraction of the bigger; " + UNMEASURED
+    )
+    stacked_align_fraction: float = _f(
+        0.5, "lines are centred or ranged alike within this fraction of their size; " + UNMEASURED
+    )
     pitch_lines: int = _f(6, "lines above (or below) a gap whose pitch is measured; " + UNMEASURED)
     pitch_min_lines: int = _f(3, "a pitch is measured on at least this many lines; " + UNMEASURED)
     pitch_line_min_em: float = _f(0.3, "rows shorter than this are not lines when measuring pitch; " + UNMEASURED)
-    pitch_tolerance: float = _f(1.25, "a line foot within this many pitches of the last is on the pitch: a descender moves "
-                                "a foot by a fifth of the pitch")
-    word_space_row_gap_px: int = _f(2, "rows closer than this are one line when measuring a region's line height; " + UNMEASURED)
-    word_space_fraction: float = _f(0.8, "in a region of a line or two, a gap narrower than this fraction of the line "
-                                    "height is a space inside the line, not a gutter; " + UNMEASURED)
+    pitch_tolerance: float = _f(
+        1.25,
+        "a line foot within this many pitches of the last is on the pitch: a descender moves "
+        "a foot by a fifth of the pitch",
+    )
+    word_space_row_gap_px: int = _f(
+        2, "rows closer than this are one line when measuring a region's line height; " + UNMEASURED
+    )
+    word_space_fraction: float = _f(
+        0.8,
+        "in a region of a line or two, a gap narrower than this fraction of the line "
+        "height is a space inside the line, not a gutter; " + UNMEASURED,
+    )
 
     # Line bands
-    band_noise_divisor: int = _f(400, "a row of a leaf is ink when it holds more than 1/this of the leaf's width; " + UNMEASURED)
+    band_noise_divisor: int = _f(
+        400, "a row of a leaf is ink when it holds more than 1/this of the leaf's width; " + UNMEASURED
+    )
     band_gap_em: float = _f(0.12, "rows closer than this (and than band_gap_min_px) are one line band; " + UNMEASURED)
     band_gap_min_px: int = _f(2, "see band_gap_em; " + UNMEASURED)
     band_min_height_em: float = _f(0.2, "bands shorter than this are not lines; " + UNMEASURED)
-    long_line_aspect: float = _f(4.0, "a line at least this many heights long averages several glyphs in its profile; " + UNMEASURED)
+    long_line_aspect: float = _f(
+        4.0, "a line at least this many heights long averages several glyphs in its profile; " + UNMEASURED
+    )
     latin_min_lines: int = _f(2, "a region is Latin type when at least this many ...; " + UNMEASURED)
-    latin_majority: float = _f(0.5, "... and this fraction of its long lines have a sparse head (ascenders); " + UNMEASURED)
-    sparse_head_density: float = _f(0.3, "a line's head is sparse when its rows stay under this fraction of its densest row")
+    latin_majority: float = _f(
+        0.5, "... and this fraction of its long lines have a sparse head (ascenders); " + UNMEASURED
+    )
+    sparse_head_density: float = _f(
+        0.3, "a line's head is sparse when its rows stay under this fraction of its densest row"
+    )
     sparse_head_fraction: float = _f(0.15, "the head is the top sixth of the line (ascenders over the x-height)")
     speck_row_density: float = _f(0.04, "rows under this fraction of a line's densest hold only a speck; " + UNMEASURED)
     speck_max_width_em: float = _f(0.5, "a speck spreads over less than half a character")
     speck_max_rows_divisor: int = _f(3, "at most 1/this of a line's rows are trimmed as a speck; " + UNMEASURED)
-    descender_density: float = _f(0.2, "rows under this fraction of the densest are the sparse tail of descenders; " + UNMEASURED)
-    baseline_density: float = _f(0.5, "in Latin regions the baseline is the last row at this fraction of the densest; " + UNMEASURED)
-    descender_tail_max: float = _f(0.35, "no row under the baseline reaches this fraction of the densest (the bowl of a g "
-                                   "reaches a third)")
+    descender_density: float = _f(
+        0.2, "rows under this fraction of the densest are the sparse tail of descenders; " + UNMEASURED
+    )
+    baseline_density: float = _f(
+        0.5, "in Latin regions the baseline is the last row at this fraction of the densest; " + UNMEASURED
+    )
+    descender_tail_max: float = _f(
+        0.35, "no row under the baseline reaches this fraction of the densest (the bowl of a g reaches a third)"
+    )
     descender_tail_mean: float = _f(0.2, "the rows under the baseline stay this thin on average; " + UNMEASURED)
-    descender_zone_min: float = _f(0.65, "a real descender zone is a fifth to a third of the line: the baseline lies at "
-                                   "least this fraction down ...")
+    descender_zone_min: float = _f(
+        0.65,
+        "a real descender zone is a fifth to a third of the line: the baseline lies at least this fraction down ...",
+    )
     descender_zone_max: float = _f(0.9, "... and at most this (a row or two of faint edge is not one)")
 
     # Blocks of one type size and weight
-    size_tolerance: float = _f(0.18, "lines whose heights differ by at most this fraction are of one type size; " + UNMEASURED)
-    block_line_gap_em: float = _f(1.2, "consecutive lines at most this far apart (body heights or the smaller line height) "
-                                  "stay in one block; " + UNMEASURED)
-    pitch_foot_tolerance: float = _f(0.12, "a line keeps the group's pitch (baseline to baseline) within this fraction; " + UNMEASURED)
-    x_height_min: float = _f(0.6, "a Latin line without ascenders measures at least this fraction of the usual height ...; " + UNMEASURED)
+    size_tolerance: float = _f(
+        0.18, "lines whose heights differ by at most this fraction are of one type size; " + UNMEASURED
+    )
+    block_line_gap_em: float = _f(
+        1.2,
+        "consecutive lines at most this far apart (body heights or the smaller line height) "
+        "stay in one block; " + UNMEASURED,
+    )
+    pitch_foot_tolerance: float = _f(
+        0.12, "a line keeps the group's pitch (baseline to baseline) within this fraction; " + UNMEASURED
+    )
+    x_height_min: float = _f(
+        0.6, "a Latin line without ascenders measures at least this fraction of the usual height ...; " + UNMEASURED
+    )
     x_height_max: float = _f(0.85, "... and less than this; " + UNMEASURED)
-    body_weight_tolerance_em: float = _f(0.15, "lines within this of the body height give the body's ink weight; " + UNMEASURED)
+    body_weight_tolerance_em: float = _f(
+        0.15, "lines within this of the body height give the body's ink weight; " + UNMEASURED
+    )
     fallback_body_weight: float = _f(0.2, "body ink weight taken when no line has the body height; " + UNMEASURED)
 
     # Roles from typography
@@ -187,27 +302,48 @@ class LayoutSettings:
     heading_ratio: float = _f(1.12, "medium sizes: kicker, subtitle, intertitle")
     bold_weight_ratio: float = _f(1.6, "ink density relative to body text that marks bold type (short lines reach 1.4)")
     vertical_min_chars: int = _f(3, "vertical text is a run of at least this many character bands; " + UNMEASURED)
-    vertical_square_min: float = _f(0.6, "each vertical character band is at least this fraction as wide as high ...; " + UNMEASURED)
+    vertical_square_min: float = _f(
+        0.6, "each vertical character band is at least this fraction as wide as high ...; " + UNMEASURED
+    )
     vertical_square_max: float = _f(1.4, "... and at most this; " + UNMEASURED)
-    vertical_align_fraction: float = _f(0.25, "the bands' edges stay within this fraction of the column width; " + UNMEASURED)
-    split_row_overlap: float = _f(0.6, "heading parts on one row overlap by this fraction of the smaller height; " + UNMEASURED)
+    vertical_align_fraction: float = _f(
+        0.25, "the bands' edges stay within this fraction of the column width; " + UNMEASURED
+    )
+    split_row_overlap: float = _f(
+        0.6, "heading parts on one row overlap by this fraction of the smaller height; " + UNMEASURED
+    )
     split_row_max_gap: float = _f(2.0, "... and stand at most this many type sizes apart; " + UNMEASURED)
-    split_row_similar_size: float = _f(0.75, "... and are of similar size (the smaller at least this fraction), or ...; " + UNMEASURED)
-    split_row_mark_width: float = _f(1.2, "... one is a lone punctuation mark at most this many type sizes wide; " + UNMEASURED)
-    furniture_rule_width: float = _f(0.7, "a rule spanning more than this fraction of the page bounds header or footer; " + UNMEASURED)
+    split_row_similar_size: float = _f(
+        0.75, "... and are of similar size (the smaller at least this fraction), or ...; " + UNMEASURED
+    )
+    split_row_mark_width: float = _f(
+        1.2, "... one is a lone punctuation mark at most this many type sizes wide; " + UNMEASURED
+    )
+    furniture_rule_width: float = _f(
+        0.7, "a rule spanning more than this fraction of the page bounds header or footer; " + UNMEASURED
+    )
     header_zone_divisor: int = _f(8, "the header rule lies in the page's top 1/this; " + UNMEASURED)
     footer_zone_divisor: int = _f(12, "the footer rule lies in the page's bottom 1/this; " + UNMEASURED)
-    furniture_max_lines: int = _f(3, "page furniture blocks have fewer lines than this (running text has more); " + UNMEASURED)
+    furniture_max_lines: int = _f(
+        3, "page furniture blocks have fewer lines than this (running text has more); " + UNMEASURED
+    )
 
     # Roles from text and position (after OCR)
     subtitle_max_lines: int = _f(2, "a subtitle has at most this many lines; " + UNMEASURED)
     subtitle_max_gap_em: float = _f(2.0, "a subtitle stands at most this far under its headline; " + UNMEASURED)
     subtitle_max_offset_em: float = _f(2.0, "... centred on it within this; " + UNMEASURED)
-    caption_min_overlap: float = _f(0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED)
+    caption_min_overlap: float = _f(
+        0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED
+    )
     caption_max_gap_em: float = _f(2.5, "a caption stands at most this far from its photo; " + UNMEASURED)
-    caption_side_min_drop_em: float = _f(2.0, "a caption beside a photo starts this far below its top (a body column "
-                                         "beside a photo starts level with it); " + UNMEASURED)
-    caption_foot_tolerance_em: float = _f(1.5, "a caption beside a photo ends level with its foot within this; " + UNMEASURED)
+    caption_side_min_drop_em: float = _f(
+        2.0,
+        "a caption beside a photo starts this far below its top (a body column "
+        "beside a photo starts level with it); " + UNMEASURED,
+    )
+    caption_foot_tolerance_em: float = _f(
+        1.5, "a caption beside a photo ends level with its foot within this; " + UNMEASURED
+    )
 
 
 # --- OCR ------------------------------------------------------------------------------------------------------
@@ -218,29 +354,50 @@ class OcrSettings:
     """How the engines are driven (ocr/ppocr.py, ocr/paddle.py, ocr/base.py, ocr/vertical.py). Tuned by measurement:
     bench/results.md, ``python bench/run.py --sweep ocr.NAME=V1,V2``."""
 
-    det_text_height_px: int = _f(24, "ppocr: the text height blocks are detected at. 24 finds the same lines as 32 at "
-                                 "0.6× the detection time; 20 starts to cost characters")
+    det_text_height_px: int = _f(
+        24,
+        "ppocr: the text height blocks are detected at. 24 finds the same lines as 32 at "
+        "0.6× the detection time; 20 starts to cost characters",
+    )
     paddle_det_text_height_px: int = _f(32, "paddle: the text size the DB detector sees best")
     det_scale_min: float = _f(0.15, "a block is scaled for detection by at least this ...; " + _unmeasured("ppocr"))
     det_scale_max: float = _f(2.0, "... and at most this; " + _unmeasured("ppocr"))
-    det_pad_em: float = _f(0.6, "a block is padded by this many of its text heights before detection ...; " + _unmeasured("ppocr"))
+    det_pad_em: float = _f(
+        0.6, "a block is padded by this many of its text heights before detection ...; " + _unmeasured("ppocr")
+    )
     det_pad_min_px: int = _f(8, "... and at least this many pixels; " + _unmeasured("ppocr"))
     det_min_side_px: int = _f(16, "ppocr: a scaled block smaller than this is not detected; " + _unmeasured("ppocr"))
     paddle_min_crop_px: int = _f(8, "paddle: a region crop smaller than this is not read; " + _unmeasured("paddle"))
-    rec_batch: int = _f(4, "ppocr: line crops per recognition run: fewest padded columns; 8: +9 % CPU, 32: +19 % (engine level)")
-    rec_width_scale: float = _f(0.5, "ppocr: lines are read squeezed to this fraction of their width: half the recognition "
-                                "compute, and fewer errors on the samples (full-width punctuation and dashes read better); "
-                                "0.4 starts to cost characters. Latin lines are read again at full width")
+    rec_batch: int = _f(
+        4, "ppocr: line crops per recognition run: fewest padded columns; 8: +9 % CPU, 32: +19 % (engine level)"
+    )
+    rec_width_scale: float = _f(
+        0.5,
+        "ppocr: lines are read squeezed to this fraction of their width: half the recognition "
+        "compute, and fewer errors on the samples (full-width punctuation and dashes read better); "
+        "0.4 starts to cost characters. Latin lines are read again at full width",
+    )
     min_score: float = _f(0.3, "line fragments the recogniser scores under this are dropped (both engines)")
-    space_gap_em: float = _f(0.5, "a gap wider than this many text heights between two fragments of a row is written as "
-                             "one space (a full-width space in a headline or byline)")
+    space_gap_em: float = _f(
+        0.5,
+        "a gap wider than this many text heights between two fragments of a row is written as "
+        "one space (a full-width space in a headline or byline)",
+    )
     row_min_overlap: float = _f(0.5, "fragments whose heights overlap by this fraction of the smaller are one row")
-    vertical_column_gap_divisor: int = _f(20, "vertical text: ink columns closer than 1/this of the box width are one column; "
-                                          + _unmeasured("vertical"))
-    vertical_cell_gap_px: int = _f(2, "vertical text: rows closer than this are one character cell; " + _unmeasured("vertical"))
-    vertical_cell_aspect: float = _f(1.15, "a character in parts (兴, 二) stays one cell while it is at most this many "
-                                     "column widths tall: CJK characters are about as tall as wide")
-    vertical_pad_divisor: int = _f(4, "vertical strip: cells padded by 1/this of the cell size; " + _unmeasured("vertical"))
+    vertical_column_gap_divisor: int = _f(
+        20, "vertical text: ink columns closer than 1/this of the box width are one column; " + _unmeasured("vertical")
+    )
+    vertical_cell_gap_px: int = _f(
+        2, "vertical text: rows closer than this are one character cell; " + _unmeasured("vertical")
+    )
+    vertical_cell_aspect: float = _f(
+        1.15,
+        "a character in parts (兴, 二) stays one cell while it is at most this many "
+        "column widths tall: CJK characters are about as tall as wide",
+    )
+    vertical_pad_divisor: int = _f(
+        4, "vertical strip: cells padded by 1/this of the cell size; " + _unmeasured("vertical")
+    )
     vertical_ink_grey: int = _f(128, "vertical text: grey level under which a pixel is ink; " + _unmeasured("vertical"))
 
 
@@ -251,12 +408,21 @@ class OcrSettings:
 class OrderSettings:
     """Articles and reading order (order.py). em: the page's measured body height (layout's fallback if none)."""
 
-    cut_tolerance_em: float = _f(0.3, "blocks overlapping by at most this still fall on two sides of a straight cut "
-                                 "(articles, story pieces, reading order); " + _unmeasured("order"))
-    rule_span_fraction: float = _f(0.8, "a rule divides a group when it runs across this fraction of it; " + _unmeasured("order"))
-    headline_drop_em: float = _f(3.0, "a slice whose headline lies more than this below its top holds two stories; " + _unmeasured("order"))
+    cut_tolerance_em: float = _f(
+        0.3,
+        "blocks overlapping by at most this still fall on two sides of a straight cut "
+        "(articles, story pieces, reading order); " + _unmeasured("order"),
+    )
+    rule_span_fraction: float = _f(
+        0.8, "a rule divides a group when it runs across this fraction of it; " + _unmeasured("order")
+    )
+    headline_drop_em: float = _f(
+        3.0, "a slice whose headline lies more than this below its top holds two stories; " + _unmeasured("order")
+    )
     row_level_em: float = _f(2.0, "article tops within two body lines count as level")
-    column_start_em: float = _f(1.0, "body blocks starting more than this apart start different columns; " + _unmeasured("order"))
+    column_start_em: float = _f(
+        1.0, "body blocks starting more than this apart start different columns; " + _unmeasured("order")
+    )
 
 
 # --- repair (joins, dehyphenation, word spaces) and issue linking ----------------------------------------------
@@ -270,30 +436,52 @@ class RepairSettings:
 
     indent_em: float = _f(1.0, "a line starting this far right of its column starts a paragraph (print indents 2 em)")
     short_em: float = _f(1.2, "a line ending this far left of its column's right edge may end a paragraph")
-    indented_page_min: int = _f(5, "a page indents its paragraphs when at least this many of its short sentence-final "
-                                "lines are followed by an indented one ...; " + _unmeasured("repair"))
+    indented_page_min: int = _f(
+        5,
+        "a page indents its paragraphs when at least this many of its short sentence-final "
+        "lines are followed by an indented one ...; " + _unmeasured("repair"),
+    )
     indented_page_share: float = _f(0.8, "... and at least this share of them; " + _unmeasured("repair"))
-    common_zipf: float = _f(3.6, "a word closed up at a line-end hyphen this common (wordfreq's Zipf scale: 3 = once per "
-                            "million words) is one word. Calibrated on every split of the 3000 commonest long English "
-                            "words (all dehyphenated) and tests/hyphenated_words.py (all kept: its commonest closed form "
-                            "is 'wellbeing', 3.5)")
-    zipf_margin: float = _f(1.0, "otherwise the closed form must be about as common as the hyphenated one, whose "
-                            "frequency wordfreq overestimates from its parts ('some' + 'one' beats 'someone'): this margin")
-    min_language_zipf: float = _f(3.0, "a text's words this common on average in the best word list: that is its language")
-    min_language_words: int = _f(8, "a Latin block with fewer words than this takes its article's language: two or "
-                                 "three words ('portant the') cannot tell French from English, and the join into the "
-                                 "next column looks its words up in the next block's language; " + _unmeasured("repair"))
-    weak_gap: float = _f(0.25, "a glyph gap (× line height) from here on may be a missing word space. Measured on the "
-                         "English pages of samples/families: gaps inside words under 0.23 (99.9th percentile), missing "
-                         "spaces 0.3–1.4")
+    common_zipf: float = _f(
+        3.6,
+        "a word closed up at a line-end hyphen this common (wordfreq's Zipf scale: 3 = once per "
+        "million words) is one word. Calibrated on every split of the 3000 commonest long English "
+        "words (all dehyphenated) and tests/hyphenated_words.py (all kept: its commonest closed form "
+        "is 'wellbeing', 3.5)",
+    )
+    zipf_margin: float = _f(
+        1.0,
+        "otherwise the closed form must be about as common as the hyphenated one, whose "
+        "frequency wordfreq overestimates from its parts ('some' + 'one' beats 'someone'): this margin",
+    )
+    min_language_zipf: float = _f(
+        3.0, "a text's words this common on average in the best word list: that is its language"
+    )
+    min_language_words: int = _f(
+        8,
+        "a Latin block with fewer words than this takes its article's language: two or "
+        "three words ('portant the') cannot tell French from English, and the join into the "
+        "next column looks its words up in the next block's language; " + _unmeasured("repair"),
+    )
+    weak_gap: float = _f(
+        0.25,
+        "a glyph gap (× line height) from here on may be a missing word space. Measured on the "
+        "English pages of samples/families: gaps inside words under 0.23 (99.9th percentile), missing "
+        "spaces 0.3–1.4",
+    )
     word_gap: float = _f(0.45, "a glyph gap from here on counts more as a word space (after 'm' gaps reach 0.41)")
-    wide_letter_allowance: float = _f(0.25, "taken off the gap after a wide 'm'/'M', whose glyph box is narrow for its width")
+    wide_letter_allowance: float = _f(
+        0.25, "taken off the gap after a wide 'm'/'M', whose glyph box is narrow for its width"
+    )
     known_zipf: float = _f(2.0, "a piece the lexicon knows at least this often is a word when restoring spaces")
     unknown_word_score: float = _f(-20.0, "score of a piece that is no word, against zipf − 9 for a known one")
     cut_at_gap_score: float = _f(2.0, "what a cut at a weak gap earns in the word-space segmentation")
     cut_at_word_gap_score: float = _f(4.0, "what a cut at a word gap earns: 'attendance has', not 'atten dance has'")
-    min_link_score: float = _f(1.0, "two continuation markers link two articles of an issue when the page labels agree "
-                               "(score 1.0); headline and keyword evidence add to it")
+    min_link_score: float = _f(
+        1.0,
+        "two continuation markers link two articles of an issue when the page labels agree "
+        "(score 1.0); headline and keyword evidence add to it",
+    )
 
 
 # --- text-first lines and the quality record ---------------------------------------------------------------
@@ -384,8 +572,12 @@ class Settings:
     def changed(self) -> dict[str, Any]:
         """The values that differ from the defaults, as ``{"stage.field": value}`` (sorted)."""
         default = DEFAULT.to_dict()
-        return {f"{stage}.{key}": value for stage, values in sorted(self.to_dict().items())
-                for key, value in sorted(values.items()) if default[stage][key] != value}
+        return {
+            f"{stage}.{key}": value
+            for stage, values in sorted(self.to_dict().items())
+            for key, value in sorted(values.items())
+            if default[stage][key] != value
+        }
 
 
 DEFAULT = Settings()
@@ -435,7 +627,9 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
-        raise SettingsError(f"override {key.strip()}: {raw.strip()!r} is not a number, boolean or quoted string") from None
+        raise SettingsError(
+            f"override {key.strip()}: {raw.strip()!r} is not a number, boolean or quoted string"
+        ) from None
     return section, name, value
 
 

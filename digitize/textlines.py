@@ -65,8 +65,11 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
     display_scale = scale * settings.display_scale
     if display_scale < settings.min_scale * 0.5 or max(page.image.shape) * display_scale < 200:
         return body
-    display = [b for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
-               if b[3] - b[1] >= settings.display_min_lines * line_px]
+    display = [
+        b
+        for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
+        if b[3] - b[1] >= settings.display_min_lines * line_px
+    ]
     # Display boxes win over the body pass's pieces of the same headline (characters cut apart at body scale).
     kept = [b for b in body if not any(_inside_share(b, d) > 0.5 for d in display)]
     return sorted(kept + display, key=lambda b: (b[1], b[0]))
@@ -106,12 +109,18 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
     # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
     boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
-    boxes = cut_at_gutters(boxes, [b.box for b in page.blocks if b.role.has_text and not b.vertical],
-                           [s.box for s in page.separators if s.orientation == "vertical"], det_px)
+    boxes = cut_at_gutters(
+        boxes,
+        [b.box for b in page.blocks if b.role.has_text and not b.vertical],
+        [s.box for s in page.separators if s.orientation == "vertical"],
+        det_px,
+    )
     # Tall narrow boxes are columns of vertical text: read top to bottom (ocr/vertical.py), not as a line.
     columns = [b for b in boxes if is_column(b, det_px, settings)]
     boxes = [b for b in boxes if not is_column(b, det_px, settings)]
-    read = [ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score]
+    read = [
+        ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score
+    ]
     report.read = len(read)
     report.texts = [ln.text for ln in read]
     report.seconds["read"] = time.perf_counter() - start - report.seconds["detect"]
@@ -125,8 +134,16 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         if cols:
             report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
-            page.blocks.append(Block(id="", role=role_from_size(width * em / line_px, False, em), box=box, lines=cols,
-                                     style=TextStyle(size_px=width * em / line_px), vertical=True))
+            page.blocks.append(
+                Block(
+                    id="",
+                    role=role_from_size(width * em / line_px, False, em),
+                    box=box,
+                    lines=cols,
+                    style=TextStyle(size_px=width * em / line_px),
+                    vertical=True,
+                )
+            )
 
     # A photo holding text lines: mostly text → not a photo at all; some text → the photo stays, its lines
     # become a block of their own (a caption or a sign set into the picture).
@@ -258,11 +275,18 @@ def new_block(lines: list[Line], em: float, line_px: float, template: Block | No
     # median detector line, in ink units.
     size = height * em / line_px
     role = template.role if template is not None and template.role is not Role.BODY else role_from_size(size, False, em)
-    if (template is not None and template.role is Role.PAGE_HEADER) or (template is not None and template.role is Role.PAGE_FOOTER):
+    if (template is not None and template.role is Role.PAGE_HEADER) or (
+        template is not None and template.role is Role.PAGE_FOOTER
+    ):
         role = template.role
-    return Block(id="", role=role, box=box_union([ln.box for ln in merged]), lines=merged,
-                 style=TextStyle(size_px=size, bold=bool(template and template.style and template.style.bold)),
-                 language=template.language if template is not None else "zh")
+    return Block(
+        id="",
+        role=role,
+        box=box_union([ln.box for ln in merged]),
+        lines=merged,
+        style=TextStyle(size_px=size, bold=bool(template and template.style and template.style.bold)),
+        language=template.language if template is not None else "zh",
+    )
 
 
 def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[float]:
@@ -291,8 +315,9 @@ def split_at_gutters(lines: list[Line], line_px: float, settings: TextLinesSetti
     return parts
 
 
-def group_leftovers(lines: list[Line], line_px: float, rules: list[Box],
-                    settings: TextLinesSettings = SETTINGS) -> list[list[Line]]:
+def group_leftovers(
+    lines: list[Line], line_px: float, rules: list[Box], settings: TextLinesSettings = SETTINGS
+) -> list[list[Line]]:
     """Lines no ink block held, grouped into blocks: XY-cut on the line boxes (columns first), then inside
     one column runs of lines of one size with no wide gap and no rule between them."""
     if not lines:
@@ -331,8 +356,13 @@ def _runs_in_column(lines: list[Line], rules: list[Box], settings: TextLinesSett
         members = [lines[i] for i in row]
         box = box_union([m.box for m in members])
         h = float(np.median([m.height for m in members]))
-        new = prev_box is None or max(h, prev_h) > settings.height_ratio * min(h, prev_h) or any(
-            prev_box[3] <= (r[1] + r[3]) / 2 <= box[1] + 1 and min(box[2], r[2]) > max(box[0], r[0]) for r in rules)
+        new = (
+            prev_box is None
+            or max(h, prev_h) > settings.height_ratio * min(h, prev_h)
+            or any(
+                prev_box[3] <= (r[1] + r[3]) / 2 <= box[1] + 1 and min(box[2], r[2]) > max(box[0], r[0]) for r in rules
+            )
+        )
         if new:
             runs.append([])
         runs[-1].extend(members)

@@ -64,9 +64,11 @@ def detect(doc: etree._ElementTree) -> Kind:
     if ns == METS_NS and local == "mets":
         return Kind("METS", "mets.xsd")
     if ns.startswith(PAGE_NS_PREFIX):
-        version = ns[len(PAGE_NS_PREFIX):]
+        version = ns[len(PAGE_NS_PREFIX) :]
         if ns != PAGE_SCHEMA_NS:
-            return Kind(f"PAGE {version}", None, f"only the PAGE {PAGE_SCHEMA_NS[len(PAGE_NS_PREFIX):]} schema is available")
+            return Kind(
+                f"PAGE {version}", None, f"only the PAGE {PAGE_SCHEMA_NS[len(PAGE_NS_PREFIX) :]} schema is available"
+            )
         return Kind(f"PAGE {version}", "page.xsd")
     return Kind(f"{{{ns}}}{local}" if ns else local, None, "not ALTO, NewsML-G2, METS or PAGE XML")
 

@@ -12,6 +12,7 @@ photos with captions, rules, a page header strip. Blocks are recorded in reading
 so the order of the calls is the ground-truth reading order. Typesetting (kinsoku line breaking,
 justification, display type) and the scan simulation are samples/render.py's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ from render import Article, Glyph, Line, Para, Style
 HERE = Path(__file__).resolve().parent
 FAMILY_DIR = HERE / "families"
 ISSUE_DIR = HERE / "issue"
-PAGE_W, PAGE_H = 2480, 3508          # A4/tabloid at 300 dpi: small enough to commit many pages
+PAGE_W, PAGE_H = 2480, 3508  # A4/tabloid at 300 dpi: small enough to commit many pages
 MAX_SCAN_BYTES = 1_300_000
 LATIN_DIR = Path("/usr/share/fonts/truetype/noto")
 
@@ -46,7 +47,7 @@ class Grid:
     margin: int = 90
 
     @property
-    def col_w(self) -> int:      # a whole number of ems, so CJK body lines sit on the em grid
+    def col_w(self) -> int:  # a whole number of ems, so CJK body lines sit on the em grid
         return (PAGE_W - 2 * self.margin - (self.ncols - 1) * self.gutter) // self.ncols // self.em * self.em
 
     @property
@@ -106,13 +107,14 @@ def _compound_point(word: str, fits) -> int:
     leaving something after it; 0 if none does."""
     best = 0
     for i, ch in enumerate(word[:-1]):
-        if ch == "-" and i > 0 and word[i - 1].isalnum() and word[i + 1].isalnum() and fits(word[:i + 1]):
+        if ch == "-" and i > 0 and word[i - 1].isalnum() and word[i + 1].isalnum() and fits(word[: i + 1]):
             best = i + 1
     return best
 
 
-def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align: str = "justify",
-              hyphenate: bool = True) -> list[Line]:
+def set_latin(
+    text: str, style: Style, width: float, indent_em: float = 0, align: str = "justify", hyphenate: bool = True
+) -> list[Line]:
     """Lines of Latin text. A glyph's `src` carries what the corpus text holds there: the space that a line
     break stands for rides on the line's last glyph, a break hyphen has none, and a word's own hyphen that
     a line ends on keeps its "-". With `hyphenate`, a word that does not fit is broken after one of its own
@@ -122,7 +124,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
     space = f.getlength(" ")
     words = text.split(" ")
     lines: list[list[str]] = []
-    hyphened: list[str] = []      # how each line ends: "" (a word space), "soft" or "real" hyphen
+    hyphened: list[str] = []  # how each line ends: "" (a word space), "soft" or "real" hyphen
     cur: list[str] = []
     avail = width - indent_em * style.size
     while words:
@@ -133,7 +135,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
             continue
         fits = lambda s: f.getlength(" ".join(cur + [s])) <= avail  # noqa: B023 (used in this iteration only)
         real = _compound_point(w, fits) if hyphenate and "-" in w else 0
-        piece = w.split("-")[0]       # a compound is hyphenated only inside its first piece (the whole word if none)
+        piece = w.split("-")[0]  # a compound is hyphenated only inside its first piece (the whole word if none)
         cut = 0 if real else _hyphen_point(piece, fits) if hyphenate and len(piece) >= 7 else 0
         if real:
             cur.append(w[:real])
@@ -179,6 +181,7 @@ def set_latin(text: str, style: Style, width: float, indent_em: float = 0, align
 @dataclass
 class Slot:
     """A rectangle of one column's width that article flow is poured into, top to bottom."""
+
     x: int
     y0: int
     y1: int
@@ -188,8 +191,8 @@ class Slot:
 class Composer:
     grid: Grid
     latin: bool = False
-    lines: list[Line] = field(default_factory=list)              # horizontal lines to draw
-    vertical: list[tuple[Style, str, int, int]] = field(default_factory=list)   # (style, text, x, y)
+    lines: list[Line] = field(default_factory=list)  # horizontal lines to draw
+    vertical: list[tuple[Style, str, int, int]] = field(default_factory=list)  # (style, text, x, y)
     rules: list[list[int]] = field(default_factory=list)
     photos: list[list[int]] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)
@@ -209,17 +212,34 @@ class Composer:
     # --- recording ground truth, in reading order
     def begin(self, art: Article, continuation: dict | None = None) -> str:
         hl = art.first("headline")
-        self.articles.append({"id": art.id, "box": None, "order": len(self.articles) + 1,
-                              "headline": hl.text if hl else "", "continuation": continuation})
+        self.articles.append(
+            {
+                "id": art.id,
+                "box": None,
+                "order": len(self.articles) + 1,
+                "headline": hl.text if hl else "",
+                "continuation": continuation,
+            }
+        )
         return art.id
 
     def block(self, art_id, role, text, lines=(), box=None, cont=False, vertical=False):
         """lines: (box, printed text) pairs."""
         bid = f"b{len(self.blocks) + 1:04d}"
         box = box or render.union([b for b, _ in lines])
-        self.blocks.append({"id": bid, "article": art_id, "role": role, "box": box, "order": len(self.blocks) + 1,
-                            "text": text, "column": self.grid.column_of(box[0]), "continues_previous": cont,
-                            "vertical": vertical})
+        self.blocks.append(
+            {
+                "id": bid,
+                "article": art_id,
+                "role": role,
+                "box": box,
+                "order": len(self.blocks) + 1,
+                "text": text,
+                "column": self.grid.column_of(box[0]),
+                "continues_previous": cont,
+                "vertical": vertical,
+            }
+        )
         self.gt_lines += [{"block": bid, "box": b, "text": t} for b, t in lines]
 
     def _placed(self, art_id, lines: list[Line], role: str, text: str, cont=False):
@@ -256,8 +276,11 @@ class Composer:
             rule_y = 200
         self.rules.append([x0, rule_y, x1, rule_y + 8])
         self.lines += lines
-        self.header = {"box": render.union([l.box() for l in lines]), "text": " ".join(render.to_corpus(l.text) for l in lines),
-                       "lines": [{"box": l.box(), "text": l.text} for l in lines]}
+        self.header = {
+            "box": render.union([l.box() for l in lines]),
+            "text": " ".join(render.to_corpus(l.text) for l in lines),
+            "lines": [{"box": l.box(), "text": l.text} for l in lines],
+        }
         return rule_y + 8 + 36
 
     def page_footer(self, text: str) -> int:
@@ -269,7 +292,11 @@ class Composer:
         fl.x, fl.y = x0, PAGE_H - 100 - 30
         self.rules.append([x0, PAGE_H - 160, x1, PAGE_H - 157])
         self.lines.append(fl)
-        self.footer = {"box": fl.box(), "text": render.to_corpus(fl.text), "lines": [{"box": fl.box(), "text": fl.text}]}
+        self.footer = {
+            "box": fl.box(),
+            "text": render.to_corpus(fl.text),
+            "lines": [{"box": fl.box(), "text": fl.text}],
+        }
         return PAGE_H - 160 - 36
 
     def hrule(self, c0: int, n: int, y: int, t: int = 3):
@@ -288,7 +315,11 @@ class Composer:
     def heading(self, art: Article, x0: int, width: int, y: int, px: int) -> int:
         """Kicker, headline and subtitle centred over [x0, x0 + width]; returns the y below them."""
         aid = art.id
-        for role, base, gap in (("kicker", render.KICKER, 12), ("headline", None, 18), ("subtitle", render.SUBTITLE, 18)):
+        for role, base, gap in (
+            ("kicker", render.KICKER, 12),
+            ("headline", None, 18),
+            ("subtitle", render.SUBTITLE, 18),
+        ):
             p = art.first(role)
             if p is None:
                 continue
@@ -320,15 +351,26 @@ class Composer:
 
     def units(self, art: Article, width: int) -> list[render.Unit]:
         if not self.latin:
-            return render.flow_units(art, width, self.body, self.style(render.BYLINE), self.style(render.INTERTITLE),
-                                     (round(20 * self.grid.em / render.EM), round(16 * self.grid.em / render.EM)))
+            return render.flow_units(
+                art,
+                width,
+                self.body,
+                self.style(render.BYLINE),
+                self.style(render.INTERTITLE),
+                (round(20 * self.grid.em / render.EM), round(16 * self.grid.em / render.EM)),
+            )
         units = []
         for pi, p in enumerate(art.paras):
             if p.role not in ("byline", "body"):
                 continue
             st = self.grid.scaled(LATIN_BYLINE) if p.role == "byline" else self.body
-            ln = set_latin(p.text, st, width, indent_em=0 if p.role == "byline" else 1.5,
-                           align="left" if p.role == "byline" else "justify")
+            ln = set_latin(
+                p.text,
+                st,
+                width,
+                indent_em=0 if p.role == "byline" else 1.5,
+                align="left" if p.role == "byline" else "justify",
+            )
             for li, l in enumerate(ln):
                 l.para, l.first = pi, li == 0
             units += [render.Unit(p.role, [l], st.pitch) for l in ln]
@@ -342,7 +384,7 @@ class Composer:
         caps = [s.y1 - s.y0 for s in slots]
         fill = lambda cap: _fill(units, [min(c, cap) for c in caps])
         cols, rest = fill(max(caps))
-        if not rest:      # balance: the smallest cap that still takes everything
+        if not rest:  # balance: the smallest cap that still takes everything
             lo, hi = 0, max(caps)
             while lo < hi:
                 mid = (lo + hi) // 2
@@ -403,9 +445,18 @@ class Composer:
     def finish(self, image_name: str) -> dict:
         for a in self.articles:
             a["box"] = render.union([b["box"] for b in self.blocks if b["article"] == a["id"]])
-        gt = {"image": image_name, "width": PAGE_W, "height": PAGE_H, "dpi": 300, "skew_degrees": 0.0,
-              "page_header": self.header, "rules": self.rules, "articles": self.articles,
-              "blocks": self.blocks, "lines": self.gt_lines}
+        gt = {
+            "image": image_name,
+            "width": PAGE_W,
+            "height": PAGE_H,
+            "dpi": 300,
+            "skew_degrees": 0.0,
+            "page_header": self.header,
+            "rules": self.rules,
+            "articles": self.articles,
+            "blocks": self.blocks,
+            "lines": self.gt_lines,
+        }
         if self.footer:
             gt["page_footer"] = self.footer
         return gt
@@ -455,226 +506,428 @@ def without_marker(art: Article) -> Article:
 
 
 ENGLISH = [
-    Article("e1", [Para("headline", "River Towns Rebuild After the Autumn Floods"),
-                   Para("byline", "By Margaret Ellison"),
-                   Para("body", "Along the valley the water has receded, and what remains is an enormous task of "
-                                "reconstruction that local governments estimate will take several years. Engineers "
-                                "from the provincial department arrived on Tuesday to inspect bridges, embankments and "
-                                "the drainage channels that failed during the heaviest rainfall recorded in decades."),
-                   Para("body", "Residents described the night the river rose as frightening but orderly. Volunteers "
-                                "moved elderly neighbours to the community school, and shopkeepers carried their "
-                                "inventory to upper floors. Nobody was seriously injured, according to the regional "
-                                "emergency coordinator, who praised the cooperation between households."),
-                   Para("body", "The reconstruction programme announced yesterday includes temporary housing, "
-                                "compensation for damaged businesses and a comprehensive review of construction "
-                                "standards for buildings near the riverbank. Critics argue that the measures arrive "
-                                "too late, pointing to warnings published by environmental researchers long before "
-                                "the flooding began."),
-                   Para("body", "Officials insisted that the consultation with residents would be transparent and that "
-                                "every neighbourhood would be represented on the committee overseeing the spending.")]),
-    Article("e2", [Para("headline", "University Opens Laboratory for Renewable Materials"),
-                   Para("byline", "By Daniel Okafor"),
-                   Para("body", "A new laboratory dedicated to renewable construction materials opened on Monday at "
-                                "the technical university, bringing together chemists, architects and manufacturers "
-                                "who hope to replace conventional concrete in residential buildings."),
-                   Para("body", "The director explained that the laboratory will concentrate on experimental "
-                                "composites made from agricultural residue, including straw and hemp fibres, which "
-                                "absorb carbon while they grow. Prototypes have already demonstrated remarkable "
-                                "insulating properties in independent measurements."),
-                   Para("body", "Industrial partners contributed equipment worth several million, and the regional "
-                                "development agency promised scholarships for students specialising in sustainable "
-                                "engineering. The first commercial applications are expected within three years.")]),
-    Article("e3", [Para("headline", "Council Approves Budget for Public Libraries"),
-                   Para("body", "The city council approved an expanded budget for public libraries on Thursday evening, "
-                                "reversing a decade of reductions. The additional funding will extend opening hours, "
-                                "restore mobile library services to outlying villages and modernise the catalogue."),
-                   Para("body", "Librarians welcomed the decision, noting that attendance has increased considerably "
-                                "since the pandemic, particularly among teenagers preparing for examinations and "
-                                "adults attending language and computer classes organised by volunteers."),
-                   Para("body", "Opposition councillors supported the proposal but requested regular reports on how the "
-                                "money is spent, a condition the mayor accepted without hesitation.")]),
+    Article(
+        "e1",
+        [
+            Para("headline", "River Towns Rebuild After the Autumn Floods"),
+            Para("byline", "By Margaret Ellison"),
+            Para(
+                "body",
+                "Along the valley the water has receded, and what remains is an enormous task of "
+                "reconstruction that local governments estimate will take several years. Engineers "
+                "from the provincial department arrived on Tuesday to inspect bridges, embankments and "
+                "the drainage channels that failed during the heaviest rainfall recorded in decades.",
+            ),
+            Para(
+                "body",
+                "Residents described the night the river rose as frightening but orderly. Volunteers "
+                "moved elderly neighbours to the community school, and shopkeepers carried their "
+                "inventory to upper floors. Nobody was seriously injured, according to the regional "
+                "emergency coordinator, who praised the cooperation between households.",
+            ),
+            Para(
+                "body",
+                "The reconstruction programme announced yesterday includes temporary housing, "
+                "compensation for damaged businesses and a comprehensive review of construction "
+                "standards for buildings near the riverbank. Critics argue that the measures arrive "
+                "too late, pointing to warnings published by environmental researchers long before "
+                "the flooding began.",
+            ),
+            Para(
+                "body",
+                "Officials insisted that the consultation with residents would be transparent and that "
+                "every neighbourhood would be represented on the committee overseeing the spending.",
+            ),
+        ],
+    ),
+    Article(
+        "e2",
+        [
+            Para("headline", "University Opens Laboratory for Renewable Materials"),
+            Para("byline", "By Daniel Okafor"),
+            Para(
+                "body",
+                "A new laboratory dedicated to renewable construction materials opened on Monday at "
+                "the technical university, bringing together chemists, architects and manufacturers "
+                "who hope to replace conventional concrete in residential buildings.",
+            ),
+            Para(
+                "body",
+                "The director explained that the laboratory will concentrate on experimental "
+                "composites made from agricultural residue, including straw and hemp fibres, which "
+                "absorb carbon while they grow. Prototypes have already demonstrated remarkable "
+                "insulating properties in independent measurements.",
+            ),
+            Para(
+                "body",
+                "Industrial partners contributed equipment worth several million, and the regional "
+                "development agency promised scholarships for students specialising in sustainable "
+                "engineering. The first commercial applications are expected within three years.",
+            ),
+        ],
+    ),
+    Article(
+        "e3",
+        [
+            Para("headline", "Council Approves Budget for Public Libraries"),
+            Para(
+                "body",
+                "The city council approved an expanded budget for public libraries on Thursday evening, "
+                "reversing a decade of reductions. The additional funding will extend opening hours, "
+                "restore mobile library services to outlying villages and modernise the catalogue.",
+            ),
+            Para(
+                "body",
+                "Librarians welcomed the decision, noting that attendance has increased considerably "
+                "since the pandemic, particularly among teenagers preparing for examinations and "
+                "adults attending language and computer classes organised by volunteers.",
+            ),
+            Para(
+                "body",
+                "Opposition councillors supported the proposal but requested regular reports on how the "
+                "money is spent, a condition the mayor accepted without hesitation.",
+            ),
+        ],
+    ),
 ]
 
 
 # English news rich in hyphenated words of every class (compounds, prefixes before capitals and digits,
 # digits and abbreviations, single letters), so that line-end hyphens that belong to the word are measured.
 COMPOUNDS = [
-    Article("k1", [Para("headline", "Cross-Border Rail Link Secures Long-Term Funding"),
-                   Para("byline", "By Eleanor Whitcombe"),
-                   Para("body", "After years of stop-and-go negotiations, the governments of the two neighbouring "
-                                "provinces signed a long-term agreement on Wednesday to finance the cross-border rail "
-                                "link, a well-known project that critics had once dismissed as a so-called white "
-                                "elephant. The state-of-the-art line, which will carry high-speed passenger trains and "
-                                "round-the-clock freight services, is expected to open in the 2025-26 financial year."),
-                   Para("body", "The deal was sealed at a late-night meeting in the capital, only days before the "
-                                "mid-December deadline set by lenders. Officials described the decision-making process "
-                                "as drawn-out but constructive, and said the follow-up work on timetables and ticket "
-                                "prices would begin immediately after the pre-Christmas recess."),
-                   Para("body", "Under the cost-sharing formula, each province will contribute one-third of the "
-                                "construction budget, with the remainder coming from a low-interest loan arranged by a "
-                                "Europe-wide development bank. Finance ministers insisted that the arrangement was "
-                                "self-financing in the medium term, because freight operators have already signed "
-                                "ten-year contracts for access to the line."),
-                   Para("body", "Business groups welcomed the news. The chief executive of a mid-sized logistics "
-                                "company said the link would cut journey times for time-sensitive deliveries by "
-                                "two-thirds and end the bottlenecks that have plagued the single-track route since the "
-                                "post-war era. Small firms, many of them family-owned, have long complained that "
-                                "unreliable connections make cross-border trade expensive and unpredictable."),
-                   Para("body", "Environmental campaigners were more cautious. They acknowledged that moving lorries "
-                                "onto electric trains would reduce carbon emissions, but warned that the route crosses "
-                                "a nature reserve and called for a full-scale, independent assessment of its impact on "
-                                "wetlands and bird-nesting sites. A spokeswoman for the campaign said residents had "
-                                "received only a two-page e-mail summary of the plans."),
-                   Para("body", "Engineers plan to use tunnel-boring machines for the most difficult section beneath "
-                                "the hills, where a nineteenth-century viaduct will be strengthened rather than "
-                                "demolished. The contractor, a joint venture of three companies, has promised to hire "
-                                "local workers, including part-time staff and apprentices from the region's vocational "
-                                "colleges."),
-                   Para("body", "The agreement still needs the approval of both regional parliaments, where a "
-                                "cross-party committee is due to examine the documents in January. Opposition members, "
-                                "who supported the project in principle, have asked for quarterly progress reports and "
-                                "a clear timetable for the long-awaited station in the valley.")]),
-    Article("k2", [Para("headline", "Hospital Unveils X-Ray Suite as Winter Pressures Mount"),
-                   Para("byline", "By Samuel Adeyemi"),
-                   Para("body", "The regional hospital opened a new x-ray and scanning suite on Monday, part of a "
-                                "multi-million investment intended to shorten waiting lists that grew sharply during "
-                                "the COVID-19 pandemic. The top-floor unit houses two state-of-the-art scanners and a "
-                                "walk-in clinic for minor fractures."),
-                   Para("body", "Doctors said the equipment would allow same-day diagnosis for most patients referred "
-                                "by family practitioners. Until now, many elderly patients faced a two-hour journey to "
-                                "the city for tests that can be completed here in twenty minutes."),
-                   Para("body", "The hospital has also recruited forty nurses, a third of them part-time, to cope "
-                                "with the expected rise in flu and COVID-19 admissions over the holidays. Managers are "
-                                "offering flexible shifts to parents and to staff returning after career breaks."),
-                   Para("body", "One patient, a retired teacher who accompanied her mother-in-law to the opening, "
-                                "described the old waiting room as overcrowded and poorly ventilated. The new wing, "
-                                "she said, felt bright, well-organised and reassuring."),
-                   Para("body", "Hospital administrators admitted that staffing remained the biggest long-term "
-                                "challenge. They plan a follow-up recruitment campaign in the spring, with e-mail and "
-                                "social-media advertisements aimed at newly qualified radiographers.")]),
-    Article("k3", [Para("headline", "Anti-Corruption Pledge Dominates G-20 Talks"),
-                   Para("byline", "By Jonathan Reyes"),
-                   Para("body", "Finance ministers from the G-20 economies ended a two-day meeting on Friday with a "
-                                "pledge to tighten anti-corruption rules for cross-border payments, an issue that had "
-                                "been overshadowed for months by trade disputes and rising interest rates."),
-                   Para("body", "The final communique, agreed after all-night negotiations, commits governments to "
-                                "share information on beneficial ownership and to publish a follow-up report before "
-                                "the next summit. Delegates described the wording as a hard-won compromise between "
-                                "export-oriented economies and countries worried about capital flight."),
-                   Para("body", "Outside the conference centre, several hundred demonstrators staged a peaceful "
-                                "sit-in. Some carried anti-American banners protesting against sanctions, while others "
-                                "wore T-shirts calling for debt relief for low-income countries. Police said the "
-                                "protest passed off without arrests."),
-                   Para("body", "Separately, defence officials confirmed that talks on the sale of F-16 fighter jets "
-                                "to a non-aligned state in the region had been postponed until the new year. Diplomats "
-                                "said the delay was unrelated to the summit, although the timing fuelled speculation "
-                                "in the pro-government press."),
-                   Para("body", "Economists were divided over the significance of the pledge. Some called it a "
-                                "long-overdue step towards transparency, while others warned that without legally "
-                                "binding targets it risked becoming another well-meaning declaration that is quietly "
-                                "forgotten.")]),
-    Article("k4", [Para("headline", "Start-Ups Struggle as Visa Rules Tighten"),
-                   Para("byline", "By Priya Natarajan"),
-                   Para("body", "Software start-ups in the city's fast-growing technology district say they are "
-                                "struggling to fill highly skilled positions after changes to visa rules left dozens "
-                                "of overseas recruits in limbo. Several founders told this newspaper that job offers "
-                                "made in the summer to engineers holding H-1B visas in the United States had been "
-                                "withdrawn or put on hold."),
-                   Para("body", "The changes, introduced in mid-October, require employers to prove that no qualified "
-                                "local candidate is available before sponsoring a work permit. Officials defend the "
-                                "policy as a common-sense measure to protect domestic workers, but industry groups call "
-                                "it a short-sighted move that will drive well-paid jobs abroad."),
-                   Para("body", "The chief technology officer of a twenty-person company that builds machine-learning "
-                                "tools for hospitals said her team had spent four months interviewing candidates for "
-                                "two senior roles. She said the company could not afford to wait another year, and was "
-                                "considering opening a small office overseas, where its remote-working staff could be "
-                                "based full-time."),
-                   Para("body", "Universities are caught in the middle. Graduates from non-European countries who "
-                                "complete master's degrees locally are entitled to a one-year post-study permit, but "
-                                "many say the follow-on process is confusing and the paperwork time-consuming. A "
-                                "careers adviser said students increasingly receive job offers by e-mail that lapse "
-                                "before their applications are processed."),
-                   Para("body", "Not everyone in the sector opposes the reforms. The head of a well-established "
-                                "consultancy argued that companies had relied too heavily on recruitment from abroad "
-                                "and too little on training, and urged them to invest in apprenticeships and "
-                                "re-skilling programmes for mid-career workers, including those made redundant in "
-                                "manufacturing."),
-                   Para("body", "The ministry said it would review the rules after twelve months and publish "
-                                "anonymised data on the number of permits granted. A spokesman added that fast-track "
-                                "approval remained available for applicants in shortage occupations, a list that "
-                                "currently includes cyber-security specialists and data scientists.")]),
+    Article(
+        "k1",
+        [
+            Para("headline", "Cross-Border Rail Link Secures Long-Term Funding"),
+            Para("byline", "By Eleanor Whitcombe"),
+            Para(
+                "body",
+                "After years of stop-and-go negotiations, the governments of the two neighbouring "
+                "provinces signed a long-term agreement on Wednesday to finance the cross-border rail "
+                "link, a well-known project that critics had once dismissed as a so-called white "
+                "elephant. The state-of-the-art line, which will carry high-speed passenger trains and "
+                "round-the-clock freight services, is expected to open in the 2025-26 financial year.",
+            ),
+            Para(
+                "body",
+                "The deal was sealed at a late-night meeting in the capital, only days before the "
+                "mid-December deadline set by lenders. Officials described the decision-making process "
+                "as drawn-out but constructive, and said the follow-up work on timetables and ticket "
+                "prices would begin immediately after the pre-Christmas recess.",
+            ),
+            Para(
+                "body",
+                "Under the cost-sharing formula, each province will contribute one-third of the "
+                "construction budget, with the remainder coming from a low-interest loan arranged by a "
+                "Europe-wide development bank. Finance ministers insisted that the arrangement was "
+                "self-financing in the medium term, because freight operators have already signed "
+                "ten-year contracts for access to the line.",
+            ),
+            Para(
+                "body",
+                "Business groups welcomed the news. The chief executive of a mid-sized logistics "
+                "company said the link would cut journey times for time-sensitive deliveries by "
+                "two-thirds and end the bottlenecks that have plagued the single-track route since the "
+                "post-war era. Small firms, many of them family-owned, have long complained that "
+                "unreliable connections make cross-border trade expensive and unpredictable.",
+            ),
+            Para(
+                "body",
+                "Environmental campaigners were more cautious. They acknowledged that moving lorries "
+                "onto electric trains would reduce carbon emissions, but warned that the route crosses "
+                "a nature reserve and called for a full-scale, independent assessment of its impact on "
+                "wetlands and bird-nesting sites. A spokeswoman for the campaign said residents had "
+                "received only a two-page e-mail summary of the plans.",
+            ),
+            Para(
+                "body",
+                "Engineers plan to use tunnel-boring machines for the most difficult section beneath "
+                "the hills, where a nineteenth-century viaduct will be strengthened rather than "
+                "demolished. The contractor, a joint venture of three companies, has promised to hire "
+                "local workers, including part-time staff and apprentices from the region's vocational "
+                "colleges.",
+            ),
+            Para(
+                "body",
+                "The agreement still needs the approval of both regional parliaments, where a "
+                "cross-party committee is due to examine the documents in January. Opposition members, "
+                "who supported the project in principle, have asked for quarterly progress reports and "
+                "a clear timetable for the long-awaited station in the valley.",
+            ),
+        ],
+    ),
+    Article(
+        "k2",
+        [
+            Para("headline", "Hospital Unveils X-Ray Suite as Winter Pressures Mount"),
+            Para("byline", "By Samuel Adeyemi"),
+            Para(
+                "body",
+                "The regional hospital opened a new x-ray and scanning suite on Monday, part of a "
+                "multi-million investment intended to shorten waiting lists that grew sharply during "
+                "the COVID-19 pandemic. The top-floor unit houses two state-of-the-art scanners and a "
+                "walk-in clinic for minor fractures.",
+            ),
+            Para(
+                "body",
+                "Doctors said the equipment would allow same-day diagnosis for most patients referred "
+                "by family practitioners. Until now, many elderly patients faced a two-hour journey to "
+                "the city for tests that can be completed here in twenty minutes.",
+            ),
+            Para(
+                "body",
+                "The hospital has also recruited forty nurses, a third of them part-time, to cope "
+                "with the expected rise in flu and COVID-19 admissions over the holidays. Managers are "
+                "offering flexible shifts to parents and to staff returning after career breaks.",
+            ),
+            Para(
+                "body",
+                "One patient, a retired teacher who accompanied her mother-in-law to the opening, "
+                "described the old waiting room as overcrowded and poorly ventilated. The new wing, "
+                "she said, felt bright, well-organised and reassuring.",
+            ),
+            Para(
+                "body",
+                "Hospital administrators admitted that staffing remained the biggest long-term "
+                "challenge. They plan a follow-up recruitment campaign in the spring, with e-mail and "
+                "social-media advertisements aimed at newly qualified radiographers.",
+            ),
+        ],
+    ),
+    Article(
+        "k3",
+        [
+            Para("headline", "Anti-Corruption Pledge Dominates G-20 Talks"),
+            Para("byline", "By Jonathan Reyes"),
+            Para(
+                "body",
+                "Finance ministers from the G-20 economies ended a two-day meeting on Friday with a "
+                "pledge to tighten anti-corruption rules for cross-border payments, an issue that had "
+                "been overshadowed for months by trade disputes and rising interest rates.",
+            ),
+            Para(
+                "body",
+                "The final communique, agreed after all-night negotiations, commits governments to "
+                "share information on beneficial ownership and to publish a follow-up report before "
+                "the next summit. Delegates described the wording as a hard-won compromise between "
+                "export-oriented economies and countries worried about capital flight.",
+            ),
+            Para(
+                "body",
+                "Outside the conference centre, several hundred demonstrators staged a peaceful "
+                "sit-in. Some carried anti-American banners protesting against sanctions, while others "
+                "wore T-shirts calling for debt relief for low-income countries. Police said the "
+                "protest passed off without arrests.",
+            ),
+            Para(
+                "body",
+                "Separately, defence officials confirmed that talks on the sale of F-16 fighter jets "
+                "to a non-aligned state in the region had been postponed until the new year. Diplomats "
+                "said the delay was unrelated to the summit, although the timing fuelled speculation "
+                "in the pro-government press.",
+            ),
+            Para(
+                "body",
+                "Economists were divided over the significance of the pledge. Some called it a "
+                "long-overdue step towards transparency, while others warned that without legally "
+                "binding targets it risked becoming another well-meaning declaration that is quietly "
+                "forgotten.",
+            ),
+        ],
+    ),
+    Article(
+        "k4",
+        [
+            Para("headline", "Start-Ups Struggle as Visa Rules Tighten"),
+            Para("byline", "By Priya Natarajan"),
+            Para(
+                "body",
+                "Software start-ups in the city's fast-growing technology district say they are "
+                "struggling to fill highly skilled positions after changes to visa rules left dozens "
+                "of overseas recruits in limbo. Several founders told this newspaper that job offers "
+                "made in the summer to engineers holding H-1B visas in the United States had been "
+                "withdrawn or put on hold.",
+            ),
+            Para(
+                "body",
+                "The changes, introduced in mid-October, require employers to prove that no qualified "
+                "local candidate is available before sponsoring a work permit. Officials defend the "
+                "policy as a common-sense measure to protect domestic workers, but industry groups call "
+                "it a short-sighted move that will drive well-paid jobs abroad.",
+            ),
+            Para(
+                "body",
+                "The chief technology officer of a twenty-person company that builds machine-learning "
+                "tools for hospitals said her team had spent four months interviewing candidates for "
+                "two senior roles. She said the company could not afford to wait another year, and was "
+                "considering opening a small office overseas, where its remote-working staff could be "
+                "based full-time.",
+            ),
+            Para(
+                "body",
+                "Universities are caught in the middle. Graduates from non-European countries who "
+                "complete master's degrees locally are entitled to a one-year post-study permit, but "
+                "many say the follow-on process is confusing and the paperwork time-consuming. A "
+                "careers adviser said students increasingly receive job offers by e-mail that lapse "
+                "before their applications are processed.",
+            ),
+            Para(
+                "body",
+                "Not everyone in the sector opposes the reforms. The head of a well-established "
+                "consultancy argued that companies had relied too heavily on recruitment from abroad "
+                "and too little on training, and urged them to invest in apprenticeships and "
+                "re-skilling programmes for mid-career workers, including those made redundant in "
+                "manufacturing.",
+            ),
+            Para(
+                "body",
+                "The ministry said it would review the rules after twelve months and publish "
+                "anonymised data on the number of permits granted. A spokesman added that fast-track "
+                "approval remained available for applicants in shortage occupations, a list that "
+                "currently includes cyber-security specialists and data scientists.",
+            ),
+        ],
+    ),
 ]
 
 
 TABLOID = [
-    Article("t1", [Para("headline", "Ferry Service to Harbor Islands Returns"),
-                   Para("byline", "By Nora Whitfield"),
-                   Para("body", "For the first time in three winters, a ferry will carry passengers and freight "
-                                "between the town dock and the four small islands in the outer harbor, the port "
-                                "authority announced on Tuesday. The service, which ended when the old boat failed "
-                                "its safety inspection, will resume on the first Monday of April with two sailings "
-                                "a day in each direction."),
-                   Para("body", "Island residents have spent the past three years relying on a patchwork of private "
-                                "boats, fishing vessels and the occasional charter to reach doctors, schools and "
-                                "the grocery store on the mainland. Several families said they had moved away "
-                                "because the trip had become too uncertain, especially in bad weather."),
-                   Para("body", "The new vessel, a secondhand passenger boat bought from a lake service in the north, "
-                                "can carry ninety people and two small trucks. It is being repainted and fitted "
-                                "with a heated cabin at the boatyard on Water Street, where workers have been "
-                                "busy since the middle of January."),
-                   Para("body", "The port authority expects to spend about one million dollars a year on the "
-                                "service. Tickets will cost four dollars for adults and one dollar for children. "
-                                "The harbor master said "
-                                "that the schedule would be reviewed in the fall, once the authority knows how many "
-                                "people ride the boat in summer and in winter."),
-                   Para("body", "Not everyone was pleased. A group of business owners on the waterfront asked why "
-                                "the boat will not stop at the marina, where most of the visitors in summer arrive."),
-                   Para("body", "See FERRY, Page 6")]),
-    Article("t2", [Para("headline", "Choir Concert Raises Funds"),
-                   Para("byline", "By Paul Brennan"),
-                   Para("body", "The community choir raised more than eleven thousand dollars for the repair of the "
-                                "old church roof at its winter concert on Sunday, the largest amount in the "
-                                "history of the group."),
-                   Para("body", "About four hundred people filled the pews and the gallery to hear carols, folk "
-                                "songs and a piece written for the choir by a music teacher from the high school. "
-                                "Many stood at the back when the seats ran out, and the doors were left open so "
-                                "that the crowd outside could hear the last songs."),
-                   Para("body", "The director said the choir had rehearsed every Thursday since the end of the "
-                                "summer and that the singers were proud of the result and ready to do it all "
-                                "again next year."),
-                   Para("body", "The roof repairs will begin in the spring.")]),
-    Article("t3", [Para("headline", "Book Sale Returns"),
-                   Para("body", "The Friends of the Library will hold their spring book sale in the school gym on "
-                                "the last weekend of March, with thousands of donated books, records and puzzles "
-                                "priced from a quarter to two dollars."),
-                   Para("body", "Volunteers are needed to sort the donations, which fill most of the basement of "
-                                "the library, and to set up the tables on the Friday evening before the sale. "
-                                "Anyone who can help for an hour or two is asked to call the front desk."),
-                   Para("body", "Last year the sale raised enough money to pay for a summer reading program, new "
-                                "shelves in the children's room and a set of large print books for the nursing "
-                                "home. Organizers hope to do as well this year, and perhaps to win."),
-                   Para("body", "Books that are not sold will be given to schools and to the county jail.")]),
-    Article("t4", [Para("headline", "Hospital Expands Clinic for Young Patients"),
-                   Para("byline", "By Grace Lindqvist"),
-                   Para("body", "The county hospital will double the size of its clinic for children and teenagers "
-                                "next year, adding eight examination rooms, a small laboratory and a waiting room "
-                                "with space for families, the hospital board decided at its monthly meeting."),
-                   Para("body", "The clinic now sees about sixty patients on a busy day, twice as many as when it "
-                                "opened in a former office building on the hospital grounds ten years ago. Parents "
-                                "have complained for years about waits of several weeks for an appointment and "
-                                "about a waiting room so crowded that many of them stand in the hallway."),
-                   Para("body", "The expansion will cost about six million dollars. Half of the money comes from a "
-                                "state grant for rural health care, and the rest from the hospital's own savings "
-                                "and from a fund drive that the hospital foundation will begin in the spring. "
-                                "Construction is expected to start in May and to take a little more than a year."),
-                   Para("body", "The clinic will hire two more doctors, four nurses and a social worker, who will "
-                                "help families find transport, insurance and care at home. The director of the "
-                                "clinic said the hardest part will be finding doctors willing to move to a small "
-                                "town, and that the hospital is offering to help them pay back their student loans."),
-                   Para("body", "During the construction the clinic will stay open, but some appointments will be "
-                                "moved to the main building. Parking near the clinic will be limited, and visitors "
-                                "are asked to use the lot behind the emergency room and to allow extra time."),
-                   Para("body", "A public meeting about the plans will be held next month.")]),
+    Article(
+        "t1",
+        [
+            Para("headline", "Ferry Service to Harbor Islands Returns"),
+            Para("byline", "By Nora Whitfield"),
+            Para(
+                "body",
+                "For the first time in three winters, a ferry will carry passengers and freight "
+                "between the town dock and the four small islands in the outer harbor, the port "
+                "authority announced on Tuesday. The service, which ended when the old boat failed "
+                "its safety inspection, will resume on the first Monday of April with two sailings "
+                "a day in each direction.",
+            ),
+            Para(
+                "body",
+                "Island residents have spent the past three years relying on a patchwork of private "
+                "boats, fishing vessels and the occasional charter to reach doctors, schools and "
+                "the grocery store on the mainland. Several families said they had moved away "
+                "because the trip had become too uncertain, especially in bad weather.",
+            ),
+            Para(
+                "body",
+                "The new vessel, a secondhand passenger boat bought from a lake service in the north, "
+                "can carry ninety people and two small trucks. It is being repainted and fitted "
+                "with a heated cabin at the boatyard on Water Street, where workers have been "
+                "busy since the middle of January.",
+            ),
+            Para(
+                "body",
+                "The port authority expects to spend about one million dollars a year on the "
+                "service. Tickets will cost four dollars for adults and one dollar for children. "
+                "The harbor master said "
+                "that the schedule would be reviewed in the fall, once the authority knows how many "
+                "people ride the boat in summer and in winter.",
+            ),
+            Para(
+                "body",
+                "Not everyone was pleased. A group of business owners on the waterfront asked why "
+                "the boat will not stop at the marina, where most of the visitors in summer arrive.",
+            ),
+            Para("body", "See FERRY, Page 6"),
+        ],
+    ),
+    Article(
+        "t2",
+        [
+            Para("headline", "Choir Concert Raises Funds"),
+            Para("byline", "By Paul Brennan"),
+            Para(
+                "body",
+                "The community choir raised more than eleven thousand dollars for the repair of the "
+                "old church roof at its winter concert on Sunday, the largest amount in the "
+                "history of the group.",
+            ),
+            Para(
+                "body",
+                "About four hundred people filled the pews and the gallery to hear carols, folk "
+                "songs and a piece written for the choir by a music teacher from the high school. "
+                "Many stood at the back when the seats ran out, and the doors were left open so "
+                "that the crowd outside could hear the last songs.",
+            ),
+            Para(
+                "body",
+                "The director said the choir had rehearsed every Thursday since the end of the "
+                "summer and that the singers were proud of the result and ready to do it all "
+                "again next year.",
+            ),
+            Para("body", "The roof repairs will begin in the spring."),
+        ],
+    ),
+    Article(
+        "t3",
+        [
+            Para("headline", "Book Sale Returns"),
+            Para(
+                "body",
+                "The Friends of the Library will hold their spring book sale in the school gym on "
+                "the last weekend of March, with thousands of donated books, records and puzzles "
+                "priced from a quarter to two dollars.",
+            ),
+            Para(
+                "body",
+                "Volunteers are needed to sort the donations, which fill most of the basement of "
+                "the library, and to set up the tables on the Friday evening before the sale. "
+                "Anyone who can help for an hour or two is asked to call the front desk.",
+            ),
+            Para(
+                "body",
+                "Last year the sale raised enough money to pay for a summer reading program, new "
+                "shelves in the children's room and a set of large print books for the nursing "
+                "home. Organizers hope to do as well this year, and perhaps to win.",
+            ),
+            Para("body", "Books that are not sold will be given to schools and to the county jail."),
+        ],
+    ),
+    Article(
+        "t4",
+        [
+            Para("headline", "Hospital Expands Clinic for Young Patients"),
+            Para("byline", "By Grace Lindqvist"),
+            Para(
+                "body",
+                "The county hospital will double the size of its clinic for children and teenagers "
+                "next year, adding eight examination rooms, a small laboratory and a waiting room "
+                "with space for families, the hospital board decided at its monthly meeting.",
+            ),
+            Para(
+                "body",
+                "The clinic now sees about sixty patients on a busy day, twice as many as when it "
+                "opened in a former office building on the hospital grounds ten years ago. Parents "
+                "have complained for years about waits of several weeks for an appointment and "
+                "about a waiting room so crowded that many of them stand in the hallway.",
+            ),
+            Para(
+                "body",
+                "The expansion will cost about six million dollars. Half of the money comes from a "
+                "state grant for rural health care, and the rest from the hospital's own savings "
+                "and from a fund drive that the hospital foundation will begin in the spring. "
+                "Construction is expected to start in May and to take a little more than a year.",
+            ),
+            Para(
+                "body",
+                "The clinic will hire two more doctors, four nurses and a social worker, who will "
+                "help families find transport, insurance and care at home. The director of the "
+                "clinic said the hardest part will be finding doctors willing to move to a small "
+                "town, and that the hospital is offering to help them pay back their student loans.",
+            ),
+            Para(
+                "body",
+                "During the construction the clinic will stay open, but some appointments will be "
+                "moved to the main building. Parking near the clinic will be limited, and visitors "
+                "are asked to use the lot behind the emergency room and to allow extra time.",
+            ),
+            Para("body", "A public meeting about the plans will be held next month."),
+        ],
+    ),
 ]
 
 
@@ -716,7 +969,7 @@ def fam_cols5_lshape(A) -> Composer:
     top = c.page_header(*HEADER, "第4版")
     bottom = PAGE_H - 110
     more = [p for aid in ("a2", "a3") for p in A[aid].paras if p.role == "body"]
-    a = Article("a4", without_marker(A["a4"]).paras + more)   # long enough to fill the L (the rest is cut)
+    a = Article("a4", without_marker(A["a4"]).paras + more)  # long enough to fill the L (the rest is cut)
     c.begin(a)
     y = c.heading(a, g.col_x(0), g.span_w(5), top, 96)
     corner = 2000
@@ -773,7 +1026,9 @@ def fam_cols6_photos(A) -> Composer:
 def fam_masthead(A) -> Composer:
     """A front page with a banner masthead, edition and date ears, and a page footer: metadata, not text."""
     c = Composer(Grid(5))
-    top = c.page_header("晋中日报", "2025年12月11日　星期四", "今日8版　第1版", banner=True, edition="中共晋中市委机关报")
+    top = c.page_header(
+        "晋中日报", "2025年12月11日　星期四", "今日8版　第1版", banner=True, edition="中共晋中市委机关报"
+    )
     bottom = c.page_footer("晋中日报社出版　　地址：晋中市榆次区　　责任编辑：王文安　　版式：杨星宇")
     mid = 1950
     c.article_in(A["a2"], 0, 5, top, mid, 96)
@@ -834,7 +1089,7 @@ def fam_english_compounds(A) -> Composer:
     return c
 
 
-TABLOID_BODY = LatinStyle("NotoSerif-Regular.ttf", 38, 52)     # large body type for the narrow measure
+TABLOID_BODY = LatinStyle("NotoSerif-Regular.ttf", 38, 52)  # large body type for the narrow measure
 
 
 def tabloid_units(c: Composer, art: Article, width: int, hyphenate: bool, jump=()) -> list[render.Unit]:
@@ -847,8 +1102,9 @@ def tabloid_units(c: Composer, art: Article, width: int, hyphenate: bool, jump=(
             continue
         st = LATIN_BYLINE if p.role == "byline" else TABLOID_BODY
         plain = p.role == "byline" or pi in jump
-        lines = set_latin(p.text, st, width, indent_em=0 if plain else 1.5, align="left" if plain else "justify",
-                          hyphenate=hyphenate)
+        lines = set_latin(
+            p.text, st, width, indent_em=0 if plain else 1.5, align="left" if plain else "justify", hyphenate=hyphenate
+        )
         for li, line in enumerate(lines):
             line.para, line.first = pi, li == 0
         out += [render.Unit(p.role, [line], st.pitch) for line in lines]
@@ -869,8 +1125,9 @@ def fam_english_tabloid(A) -> Composer:
     def story(art: Article, c0: int, n: int, y0: int, y1: int, px: int, hyphenate: bool, jump=()):
         c.begin(art)
         y = c.heading(art, g.col_x(c0), g.span_w(n), y0, px)
-        rest = c.flow(art, [Slot(g.col_x(c0 + i), y, y1) for i in range(n)],
-                      units=tabloid_units(c, art, g.col_w, hyphenate, jump))
+        rest = c.flow(
+            art, [Slot(g.col_x(c0 + i), y, y1) for i in range(n)], units=tabloid_units(c, art, g.col_w, hyphenate, jump)
+        )
         assert not rest, f"{art.id} does not fit"
 
     story(t1, 0, 4, top, mid, 84, hyphenate=False, jump={len(t1.paras) - 1})
@@ -909,7 +1166,7 @@ def issue_pages(A) -> tuple[Composer, Composer, str]:
     top = p1.page_header(*HEADER, "第1版")
     p1.begin(story, {"direction": "forward", "page": 4})
     y = p1.heading(story, g.col_x(0), g.span_w(5), top, 100)
-    split = y + 240        # page 1 holds about half of the story
+    split = y + 240  # page 1 holds about half of the story
     slots = [Slot(g.col_x(i), y, split) for i in range(5)]
     # Cut the story where page 1's columns are full, leaving room for the marker on the last line.
     text = "\n\n".join(p.text for p in body)
@@ -919,7 +1176,9 @@ def issue_pages(A) -> tuple[Composer, Composer, str]:
         trial = _story_part(head, text[:mid].rstrip() + " (下转第4版)", "a1")
         lo, hi = (mid, hi) if not _fill(p1.units(trial, g.col_w), [s.y1 - s.y0 for s in slots])[1] else (lo, mid - 1)
     cut = lo
-    while text[cut - 1] in "，。、；：,:;" or text[cut] in "，。、；：,:;\n":   # cut between two characters of a sentence
+    while (
+        text[cut - 1] in "，。、；：,:;" or text[cut] in "，。、；：,:;\n"
+    ):  # cut between two characters of a sentence
         cut -= 1
     part1 = _story_part(head, text[:cut] + " (下转第4版)", "a1")
     assert not p1.flow(part1, slots)
@@ -953,7 +1212,7 @@ def check(gt: dict):
         assert 0 <= x0 < x1 <= PAGE_W and 0 <= y0 < y1 <= PAGE_H, l
     bx = [(b["id"], b["box"]) for b in gt["blocks"]]
     for i, (ia, a) in enumerate(bx):
-        for ib, b in bx[i + 1:]:
+        for ib, b in bx[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (gt["image"], ia, ib)
 
 
@@ -996,6 +1255,7 @@ def evaluate_all(out: Path, engine: str = "ppocr"):
     from digitize.export.overlay import page_overlay
     from digitize.layout_eval import evaluate_dir, print_report
     from digitize.pipeline import iter_pages
+
     out.mkdir(parents=True, exist_ok=True)
     for img in sorted(FAMILY_DIR.glob("*-clean.png")) + sorted(FAMILY_DIR.glob("*-scan.jpg")):
         stem = img.stem

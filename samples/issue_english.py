@@ -13,6 +13,7 @@ the byline, the paragraphs separated by blank lines, no jump lines (the paragrap
 It is the English counterpart of samples/issue/ (families.issue_pages): Latin type set with
 families.set_latin on families' column grid. The output is deterministic: re-running it rewrites the same bytes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,86 +28,152 @@ from render import Article, Para
 
 OUT_DIR = Path(__file__).resolve().parent / "issue-en"
 PAPER, DATE = "The Valley Courier", "Thursday, December 11, 2025"
-JUMP_OUT = "See BRIDGE, Page A4"      # closes the part on page A1
-JUMP_IN = "BRIDGE: From Page A1"      # opens the part on page A4
+JUMP_OUT = "See BRIDGE, Page A4"  # closes the part on page A1
+JUMP_IN = "BRIDGE: From Page A1"  # opens the part on page A4
 MASTHEAD = LatinStyle("NotoSerif-Bold.ttf", 96, 96)
 DATELINE = LatinStyle("NotoSans-Regular.ttf", 34, 34)
 GRID = Grid(5, em=34, gutter=34)
 
-LEAD = Article("bridge", [
-    Para("headline", "Old Mill Bridge to Close for Two Years"),
-    Para("byline", "By Ellen Marsh"),
-    Para("body", "The Old Mill Bridge, the only crossing of the Cedar River between Harlow and Pine Falls, will close "
-                 "to all traffic in March for a reconstruction that county engineers expect to last at least two "
-                 "years, the county commission decided on Wednesday night."),
-    Para("body", "The vote was four to one after a meeting that ran past midnight. More than two hundred residents "
-                 "filled the auditorium of Harlow High School, and many of them waited for hours to speak for their "
-                 "three minutes at the microphone."),
-    Para("body", "Engineers told the commission that the steel trusses, built in 1931, have lost as much as a third "
-                 "of their thickness to rust in places. An inspection in October found cracks in two of the main "
-                 "beams, and the weight limit was lowered to ten tons the following week, which already keeps school "
-                 "buses and fire trucks off the bridge."),
-    Para("body", "Closing the bridge means a detour of eleven miles for drivers on the east bank, who commute to the "
-                 "hospital, the factories and the schools in Harlow. Business owners on Mill Street said they fear "
-                 "losing the customers who now stop for coffee or groceries on their way into town, and several of "
-                 "them asked whether the county would help shops that lose trade during the closure."),
-    Para("body", "The county will run a free shuttle bus between the two towns during the morning and evening rush, "
-                 "and a temporary footbridge for pedestrians and cyclists is planned to open by early summer. "
-                 "Commissioner Ruth Calder, who cast the only vote against the plan, argued that the county should "
-                 "have built the footbridge before closing the old crossing."),
-    Para("body", "The new bridge will cost about forty million dollars, most of it paid from the state transportation "
-                 "fund. It will be wider than the old one, with two traffic lanes, a protected bicycle lane and "
-                 "sidewalks on both sides, and it is designed to carry the heaviest trucks that use the river road."),
-    Para("body", "Several speakers asked the commission to keep some part of the old structure, which appears on the "
-                 "postcards sold in every shop in town. The engineers said the trusses cannot be saved, but one of "
-                 "the stone piers may remain in the river as a memorial, and the cast iron railings will be offered "
-                 "to the historical society."),
-    Para("body", "Construction bids will be opened in January. The county has promised to publish a schedule of the "
-                 "detours on its website and to hold a public meeting every three months until the new bridge opens."),
-])
+LEAD = Article(
+    "bridge",
+    [
+        Para("headline", "Old Mill Bridge to Close for Two Years"),
+        Para("byline", "By Ellen Marsh"),
+        Para(
+            "body",
+            "The Old Mill Bridge, the only crossing of the Cedar River between Harlow and Pine Falls, will close "
+            "to all traffic in March for a reconstruction that county engineers expect to last at least two "
+            "years, the county commission decided on Wednesday night.",
+        ),
+        Para(
+            "body",
+            "The vote was four to one after a meeting that ran past midnight. More than two hundred residents "
+            "filled the auditorium of Harlow High School, and many of them waited for hours to speak for their "
+            "three minutes at the microphone.",
+        ),
+        Para(
+            "body",
+            "Engineers told the commission that the steel trusses, built in 1931, have lost as much as a third "
+            "of their thickness to rust in places. An inspection in October found cracks in two of the main "
+            "beams, and the weight limit was lowered to ten tons the following week, which already keeps school "
+            "buses and fire trucks off the bridge.",
+        ),
+        Para(
+            "body",
+            "Closing the bridge means a detour of eleven miles for drivers on the east bank, who commute to the "
+            "hospital, the factories and the schools in Harlow. Business owners on Mill Street said they fear "
+            "losing the customers who now stop for coffee or groceries on their way into town, and several of "
+            "them asked whether the county would help shops that lose trade during the closure.",
+        ),
+        Para(
+            "body",
+            "The county will run a free shuttle bus between the two towns during the morning and evening rush, "
+            "and a temporary footbridge for pedestrians and cyclists is planned to open by early summer. "
+            "Commissioner Ruth Calder, who cast the only vote against the plan, argued that the county should "
+            "have built the footbridge before closing the old crossing.",
+        ),
+        Para(
+            "body",
+            "The new bridge will cost about forty million dollars, most of it paid from the state transportation "
+            "fund. It will be wider than the old one, with two traffic lanes, a protected bicycle lane and "
+            "sidewalks on both sides, and it is designed to carry the heaviest trucks that use the river road.",
+        ),
+        Para(
+            "body",
+            "Several speakers asked the commission to keep some part of the old structure, which appears on the "
+            "postcards sold in every shop in town. The engineers said the trusses cannot be saved, but one of "
+            "the stone piers may remain in the river as a memorial, and the cast iron railings will be offered "
+            "to the historical society.",
+        ),
+        Para(
+            "body",
+            "Construction bids will be opened in January. The county has promised to publish a schedule of the "
+            "detours on its website and to hold a public meeting every three months until the new bridge opens.",
+        ),
+    ],
+)
 
 FRONT = [
-    Article("library", [
-        Para("headline", "Library Adds Evening Hours"),
-        Para("byline", "By Tom Alvarez"),
-        Para("body", "The Harlow Public Library will stay open until nine o'clock on weeknights starting in January, "
-                     "the library board announced on Monday. The longer hours are paid for by a grant from a local "
-                     "family foundation and will continue at least through the end of the school year."),
-        Para("body", "Librarians said the reading room is full most afternoons with students who have no quiet place "
-                     "to study at home or no reliable internet connection. Two tutors from the community college will "
-                     "be available on Tuesday and Thursday evenings to help with mathematics and writing."),
-        Para("body", "The board also approved a plan to lend laptops and wireless hotspots for two weeks at a time, "
-                     "with a library card and the signature of a parent for borrowers under eighteen."),
-    ]),
-    Article("market", [
-        Para("headline", "Market Moves Indoors"),
-        Para("body", "The Saturday farmers market will move into the old railroad depot for the winter, organizers "
-                     "said this week. About thirty vendors have signed up to sell eggs, honey, bread, cheese and "
-                     "winter vegetables from eight in the morning until noon."),
-        Para("body", "The depot was restored last year by volunteers and now has heating, lighting and a small kitchen "
-                     "where local cooks will offer soup and coffee to shoppers."),
-    ]),
+    Article(
+        "library",
+        [
+            Para("headline", "Library Adds Evening Hours"),
+            Para("byline", "By Tom Alvarez"),
+            Para(
+                "body",
+                "The Harlow Public Library will stay open until nine o'clock on weeknights starting in January, "
+                "the library board announced on Monday. The longer hours are paid for by a grant from a local "
+                "family foundation and will continue at least through the end of the school year.",
+            ),
+            Para(
+                "body",
+                "Librarians said the reading room is full most afternoons with students who have no quiet place "
+                "to study at home or no reliable internet connection. Two tutors from the community college will "
+                "be available on Tuesday and Thursday evenings to help with mathematics and writing.",
+            ),
+            Para(
+                "body",
+                "The board also approved a plan to lend laptops and wireless hotspots for two weeks at a time, "
+                "with a library card and the signature of a parent for borrowers under eighteen.",
+            ),
+        ],
+    ),
+    Article(
+        "market",
+        [
+            Para("headline", "Market Moves Indoors"),
+            Para(
+                "body",
+                "The Saturday farmers market will move into the old railroad depot for the winter, organizers "
+                "said this week. About thirty vendors have signed up to sell eggs, honey, bread, cheese and "
+                "winter vegetables from eight in the morning until noon.",
+            ),
+            Para(
+                "body",
+                "The depot was restored last year by volunteers and now has heating, lighting and a small kitchen "
+                "where local cooks will offer soup and coffee to shoppers.",
+            ),
+        ],
+    ),
 ]
 
 INSIDE = [
-    Article("robots", [
-        Para("headline", "Robotics Team Wins Title"),
-        Para("byline", "By Priya Natarajan"),
-        Para("body", "A team of nine students from Pine Falls High School won the regional robotics competition on "
-                     "Saturday and will compete in the state finals in February. Their robot, built over eight weeks "
-                     "in the school workshop, sorted colored blocks faster than any other machine in the contest."),
-        Para("body", "The students wrote most of the software themselves and designed a gripper from parts printed "
-                     "on the school's new printer. Their teacher said the team spent many evenings and weekends "
-                     "testing the robot, and that the students learned as much from their failures as from the win."),
-        Para("body", "The team is raising money for the trip with a car wash and a bake sale next month."),
-    ]),
-    Article("snow", [
-        Para("headline", "Plows Ready for Snow"),
-        Para("body", "Road crews in both towns spent the week loading salt and checking the plows as forecasters "
-                     "warned that the first snowstorm of the season could arrive on Sunday night."),
-        Para("body", "Residents are asked to move their cars off the main streets when a snow emergency is declared, "
-                     "so that the plows can clear the roads to the hospital and the schools first."),
-    ]),
+    Article(
+        "robots",
+        [
+            Para("headline", "Robotics Team Wins Title"),
+            Para("byline", "By Priya Natarajan"),
+            Para(
+                "body",
+                "A team of nine students from Pine Falls High School won the regional robotics competition on "
+                "Saturday and will compete in the state finals in February. Their robot, built over eight weeks "
+                "in the school workshop, sorted colored blocks faster than any other machine in the contest.",
+            ),
+            Para(
+                "body",
+                "The students wrote most of the software themselves and designed a gripper from parts printed "
+                "on the school's new printer. Their teacher said the team spent many evenings and weekends "
+                "testing the robot, and that the students learned as much from their failures as from the win.",
+            ),
+            Para("body", "The team is raising money for the trip with a car wash and a bake sale next month."),
+        ],
+    ),
+    Article(
+        "snow",
+        [
+            Para("headline", "Plows Ready for Snow"),
+            Para(
+                "body",
+                "Road crews in both towns spent the week loading salt and checking the plows as forecasters "
+                "warned that the first snowstorm of the season could arrive on Sunday night.",
+            ),
+            Para(
+                "body",
+                "Residents are asked to move their cars off the main streets when a snow emergency is declared, "
+                "so that the plows can clear the roads to the hospital and the schools first.",
+            ),
+        ],
+    ),
 ]
 
 
@@ -126,8 +193,11 @@ def english_header(c: Composer, page: str) -> int:
     rule_y = 200
     c.rules.append([x0, rule_y, x1, rule_y + 8])
     c.lines += lines
-    c.header = {"box": render.union([l.box() for l in lines]), "text": " ".join(l.text for l in lines),
-                "lines": [{"box": l.box(), "text": l.text} for l in lines]}
+    c.header = {
+        "box": render.union([l.box() for l in lines]),
+        "text": " ".join(l.text for l in lines),
+        "lines": [{"box": l.box(), "text": l.text} for l in lines],
+    }
     return rule_y + 8 + 36
 
 
@@ -142,8 +212,9 @@ def units(c: Composer, art: Article, width: int, jump=(), unindented=()) -> list
             continue
         plain = p.role == "byline" or pi in jump
         st = byline if plain else c.body
-        lines = set_latin(p.text, st, width, indent_em=0 if plain or pi in unindented else 1.5,
-                          align="left" if plain else "justify")
+        lines = set_latin(
+            p.text, st, width, indent_em=0 if plain or pi in unindented else 1.5, align="left" if plain else "justify"
+        )
         for li, line in enumerate(lines):
             line.para, line.first = pi, li == 0
         kind = "continuation" if pi in jump else p.role  # a jump line is a block of its own
@@ -172,7 +243,7 @@ def front_page() -> tuple[Composer, int]:
     text = "\n\n".join(p.text for p in LEAD.paras if p.role == "body")
     c.begin(LEAD, {"direction": "forward", "page": "A4", "marker": JUMP_OUT})
     y = c.heading(LEAD, g.col_x(0), g.span_w(5), top, 96)
-    split = y + 580     # page A1 holds a little over half of the story
+    split = y + 580  # page A1 holds a little over half of the story
     slots = [Slot(g.col_x(i), y, split) for i in range(5)]
     caps = [s.y1 - s.y0 for s in slots]
 
@@ -187,7 +258,7 @@ def front_page() -> tuple[Composer, int]:
         mid = (lo + hi + 1) // 2
         lo, hi = (mid, hi) if fits(spaces[mid]) else (lo, mid - 1)
     k = lo
-    while text[spaces[k] - 1] in ".,;:?!\n" or "\n" in text[spaces[k] - 12:spaces[k] + 12]:
+    while text[spaces[k] - 1] in ".,;:?!\n" or "\n" in text[spaces[k] - 12 : spaces[k] + 12]:
         k -= 1
     cut = spaces[k]
     part = _part(head, text[:cut].split("\n\n") + [JUMP_OUT])
@@ -203,7 +274,7 @@ def inside_page(cut: int) -> Composer:
     g = c.grid
     top = english_header(c, "A4")
     text = "\n\n".join(p.text for p in LEAD.paras if p.role == "body")
-    part = _part([LEAD.first("headline"), Para("body", JUMP_IN)], text[cut + 1:].split("\n\n"))
+    part = _part([LEAD.first("headline"), Para("body", JUMP_IN)], text[cut + 1 :].split("\n\n"))
     c.begin(part, {"direction": "backward", "page": "A1", "marker": JUMP_IN})
     y = c.heading(part, g.col_x(0), g.span_w(5), top, 72)
     flow = units(c, part, g.col_w, jump={1}, unindented={2})
@@ -227,8 +298,10 @@ def render_issue(out: Path = OUT_DIR):
     write_page(a4, out, "a4", seed=24, scan=False)
     (out / "issue.gt.txt").write_text(joined_story(), encoding="utf-8")
     text = "\n\n".join(p.text for p in LEAD.paras if p.role == "body")
-    print(f"issue-en: a1 {len(a1.blocks)} blocks, a4 {len(a4.blocks)} blocks; "
-          f"cut after {text[:cut].split()[-1]!r}, before {text[cut + 1:].split()[0]!r}")
+    print(
+        f"issue-en: a1 {len(a1.blocks)} blocks, a4 {len(a4.blocks)} blocks; "
+        f"cut after {text[:cut].split()[-1]!r}, before {text[cut + 1 :].split()[0]!r}"
+    )
 
 
 def main(argv=None):

@@ -12,6 +12,7 @@ Pipeline: corpus text -> text model (articles of typed paragraphs) -> typesettin
 on a fixed em grid) -> page layout (a data-driven tree of vertical stacks / column splits) ->
 drawing -> scan degradation -> ground truth.  Everything is deterministic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,48 +30,69 @@ from PIL import Image, ImageDraw, ImageFont
 DEFAULT_CORPUS = Path("/work/shared/corpus/000_4ecdb1c1648377d6.txt")
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 STEM = "jinzhong-front"
-MAX_SCAN_BYTES = 5_000_000     # keep the sample small enough for the repository
+MAX_SCAN_BYTES = 5_000_000  # keep the sample small enough for the repository
 
 # ---------------------------------------------------------------------------------------------
 # Page geometry (300 dpi).  Body text sits on a fixed grid: 16 ems of 38 px per column.
 DPI = 300
 PAGE_W, PAGE_H = 4100, 5800
 NCOLS = 6
-EM = 38                       # body glyph size (~9 pt at 300 dpi)
+EM = 38  # body glyph size (~9 pt at 300 dpi)
 COL_CHARS = 16
-COL_W = COL_CHARS * EM        # 608
+COL_W = COL_CHARS * EM  # 608
 GUTTER = 40
 MARGIN_X = (PAGE_W - (NCOLS * COL_W + (NCOLS - 1) * GUTTER)) // 2
 MARGIN_TOP, MARGIN_BOTTOM = 100, 110
-HEADER_RULE_Y, HEADER_RULE_T = 282, 10   # thick rule under the page header strip
+HEADER_RULE_Y, HEADER_RULE_T = 282, 10  # thick rule under the page header strip
 BODY_TOP = HEADER_RULE_Y + HEADER_RULE_T + 40
 BODY_BOTTOM = PAGE_H - MARGIN_BOTTOM
 HEADER_RULE_X0 = MARGIN_X
-RULE_T = 3                    # thin rules between articles
-STACK_GAP = 34                # whitespace on each side of a horizontal rule between articles
-READING_ORDER_TOL = 50        # article tops within this many px count as the same row
+RULE_T = 3  # thin rules between articles
+STACK_GAP = 34  # whitespace on each side of a horizontal rule between articles
+READING_ORDER_TOL = 50  # article tops within this many px count as the same row
 
-PAGE_HEADER = {"masthead": "晋中日报", "dateline": "2025年12月11日　星期四　　第1版",
-               "text": "晋中日报 2025年12月11日 星期四 第1版"}
+PAGE_HEADER = {
+    "masthead": "晋中日报",
+    "dateline": "2025年12月11日　星期四　　第1版",
+    "text": "晋中日报 2025年12月11日 星期四 第1版",
+}
 
 # The seven places where the reference split a paragraph at a region boundary (corpus README).
-ARTEFACT_JOINS = [("将全", "面学习"), ("一期投产、", "二期项目"), ("稳健发", "展"), ("乡村全", "面振兴"),
-                  ("游", "客"), ("晋中一院", "高度重视"), ("颌面修", "复重建")]
+ARTEFACT_JOINS = [
+    ("将全", "面学习"),
+    ("一期投产、", "二期项目"),
+    ("稳健发", "展"),
+    ("乡村全", "面振兴"),
+    ("游", "客"),
+    ("晋中一院", "高度重视"),
+    ("颌面修", "复重建"),
+]
 
 # Page layout: a tree of vertical stacks ("v") and column splits ("h": column counts per child).
 # Leaves place one article; headline_px sets its headline size, grow its share of vertical slack.
-PAGE_LAYOUT = {"v": [
-    {"article": "a1", "headline_px": 118, "grow": 1},
-    {"h": [3, 3], "grow": 4, "children": [
-        {"v": [{"article": "a2", "headline_px": 88}, {"article": "a5", "headline_px": 96}]},
-        {"v": [{"article": "a3", "headline_px": 92}, {"article": "a4", "headline_px": 96}]},
-    ]},
-    # bottom band: the photo sits level with the last article, right of it, so it reads last
-    {"h": [3, 3], "grow": 0, "children": [
-        {"article": "a6", "headline_px": 80},
-        {"article": "a7", "photo_aspect": 0.45},
-    ]},
-]}
+PAGE_LAYOUT = {
+    "v": [
+        {"article": "a1", "headline_px": 118, "grow": 1},
+        {
+            "h": [3, 3],
+            "grow": 4,
+            "children": [
+                {"v": [{"article": "a2", "headline_px": 88}, {"article": "a5", "headline_px": 96}]},
+                {"v": [{"article": "a3", "headline_px": 92}, {"article": "a4", "headline_px": 96}]},
+            ],
+        },
+        # bottom band: the photo sits level with the last article, right of it, so it reads last
+        {
+            "h": [3, 3],
+            "grow": 0,
+            "children": [
+                {"article": "a6", "headline_px": 80},
+                {"article": "a7", "photo_aspect": 0.45},
+            ],
+        },
+    ]
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Fonts and text styles
@@ -89,7 +111,7 @@ def font(file: str, size: int) -> ImageFont.FreeTypeFont:
 class Style:
     file: str
     size: int
-    pitch: int                # line advance in px
+    pitch: int  # line advance in px
 
     @property
     def font(self):
@@ -97,12 +119,16 @@ class Style:
 
 
 SERIF, SERIF_BOLD = "NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"
-SANS, SANS_MED, SANS_BOLD, SANS_BLACK = ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Medium.ttc",
-                                         "NotoSansCJK-Bold.ttc", "NotoSansCJK-Black.ttc")
+SANS, SANS_MED, SANS_BOLD, SANS_BLACK = (
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansCJK-Medium.ttc",
+    "NotoSansCJK-Bold.ttc",
+    "NotoSansCJK-Black.ttc",
+)
 BODY = Style(SERIF, EM, round(EM * 1.45))
 BYLINE = Style(SANS_BOLD, 40, 72)
 INTERTITLE = Style(SANS_BOLD, 43, 60)
-INTERTITLE_PAD = (20, 16)      # space above / below an intertitle inside a column
+INTERTITLE_PAD = (20, 16)  # space above / below an intertitle inside a column
 KICKER = Style(SERIF_BOLD, 50, 66)
 SUBTITLE = Style(SANS_MED, 46, 62)
 CAPTION = Style(SANS, 34, 48)
@@ -116,8 +142,8 @@ def headline_style(px: int) -> Style:
 # Text model: corpus format -> articles of typed paragraphs
 @dataclass
 class Para:
-    role: str                 # kicker|headline|subtitle|byline|body|intertitle|caption
-    text: str                 # corpus format, without the '## ' / '### ' markup
+    role: str  # kicker|headline|subtitle|byline|body|intertitle|caption
+    text: str  # corpus format, without the '## ' / '### ' markup
 
     def corpus(self) -> str:
         prefix = {"headline": "## ", "kicker": "### ", "intertitle": "### "}.get(self.role, "")
@@ -133,7 +159,7 @@ class Article:
         return next((p for p in self.paras if p.role == role), None)
 
     @property
-    def flow(self):           # paragraphs set in the body columns
+    def flow(self):  # paragraphs set in the body columns
         return [p for p in self.paras if p.role in ("byline", "body", "intertitle")]
 
     @property
@@ -176,7 +202,7 @@ def parse_articles(paras: list[str]) -> list[Article]:
             arts[-1].paras.append(Para("headline", p[3:]))
         elif p.startswith("### "):
             arts[-1].paras.append(Para("intertitle", p[4:]))
-        elif p.endswith(" 摄"):   # photo caption: the photo + caption form an article of their own
+        elif p.endswith(" 摄"):  # photo caption: the photo + caption form an article of their own
             arts.append(Article(f"a{len(arts) + 1}", [Para("caption", p)]))
         elif p.startswith("——") and arts[-1].paras[-1].role == "headline":
             arts[-1].paras.append(Para("subtitle", p))
@@ -231,26 +257,26 @@ def to_corpus(printed: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Typesetting: tokens on an em grid, kinsoku line breaking, justification
-NO_START = set("，。、；：？！）》”’…—·%」』〉】\u3000")   # may not begin a line
-NO_END = set("（《“‘「『〈【")                        # may not end a line
+NO_START = set("，。、；：？！）》”’…—·%」』〉】\u3000")  # may not begin a line
+NO_END = set("（《“‘「『〈【")  # may not end a line
 ASCII_WORD = re.compile(r"[0-9A-Za-z.%/+\-]")
 
 
 @dataclass
 class Glyph:
-    ch: str                   # printed
-    src: str                  # corpus substring
-    x: float                  # offset from the line start
-    w: float                  # advance
+    ch: str  # printed
+    src: str  # corpus substring
+    x: float  # offset from the line start
+    w: float  # advance
 
 
 @dataclass
 class Line:
     glyphs: list[Glyph]
     style: Style
-    para: int = -1            # index of the paragraph in its article (-1: not body flow)
-    first: bool = True        # first line of its paragraph
-    x: float = 0.0            # absolute position of the em box (set by layout)
+    para: int = -1  # index of the paragraph in its article (-1: not body flow)
+    first: bool = True  # first line of its paragraph
+    x: float = 0.0  # absolute position of the em box (set by layout)
     y: float = 0.0
     block: str = ""
 
@@ -267,8 +293,12 @@ class Line:
         return self.glyphs[-1].x + self.glyphs[-1].w if self.glyphs else 0
 
     def box(self):
-        return [round(self.x + self.glyphs[0].x), round(self.y),
-                round(self.x + self.width), round(self.y + self.style.size)]
+        return [
+            round(self.x + self.glyphs[0].x),
+            round(self.y),
+            round(self.x + self.width),
+            round(self.y + self.style.size),
+        ]
 
 
 def advance(ch: str, style: Style) -> float:
@@ -304,11 +334,11 @@ def break_lines(toks, width: float, em: float, indent: float = 0.0) -> list[list
             w += tok_w(toks[e])
             e += 1
         if e == s:
-            e = s + 1          # a token wider than the line: set it anyway
+            e = s + 1  # a token wider than the line: set it anyway
         if e < n and toks[e][0].ch in NO_START:
             nxt_ok = e + 1 >= n or toks[e + 1][0].ch not in NO_START
             if tok_w(toks[e]) <= em and nxt_ok and toks[e - 1][-1].ch not in NO_END:
-                e += 1         # hanging-in: one punctuation mark squeezed into the line
+                e += 1  # hanging-in: one punctuation mark squeezed into the line
         while s + 1 < e < n and (toks[e][0].ch in NO_START or toks[e - 1][-1].ch in NO_END):
             e -= 1
         lines.append(toks[s:e])
@@ -379,6 +409,7 @@ def span_w(ncols: int) -> int:
 @dataclass
 class Unit:
     """An unbreakable piece of column flow (one body line, a byline, a whole intertitle)."""
+
     kind: str
     lines: list[Line]
     h: int
@@ -386,18 +417,23 @@ class Unit:
     keep_next: bool = False
 
 
-def flow_units(art: Article, col_w: int = COL_W, body: Style = BODY, byline: Style = BYLINE,
-               intertitle: Style = INTERTITLE, pad: tuple[int, int] = INTERTITLE_PAD) -> list[Unit]:
+def flow_units(
+    art: Article,
+    col_w: int = COL_W,
+    body: Style = BODY,
+    byline: Style = BYLINE,
+    intertitle: Style = INTERTITLE,
+    pad: tuple[int, int] = INTERTITLE_PAD,
+) -> list[Unit]:
     """The article's column flow; the styles and column width default to this page's (families scale them)."""
     units = []
     for pi, p in enumerate(art.paras):
         if p.role == "byline":
             ln = set_paragraph(p.text, byline, col_w, align="left")
             new = [Unit("byline", [l], byline.pitch) for l in ln]
-        elif p.role == "intertitle":   # kept with the line after it, never alone at a column foot
+        elif p.role == "intertitle":  # kept with the line after it, never alone at a column foot
             ln = set_display(p.text, intertitle, col_w)
-            new = [Unit("intertitle", ln, pad[0] + len(ln) * intertitle.pitch + pad[1],
-                        pad_top=pad[0], keep_next=True)]
+            new = [Unit("intertitle", ln, pad[0] + len(ln) * intertitle.pitch + pad[1], pad_top=pad[0], keep_next=True)]
         elif p.role == "body":
             ln = set_paragraph(p.text, body, col_w, indent_em=2)
             new = [Unit("body", [l], body.pitch) for l in ln]
@@ -432,11 +468,12 @@ def balance_columns(units: list[Unit], ncols: int) -> tuple[int, list[list[Unit]
 @dataclass
 class Placed:
     """An article laid out in a rectangle; lines carry absolute positions."""
+
     art: Article
     box: list[int]
     col0: int
     ncols: int
-    head: list[tuple[str, list[Line]]] = field(default_factory=list)   # (role, lines)
+    head: list[tuple[str, list[Line]]] = field(default_factory=list)  # (role, lines)
     columns: list[list[Unit]] = field(default_factory=list)
     photo: list[int] | None = None
 
@@ -446,7 +483,7 @@ class ArticleSetter:
 
     def __init__(self, art: Article, ncols: int, headline_px: int = 90, photo_aspect: float = 0.55):
         self.art, self.ncols, self.w = art, ncols, span_w(ncols)
-        self.head: list[tuple[str, list[Line], int]] = []   # (role, lines, gap after)
+        self.head: list[tuple[str, list[Line], int]] = []  # (role, lines, gap after)
         hl = headline_style(headline_px)
         for p in art.paras:
             if p.role == "kicker":
@@ -459,7 +496,7 @@ class ArticleSetter:
         self.caption = None
         if art.first("caption"):
             self.caption = set_paragraph(art.first("caption").text, CAPTION, self.w)
-            self.col_h, self.columns = round(self.w * photo_aspect), []   # natural photo height
+            self.col_h, self.columns = round(self.w * photo_aspect), []  # natural photo height
         else:
             self.col_h, self.columns = balance_columns(flow_units(art), ncols)
 
@@ -473,7 +510,7 @@ class ArticleSetter:
         x0 = col_x(col0)
         pl = Placed(self.art, [x0, top, x0 + self.w, top + height], col0, self.ncols)
         extra = height - self.natural_h
-        if self.caption:          # the photo absorbs all the slack
+        if self.caption:  # the photo absorbs all the slack
             ph = self.col_h + extra
             pl.photo = [x0, top, x0 + self.w, top + ph]
             y = top + ph + 16
@@ -523,8 +560,9 @@ class PageLayout:
     def setter(self, node, ncols):
         aid = node["article"]
         if aid not in self._setters:
-            self._setters[aid] = ArticleSetter(self.arts[aid], ncols, node.get("headline_px", 90),
-                                               node.get("photo_aspect", 0.55))
+            self._setters[aid] = ArticleSetter(
+                self.arts[aid], ncols, node.get("headline_px", 90), node.get("photo_aspect", 0.55)
+            )
         return self._setters[aid]
 
     def measure(self, node, ncols) -> int:
@@ -551,11 +589,11 @@ class PageLayout:
             weights = [self.grow(k) for k in kids]
             y, given = top, 0
             for i, k in enumerate(kids):
-                add = round(slack * sum(weights[:i + 1]) / sum(weights)) - given if sum(weights) else 0
+                add = round(slack * sum(weights[: i + 1]) / sum(weights)) - given if sum(weights) else 0
                 given += add
                 self.place(k, col0, ncols, y, nat[i] + add)
                 y += nat[i] + add
-                if i < len(kids) - 1:        # rule across the stack's full width
+                if i < len(kids) - 1:  # rule across the stack's full width
                     y += STACK_GAP
                     self.rules.append([col_x(col0), y, col_x(col0) + span_w(ncols), y + RULE_T])
                     y += RULE_T + STACK_GAP
@@ -564,7 +602,7 @@ class PageLayout:
             for i, (k, n) in enumerate(zip(node["children"], node["h"])):
                 self.place(k, c, n, top, height)
                 c += n
-                if i < len(node["h"]) - 1:   # vertical rule centred in the gutter
+                if i < len(node["h"]) - 1:  # vertical rule centred in the gutter
                     xm = col_x(c) - GUTTER // 2 - RULE_T // 2
                     self.rules.append([xm, top, xm + RULE_T, top + height])
 
@@ -583,11 +621,13 @@ class PageLayout:
 
 def reading_order(placed: list[Placed]) -> list[str]:
     """Articles sorted by top (tops within READING_ORDER_TOL equal), then by left edge."""
+
     def cmp(a, b):
         (ax, ay), (bx, by) = a.box[:2], b.box[:2]
         if abs(ay - by) > READING_ORDER_TOL:
             return -1 if ay < by else 1
         return (ax > bx) - (ax < bx)
+
     return [p.art.id for p in sorted(placed, key=functools.cmp_to_key(cmp))]
 
 
@@ -595,15 +635,15 @@ def reading_order(placed: list[Placed]) -> list[str]:
 # Drawing
 def draw_line(draw: ImageDraw.ImageDraw, line: Line):
     st, f = line.style, line.style.font
-    base = line.y + 0.88 * st.size          # Noto CJK ideographic em box: 0.88 above, 0.12 below baseline
+    base = line.y + 0.88 * st.size  # Noto CJK ideographic em box: 0.88 above, 0.12 below baseline
     for g in line.glyphs:
         if g.ch == "\u3000":
             continue
         x = line.x + g.x
         adv = f.getlength(g.ch)
-        if g.ch == "—" and adv < g.w:         # stretch dashes over the full em so '——' is one bar
+        if g.ch == "—" and adv < g.w:  # stretch dashes over the full em so '——' is one bar
             draw.text((x + g.w - adv, base), g.ch, font=f, fill=0, anchor="ls")
-        elif adv < g.w - 0.5:                 # proportional glyph in a full-width cell: centre it
+        elif adv < g.w - 0.5:  # proportional glyph in a full-width cell: centre it
             x += (g.w - adv) / 2
         draw.text((x, base), g.ch, font=f, fill=0, anchor="ls")
 
@@ -614,48 +654,58 @@ def make_photo(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     img = 170 - 50 * (yy / h) + 18 * np.sin(xx / w * 3.1)
     floor = int(h * 0.70)
-    vx, vy = int(w * 0.62), int(h * 0.42)                 # vanishing point
+    vx, vy = int(w * 0.62), int(h * 0.42)  # vanishing point
     img[floor:] = 110 + 50 * ((yy[floor:] - floor) / (h - floor)) ** 1.5
-    for k in range(-12, 13):                              # floor tiles converging to the vanishing point
+    for k in range(-12, 13):  # floor tiles converging to the vanishing point
         x_bottom = vx + k * w // 8
         cv2.line(img, (vx + (x_bottom - vx) * (floor - vy) // (h - vy), floor), (x_bottom, h), 85.0, 3)
     for t in np.linspace(0.05, 1, 7) ** 1.7:
         cv2.line(img, (0, int(floor + t * (h - floor))), (w, int(floor + t * (h - floor))), 90.0, 2)
-    for x in range(0, w, max(40, w // 12)):                # back wall windows, unevenly lit
-        cv2.rectangle(img, (x + 8, int(h * .06)), (x + w // 14, int(h * .34)), float(rng.uniform(195, 240)), -1)
-        cv2.line(img, (x + w // 28, int(h * .06)), (x + w // 28, int(h * .34)), 120.0, 4)
-    for x in range(w // 10, w, w // 5):                   # ceiling lamps with glow
-        cv2.ellipse(img, (x, int(h * .03)), (w // 30, h // 60), 0, 0, 360, 250.0, -1)
-        img += 25 * np.exp(-(((xx - x) / (w * .08)) ** 2 + ((yy - h * .03) / (h * .12)) ** 2))
-    tx0, tx1 = int(w * .06), int(w * .34)                 # storage tank, cylindrical shading
+    for x in range(0, w, max(40, w // 12)):  # back wall windows, unevenly lit
+        cv2.rectangle(img, (x + 8, int(h * 0.06)), (x + w // 14, int(h * 0.34)), float(rng.uniform(195, 240)), -1)
+        cv2.line(img, (x + w // 28, int(h * 0.06)), (x + w // 28, int(h * 0.34)), 120.0, 4)
+    for x in range(w // 10, w, w // 5):  # ceiling lamps with glow
+        cv2.ellipse(img, (x, int(h * 0.03)), (w // 30, h // 60), 0, 0, 360, 250.0, -1)
+        img += 25 * np.exp(-(((xx - x) / (w * 0.08)) ** 2 + ((yy - h * 0.03) / (h * 0.12)) ** 2))
+    tx0, tx1 = int(w * 0.06), int(w * 0.34)  # storage tank, cylindrical shading
     shade = 60 + 130 * np.sin(np.linspace(0.15, np.pi - 0.15, tx1 - tx0)) ** 0.7
-    img[int(h * .16):floor + 20, tx0:tx1] = shade[None, :]
-    cv2.ellipse(img, ((tx0 + tx1) // 2, int(h * .16)), ((tx1 - tx0) // 2, int(h * .035)), 0, 0, 360, 205.0, -1)
-    for y in np.linspace(h * .25, h * .65, 5):            # tank hoops
+    img[int(h * 0.16) : floor + 20, tx0:tx1] = shade[None, :]
+    cv2.ellipse(img, ((tx0 + tx1) // 2, int(h * 0.16)), ((tx1 - tx0) // 2, int(h * 0.035)), 0, 0, 360, 205.0, -1)
+    for y in np.linspace(h * 0.25, h * 0.65, 5):  # tank hoops
         cv2.line(img, (tx0, int(y)), (tx1, int(y)), 50.0, 5)
-    for i in range(5):                                    # pipes with a highlight
-        y = int(h * (.12 + .09 * i))
+    for i in range(5):  # pipes with a highlight
+        y = int(h * (0.12 + 0.09 * i))
         th = int(rng.integers(14, 30))
         cv2.line(img, (tx1, y), (w, y + int(rng.uniform(-20, 20))), float(rng.uniform(50, 100)), th)
         cv2.line(img, (tx1, y - th // 4), (w, y - th // 4), 190.0, 3)
-    cv2.rectangle(img, (int(w * .50), int(h * .44)), (int(w * .96), floor + 50), 55.0, -1)   # console
-    for i in range(4):                                    # monitor screens showing curves
-        x = int(w * (.53 + i * .105))
-        x1, y0, y1 = x + int(w * .085), int(h * .48), int(h * .60)
+    cv2.rectangle(img, (int(w * 0.50), int(h * 0.44)), (int(w * 0.96), floor + 50), 55.0, -1)  # console
+    for i in range(4):  # monitor screens showing curves
+        x = int(w * (0.53 + i * 0.105))
+        x1, y0, y1 = x + int(w * 0.085), int(h * 0.48), int(h * 0.60)
         cv2.rectangle(img, (x, y0), (x1, y1), 205.0, -1)
-        pts = np.array([[x + j * (x1 - x) // 12, int(y1 - (y1 - y0) * (.3 + .3 * np.sin(j + i)))] for j in range(13)])
+        pts = np.array([[x + j * (x1 - x) // 12, int(y1 - (y1 - y0) * (0.3 + 0.3 * np.sin(j + i)))] for j in range(13)])
         cv2.polylines(img, [pts.astype(np.int32)], False, 70.0, 3)
-    for cx, s in ((int(w * .44), 1.0), (int(w * .73), 0.8)):   # two technicians, helmets and jackets
-        hh = int(h * .5 * s)
+    for cx, s in ((int(w * 0.44), 1.0), (int(w * 0.73), 0.8)):  # two technicians, helmets and jackets
+        hh = int(h * 0.5 * s)
         top = h - hh
-        cv2.ellipse(img, (cx, top + int(hh * .08)), (int(hh * .075), int(hh * .09)), 0, 0, 360, 120.0, -1)
-        cv2.ellipse(img, (cx, top + int(hh * .04)), (int(hh * .09), int(hh * .07)), 0, 180, 360, 240.0, -1)
-        body = np.array([[cx - int(hh * .2), h], [cx - int(hh * .15), top + int(hh * .2)],
-                         [cx + int(hh * .15), top + int(hh * .2)], [cx + int(hh * .2), h]], np.int32)
+        cv2.ellipse(img, (cx, top + int(hh * 0.08)), (int(hh * 0.075), int(hh * 0.09)), 0, 0, 360, 120.0, -1)
+        cv2.ellipse(img, (cx, top + int(hh * 0.04)), (int(hh * 0.09), int(hh * 0.07)), 0, 180, 360, 240.0, -1)
+        body = np.array(
+            [
+                [cx - int(hh * 0.2), h],
+                [cx - int(hh * 0.15), top + int(hh * 0.2)],
+                [cx + int(hh * 0.15), top + int(hh * 0.2)],
+                [cx + int(hh * 0.2), h],
+            ],
+            np.int32,
+        )
         cv2.fillPoly(img, [body], 40.0)
-        cv2.line(img, (cx - int(hh * .17), top + int(hh * .45)), (cx + int(hh * .17), top + int(hh * .45)), 200.0, 8)
-    low = cv2.resize(rng.normal(0, 5, (h // 80 + 2, w // 80 + 2)).astype(np.float32), (w, h),
-                     interpolation=cv2.INTER_CUBIC)
+        cv2.line(
+            img, (cx - int(hh * 0.17), top + int(hh * 0.45)), (cx + int(hh * 0.17), top + int(hh * 0.45)), 200.0, 8
+        )
+    low = cv2.resize(
+        rng.normal(0, 5, (h // 80 + 2, w // 80 + 2)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
     img = img + low + rng.normal(0, 6, (h, w)).astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), 1.2)
     vig = 1 - 0.3 * (((xx - w / 2) / w) ** 2 + ((yy - h / 2) / h) ** 2)
@@ -685,8 +735,9 @@ def draw_page(layout: PageLayout, header_lines: list[Line], seed: int) -> Image.
 
 
 def header_lines() -> tuple[list[Line], list[int]]:
-    mast = set_lines([tokenize(PAGE_HEADER["masthead"], s := Style("NotoSerifCJK-Black.ttc", 150, 150))],
-                     s, 4 * 150, align="left")[0]
+    mast = set_lines(
+        [tokenize(PAGE_HEADER["masthead"], s := Style("NotoSerifCJK-Black.ttc", 150, 150))], s, 4 * 150, align="left"
+    )[0]
     mast.x, mast.y = MARGIN_X, MARGIN_TOP
     date_st = Style(SANS_MED, 40, 40)
     date = set_lines([tokenize(PAGE_HEADER["dateline"], date_st)], date_st, 2000, align="left")[0]
@@ -704,13 +755,13 @@ def simulate_scan(clean: Image.Image, seed: int, skew: float) -> tuple[Image.Ima
     h, w = a.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
     a = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255.0)
-    a = 28 + a * (235 - 28) / 255                      # paper grey, ink not quite black
+    a = 28 + a * (235 - 28) / 255  # paper grey, ink not quite black
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    dist = np.sqrt((xx / w) ** 2 + ((h - yy) / h) ** 2) / np.sqrt(2)   # from the bottom-left corner
-    a *= 1 - 0.15 * (1 - dist) ** 2                    # ~15% darker at that corner, smooth
+    dist = np.sqrt((xx / w) ** 2 + ((h - yy) / h) ** 2) / np.sqrt(2)  # from the bottom-left corner
+    a *= 1 - 0.15 * (1 - dist) ** 2  # ~15% darker at that corner, smooth
     a = cv2.GaussianBlur(a, (0, 0), 0.8)
     a += rng.normal(0, 8, a.shape).astype(np.float32)
-    for _ in range(40):                                # dust specks
+    for _ in range(40):  # dust specks
         cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h))
         cv2.circle(a, (cx, cy), int(rng.integers(1, 4)), float(rng.uniform(40, 120)), -1)
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)), m
@@ -730,8 +781,12 @@ def map_box(box, m, w, h):
     """Axis-aligned bounding box of the rotated corners of `box`."""
     x0, y0, x1, y1 = box
     pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ m.T
-    return [max(0, int(np.floor(pts[:, 0].min()))), max(0, int(np.floor(pts[:, 1].min()))),
-            min(w, int(np.ceil(pts[:, 0].max()))), min(h, int(np.ceil(pts[:, 1].max())))]
+    return [
+        max(0, int(np.floor(pts[:, 0].min()))),
+        max(0, int(np.floor(pts[:, 1].min()))),
+        min(w, int(np.ceil(pts[:, 0].max()))),
+        min(h, int(np.ceil(pts[:, 1].max()))),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -741,7 +796,7 @@ def union(boxes):
 
 
 def column_of(x: float) -> int:
-    return max(0, min(NCOLS - 1, int((x - MARGIN_X) // (COL_W + GUTTER))))   # column holding x
+    return max(0, min(NCOLS - 1, int((x - MARGIN_X) // (COL_W + GUTTER))))  # column holding x
 
 
 def column_groups(col: list[Unit]) -> list[tuple[str, list[Line]]]:
@@ -772,9 +827,18 @@ def build_gt(layout: PageLayout, head_lines: list[Line], head_box, image_name: s
     def add_block(art_id, role, blines, text, box=None, column=None, cont=False):
         bid = f"b{len(blocks) + 1:04d}"
         box = box or union([l.box() for l in blines])
-        blocks.append({"id": bid, "article": art_id, "role": role, "box": box, "order": len(blocks) + 1,
-                       "text": text, "column": column_of(box[0]) if column is None else column,
-                       "continues_previous": cont})
+        blocks.append(
+            {
+                "id": bid,
+                "article": art_id,
+                "role": role,
+                "box": box,
+                "order": len(blocks) + 1,
+                "text": text,
+                "column": column_of(box[0]) if column is None else column,
+                "continues_previous": cont,
+            }
+        )
         for l in blines:
             l.block = bid
             lines.append({"block": bid, "box": l.box(), "text": l.text})
@@ -783,8 +847,15 @@ def build_gt(layout: PageLayout, head_lines: list[Line], head_box, image_name: s
     for order, p in enumerate(layout.placed, 1):
         a = p.art
         hl = a.first("headline")
-        articles.append({"id": a.id, "box": p.box, "order": order, "headline": hl.text if hl else "",
-                         "continuation": a.continuation})
+        articles.append(
+            {
+                "id": a.id,
+                "box": p.box,
+                "order": order,
+                "headline": hl.text if hl else "",
+                "continuation": a.continuation,
+            }
+        )
         if p.photo:
             add_block(a.id, "photo", [], "", box=p.photo)
         for role, ls in p.head:
@@ -799,11 +870,22 @@ def build_gt(layout: PageLayout, head_lines: list[Line], head_box, image_name: s
                 else:
                     add_block(a.id, kind, ls, a.paras[ls[0].para].corpus())
                     prev_para = None
-    return {"image": image_name, "width": PAGE_W, "height": PAGE_H, "dpi": DPI, "skew_degrees": 0.0,
-            "page_header": {"box": head_box, "text": PAGE_HEADER["text"],
-                            "lines": [{"box": l.box(), "text": l.text} for l in head_lines]},
-            "rules": layout.rules,
-            "articles": articles, "blocks": blocks, "lines": lines}
+    return {
+        "image": image_name,
+        "width": PAGE_W,
+        "height": PAGE_H,
+        "dpi": DPI,
+        "skew_degrees": 0.0,
+        "page_header": {
+            "box": head_box,
+            "text": PAGE_HEADER["text"],
+            "lines": [{"box": l.box(), "text": l.text} for l in head_lines],
+        },
+        "rules": layout.rules,
+        "articles": articles,
+        "blocks": blocks,
+        "lines": lines,
+    }
 
 
 def map_gt(gt: dict, m, image_name: str, skew: float) -> dict:
@@ -858,7 +940,10 @@ def check(raw: str, gt_txt: str, gt: dict, layout: PageLayout):
     for i in range(len(bx)):
         for j in range(i + 1, len(bx)):
             a, b = bx[i], bx[j]
-            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (gt["blocks"][i]["id"], gt["blocks"][j]["id"])
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (
+                gt["blocks"][i]["id"],
+                gt["blocks"][j]["id"],
+            )
 
 
 def main(argv=None):
@@ -885,14 +970,19 @@ def main(argv=None):
     clean.save(out / f"{STEM}-clean.png", optimize=False)
     (out / f"{STEM}-scan.jpg").write_bytes(encode_jpeg(scan, 80, MAX_SCAN_BYTES))
     (out / f"{STEM}.gt.txt").write_text(gt_txt, encoding="utf-8")
-    for name, g in ((f"{STEM}-clean.gt.json", gt), (f"{STEM}-scan.gt.json", map_gt(gt, m, f"{STEM}-scan.jpg", args.skew))):
+    for name, g in (
+        (f"{STEM}-clean.gt.json", gt),
+        (f"{STEM}-scan.gt.json", map_gt(gt, m, f"{STEM}-scan.jpg", args.skew)),
+    ):
         (out / name).write_text(json.dumps(g, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.preview:
         clean.resize((PAGE_W // 4, PAGE_H // 4), Image.LANCZOS).save(args.preview)
 
     nchars = sum(len(re.sub(r"\s", "", l["text"])) for l in gt["lines"])
-    print(f"page {PAGE_W}x{PAGE_H} @ {DPI} dpi, {NCOLS} columns of {COL_CHARS} x {EM}px, "
-          f"{len(gt['articles'])} articles, {len(gt['blocks'])} blocks, {len(gt['lines'])} lines, {nchars} chars")
+    print(
+        f"page {PAGE_W}x{PAGE_H} @ {DPI} dpi, {NCOLS} columns of {COL_CHARS} x {EM}px, "
+        f"{len(gt['articles'])} articles, {len(gt['blocks'])} blocks, {len(gt['lines'])} lines, {nchars} chars"
+    )
     for a in gt["articles"]:
         p = next(p for p in layout.placed if p.art.id == a["id"])
         print(f"  {a['id']}: cols {p.col0}-{p.col0 + p.ncols - 1} box {a['box']} {a['headline'][:20]}")

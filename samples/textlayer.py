@@ -10,6 +10,7 @@ Noto Sans Bold for bylines, Noto CJK SC for the page header), each word at the x
 (followed by its space, as most producers write it), the rules as filled rectangles. The ground truth is the
 english-clean one with `image` pointing at the PDF. The output is deterministic (fixed dates, no random ids).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,8 @@ import families  # noqa: E402
 import render  # noqa: E402
 
 STEM = "english-textlayer"
-PX_MM = 25.4 / 300          # one 300 dpi pixel in mm
-PX_PT = 72 / 300            # one 300 dpi pixel in pt
+PX_MM = 25.4 / 300  # one 300 dpi pixel in mm
+PX_PT = 72 / 300  # one 300 dpi pixel in pt
 FIXED_DATE = dt.datetime(2025, 12, 11, 0, 0, 0, tzinfo=dt.UTC)
 
 
@@ -63,8 +64,16 @@ def cjk_truetype(path: Path, text: str) -> BytesIO:
     font["loca"] = newTable("loca")
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for k in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-              "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for k in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, k, 1 if k == "maxZones" else 0)
     for k in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxComponentDepth"):
         setattr(maxp, k, 0)
@@ -83,6 +92,7 @@ def cjk_truetype(path: Path, text: str) -> BytesIO:
 def cjk_face_index(path: Path) -> int:
     """The Simplified Chinese face of a Noto CJK collection, found as samples/render.py finds it."""
     from PIL import ImageFont
+
     for idx in range(10):
         if ImageFont.truetype(str(path), 10, index=idx).getname()[0].endswith("CJK SC"):
             return idx
@@ -131,7 +141,7 @@ class Typesetter:
             words.append(cur)
         cjk = st.file.endswith(".ttc")
         for wi, word in enumerate(words):
-            if cjk:   # full-width cells: each glyph on its own, centred in its cell as draw_line does
+            if cjk:  # full-width cells: each glyph on its own, centred in its cell as draw_line does
                 for g in word:
                     adv = st.font.getlength(g.ch)
                     x = line.x + g.x + (max(0.0, g.w - adv) / 2 if adv < g.w - 0.5 else 0)

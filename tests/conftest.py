@@ -58,12 +58,17 @@ def _body_text() -> str:
     return FALLBACK_BODY
 
 
-def render_page(path: Path, headline: str = "扎实推进共同富裕", n_lines: int = 6, offset: int = 0,
-                size: tuple[int, int] = (1000, 700)) -> RenderedPage:
+def render_page(
+    path: Path,
+    headline: str = "扎实推进共同富裕",
+    n_lines: int = 6,
+    offset: int = 0,
+    size: tuple[int, int] = (1000, 700),
+) -> RenderedPage:
     """A white page with a bold 80 px headline and ``n_lines`` of 38 px body text, 23 characters a line."""
     body = _body_text().translate(TO_PRINT)
     per_line = 23
-    lines = tuple(body[offset + i * per_line: offset + (i + 1) * per_line] for i in range(n_lines))
+    lines = tuple(body[offset + i * per_line : offset + (i + 1) * per_line] for i in range(n_lines))
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
     head_font = ImageFont.truetype(str(CJK_FONT), 80, index=CJK_FONT_INDEX)

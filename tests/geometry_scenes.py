@@ -14,8 +14,15 @@ EM = 30  # body text height of every scene, in pixels
 HEAD = 60  # headline type size
 
 
-def block(bid: str, role: Role, box: Box, lines: int | tuple[str, ...] = 1, size: float | None = None,
-          bold: bool = False, vertical: bool = False) -> Block:
+def block(
+    bid: str,
+    role: Role,
+    box: Box,
+    lines: int | tuple[str, ...] = 1,
+    size: float | None = None,
+    bold: bool = False,
+    vertical: bool = False,
+) -> Block:
     """A block whose ``lines`` (a count, or the lines' texts) share its box evenly, top to bottom (side by side
     right to left when ``vertical``). ``size`` defaults to HEAD for a headline and EM for anything else."""
     texts = ("",) * lines if isinstance(lines, int) else tuple(lines)
@@ -44,10 +51,18 @@ def rule(box: Box) -> Separator:
     return Separator(f"SE-{box[0]}-{box[1]}", box, "horizontal" if horizontal else "vertical")
 
 
-def page(blocks: list[Block], separators: list[Separator] = (), em: float = EM, width: int = 1000,
-         height: int = 2000) -> Page:
-    return Page(1, width, height, PageSource("scene", 0, "image", ""), blocks=list(blocks),
-                separators=list(separators), text_size_px=em)
+def page(
+    blocks: list[Block], separators: list[Separator] = (), em: float = EM, width: int = 1000, height: int = 2000
+) -> Page:
+    return Page(
+        1,
+        width,
+        height,
+        PageSource("scene", 0, "image", ""),
+        blocks=list(blocks),
+        separators=list(separators),
+        text_size_px=em,
+    )
 
 
 def ids(blocks: list[Block]) -> list[str]:
@@ -59,8 +74,17 @@ def groups(parts: list[list[Block]]) -> list[list[str]]:
     return [sorted(ids(g)) for g in parts]
 
 
-def text_lines(mask: np.ndarray, x0: int, x1: int, top: int, count: int, height: int = 20, pitch: int = 30,
-               glyph: int = 16, advance: int = 20) -> np.ndarray:
+def text_lines(
+    mask: np.ndarray,
+    x0: int,
+    x1: int,
+    top: int,
+    count: int,
+    height: int = 20,
+    pitch: int = 30,
+    glyph: int = 16,
+    advance: int = 20,
+) -> np.ndarray:
     """Draw ``count`` lines of glyph-like ink cells (``glyph`` wide every ``advance`` px) into ``mask``."""
     for k in range(count):
         y = top + k * pitch

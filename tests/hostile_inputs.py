@@ -26,12 +26,23 @@ XSS_PAYLOADS = [
 # ------------------------------------------------------------------------------------------ our page JSON
 
 
-def page_json(width=1000, height=800, boxes=None, texts=("甲乙丙丁", "戊己庚辛"), block_id="TB0001",
-              article_id="A1", source_path="page.png") -> dict:
+def page_json(
+    width=1000,
+    height=800,
+    boxes=None,
+    texts=("甲乙丙丁", "戊己庚辛"),
+    block_id="TB0001",
+    article_id="A1",
+    source_path="page.png",
+) -> dict:
     boxes = boxes or [[10, 10, 500, 60], [10, 80, 500, 130]]
     lines = [{"text": t, "box": b} for t, b in zip(texts, boxes)]
-    page = {"width": width, "height": height, "source": {"path": source_path},
-            "blocks": [{"id": block_id, "order": 0, "article_id": article_id, "role": "body", "lines": lines}]}
+    page = {
+        "width": width,
+        "height": height,
+        "source": {"path": source_path},
+        "blocks": [{"id": block_id, "order": 0, "article_id": article_id, "role": "body", "lines": lines}],
+    }
     return {"format": "digitize-page", "version": "1", "page": page}
 
 
@@ -71,21 +82,34 @@ def string_box_json(path: Path) -> Path:
 # ------------------------------------------------------------------------------------------------ ALTO
 
 
-def alto(strings=(("甲乙丙丁", 10, 10), ("戊己庚辛", 10, 80)), file_name: str | None = "page.png",
-         page_attrs: str = 'WIDTH="1000" HEIGHT="800"', string_attrs: str = "", style: str = "",
-         block_id: str = "TB1", encoding: str = "UTF-8") -> str:
+def alto(
+    strings=(("甲乙丙丁", 10, 10), ("戊己庚辛", 10, 80)),
+    file_name: str | None = "page.png",
+    page_attrs: str = 'WIDTH="1000" HEIGHT="800"',
+    string_attrs: str = "",
+    style: str = "",
+    block_id: str = "TB1",
+    encoding: str = "UTF-8",
+) -> str:
     """A small ALTO 4 page: two lines in one block; the arguments put hostile values where they go."""
-    info = (f"<sourceImageInformation><fileName>{file_name}</fileName></sourceImageInformation>"
-            if file_name is not None else "")
+    info = (
+        f"<sourceImageInformation><fileName>{file_name}</fileName></sourceImageInformation>"
+        if file_name is not None
+        else ""
+    )
     lines = "".join(
         f'<TextLine HPOS="{x}" VPOS="{y}" WIDTH="490" HEIGHT="50"><String CONTENT="{t}" HPOS="{x}" VPOS="{y}" '
-        f'WIDTH="490" HEIGHT="50" {string_attrs}/></TextLine>' for t, x, y in strings)
+        f'WIDTH="490" HEIGHT="50" {string_attrs}/></TextLine>'
+        for t, x, y in strings
+    )
     styles = f'<Styles><TextStyle ID="S1" {style}/></Styles>' if style else ""
     refs = ' STYLEREFS="S1"' if style else ""
-    return (f'<?xml version="1.0" encoding="{encoding}"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">'
-            f"<Description><MeasurementUnit>pixel</MeasurementUnit>{info}</Description>{styles}"
-            f'<Layout><Page ID="P1" {page_attrs}><PrintSpace><TextBlock ID="{block_id}" HPOS="10" VPOS="10" '
-            f'WIDTH="490" HEIGHT="120"{refs}>{lines}</TextBlock></PrintSpace></Page></Layout></alto>')
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">'
+        f"<Description><MeasurementUnit>pixel</MeasurementUnit>{info}</Description>{styles}"
+        f'<Layout><Page ID="P1" {page_attrs}><PrintSpace><TextBlock ID="{block_id}" HPOS="10" VPOS="10" '
+        f'WIDTH="490" HEIGHT="120"{refs}>{lines}</TextBlock></PrintSpace></Page></Layout></alto>'
+    )
 
 
 def bad_number_altos() -> dict[str, str]:
@@ -102,10 +126,12 @@ def bad_number_altos() -> dict[str, str]:
 
 
 def hocr(title_word: str = "bbox 10 10 500 60; x_wconf 95", title_line: str = "bbox 10 10 500 60") -> str:
-    return ('<html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body>'
-            '<div class="ocr_page" title="bbox 0 0 1000 800"><p class="ocr_par">'
-            f'<span class="ocr_line" title="{title_line}"><span class="ocrx_word" title="{title_word}">甲乙丙丁</span>'
-            "</span></p></div></body></html>")
+    return (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body>'
+        '<div class="ocr_page" title="bbox 0 0 1000 800"><p class="ocr_par">'
+        f'<span class="ocr_line" title="{title_line}"><span class="ocrx_word" title="{title_word}">甲乙丙丁</span>'
+        "</span></p></div></body></html>"
+    )
 
 
 def bad_number_hocrs() -> dict[str, str]:
@@ -118,10 +144,12 @@ def bad_number_hocrs() -> dict[str, str]:
 
 def page_xml(points: str = "10,10 500,10 500,60 10,60", conf: str = "0.9", width: str = "1000") -> str:
     ns = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
-    return (f'<?xml version="1.0" encoding="UTF-8"?><PcGts xmlns="{ns}"><Page imageFilename="page.png" '
-            f'imageWidth="{width}" imageHeight="800"><TextRegion id="r1"><Coords points="{points}"/>'
-            f'<TextLine id="l1"><Coords points="{points}"/><TextEquiv conf="{conf}"><Unicode>甲乙丙丁</Unicode>'
-            "</TextEquiv></TextLine></TextRegion></Page></PcGts>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><PcGts xmlns="{ns}"><Page imageFilename="page.png" '
+        f'imageWidth="{width}" imageHeight="800"><TextRegion id="r1"><Coords points="{points}"/>'
+        f'<TextLine id="l1"><Coords points="{points}"/><TextEquiv conf="{conf}"><Unicode>甲乙丙丁</Unicode>'
+        "</TextEquiv></TextLine></TextRegion></Page></PcGts>"
+    )
 
 
 def bad_number_pages() -> dict[str, str]:
@@ -143,8 +171,10 @@ def page_image(path: Path, size=(1000, 800)) -> Path:
 
 def eps_named_png(path: Path) -> Path:
     """PostScript under an image name: Pillow would hand it to Ghostscript."""
-    path.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto "
-                     b"stroke showpage\n%%EOF\n")
+    path.write_bytes(
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto "
+        b"stroke showpage\n%%EOF\n"
+    )
     return path
 
 
@@ -159,8 +189,14 @@ def named_image_cases(folder: Path) -> dict[str, tuple[Path, str]]:
     os.mkfifo(inside / "fifo.png")
     eps_named_png(inside / "eps.png")
     cases = {}
-    for name, named in [("absolute", str(secret)), ("dotdot", "../outside/secret.png"), ("symlink", "link.png"),
-                        ("fifo", "fifo.png"), ("eps", "eps.png"), ("device", "/dev/zero")]:
+    for name, named in [
+        ("absolute", str(secret)),
+        ("dotdot", "../outside/secret.png"),
+        ("symlink", "link.png"),
+        ("fifo", "fifo.png"),
+        ("eps", "eps.png"),
+        ("device", "/dev/zero"),
+    ]:
         hyp = inside / f"{name}.alto.xml"
         hyp.write_text(alto(file_name=named), encoding="utf-8")
         cases[name] = (hyp, named)
@@ -214,11 +250,15 @@ def _stream(data: bytes, compress: bool = True) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def pdf_page(content: bytes, resources: bytes = b"<< >>", media_box: bytes = b"[0 0 595 842]",
-             extra: list[bytes] | None = None) -> bytes:
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox " + media_box + b" /Resources " + resources
-               + b" /Contents 4 0 R >>", _stream(content)]
+def pdf_page(
+    content: bytes, resources: bytes = b"<< >>", media_box: bytes = b"[0 0 595 842]", extra: list[bytes] | None = None
+) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox " + media_box + b" /Resources " + resources + b" /Contents 4 0 R >>",
+        _stream(content),
+    ]
     return pdf_file(objects + (extra or []))
 
 

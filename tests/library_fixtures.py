@@ -23,8 +23,10 @@ DPI = 300
 COLUMN_1 = ("The harbour commission met on Mon-", "day to discuss the new pier and the", "dredging of the chan-")
 COLUMN_2 = ("nel, which ships have found too shal-", "low since the spring floods.")
 HEADLINE = "Harbour Plans Approved"
-EXPECTED_BODY = ("The harbour commission met on Monday to discuss the new pier and the dredging of the channel, "
-                 "which ships have found too shallow since the spring floods.")
+EXPECTED_BODY = (
+    "The harbour commission met on Monday to discuss the new pier and the dredging of the channel, "
+    "which ships have found too shallow since the spring floods."
+)
 EXPECTED = (HEADLINE, EXPECTED_BODY)
 
 # Pixel geometry at 300 dpi of the printed page: headline across both columns, then the two columns.
@@ -44,12 +46,24 @@ class Profile:
     ids: str  # ID style: "ndnp", "docworks" or "bnl"
 
 
-NDNP = Profile("ndnp", "http://www.loc.gov/standards/alto/ns-v2#", "alto-2-0.xsd",
-               "http://www.loc.gov/standards/alto/alto-v2.0.xsd", "inch1200", "ndnp")
+NDNP = Profile(
+    "ndnp",
+    "http://www.loc.gov/standards/alto/ns-v2#",
+    "alto-2-0.xsd",
+    "http://www.loc.gov/standards/alto/alto-v2.0.xsd",
+    "inch1200",
+    "ndnp",
+)
 BNF = Profile("bnf", None, "alto-1-4.xsd", None, "mm10", "docworks")
 BNF_PIXEL = Profile("bnf-pixel", None, "alto-1-4.xsd", None, "pixel", "docworks")
-BNL = Profile("bnl", "http://www.loc.gov/standards/alto/ns-v3#", "alto-3-1.xsd",
-              "http://www.loc.gov/standards/alto/v3/alto-3-1.xsd", "pixel", "bnl")
+BNL = Profile(
+    "bnl",
+    "http://www.loc.gov/standards/alto/ns-v3#",
+    "alto-3-1.xsd",
+    "http://www.loc.gov/standards/alto/v3/alto-3-1.xsd",
+    "pixel",
+    "bnl",
+)
 PROFILES = (NDNP, BNF, BNF_PIXEL, BNL)
 UNITS_PER_PIXEL = {"pixel": 1.0, "mm10": 254 / DPI, "inch1200": 1200 / DPI}
 
@@ -70,8 +84,12 @@ class _Builder:
     def geom(self, x0: float, y0: float, x1: float, y1: float) -> dict[str, str]:
         # ALTO 1.4 blocks need integers; every version accepts them
         k = self.k
-        return {"HPOS": str(round(x0 * k)), "VPOS": str(round(y0 * k)),
-                "WIDTH": str(round((x1 - x0) * k)), "HEIGHT": str(round((y1 - y0) * k))}
+        return {
+            "HPOS": str(round(x0 * k)),
+            "VPOS": str(round(y0 * k)),
+            "WIDTH": str(round((x1 - x0) * k)),
+            "HEIGHT": str(round((y1 - y0) * k)),
+        }
 
     def ident(self, kind: str, n: int) -> str:
         return {"ndnp": f"P1_{kind}{n:05d}", "docworks": f"PAG_1_{kind}{n:06d}", "bnl": f"P1_{kind}{n:05d}"}[self.p.ids]
@@ -92,7 +110,12 @@ class _Builder:
             if j:
                 self.el(line, "SP", **{k: v for k, v in self.geom(wx0 - char_px, y0, wx0, y1).items() if k != "HEIGHT"})
             self.counter += 1
-            attrs = {"ID": self.ident("ST", self.counter), **self.geom(wx0, y0, wx1, y1), "CONTENT": content, "WC": "0.93"}
+            attrs = {
+                "ID": self.ident("ST", self.counter),
+                **self.geom(wx0, y0, wx1, y1),
+                "CONTENT": content,
+                "WC": "0.93",
+            }
             if self.p.ids == "ndnp":
                 attrs["CC"] = "0" * len(content)
             if j == 0 and hyph_words[1]:
@@ -121,20 +144,30 @@ def library_alto(profile: Profile) -> bytes:
     b = _Builder(profile)
     root = b.el(None, "alto")
     if profile.namespace:
-        root = etree.Element(f"{{{profile.namespace}}}alto", nsmap={None: profile.namespace,
-                                                                   "xsi": "http://www.w3.org/2001/XMLSchema-instance"})
-        root.set("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation", f"{profile.namespace} {profile.schema_location}")
+        root = etree.Element(
+            f"{{{profile.namespace}}}alto",
+            nsmap={None: profile.namespace, "xsi": "http://www.w3.org/2001/XMLSchema-instance"},
+        )
+        root.set(
+            "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation",
+            f"{profile.namespace} {profile.schema_location}",
+        )
     desc = b.el(root, "Description")
     b.el(desc, "MeasurementUnit").text = profile.unit
     info = b.el(desc, "sourceImageInformation")
-    b.el(info, "fileName").text = {"ndnp": "/ndnp/batch_xx/sn12345678/1901010101/0001.jp2",
-                                   "docworks": "X0000001.tif", "bnl": "00001.tif"}[profile.ids]
+    b.el(info, "fileName").text = {
+        "ndnp": "/ndnp/batch_xx/sn12345678/1901010101/0001.jp2",
+        "docworks": "X0000001.tif",
+        "bnl": "00001.tif",
+    }[profile.ids]
     ocr = b.el(desc, "OCRProcessing", ID="OCR_0")
     step = b.el(ocr, "ocrProcessingStep")
     sw = b.el(step, "processingSoftware")
-    creator, name, version = {"ndnp": ("LizardTech", "Document Express with OCR", "6.0"),
-                              "docworks": ("CCS Content Conversion Specialists GmbH, Germany", "docWORKS", "6.5-1.28"),
-                              "bnl": ("CCS Content Conversion Specialists GmbH, Germany", "docWORKS", "7.4")}[profile.ids]
+    creator, name, version = {
+        "ndnp": ("LizardTech", "Document Express with OCR", "6.0"),
+        "docworks": ("CCS Content Conversion Specialists GmbH, Germany", "docWORKS", "6.5-1.28"),
+        "bnl": ("CCS Content Conversion Specialists GmbH, Germany", "docWORKS", "7.4"),
+    }[profile.ids]
     b.el(sw, "softwareCreator").text = creator
     b.el(sw, "softwareName").text = name
     b.el(sw, "softwareVersion").text = version
@@ -148,8 +181,14 @@ def library_alto(profile: Profile) -> bytes:
         b.el(tags, "LayoutTag", ID="LT_headline", TYPE="role", LABEL="headline")
     layout = b.el(root, "Layout")
     w, h = PAGE_PX
-    page = b.el(layout, "Page", ID="PAG_1" if profile.ids == "docworks" else "P1", PHYSICAL_IMG_NR="1",
-                HEIGHT=round(h * b.k), WIDTH=round(w * b.k))
+    page = b.el(
+        layout,
+        "Page",
+        ID="PAG_1" if profile.ids == "docworks" else "P1",
+        PHYSICAL_IMG_NR="1",
+        HEIGHT=round(h * b.k),
+        WIDTH=round(w * b.k),
+    )
     ps = b.el(page, "PrintSpace", **b.geom(0, 0, w, h))
 
     head_attrs = {"ID": b.ident("TB", 1), **b.geom(*HEAD_PX), "STYLEREFS": "TXT_1"}

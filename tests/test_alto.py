@@ -41,7 +41,9 @@ def make_line(text: str, box, conf: float = 0.95, glyphs: bool = True, join: Joi
     if glyphs:
         for k, ch in enumerate(text):
             if not ch.isspace():
-                gl.append(Glyph(ch, (int(x0 + k * step), y0, int(x0 + (k + 1) * step), y1), round(conf - 0.01 * (k % 3), 3)))
+                gl.append(
+                    Glyph(ch, (int(x0 + k * step), y0, int(x0 + (k + 1) * step), y1), round(conf - 0.01 * (k % 3), 3))
+                )
     return Line(text, box, conf, gl, Join(join, "test") if join else None)
 
 
@@ -62,26 +64,41 @@ def text_block(bid, role, box, texts, *, size=42, bold=False, vertical=False, la
 @pytest.fixture
 def page() -> Page:
     src = PageSource(path="samples/rmrb-2024-07-01-01.png", index=0, kind="image", sha256="ab" * 32, dpi=300.0)
-    p = Page(number=1, width=2400, height=3600, source=src, in_source_coordinates=True, engine="RapidOCR PP-OCRv4", label="1")
+    p = Page(
+        number=1, width=2400, height=3600, source=src, in_source_coordinates=True, engine="RapidOCR PP-OCRv4", label="1"
+    )
 
-    header = text_block("TB0000", Role.PAGE_HEADER, (100, 20, 2300, 80), ["人民日报 2024年7月1日 星期一"], size=30, order=0)
+    header = text_block(
+        "TB0000", Role.PAGE_HEADER, (100, 20, 2300, 80), ["人民日报 2024年7月1日 星期一"], size=30, order=0
+    )
     # Article 1: headline with a space, kicker, two body blocks with a Latin hyphenation across the blocks.
     h1 = text_block("TB0001", Role.HEADLINE, (300, 200, 2300, 320), [HEADLINE], size=80, bold=True, order=2)
     k1 = text_block("TB0002", Role.KICKER, (300, 120, 1500, 190), ["防汛救灾进行时"], size=50, order=1)
     b1 = text_block(
-        "TB0003", Role.BODY, (300, 340, 1200, 640),
+        "TB0003",
+        Role.BODY,
+        (300, 340, 1200, 640),
         ["本报北京6月30日电　记者报道：", "各地区各部门全力以赴，", "the newspaper digiti-"],
-        order=3, joins={0: JoinKind.CJK, 1: JoinKind.SPACE, 2: JoinKind.HYPHEN},
+        order=3,
+        joins={0: JoinKind.CJK, 1: JoinKind.SPACE, 2: JoinKind.HYPHEN},
     )
-    b2 = text_block("TB0004", Role.BODY, (1300, 340, 2300, 640), ["zation project 启动。", "确保人民群众生命财产安全。"], order=4)
+    b2 = text_block(
+        "TB0004", Role.BODY, (1300, 340, 2300, 640), ["zation project 启动。", "确保人民群众生命财产安全。"], order=4
+    )
     b2.lines[1].glyphs = []  # glyphs missing: the exporter spreads the String box evenly
-    a1 = Article("A1", [k1, h1, b1, b2], order=0, continuations=[Continuation("forward", "4", "（下转第4版）", "TB0004")])
+    a1 = Article(
+        "A1", [k1, h1, b1, b2], order=0, continuations=[Continuation("forward", "4", "（下转第4版）", "TB0004")]
+    )
 
     # Article 2: vertical kicker, headline, two body blocks, a photo with its caption.
     h2 = text_block("TB0006", Role.HEADLINE, (300, 800, 2000, 900), ["夏粮丰收"], size=70, bold=True, order=6)
-    k2 = text_block("TB0007", Role.KICKER, (2100, 700, 2200, 1300), ["金色麦浪", "丰收在望"], size=50, vertical=True, order=5)
+    k2 = text_block(
+        "TB0007", Role.KICKER, (2100, 700, 2200, 1300), ["金色麦浪", "丰收在望"], size=50, vertical=True, order=5
+    )
     b3 = text_block("TB0008", Role.BODY, (300, 920, 1200, 1220), ["今年夏粮再获丰收，", "单产创历史新高。"], order=7)
-    b4 = text_block("TB0009", Role.BODY, (1300, 920, 2000, 1220), ["农业农村部表示，", "新闻\x00稿\x1f件\ufffe已发布。"], order=8)
+    b4 = text_block(
+        "TB0009", Role.BODY, (1300, 920, 2000, 1220), ["农业农村部表示，", "新闻\x00稿\x1f件\ufffe已发布。"], order=8
+    )
     photo = Block("IL0001", Role.PHOTO, (300, 1300, 1200, 1900), order=9)
     cap = text_block("TB0010", Role.CAPTION, (300, 1910, 1200, 1960), ["图为河南小麦收割现场。"], size=30, order=10)
     a2 = Article("A2", [k2, h2, b3, b4, photo, cap], order=1)
@@ -132,7 +149,9 @@ def test_valid_alto_4_4(page, alto_schema):
     sw = root.find("a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingSoftware", NS)
     assert sw.findtext("a:softwareName", namespaces=NS) == "digitize"
     assert sw.findtext("a:softwareVersion", namespaces=NS)
-    settings = root.findtext("a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingStepSettings", namespaces=NS)
+    settings = root.findtext(
+        "a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingStepSettings", namespaces=NS
+    )
     assert "RapidOCR PP-OCRv4" in settings and "image" in settings
     pg = root.find("a:Layout/a:Page", NS)
     assert (pg.get("ID"), pg.get("PHYSICAL_IMG_NR"), pg.get("PRINTED_IMG_NR")) == ("P1", "1", "1")
@@ -145,8 +164,19 @@ def test_ids_unique_and_prefixed(page):
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"P1(_[A-Za-z0-9._-]+)?", i) for i in ids)
     found = by_id(root)
-    for name in ("P1_PS", "P1_TB0001", "P1_IL0001", "P1_SEP0001", "P1_TB0001_L001", "P1_TB0001_L001_S001",
-                 "P1_TB0001_L001_S001_G001", "P1_LT_headline", "P1_ST_A1", "P1_PST_1", "P1_TopMargin"):
+    for name in (
+        "P1_PS",
+        "P1_TB0001",
+        "P1_IL0001",
+        "P1_SEP0001",
+        "P1_TB0001_L001",
+        "P1_TB0001_L001_S001",
+        "P1_TB0001_L001_S001_G001",
+        "P1_LT_headline",
+        "P1_ST_A1",
+        "P1_PST_1",
+        "P1_TopMargin",
+    ):
         assert name in found, name
     assert "P1_CB_A1" in by_id(parse(page_to_alto(page, article_blocks="composed")))
     # every IDREF(S) points at an existing ID
@@ -257,8 +287,19 @@ def test_text_blocks_directly_in_print_space(page, alto_schema):
     ps = root.find("a:Layout/a:Page/a:PrintSpace", NS)
     assert ps.findall("a:ComposedBlock", NS) == []
     ids = [c.get("ID") for c in ps if etree.QName(c).localname in ("TextBlock", "Illustration")]
-    assert ids == ["P1_TB0002", "P1_TB0001", "P1_TB0003", "P1_TB0004", "P1_TB0007", "P1_TB0006", "P1_TB0008",
-                   "P1_TB0009", "P1_IL0001", "P1_TB0010", "P1_TB0000"]
+    assert ids == [
+        "P1_TB0002",
+        "P1_TB0001",
+        "P1_TB0003",
+        "P1_TB0004",
+        "P1_TB0007",
+        "P1_TB0006",
+        "P1_TB0008",
+        "P1_TB0009",
+        "P1_IL0001",
+        "P1_TB0010",
+        "P1_TB0000",
+    ]
     assert by_id(root)["P1_TB0003"].get("TAGREFS") == "P1_LT_body P1_ST_A1"
     assert len(list(root.iter(f"{{{ALTO_NS}}}TextLine"))) == len(ps.findall("a:TextBlock/a:TextLine", NS))
 
@@ -300,8 +341,11 @@ def test_clause_strings_cut_cjk_runs(page, alto_schema):
 
 
 def test_punctuation_profiles(page):
-    for profile, expected in (("corpus", "各地区各部门全力以赴,"), ("original", "各地区各部门全力以赴，"),
-                              ("ascii", "各地区各部门全力以赴,")):
+    for profile, expected in (
+        ("corpus", "各地区各部门全力以赴,"),
+        ("original", "各地区各部门全力以赴，"),
+        ("ascii", "各地区各部门全力以赴,"),
+    ):
         line = by_id(parse(page_to_alto(page, punctuation=profile)))["P1_TB0003_L002"]
         assert line.find("a:String", NS).get("CONTENT") == expected
     line = by_id(parse(page_to_alto(page, punctuation="ascii")))["P1_TB0004_L002"]
@@ -449,8 +493,9 @@ def test_edge_cases_validate(page, alto_schema):
     loose.lines[0].text = "广告 Cafe\u0301"  # combining acute: 6 non-space chars, 6 glyphs
     loose.lines[0].glyphs = loose.lines[0].glyphs + [loose.lines[0].glyphs[-1]]
     # a hyphen at the end of the page flow: HYP kept, no substitution
-    tail = text_block("TB0021", Role.PAGE_FOOTER, (100, 3200, 900, 3300), ["end of flow-"], order=20,
-                      joins={0: JoinKind.HYPHEN})
+    tail = text_block(
+        "TB0021", Role.PAGE_FOOTER, (100, 3200, 900, 3300), ["end of flow-"], order=20, joins={0: JoinKind.HYPHEN}
+    )
     # an empty line and a block without lines
     empty = Block("TB0022", Role.BODY, (100, 3400, 900, 3500), [Line("   ", (100, 3400, 900, 3450), 0.5)], order=21)
     page.blocks += [loose, tail, empty]
@@ -477,8 +522,10 @@ def test_settings_provenance_written_valid_and_read_back(page, alto_schema):
     xml = page_to_alto(page)
     assert schemas.validate(xml, alto_schema) == []
     root = parse(xml)
-    for path in ("a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingStepSettings",
-                 "a:Description/a:Processing/a:processingStepSettings"):
+    for path in (
+        "a:Description/a:OCRProcessing/a:ocrProcessingStep/a:processingStepSettings",
+        "a:Description/a:Processing/a:processingStepSettings",
+    ):
         text = root.findtext(path, namespaces=NS)
         assert f"settings digest: {settings.digest()}" in text
         assert "settings changed: layout.headline_ratio=1.8, ocr.rec_batch=8" in text

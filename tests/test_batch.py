@@ -38,8 +38,14 @@ def render_small_pages(folder: Path, count: int, subfolders: int = 2) -> list[Pa
 
 
 def run_batch(*args, timeout: float = 150, **popen) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digitize.batch", "batch", *map(str, args), "--log-json"],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "digitize.batch", "batch", *map(str, args), "--log-json"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        **popen,
+    )
 
 
 def events(stderr: str, kind: str) -> list[dict]:
@@ -75,8 +81,13 @@ def text_outputs(outdir: Path) -> dict[str, bytes]:
 
 
 def status_json(outdir: Path) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "digitize.batch", "status", str(outdir), "--json"],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitize.batch", "status", str(outdir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -122,9 +133,26 @@ def test_bad_pages_fail_with_reasons_and_the_rest_is_done(tmp_path):
     shutil.copy(BIG_SCAN, source / "bad" / "crashes.jpg")
     outdir = tmp_path / "out"
     # Kill the worker that takes crashes.jpg as soon as it starts: a real crash in the middle of a page.
-    proc = subprocess.Popen([sys.executable, "-m", "digitize.batch", "batch", str(source), "-o", str(outdir),
-                             "--workers", "2", "--page-timeout", "10", "--log-json"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "digitize.batch",
+            "batch",
+            str(source),
+            "-o",
+            str(outdir),
+            "--workers",
+            "2",
+            "--page-timeout",
+            "10",
+            "--log-json",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
     lines = []
 
     def read_events():
@@ -157,7 +185,12 @@ def test_bad_pages_fail_with_reasons_and_the_rest_is_done(tmp_path):
         assert set(json.loads(row["timings"])) >= {"load", "preprocess", "layout", "ocr", "order", "repair", "total"}
         assert "PP-OCR" in row["engine"] or "rapidocr" in row["engine"].lower()
     # Outputs mirror the source tree; failed pages write nothing.
-    assert sorted(text_outputs(outdir)) == ["issue1/page00.txt", "issue1/page02.txt", "issue2/page01.txt", "issue2/page03.txt"]
+    assert sorted(text_outputs(outdir)) == [
+        "issue1/page00.txt",
+        "issue1/page02.txt",
+        "issue2/page01.txt",
+        "issue2/page03.txt",
+    ]
     assert not list(outdir.rglob("bad/*"))
 
     report = status_json(outdir)
@@ -168,8 +201,19 @@ def test_bad_pages_fail_with_reasons_and_the_rest_is_done(tmp_path):
     assert next(s["source"] for s in report["slowest"]).endswith(".png")
 
     # Re-running the same command redoes nothing (failed pages wait for --retry-failed) and still says exit 1.
-    again = run_batch(source, "-o", outdir, "--workers", "2", "--page-timeout", "10", "--exclude", "hangs.png",
-                      "--exclude", "crashes.jpg")
+    again = run_batch(
+        source,
+        "-o",
+        outdir,
+        "--workers",
+        "2",
+        "--page-timeout",
+        "10",
+        "--exclude",
+        "hangs.png",
+        "--exclude",
+        "crashes.jpg",
+    )
     assert again.returncode == 1, again.stderr
     assert events(again.stderr, "plan")[0]["todo"] == 0
 
@@ -193,7 +237,11 @@ def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_c
     pages = render_small_pages(source, 6, subfolders=3)
     (source / "issue1" / "broken.png").write_bytes(pages[0].read_bytes()[:500])
     results = {}
-    for label, options in (("w1", ["--workers", "1"]), ("w2", ["--workers", "2"]), ("dask", ["--scheduler", dask_cluster])):
+    for label, options in (
+        ("w1", ["--workers", "1"]),
+        ("w2", ["--workers", "2"]),
+        ("dask", ["--scheduler", dask_cluster]),
+    ):
         outdir = tmp_path / label
         proc = run_batch(source, "-o", outdir, "--issue-per-folder", *options)
         assert proc.returncode == 1, proc.stderr  # the broken page
@@ -205,13 +253,21 @@ def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_c
                 assert (outdir / out["path"]).is_file()
         results[label] = text_outputs(outdir)
         # 6 pages, and each folder's issue text, named after its first page (as run --issue names it)
-        assert sorted(results[label]) == sorted([f"issue{i % 3 + 1}/page{i:02d}.txt" for i in range(6)]
-                                                + ["issue1/broken.issue.txt", "issue2/page01.issue.txt",
-                                                   "issue3/page02.issue.txt"])
+        assert sorted(results[label]) == sorted(
+            [f"issue{i % 3 + 1}/page{i:02d}.txt" for i in range(6)]
+            + ["issue1/broken.issue.txt", "issue2/page01.issue.txt", "issue3/page02.issue.txt"]
+        )
         assert all(results[label].values())
         issues = issue_rows(outdir)
-        assert [(r["issue"], r["state"]) for r in issues] == [("issue1", "done"), ("issue2", "done"), ("issue3", "done")]
-        assert [o["path"] for o in json.loads(issues[1]["outputs"])] == ["issue2/page01.mets.xml", "issue2/page01.issue.txt"]
+        assert [(r["issue"], r["state"]) for r in issues] == [
+            ("issue1", "done"),
+            ("issue2", "done"),
+            ("issue3", "done"),
+        ]
+        assert [o["path"] for o in json.loads(issues[1]["outputs"])] == [
+            "issue2/page01.mets.xml",
+            "issue2/page01.issue.txt",
+        ]
     assert results["w1"] == results["w2"] == results["dask"]
 
     # Resume: nothing changed → nothing to do; one page changed → its issue is redone (the issue outputs need
@@ -222,7 +278,8 @@ def test_workers_and_dask_give_identical_text_and_rerun_resumes(tmp_path, dask_c
     proc = run_batch(source, "-o", outdir, "--issue-per-folder", "--retry-failed")
     assert events(proc.stderr, "plan")[0]["todo"] == 5
     assert sorted(Path(e["source"]).name for e in events(proc.stderr, "page")) == sorted(
-        ["broken.png", pages[0].name, pages[3].name, pages[1].name, pages[4].name])
+        ["broken.png", pages[0].name, pages[3].name, pages[1].name, pages[4].name]
+    )
     assert "建设美丽中国" in (outdir / "issue2" / "page01.txt").read_text(encoding="utf-8")
     assert "建设美丽中国" in (outdir / "issue2" / "page01.issue.txt").read_text(encoding="utf-8")
     (outdir / "issue3" / "page02.issue.txt").unlink()
@@ -242,6 +299,11 @@ def test_usage_errors(tmp_path):
     (source / "scan.pdf").write_bytes(b"x")
     proc = run_batch(source, "-o", tmp_path / "out")
     assert proc.returncode == 2 and "same output name" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "digitize.batch", "status", str(tmp_path)], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitize.batch", "status", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert proc.returncode == 2 and "no manifest.sqlite" in proc.stderr

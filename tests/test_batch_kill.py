@@ -25,10 +25,25 @@ def start_and_kill(source, outdir, pages_first: int, delay: float) -> bool:
     """Start the batch in its own process group; once ``pages_first`` pages have finished and another has
     started, wait ``delay`` s and SIGKILL the group, so the kill lands mid-page whatever the engine's speed.
     Returns whether the kill hit a running batch (rather than one that had already finished)."""
-    proc = subprocess.Popen([sys.executable, "-m", "digitize.batch", "batch", str(source), "-o", str(outdir),
-                             "--workers", "2", "--log-json"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "digitize.batch",
+            "batch",
+            str(source),
+            "-o",
+            str(outdir),
+            "--workers",
+            "2",
+            "--log-json",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     in_flight = threading.Event()
 
     def read_events():

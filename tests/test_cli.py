@@ -50,8 +50,9 @@ def test_version():
 
 
 def test_version_subprocess():
-    proc = subprocess.run([sys.executable, "-m", "digitize.cli", "--version"], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitize.cli", "--version"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     assert digitize.__version__ in proc.stdout
 
@@ -117,8 +118,14 @@ def test_multipage_tiff_writes_numbered_outputs(small_page, small_page2, tmp_pat
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in outdir.iterdir())
     # Per-page files, plus the issue's own: METS over the two ALTO files and the whole-article text.
-    assert names == ["issue-p0001.alto.xml", "issue-p0001.txt", "issue-p0002.alto.xml", "issue-p0002.txt",
-                     "issue.issue.txt", "issue.mets.xml"]
+    assert names == [
+        "issue-p0001.alto.xml",
+        "issue-p0001.txt",
+        "issue-p0002.alto.xml",
+        "issue-p0002.txt",
+        "issue.issue.txt",
+        "issue.mets.xml",
+    ]
     mets = (outdir / "issue.mets.xml").read_text(encoding="utf-8")
     assert "issue-p0001.alto.xml" in mets and "issue-p0002.alto.xml" in mets
     assert cer((outdir / "issue-p0001.txt").read_text(encoding="utf-8"), small_page.corpus_text) <= 0.05
@@ -244,8 +251,13 @@ def test_real_process_exit_code_and_one_line_errors(small_page, tmp_path):
     exe = ROOT / ".venv" / "bin" / "digitize"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "digitize.cli"]
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "FORCE_COLOR")}
-    proc = subprocess.run(command + ["run", str(good), str(odd), "-o", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        command + ["run", str(good), str(odd), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 1, proc.stderr
     assert error_lines(proc.stderr) == [f"error: {odd}: empty file (0 bytes)"], proc.stderr
     assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8").strip()
@@ -327,10 +339,13 @@ def test_issue_metadata_and_mets_profile_reach_the_mets(born_digital_pdf, tmp_pa
     a.write_bytes(born_digital_pdf.read_bytes())
     b.write_bytes(born_digital_pdf.read_bytes())
     meta = tmp_path / "issue.toml"
-    meta.write_text('identifier = "urn:nbn:test:0001"\npublisher = "Test Daily Press"\nplace = "Taiyuan"\n', encoding="utf-8")
+    meta.write_text(
+        'identifier = "urn:nbn:test:0001"\npublisher = "Test Daily Press"\nplace = "Taiyuan"\n', encoding="utf-8"
+    )
     out = tmp_path / "out"
-    result = invoke("run", a, b, "--issue", "-o", out, "--format", "txt,alto", "--mets-profile", "ndnp",
-                    "--issue-metadata", meta)
+    result = invoke(
+        "run", a, b, "--issue", "-o", out, "--format", "txt,alto", "--mets-profile", "ndnp", "--issue-metadata", meta
+    )
     assert result.exit_code == 0, result.output
     mets = (out / "a.mets.xml").read_bytes()
     assert b"urn:nbn:test:0001" in mets and b"Test Daily Press" in mets

@@ -40,8 +40,10 @@ def test_hostile_input_one_line_error(tmp_path):
     evil.write_bytes(lf.BILLION_LAUGHS)
     result = CliRunner().invoke(convert_command, [str(evil), "--to", "txt"])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [f"error: {evil}: refused: the DOCTYPE declares entities "
-                                                  "(external entity / entity expansion attack); nothing was fetched or expanded"]
+    assert result.stderr.strip().splitlines() == [
+        f"error: {evil}: refused: the DOCTYPE declares entities "
+        "(external entity / entity expansion attack); nothing was fetched or expanded"
+    ]
 
 
 def test_library_alto_to_page_xml_is_valid(ndnp, tmp_path):
@@ -52,8 +54,11 @@ def test_library_alto_to_page_xml_is_valid(ndnp, tmp_path):
     assert schemas.validate(out, "page.xsd") == []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: PAGE and hOCR carry no line joins, and their readers break the "
-                   "paragraph at a line-end hyphen ('chan-' / 'nel') instead of inferring the join")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: PAGE and hOCR carry no line joins, and their readers break the "
+    "paragraph at a line-end hyphen ('chan-' / 'nel') instead of inferring the join",
+)
 @pytest.mark.parametrize("fmt, suffix", [("page", ".page.xml"), ("hocr", ".hocr")])
 def test_library_alto_through_page_or_hocr_keeps_its_paragraphs(ndnp, tmp_path, fmt, suffix):
     out = tmp_path / f"out{suffix}"

@@ -123,8 +123,10 @@ def test_cli_writes_json_and_html(tmp_path):
     ref.write_text("## 标题\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
     hyp.write_text("## 标题\n\n" + "\n\n".join([_edited()[:40], _edited()[40:] + "<b>&"]) + "\n", encoding="utf-8")
     j, h = tmp_path / "out.json", tmp_path / "out.html"
-    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--json", str(j), "--html", str(h),
-                                            "--punctuation", "corpus", "--fold-width"])
+    res = CliRunner().invoke(
+        diff_command,
+        [str(ref), str(hyp), "--json", str(j), "--html", str(h), "--punctuation", "corpus", "--fold-width"],
+    )
     assert res.exit_code == 0, res.output
     assert "CER" in res.output and "届" in res.output
     data = json.loads(j.read_text(encoding="utf-8"))
@@ -146,6 +148,7 @@ def test_html_wraps_only_edits_on_long_text(tmp_path):
     ref = "\n\n".join(BASE * 10 for _ in range(6))  # 6,000 characters
     r = compare(ref, ref.replace(BASE[5], "届", 1), Options())
     from digitize.report import render_html
+
     page = render_html(r)
     assert page.count('class="s"') == 2 and "<del>" not in page and "<ins>" not in page
     assert len(page) < 2 * len(ref.encode("utf-8")) + 10_000
@@ -169,8 +172,9 @@ ALTO = """<?xml version="1.0" encoding="UTF-8"?>
 EXPECTED = "本报记者 雷昊\n\na well- hyphen\nated word\n共同富裕。\n"  # the marked hyphen dropped
 
 
-@pytest.mark.parametrize("ns", ["http://www.loc.gov/standards/alto/ns-v4#", "http://www.loc.gov/standards/alto/ns-v2#",
-                                None])
+@pytest.mark.parametrize(
+    "ns", ["http://www.loc.gov/standards/alto/ns-v4#", "http://www.loc.gov/standards/alto/ns-v2#", None]
+)
 def test_alto_input_text(tmp_path, ns):
     doc = ALTO.format(ns=ns) if ns else ALTO.replace(' xmlns="{ns}"', "")
     path = tmp_path / "page.alto.xml"
@@ -215,8 +219,12 @@ def test_bad_inputs_exit_2(tmp_path):
     broken.write_text("<alto><TextBlock>", encoding="utf-8")
     other = tmp_path / "other.xml"
     other.write_text("<html/>", encoding="utf-8")
-    for path, reason in [(tmp_path / "missing.txt", "no such file"), (binary, "not UTF-8"),
-                         (broken, "not well-formed"), (other, "not")]:
+    for path, reason in [
+        (tmp_path / "missing.txt", "no such file"),
+        (binary, "not UTF-8"),
+        (broken, "not well-formed"),
+        (other, "not"),
+    ]:
         res = CliRunner().invoke(diff_command, [str(good), str(path)])
         assert res.exit_code == 2, res.output
         assert res.output.strip().startswith(f"error: {path}: ") and reason in res.output
@@ -255,19 +263,37 @@ def page_json(blocks: list[tuple[str, str, list[str]]]) -> str:
             rows.append({"text": text, "box": [0, y, 500, y + 30]})
             y += 40
         out.append({"id": block_id, "order": order, "article_id": article, "role": "body", "lines": rows})
-    return json.dumps({"format": "digitize-page", "version": "1",
-                       "page": {"width": 500, "height": y, "source": {"path": "p.png"}, "blocks": out}})
+    return json.dumps(
+        {
+            "format": "digitize-page",
+            "version": "1",
+            "page": {"width": 500, "height": y, "source": {"path": "p.png"}, "blocks": out},
+        }
+    )
 
 
 def test_per_article_and_per_block_breakdown(tmp_path):
     ref, hyp = tmp_path / "ref.json", tmp_path / "hyp.json"
-    ref.write_text(page_json([("B1", "A1", [BASE[:20], BASE[20:40]]), ("B2", "A2", [BASE[40:60]]),
-                              ("B3", "A2", [BASE[60:80]])]), encoding="utf-8")
-    hyp.write_text(page_json([("B1", "A1", [BASE[:20], BASE[20:40]]), ("B2", "A2", ["届" + BASE[41:60]]),
-                              ("B3", "A2", [BASE[60:70] + "屆屆" + BASE[72:80]])]), encoding="utf-8")
+    ref.write_text(
+        page_json([("B1", "A1", [BASE[:20], BASE[20:40]]), ("B2", "A2", [BASE[40:60]]), ("B3", "A2", [BASE[60:80]])]),
+        encoding="utf-8",
+    )
+    hyp.write_text(
+        page_json(
+            [
+                ("B1", "A1", [BASE[:20], BASE[20:40]]),
+                ("B2", "A2", ["届" + BASE[41:60]]),
+                ("B3", "A2", [BASE[60:70] + "屆屆" + BASE[72:80]]),
+            ]
+        ),
+        encoding="utf-8",
+    )
     r = compare(read_input(ref), read_input(hyp), Options())
     for side in ("reference", "hypothesis"):
-        assert [(a["id"], a["units"], a["errors"]) for a in r.breakdown[side]["articles"]] == [("A1", 40, 0), ("A2", 40, 3)]
+        assert [(a["id"], a["units"], a["errors"]) for a in r.breakdown[side]["articles"]] == [
+            ("A1", 40, 0),
+            ("A2", 40, 3),
+        ]
         assert {b["id"]: b["errors"] for b in r.breakdown[side]["blocks"]} == {"B1": 0, "B2": 1, "B3": 2}
     assert [(line["errors"], line["row"]) for line in r.line_errors] == [(0, 0), (0, 0), (1, 1), (2, 2)]
     res = CliRunner().invoke(diff_command, [str(ref), str(hyp)])
@@ -288,7 +314,9 @@ def test_batch_pairs_by_stem_worst_first(tmp_path):
     assert [p["page"] for p in summary["pages"]] == ["p2", "p1", "p3"]
     assert [p["distance"] for p in summary["pages"]] == [10, 1, 0]
     assert summary["only_in_reference"] == ["p4"]
-    assert {f.name for f in out.iterdir()} == {"summary.json"} | {f"p{k}.{ext}" for k in (1, 2, 3) for ext in ("html", "json")}
+    assert {f.name for f in out.iterdir()} == {"summary.json"} | {
+        f"p{k}.{ext}" for k in (1, 2, 3) for ext in ("html", "json")
+    }
     assert res.output.index("p2") < res.output.index("p1") < res.output.index("p3")
     assert CliRunner().invoke(diff_command, ["--batch", str(refs), str(hyps)]).exit_code == 2
 
@@ -304,8 +332,12 @@ def sample_output(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("sample-ocr")
     digitize = Path(sys.executable).with_name("digitize")
-    subprocess.run([str(digitize), "run", str(SAMPLE_PAGE), "-o", str(out), "--format", "txt,alto,json"],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [str(digitize), "run", str(SAMPLE_PAGE), "-o", str(out), "--format", "txt,alto,json"],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return out
 
 
@@ -327,9 +359,20 @@ def test_corpus_against_our_sample_page_output(sample_output, tmp_path):
     assert len(plain.paragraph_breaks["missing"]) - len(repaired.paragraph_breaks["missing"]) == 7
 
     html = tmp_path / "report.html"
-    res = CliRunner().invoke(diff_command, [str(CORPUS), str(sample_output / "jinzhong-front-clean.alto.xml"),
-                                            "--repair-reference", "--punctuation", "corpus", "--html", str(html),
-                                            "--image", str(SAMPLE_PAGE)])
+    res = CliRunner().invoke(
+        diff_command,
+        [
+            str(CORPUS),
+            str(sample_output / "jinzhong-front-clean.alto.xml"),
+            "--repair-reference",
+            "--punctuation",
+            "corpus",
+            "--html",
+            str(html),
+            "--image",
+            str(SAMPLE_PAGE),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "7 reference artefacts repaired" in res.output
     page = html.read_text(encoding="utf-8")

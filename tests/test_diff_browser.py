@@ -22,8 +22,16 @@ from digitize.cli.diff import diff_command
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright-python not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 LINES = ["".join(chr(0x4E00 + 131 * k + 7 * j) for j in range(20)) for k in range(12)]
 RED_LINE, ORANGE_LINE = 2, 6  # 0-based: line 3 gets 5 wrong characters of 20, line 7 one
@@ -46,11 +54,19 @@ def report(tmp_path_factory) -> Path:
     hyp_lines = list(LINES)
     hyp_lines[RED_LINE] = "届届届届届" + LINES[RED_LINE][5:]
     hyp_lines[ORANGE_LINE] = LINES[ORANGE_LINE][:10] + "屆" + LINES[ORANGE_LINE][11:]
-    blocks = [{"id": f"TB{k:04d}", "order": k, "article_id": "A1" if k < 6 else "A2",
-               "lines": [{"text": text, "box": line_box(k)}]} for k, text in enumerate(hyp_lines)]
+    blocks = [
+        {
+            "id": f"TB{k:04d}",
+            "order": k,
+            "article_id": "A1" if k < 6 else "A2",
+            "lines": [{"text": text, "box": line_box(k)}],
+        }
+        for k, text in enumerate(hyp_lines)
+    ]
     page = {"width": WIDTH, "height": HEIGHT, "source": {"path": "page.png"}, "blocks": blocks}
-    (folder / "hyp.json").write_text(json.dumps({"format": "digitize-page", "version": "1", "page": page}),
-                                     encoding="utf-8")
+    (folder / "hyp.json").write_text(
+        json.dumps({"format": "digitize-page", "version": "1", "page": page}), encoding="utf-8"
+    )
     (folder / "ref.txt").write_text("\n\n".join(LINES) + "\n", encoding="utf-8")
     html = folder / "report.html"
     res = CliRunner().invoke(diff_command, [str(folder / "ref.txt"), str(folder / "hyp.json"), "--html", str(html)])
@@ -62,8 +78,13 @@ def report(tmp_path_factory) -> Path:
 def browser_page(report, tmp_path_factory):
     with sync_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 800}, offline=True)
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 800},
+            offline=True,
+        )
         page = context.new_page()
         page.goto(report.as_uri())
         yield page
@@ -104,6 +125,13 @@ def test_click_box_highlights_its_row_and_screenshot(browser_page, report, tmp_p
     page.screenshot(path=str(shot_path))
     shot = np.asarray(Image.open(shot_path).convert("RGB"))
     assert shot.shape[:2] == (800, 1400) and shot.std() > 20  # not blank
-    found = {name: colour_pixels(shot, rgb) for name, rgb in
-             {"green": (0, 176, 0), "orange": (255, 150, 0), "red": (224, 0, 0), "highlight": (16, 96, 255)}.items()}
+    found = {
+        name: colour_pixels(shot, rgb)
+        for name, rgb in {
+            "green": (0, 176, 0),
+            "orange": (255, 150, 0),
+            "red": (224, 0, 0),
+            "highlight": (16, 96, 255),
+        }.items()
+    }
     assert all(n > 50 for n in found.values()), found

@@ -100,8 +100,10 @@ TEXT_PAIRS = {
     "en-injected-12": (ENGLISH, inject(ENGLISH, 3, 12)),
     "en-words-dropped": (ENGLISH, ENGLISH.replace(" the ", " ").replace("Street", "St.")),
     "en-decomposed-accent": (ENGLISH, ENGLISH.replace("café", "cafe\u0301").replace("Mayor", "Maycr")),
-    "mixed-zh-en": ("本报讯 (记者 李明) GDP增长5.2%，CPI上涨0.3%。\n\nThe 2024 report",
-                    "本报讯 (记者 李朋) GDP增长5.3%，CPl上涨0.3%。\n\nThe 2O24 rep0rt"),
+    "mixed-zh-en": (
+        "本报讯 (记者 李明) GDP增长5.2%，CPI上涨0.3%。\n\nThe 2024 report",
+        "本报讯 (记者 李朋) GDP增长5.3%，CPl上涨0.3%。\n\nThe 2O24 rep0rt",
+    ),
 }
 
 
@@ -121,14 +123,20 @@ def alto_page(paragraphs: list[str]) -> bytes:
     """Our ALTO of a page whose blocks hold ``paragraphs``, each cut into 20-character lines."""
     blocks, y = [], 100
     for n, para in enumerate(paragraphs):
-        lines = [para[k:k + 20] for k in range(0, len(para), 20)]
+        lines = [para[k : k + 20] for k in range(0, len(para), 20)]
         box = (100, y, 1100, y + 50 * len(lines))
         block = text_block(f"TB{n:04d}", Role.BODY, box, lines, order=n, language="zh" if n % 2 == 0 else "und")
         block.article_id = "A1"
         blocks.append(block)
         y = box[3] + 20
-    page = Page(1, 1200, y + 100, PageSource("page.png", 0, "image", "00" * 32), blocks=blocks,
-                articles=[Article("A1", blocks, order=0)])
+    page = Page(
+        1,
+        1200,
+        y + 100,
+        PageSource("page.png", 0, "image", "00" * 32),
+        blocks=blocks,
+        articles=[Article("A1", blocks, order=0)],
+    )
     page.in_source_coordinates = True
     return page_to_alto(page)
 

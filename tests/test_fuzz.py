@@ -66,8 +66,12 @@ def seed_files() -> dict[str, bytes]:
         "tiff-g4": _encoded(img.convert("1"), "TIFF", compression="group4"),
         "tiff-multi": _encoded(img, "TIFF", save_all=True, append_images=[img.rotate(90)], compression="tiff_deflate"),
         "pdf-image": _encoded(img, "PDF", resolution=72),
-        "pdf-vector": pdf_pages(2, b"1 w 10 10 m 60 60 l S BT /F1 12 Tf 5 5 Td (Hello) Tj ET", (72, 72),
-                                b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"),
+        "pdf-vector": pdf_pages(
+            2,
+            b"1 w 10 10 m 60 60 l S BT /F1 12 Tf 5 5 Td (Hello) Tj ET",
+            (72, 72),
+            b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>",
+        ),
     }
 
 
@@ -103,9 +107,11 @@ def mutate(data: bytes, rng: random.Random, rounds: int | None = None) -> bytes:
         elif op == 1:
             buf[at] = rng.choice([0x00, 0x01, 0x7F, 0x80, 0xFF])
         elif op == 2:  # a 32-bit length or size field set to a boundary value
-            buf[at: at + 4] = rng.choice([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f\xff\xff\xff", b"\x00\x01\x00\x00"])
+            buf[at : at + 4] = rng.choice(
+                [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f\xff\xff\xff", b"\x00\x01\x00\x00"]
+            )
         elif op == 3:
-            del buf[rng.randrange(at, len(buf) + 1):]
+            del buf[rng.randrange(at, len(buf) + 1) :]
         elif op == 4:
             buf[at:at] = rng.randbytes(rng.randint(1, 32))
         else:
@@ -145,8 +151,12 @@ def text_target(text: str) -> None:
 # ----------------------------------------------------------------------------------- bounded, in the suite
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @BOUNDED
@@ -156,8 +166,10 @@ def test_mutated_files_raise_only_input_error(tmp_path, seed, rng_seed):
 
 
 @BOUNDED
-@given(magic=st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"%PDF-1.4\n", b""]),
-       tail=st.binary(max_size=512))
+@given(
+    magic=st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"%PDF-1.4\n", b""]),
+    tail=st.binary(max_size=512),
+)
 def test_random_bytes_behind_a_magic_number(tmp_path, magic, tail):
     load_target(magic + tail, tmp_path)
 
@@ -169,7 +181,12 @@ def test_mutated_alto_hocr_text_raise_only_read_error(seed, rng_seed):
 
 
 @BOUNDED
-@given(st.text(alphabet=st.sampled_from(list("甲乙丙。，,.;:!?-—#（）() \n\r\t\ufeffAbc\u00ad\u3000")) | st.characters(), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("甲乙丙。，,.;:!?-—#（）() \n\r\t\ufeffAbc\u00ad\u3000")) | st.characters(),
+        max_size=300,
+    )
+)
 def test_repair_and_compare_take_any_text(text):
     text_target(text)
 
@@ -250,8 +267,17 @@ def atheris_run(seconds: float, out: Path) -> None:
         load_target(data, tmp)
 
     atheris.instrument_all()
-    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-timeout=20", "-rss_limit_mb=2048",
-                   f"-artifact_prefix={out}/", str(corpus)], one_input)
+    atheris.Setup(
+        [
+            sys.argv[0],
+            f"-max_total_time={int(seconds)}",
+            "-timeout=20",
+            "-rss_limit_mb=2048",
+            f"-artifact_prefix={out}/",
+            str(corpus),
+        ],
+        one_input,
+    )
     atheris.Fuzz()
 
 

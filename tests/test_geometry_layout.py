@@ -22,8 +22,9 @@ H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
 BODY_WEIGHT = 0.25  # ink per pixel of a regular body line in these scenes
 
 
-def band(top: int, height: int = EM, x0: int = 0, x1: int = 600, weight: float = BODY_WEIGHT,
-         latin: bool = False) -> LineBand:
+def band(
+    top: int, height: int = EM, x0: int = 0, x1: int = 600, weight: float = BODY_WEIGHT, latin: bool = False
+) -> LineBand:
     return LineBand((x0, top, x1, top + height), weight, latin)
 
 
@@ -36,7 +37,7 @@ def tops(grouped: list[list[LineBand]]) -> list[list[int]]:
 
 def test_headline_split_at_a_wide_space_rejoins():
     """The XY-cut split one headline at the wide space between its phrases: one block again.
-        [ HL ]    [ HR ]      (gap 80 px, under two type sizes)
+    [ HL ]    [ HR ]      (gap 80 px, under two type sizes)
     """
     merged = layout.merge_split_rows([block("HL", H, (0, 0, 300, 60)), block("HR", H, (380, 0, 700, 60))])
     assert [(b.id, b.box) for b in merged] == [("HL", (0, 0, 700, 60))]
@@ -44,16 +45,19 @@ def test_headline_split_at_a_wide_space_rejoins():
 
 def test_a_lone_punctuation_mark_between_headline_parts_rejoins():
     """A comma in display type came out as a small medium block of its own: it joins the headline.
-        [ HL ] , [ HR ]
+    [ HL ] , [ HR ]
     """
-    blocks = [block("HL", H, (0, 0, 300, 60)), block("mark", MEDIUM, (310, 30, 340, 60), size=30),
-              block("HR", H, (400, 0, 700, 60))]
+    blocks = [
+        block("HL", H, (0, 0, 300, 60)),
+        block("mark", MEDIUM, (310, 30, 340, 60), size=30),
+        block("HR", H, (400, 0, 700, 60)),
+    ]
     assert [(b.id, b.box) for b in layout.merge_split_rows(blocks)] == [("HL", (0, 0, 700, 60))]
 
 
 def test_body_blocks_side_by_side_never_merge():
     """Two one-line body blocks on one row are two columns' lines, not a split heading.
-        [ A1 ]  [ B1 ]
+    [ A1 ]  [ B1 ]
     """
     blocks = [block("A1", BODY, (0, 0, 300, 30)), block("B1", BODY, (340, 0, 700, 30))]
     assert ids(layout.merge_split_rows(blocks)) == ["A1", "B1"]
@@ -61,9 +65,9 @@ def test_body_blocks_side_by_side_never_merge():
 
 def test_vertical_headlines_never_merge():
     """Two vertical headlines side by side are two headlines (their "rows" are columns of characters).
-        H H
-        H H
-        H H
+    H H
+    H H
+    H H
     """
     blocks = [block("H1", H, (0, 0, 60, 300), 3, vertical=True), block("H2", H, (80, 0, 140, 300), 3, vertical=True)]
     assert ids(layout.merge_split_rows(blocks)) == ["H1", "H2"]
@@ -71,7 +75,7 @@ def test_vertical_headlines_never_merge():
 
 def test_headline_parts_more_than_two_sizes_apart_stay_apart():
     """A gap of 130 px, over twice the 60 px type: not a space inside one headline.
-        [ HL ]          [ HR ]
+    [ HL ]          [ HR ]
     """
     blocks = [block("HL", H, (0, 0, 300, 60)), block("HR", H, (430, 0, 700, 60))]
     assert ids(layout.merge_split_rows(blocks)) == ["HL", "HR"]
@@ -79,7 +83,7 @@ def test_headline_parts_more_than_two_sizes_apart_stay_apart():
 
 def test_a_medium_heading_beside_a_headline_stays_apart():
     """A 38 px line next to a 60 px headline is neither the same type nor a lone mark.
-        [ HL ]  [ medium line ]
+    [ HL ]  [ medium line ]
     """
     blocks = [block("HL", H, (0, 0, 300, 60)), block("M", MEDIUM, (340, 20, 700, 58), size=38)]
     assert ids(layout.merge_split_rows(blocks)) == ["HL", "M"]
@@ -87,22 +91,29 @@ def test_a_medium_heading_beside_a_headline_stays_apart():
 
 def test_headlines_on_different_rows_stay_apart():
     """Two one-line headlines one above the other (no shared rows) are not one split row.
-        [ H1 ]
-              [ H2 ]
+    [ H1 ]
+          [ H2 ]
     """
     blocks = [block("H1", H, (0, 0, 300, 60)), block("H2", H, (320, 80, 700, 140))]
     assert ids(layout.merge_split_rows(blocks)) == ["H1", "H2"]
 
 
-@pytest.mark.xfail(strict=True, reason="limit: merge_split_rows sees neither the columns under two headlines "
-                   "nor the rule between them, so two stories' one-line headlines level on one row become one")
+@pytest.mark.xfail(
+    strict=True,
+    reason="limit: merge_split_rows sees neither the columns under two headlines "
+    "nor the rule between them, so two stories' one-line headlines level on one row become one",
+)
 def test_two_stories_headlines_level_across_a_gutter_stay_apart():
     """Two stories side by side, each headline over its own columns, on the same row (60 px gutter).
-        [ HA ]  [ HB ]
-        | A1 |  | B1 |
+    [ HA ]  [ HB ]
+    | A1 |  | B1 |
     """
-    blocks = [block("HA", H, (0, 0, 460, 60)), block("A1", BODY, (0, 80, 460, 600), 15),
-              block("HB", H, (520, 0, 980, 60)), block("B1", BODY, (520, 80, 980, 600), 15)]
+    blocks = [
+        block("HA", H, (0, 0, 460, 60)),
+        block("A1", BODY, (0, 80, 460, 600), 15),
+        block("HB", H, (520, 0, 980, 60)),
+        block("B1", BODY, (520, 80, 980, 600), 15),
+    ]
     assert ids(layout.merge_split_rows(blocks)) == ["HA", "A1", "HB", "B1"]
 
 
@@ -111,18 +122,18 @@ def test_two_stories_headlines_level_across_a_gutter_stay_apart():
 
 def test_lines_of_one_size_and_weight_form_one_block():
     """Three body lines at a 45 px pitch.
-        ------
-        ------
-        ------
+    ------
+    ------
+    ------
     """
     assert tops(layout.group_bands([band(0), band(45), band(90)], EM, BODY_WEIGHT)) == [[0, 45, 90]]
 
 
 def test_a_bold_line_starts_a_block_of_its_own():
     """A bold body-size line (an intertitle) over regular lines.
-        ======   (bold)
-        ------
-        ------
+    ======   (bold)
+    ------
+    ------
     """
     bands = [band(0, weight=1.8 * BODY_WEIGHT), band(45), band(90)]
     assert tops(layout.group_bands(bands, EM, BODY_WEIGHT)) == [[0], [45, 90]]
@@ -131,10 +142,10 @@ def test_a_bold_line_starts_a_block_of_its_own():
 @pytest.mark.parametrize("gap, together", [(36, True), (37, False)], ids=["1.2em", "over-1.2em"])
 def test_a_gap_of_more_than_one_and_a_fifth_lines_splits(gap, together):
     """Whitespace over 1.2 body heights between two lines ends the block.
-        ------
-        ------
-          (gap)
-        ------
+    ------
+    ------
+      (gap)
+    ------
     """
     bands = [band(0), band(45), band(75 + gap)]
     grouped = tops(layout.group_bands(bands, EM, BODY_WEIGHT))
@@ -143,9 +154,9 @@ def test_a_gap_of_more_than_one_and_a_fifth_lines_splits(gap, together):
 
 def test_a_bigger_line_over_body_lines_is_a_block_of_its_own():
     """A 60 px headline line over 30 px body lines.
-        ######
-        ------
-        ------
+    ######
+    ------
+    ------
     """
     bands = [band(0, height=60), band(80), band(125)]
     assert tops(layout.group_bands(bands, EM, BODY_WEIGHT)) == [[0], [80, 125]]
@@ -153,10 +164,10 @@ def test_a_bigger_line_over_body_lines_is_a_block_of_its_own():
 
 def test_latin_line_of_x_height_on_the_pitch_stays_in_the_block():
     """A Latin line without ascenders ("sum- mer") measures 20 px, but stands on the 45 px pitch.
-        Lorem ipsum
-        dolor sit
-        sum mer       (x-height only)
-        amet elit
+    Lorem ipsum
+    dolor sit
+    sum mer       (x-height only)
+    amet elit
     """
     bands = [band(0, latin=True), band(45, latin=True), band(100, height=20, latin=True), band(135, latin=True)]
     assert tops(layout.group_bands(bands, EM, BODY_WEIGHT)) == [[0, 45, 100, 135]]
@@ -164,10 +175,10 @@ def test_latin_line_of_x_height_on_the_pitch_stays_in_the_block():
 
 def test_a_short_line_in_cjk_type_is_not_taken_for_an_x_height_line():
     """The same geometry without Latin type: a 20 px line is a different size.
-        ------
-        ------
-        ----     (20 px)
-        ------
+    ------
+    ------
+    ----     (20 px)
+    ------
     """
     bands = [band(0), band(45), band(100, height=20), band(135)]
     assert tops(layout.group_bands(bands, EM, BODY_WEIGHT)) == [[0, 45], [100], [135]]
@@ -175,10 +186,10 @@ def test_a_short_line_in_cjk_type_is_not_taken_for_an_x_height_line():
 
 def test_latin_first_line_of_x_height_joins_the_lines_under_it():
     """A column's first line without ascenders ("ten years ago.") on the pitch of the lines below.
-        ten years ago.   (x-height only)
-        Lorem ipsum
-        dolor sit
-        amet elit
+    ten years ago.   (x-height only)
+    Lorem ipsum
+    dolor sit
+    amet elit
     """
     bands = [band(10, height=20, latin=True), band(45, latin=True), band(90, latin=True), band(135, latin=True)]
     assert tops(layout.group_bands(bands, EM, BODY_WEIGHT)) == [[10, 45, 90, 135]]
@@ -189,35 +200,35 @@ def test_latin_first_line_of_x_height_joins_the_lines_under_it():
 
 def test_three_square_bands_stacked_and_bigger_than_body_are_vertical_text():
     """One 60 px character per "line", stacked: a vertical headline.
-        #
-        #
-        #
+    #
+    #
+    #
     """
     assert layout.is_vertical([LineBand((0, y, 60, y + 60), 0.3) for y in (0, 70, 140)], EM)
 
 
 def test_two_square_bands_are_not_vertical_text():
     """Two characters are too few to tell a vertical headline from two short lines.
-        #
-        #
+    #
+    #
     """
     assert not layout.is_vertical([LineBand((0, y, 60, y + 60), 0.3) for y in (0, 70)], EM)
 
 
 def test_square_bands_of_body_size_are_not_vertical_text():
     """Body-size one-character lines (a list of numbers, the end of paragraphs) are not a vertical headline.
-        #
-        #
-        #
+    #
+    #
+    #
     """
     assert not layout.is_vertical([LineBand((0, y, 30, y + 30), 0.3) for y in (0, 35, 70)], EM)
 
 
 def test_staggered_square_bands_are_not_vertical_text():
     """Square bands that do not stand in one column.
-        #
-          #
-        #
+    #
+      #
+    #
     """
     bands = [LineBand((x, y, x + 60, y + 60), 0.3) for x, y in ((0, 0), (40, 70), (0, 140))]
     assert not layout.is_vertical(bands, EM)
@@ -225,16 +236,24 @@ def test_staggered_square_bands_are_not_vertical_text():
 
 def test_wide_lines_are_not_vertical_text():
     """Ordinary horizontal lines.
-        ----------
-        ----------
-        ----------
+    ----------
+    ----------
+    ----------
     """
     assert not layout.is_vertical([band(0, height=60), band(70, height=60), band(140, height=60)], EM)
 
 
-@pytest.mark.parametrize("height, bold, role", [
-    (51, False, Role.HEADLINE), (50, False, Role.INTERTITLE), (34, False, Role.INTERTITLE),
-    (33, False, Role.BODY), (30, True, Role.INTERTITLE), (30, False, Role.BODY)])
+@pytest.mark.parametrize(
+    "height, bold, role",
+    [
+        (51, False, Role.HEADLINE),
+        (50, False, Role.INTERTITLE),
+        (34, False, Role.INTERTITLE),
+        (33, False, Role.BODY),
+        (30, True, Role.INTERTITLE),
+        (30, False, Role.BODY),
+    ],
+)
 def test_role_from_size_thresholds(height, bold, role):
     """1.7 body heights and up: headline; 1.12 and up, or bold: a medium heading; else body (em = 30)."""
     assert layout.role_from_size(height, bold, EM) is role
@@ -247,8 +266,8 @@ MASK_EM = 20  # the mask scenes draw 20 px lines at a 30 px pitch
 
 def test_xy_cut_splits_two_columns_left_then_right():
     """Two columns of eight lines with a 44 px gutter.
-        #### ####
-        #### ####
+    #### ####
+    #### ####
     """
     mask = np.zeros((400, 600), bool)
     text_lines(mask, 20, 280, 20, 8)
@@ -258,8 +277,8 @@ def test_xy_cut_splits_two_columns_left_then_right():
 
 def test_xy_cut_does_not_cut_at_a_gutter_narrower_than_gutter_em():
     """A 10 px gap (half a line height, under GUTTER_EM) running down the text is no column gutter.
-        ####|####
-        ####|####
+    ####|####
+    ####|####
     """
     assert DEFAULT.layout.gutter_em * MASK_EM > 10
     mask = np.zeros((400, 600), bool)
@@ -270,10 +289,10 @@ def test_xy_cut_does_not_cut_at_a_gutter_narrower_than_gutter_em():
 
 def test_xy_cut_splits_stacked_blocks_top_first():
     """Two paragraphs 110 px apart, one column.
-        ########
-        ########
+    ########
+    ########
 
-        ########
+    ########
     """
     mask = np.zeros((400, 600), bool)
     text_lines(mask, 20, 580, 20, 3)
@@ -283,7 +302,7 @@ def test_xy_cut_splits_stacked_blocks_top_first():
 
 def test_xy_cut_keeps_a_short_lines_word_spaces_inside_one_grid_column():
     """One line with 40 px word spaces (loose justification), inside one column of the page's grid.
-        ####  ####  ####      |  (grid gutter at x = 700)
+    ####  ####  ####      |  (grid gutter at x = 700)
     """
     mask = words(np.zeros((100, 600), bool), 20, 20, [(20, 120), (160, 280), (320, 420)])
     assert layout.xy_cut(mask, (0, 0, 600, 100), MASK_EM, grid=[(700, 720)]) == [(20, 20, 420, 40)]
@@ -291,7 +310,7 @@ def test_xy_cut_keeps_a_short_lines_word_spaces_inside_one_grid_column():
 
 def test_xy_cut_cuts_a_short_line_at_a_gutter_of_the_grid():
     """The same line where the page's grid has a gutter at x = 290..310: the gaps are column gutters.
-        ####  #### | ####
+    ####  #### | ####
     """
     mask = words(np.zeros((100, 600), bool), 20, 20, [(20, 120), (160, 280), (320, 420)])
     leaves = layout.xy_cut(mask, (0, 0, 600, 100), MASK_EM, grid=[(290, 310)])
@@ -300,8 +319,8 @@ def test_xy_cut_cuts_a_short_line_at_a_gutter_of_the_grid():
 
 def test_xy_cut_rejoins_two_display_lines_of_one_headline():
     """Two 40 px display lines 22 px apart: wider than a row gap, narrow for their size: one headline.
-        ##########
-        ##########
+    ##########
+    ##########
     """
     mask = np.zeros((300, 600), bool)
     mask[20:60, 20:560] = True
@@ -311,9 +330,9 @@ def test_xy_cut_rejoins_two_display_lines_of_one_headline():
 
 def test_xy_cut_never_rejoins_lines_across_a_horizontal_rule():
     """The same two display lines with a rule between them (erased from the mask, as analyze does).
-        ##########
-        ==========
-        ##########
+    ##########
+    ==========
+    ##########
     """
     mask = np.zeros((300, 600), bool)
     mask[20:60, 20:560] = True
@@ -334,7 +353,7 @@ def _rules_drawn(*boxes):
 
 def test_a_long_thin_horizontal_line_is_a_rule():
     """700 px long, 2 px thick.
-        ===========
+    ===========
     """
     (sep,) = _rules_drawn((50, 100, 750, 102))
     assert sep.orientation == "horizontal"
@@ -343,8 +362,8 @@ def test_a_long_thin_horizontal_line_is_a_rule():
 
 def test_a_long_thin_vertical_line_is_a_rule():
     """400 px tall, 3 px wide.
-        |
-        |
+    |
+    |
     """
     (sep,) = _rules_drawn((400, 150, 403, 550))
     assert sep.orientation == "vertical" and sep.box[3] - sep.box[1] >= 395
@@ -352,15 +371,15 @@ def test_a_long_thin_vertical_line_is_a_rule():
 
 def test_a_short_line_is_not_a_rule():
     """100 px long: shorter than the 150 px (and six body heights) a rule needs.
-        ===
+    ===
     """
     assert _rules_drawn((50, 300, 150, 302)) == []
 
 
 def test_a_thick_bar_is_not_a_rule():
     """A solid bar 40 px thick (a reversed-out banner, a photo edge) is not a thin rule.
-        ###########
-        ###########
+    ###########
+    ###########
     """
     assert _rules_drawn((100, 400, 780, 440)) == []
 
@@ -370,25 +389,29 @@ def test_a_thick_bar_is_not_a_rule():
 
 def test_blocks_above_the_top_rule_are_the_page_header():
     """Short lines above a page-wide rule in the top eighth of the page.
-        [paper]      [date]
-        ===================
-        +------ H ------+
-        |      A1       |
+    [paper]      [date]
+    ===================
+    +------ H ------+
+    |      A1       |
     """
-    blocks = [block("paper", BODY, (50, 40, 400, 70)), block("date", BODY, (600, 40, 950, 70)),
-              block("H", H, (50, 150, 950, 210)), block("A1", BODY, (50, 230, 950, 900), 20)]
+    blocks = [
+        block("paper", BODY, (50, 40, 400, 70)),
+        block("date", BODY, (600, 40, 950, 70)),
+        block("H", H, (50, 150, 950, 210)),
+        block("A1", BODY, (50, 230, 950, 900), 20),
+    ]
     layout._mark_page_furniture(blocks, [rule((40, 100, 960, 103))], 1000, 2000)
     assert [b.role for b in blocks] == [Role.PAGE_HEADER, Role.PAGE_HEADER, H, BODY]
 
 
 def test_a_paragraph_above_the_top_rule_is_not_page_furniture():
     """Four lines of running text above the rule: a story's end, not a page header.
-        ############
-        ############
-        ############
-        ############
-        ============
-        |    A1    |
+    ############
+    ############
+    ############
+    ############
+    ============
+    |    A1    |
     """
     blocks = [block("P", BODY, (50, 20, 950, 140), 4), block("A1", BODY, (50, 230, 950, 900), 20)]
     layout._mark_page_furniture(blocks, [rule((40, 200, 960, 203))], 1000, 2000)
@@ -397,9 +420,9 @@ def test_a_paragraph_above_the_top_rule_is_not_page_furniture():
 
 def test_blocks_below_the_bottom_rule_are_the_page_footer():
     """A short line under a page-wide rule in the bottom twelfth of the page.
-        |      A1       |
-        =================
-        [footer]
+    |      A1       |
+    =================
+    [footer]
     """
     blocks = [block("A1", BODY, (50, 230, 950, 1700), 40), block("footer", BODY, (50, 1900, 400, 1930))]
     layout._mark_page_furniture(blocks, [rule((40, 1850, 960, 1853))], 1000, 2000)
@@ -408,9 +431,9 @@ def test_blocks_below_the_bottom_rule_are_the_page_footer():
 
 def test_a_rule_across_half_the_page_bounds_no_page_header():
     """A rule under half the page's width at the top is a story's rule.
-        [kicker]
-        ========
-        |      A1       |
+    [kicker]
+    ========
+    |      A1       |
     """
     blocks = [block("K", BODY, (50, 40, 400, 70)), block("A1", BODY, (50, 230, 950, 900), 20)]
     layout._mark_page_furniture(blocks, [rule((40, 100, 500, 103))], 1000, 2000)
@@ -427,124 +450,148 @@ def refined(blocks) -> dict[str, Role]:
 
 def test_a_medium_line_above_the_headline_is_its_kicker():
     """A medium heading standing above the headline is its kicker.
-           K
-        +---- H ----+
-        |    A1     |
+       K
+    +---- H ----+
+    |    A1     |
     """
-    blocks = [block("K", MEDIUM, (100, 0, 700, 40), ("坚持人民至上",), size=40),
-              block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
-              block("A1", BODY, (50, 200, 950, 600), 10)]
+    blocks = [
+        block("K", MEDIUM, (100, 0, 700, 40), ("坚持人民至上",), size=40),
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("A1", BODY, (50, 200, 950, 600), 10),
+    ]
     assert refined(blocks)["K"] is Role.KICKER
 
 
 def test_a_medium_line_opening_with_a_dash_is_a_subtitle_wherever_it_stands():
     """A bold medium line starting with —— below the body's top, off the headline's centre: still a subtitle.
-        +---- H ----+
-        | A1 ——S    |
+    +---- H ----+
+    | A1 ——S    |
     """
-    blocks = [block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
-              block("S", MEDIUM, (50, 300, 600, 340), ("——记省委全会",), size=40, bold=True),
-              block("A1", BODY, (50, 200, 950, 600), 10)]
+    blocks = [
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("S", MEDIUM, (50, 300, 600, 340), ("——记省委全会",), size=40, bold=True),
+        block("A1", BODY, (50, 200, 950, 600), 10),
+    ]
     assert refined(blocks)["S"] is Role.SUBTITLE
 
 
 def test_a_regular_medium_line_centred_under_the_headline_is_a_subtitle():
     """No dash read, but centred right under the headline in regular weight.
-        +---- H ----+
-             S
-        |    A1     |
+    +---- H ----+
+         S
+    |    A1     |
     """
-    blocks = [block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
-              block("S", MEDIUM, (250, 150, 750, 190), ("记省委全会",), size=40),
-              block("A1", BODY, (50, 260, 950, 600), 10)]
+    blocks = [
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("S", MEDIUM, (250, 150, 750, 190), ("记省委全会",), size=40),
+        block("A1", BODY, (50, 260, 950, 600), 10),
+    ]
     assert refined(blocks)["S"] is Role.SUBTITLE
 
 
 def test_a_body_size_dash_line_under_the_headline_is_a_subtitle():
     """A subtitle set in body type: one line opening with ——, under the headline.
-        +---- H ----+
-          ——S
-        |    A1     |
+    +---- H ----+
+      ——S
+    |    A1     |
     """
-    blocks = [block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
-              block("S", BODY, (250, 150, 750, 180), ("——记省委全会",)),
-              block("A1", BODY, (50, 260, 950, 600), 10)]
+    blocks = [
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("S", BODY, (250, 150, 750, 180), ("——记省委全会",)),
+        block("A1", BODY, (50, 260, 950, 600), 10),
+    ]
     assert refined(blocks)["S"] is Role.SUBTITLE
 
 
 def test_text_right_under_a_photo_is_its_caption():
     """Body-type text just under a photo and over its width is the photo's caption.
-           [  P  ]
-           caption
-        |    A1     |
+       [  P  ]
+       caption
+    |    A1     |
     """
-    blocks = [block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)), photo("P", (50, 100, 500, 400)),
-              block("cap", BODY, (50, 420, 500, 450), ("图为会议现场",)),
-              block("A1", BODY, (550, 100, 950, 900), 20)]
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("cap", BODY, (50, 420, 500, 450), ("图为会议现场",)),
+        block("A1", BODY, (550, 100, 950, 900), 20),
+    ]
     assert refined(blocks)["cap"] is Role.CAPTION
 
 
 def test_text_far_below_a_photo_is_not_its_caption():
     """Three body lines below the photo's foot: the body resumes, no caption.
-        [  P  ]
+    [  P  ]
 
-        |  A2  |
+    |  A2  |
     """
-    blocks = [block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)), photo("P", (50, 100, 500, 400)),
-              block("A2", BODY, (50, 490, 500, 900), 13)]
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("A2", BODY, (50, 490, 500, 900), 13),
+    ]
     assert refined(blocks)["A2"] is BODY
 
 
 def test_small_type_beside_a_photo_ending_at_its_foot_is_its_caption():
     """A caption set beside the photo, in type smaller than the body, its last line level with the foot.
-        [  P  ] cap
-        [     ] cap
+    [  P  ] cap
+    [     ] cap
     """
-    blocks = [block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)), photo("P", (50, 100, 500, 400)),
-              block("cap", BODY, (520, 300, 800, 400), ("图为会议现场", "本报记者 摄"), size=24)]
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("cap", BODY, (520, 300, 800, 400), ("图为会议现场", "本报记者 摄"), size=24),
+    ]
     assert refined(blocks)["cap"] is Role.CAPTION
 
 
 @pytest.mark.parametrize("text", ["本报记者 张晓明", "记者 李华", "By Margaret Ellison"])
 def test_a_one_line_body_block_in_byline_form_is_a_byline(text):
     """One line of body type that reads as a byline (本报记者…, 记者…, "By …") is the byline.
-        +---- H ----+
-           byline
-        |    A1     |
+    +---- H ----+
+       byline
+    |    A1     |
     """
-    blocks = [block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
-              block("by", BODY, (50, 80, 400, 110), (text,)), block("A1", BODY, (50, 130, 950, 600), 15)]
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        block("by", BODY, (50, 80, 400, 110), (text,)),
+        block("A1", BODY, (50, 130, 950, 600), 15),
+    ]
     assert refined(blocks)["by"] is Role.BYLINE
 
 
 def test_a_body_block_of_ordinary_text_stays_body():
     """The byline pattern needs its opening words: a line of news text is no byline.
-        +---- H ----+
-        | 记者节当天… |
+    +---- H ----+
+    | 记者节当天… |
     """
-    blocks = [block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
-              block("A1", BODY, (50, 80, 950, 110), ("记者节当天，全省新闻工作者座谈会在太原召开。",))]
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        block("A1", BODY, (50, 80, 950, 110), ("记者节当天，全省新闻工作者座谈会在太原召开。",)),
+    ]
     assert refined(blocks)["A1"] is BODY
 
 
 def test_a_medium_byline_below_the_headline_is_a_byline_but_above_it_a_kicker():
     """Position decides for a medium line in byline form: above the headline it is a kicker.
-          BY1
-        +---- H ----+
-          BY2
+      BY1
+    +---- H ----+
+      BY2
     """
-    blocks = [block("BY1", MEDIUM, (50, 0, 400, 38), ("本报记者 张晓明",), size=38, bold=True),
-              block("H", H, (50, 60, 950, 120), ("扎实推进共同富裕",)),
-              block("BY2", MEDIUM, (50, 200, 400, 238), ("本报记者 李华",), size=38, bold=True),
-              block("A1", BODY, (50, 260, 950, 600), 10)]
+    blocks = [
+        block("BY1", MEDIUM, (50, 0, 400, 38), ("本报记者 张晓明",), size=38, bold=True),
+        block("H", H, (50, 60, 950, 120), ("扎实推进共同富裕",)),
+        block("BY2", MEDIUM, (50, 200, 400, 238), ("本报记者 李华",), size=38, bold=True),
+        block("A1", BODY, (50, 260, 950, 600), 10),
+    ]
     roles = refined(blocks)
     assert (roles["BY1"], roles["BY2"]) == (Role.KICKER, Role.BYLINE)
 
 
 def test_split_byline_takes_a_byline_first_line_off_a_body_block():
     """A byline set as the first line of the first column, in body type, becomes its own block.
-        | 本报记者 张晓明 |
-        | body…          |
+    | 本报记者 张晓明 |
+    | body…          |
     """
     body = block("A1", BODY, (50, 80, 500, 200), ("本报记者 张晓明", "全省新闻工作者座谈会", "在太原召开。"))
     byline = layout.split_byline(body)

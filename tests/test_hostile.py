@@ -31,11 +31,55 @@ ROOT = Path(__file__).resolve().parents[1]
 EXIT_USAGE = ExitCode.USAGE  # diff's documented exit code for an input it cannot read
 
 # What the HTML report may contain: these elements and attributes, and one script (ours).
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "br", "code", "table", "tr", "td",
-                "th", "ul", "li", "input", "label", "colgroup", "col", "span", "del", "ins", "div", "svg", "image",
-                "rect", "script"}
-ALLOWED_ATTRS = {"lang", "charset", "class", "id", "title", "type", "for", "style", "xmlns", "viewbox", "href", "x",
-                 "y", "width", "height", "data-row"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "p",
+    "br",
+    "code",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "ul",
+    "li",
+    "input",
+    "label",
+    "colgroup",
+    "col",
+    "span",
+    "del",
+    "ins",
+    "div",
+    "svg",
+    "image",
+    "rect",
+    "script",
+}
+ALLOWED_ATTRS = {
+    "lang",
+    "charset",
+    "class",
+    "id",
+    "title",
+    "type",
+    "for",
+    "style",
+    "xmlns",
+    "viewbox",
+    "href",
+    "x",
+    "y",
+    "width",
+    "height",
+    "data-row",
+}
 
 
 def assert_no_markup(report: str) -> None:
@@ -74,7 +118,9 @@ def test_report_escapes_payloads_in_every_json_field(tmp_path, case):
     ref = tmp_path / "ref.txt"
     ref.write_text("甲乙丙丁\n\n戊己庚辛\n", encoding="utf-8")
     report = tmp_path / "report.html"
-    res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(report), "--json", str(tmp_path / "r.json")])
+    res = CliRunner().invoke(
+        diff_command, [str(ref), str(hyp), "--html", str(report), "--json", str(tmp_path / "r.json")]
+    )
     if res.exit_code == EXIT_USAGE:  # a number field that is not a number: refused at read
         one_line_error(res.output, hyp)
         assert not report.exists()
@@ -97,8 +143,10 @@ def test_report_escapes_payloads_in_alto_ids_text_and_file_names(tmp_path):
     folder.mkdir()
     H.page_image(folder / "page.png")
     hyp = folder / f"{payload}.alto.xml"
-    alto = H.alto(block_id="&lt;b onmouseover=x&gt;", strings=(("&lt;script&gt;window.__xss=1&lt;/script&gt;", 10, 10),
-                                                                 ("戊己庚辛", 10, 80)))
+    alto = H.alto(
+        block_id="&lt;b onmouseover=x&gt;",
+        strings=(("&lt;script&gt;window.__xss=1&lt;/script&gt;", 10, 10), ("戊己庚辛", 10, 80)),
+    )
     hyp.write_text(alto, encoding="utf-8")
     ref = folder / f"{payload}.txt"
     ref.write_text(f"甲{payload}\n\n戊己庚辛 {H.XSS_PAYLOADS[0]}\n", encoding="utf-8")
@@ -177,8 +225,9 @@ def test_image_option_refuses_postscript_and_fifos(tmp_path):
     ref.write_text("甲乙丙丁\n", encoding="utf-8")
     os.mkfifo(tmp_path / "fifo.png")
     for image in (H.eps_named_png(tmp_path / "page.png"), tmp_path / "fifo.png"):
-        res = CliRunner().invoke(diff_command, [str(ref), str(hyp), "--html", str(tmp_path / "r.html"),
-                                                "--image", str(image)])
+        res = CliRunner().invoke(
+            diff_command, [str(ref), str(hyp), "--html", str(tmp_path / "r.html"), "--image", str(image)]
+        )
         assert res.exit_code == EXIT_USAGE
         one_line_error(res.output, image)
 
@@ -191,9 +240,11 @@ def test_eps_named_png_refused_by_content(tmp_path):
 # ------------------------------------------------------------------------------------- numbers in readers
 
 
-READER_CASES = {**{f"alto-{k}": v for k, v in H.bad_number_altos().items()},
-                **{f"hocr-{k}": v for k, v in H.bad_number_hocrs().items()},
-                **{f"page-{k}": v for k, v in H.bad_number_pages().items()}}
+READER_CASES = {
+    **{f"alto-{k}": v for k, v in H.bad_number_altos().items()},
+    **{f"hocr-{k}": v for k, v in H.bad_number_hocrs().items()},
+    **{f"page-{k}": v for k, v in H.bad_number_pages().items()},
+}
 
 
 @pytest.mark.parametrize("case", sorted(READER_CASES))
@@ -290,8 +341,9 @@ def test_mets_hrefs_are_uri_escaped_and_valid(name):
         schemas.schema_dir()
     except schemas.SchemaNotFound as exc:
         pytest.skip(str(exc))
-    alto = H.alto(file_name=None).replace("</Page></Layout>", '</Page><Page ID="P2" WIDTH="1000" HEIGHT="800">'
-                                          "<PrintSpace/></Page></Layout>")
+    alto = H.alto(file_name=None).replace(
+        "</Page></Layout>", '</Page><Page ID="P2" WIDTH="1000" HEIGHT="800"><PrintSpace/></Page></Layout>'
+    )
     doc = read_bytes(alto.encode(), name)
     for k, page in enumerate(doc.pages):
         page.source.path, page.source.index = name, k
@@ -299,7 +351,9 @@ def test_mets_hrefs_are_uri_escaped_and_valid(name):
     assert schemas.validate(xml, "mets.xsd") == []
     from urllib.parse import unquote, urlsplit
 
-    hrefs = [el.get(f"{{{XLINK_NS}}}href") for el in lxml_html.etree.fromstring(xml).iter() if el.get(f"{{{XLINK_NS}}}href")]
+    hrefs = [
+        el.get(f"{{{XLINK_NS}}}href") for el in lxml_html.etree.fromstring(xml).iter() if el.get(f"{{{XLINK_NS}}}href")
+    ]
     images = [h for h in hrefs if not h.endswith(".alto.xml")]
     assert [unquote(urlsplit(h).path) for h in images] == [name, name]  # the file name, whole
     assert [urlsplit(h).fragment for h in images] == ["page=1", "page=2"]
@@ -344,15 +398,26 @@ def test_output_names_that_would_collide_are_found(tmp_path):
     assert "scan-p0001.txt would be written for both" in clashes[0] and len(clashes) == 2  # .txt and .alto.xml
     clashes = output_collisions([(tif, 2), (tmp_path / "scan.issue.png", 1)], ("txt",), tmp_path)
     assert clashes == [f"scan.issue.txt would be written for both {tif} and {tmp_path / 'scan.issue.png'} (page 1)"]
-    clashes = output_collisions([(tmp_path / "a.png", 1), (tmp_path / "a.overlay.png", 1)], ("txt",), tmp_path,
-                                overlay=True)
-    assert clashes == [(f"a.overlay.png, an output of {tmp_path / 'a.png'} (page 1), would overwrite the input "
-                        f"{tmp_path / 'a.overlay.png'}")]
-    assert output_collisions([(tif, 2), (tmp_path / "other.png", 1)], ("txt", "alto", "json", "newsml"), tmp_path,
-                             overlay=True) == []
+    clashes = output_collisions(
+        [(tmp_path / "a.png", 1), (tmp_path / "a.overlay.png", 1)], ("txt",), tmp_path, overlay=True
+    )
+    assert clashes == [
+        (
+            f"a.overlay.png, an output of {tmp_path / 'a.png'} (page 1), would overwrite the input "
+            f"{tmp_path / 'a.overlay.png'}"
+        )
+    ]
+    assert (
+        output_collisions(
+            [(tif, 2), (tmp_path / "other.png", 1)], ("txt", "alto", "json", "newsml"), tmp_path, overlay=True
+        )
+        == []
+    )
     # one issue of several inputs: the issue files are named after the first input only
-    assert output_collisions([(tmp_path / "p1.png", 1), (tmp_path / "p2.png", 1)], ("txt", "alto"), tmp_path,
-                             issue=True) == []
+    assert (
+        output_collisions([(tmp_path / "p1.png", 1), (tmp_path / "p2.png", 1)], ("txt", "alto"), tmp_path, issue=True)
+        == []
+    )
 
 
 def test_batch_refuses_a_folder_whose_outputs_collide(tmp_path):
@@ -431,13 +496,21 @@ print(json.dumps({"pages": pages, "error": error, "seconds": time.monotonic() - 
 def load_in_child(path: Path, seconds: int = 60, address_space_gb: int = 4) -> dict:
     """`load` every page of ``path`` in a child process under a CPU-time and address-space limit; its
     peak resident memory, time, pages and error."""
+
     def limits():
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
         resource.setrlimit(resource.RLIMIT_AS, (address_space_gb << 30, address_space_gb << 30))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, check=False,
-                          preexec_fn=limits, timeout=seconds * 4)
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        preexec_fn=limits,
+        timeout=seconds * 4,
+    )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -449,7 +522,7 @@ def test_pdf_text_layer_within_budget(tmp_path, make, note):
     path.write_bytes(make())
     result = load_in_child(path)
     print(path.stat().st_size, "bytes:", result)
-    (_, kind, _, notes), = result["pages"]
+    ((_, kind, _, notes),) = result["pages"]
     assert kind == "pdf-scan" and note in notes[0]  # OCRed, and why the text layer was not read
     assert result["peak_mb"] < 2048 and result["seconds"] < 60
 
@@ -462,7 +535,7 @@ def test_huge_pdf_page_rendered_within_pixel_budget(tmp_path):
     path.write_bytes(H.pdf_huge_page(47))
     result = load_in_child(path)
     print(result)
-    (shape, _, dpi, notes), = result["pages"]
+    ((shape, _, dpi, notes),) = result["pages"]
     assert shape[0] * shape[1] <= DEFAULT_MAX_PIXELS and dpi < 300 and "rendered at" in notes[0]
     assert result["peak_mb"] < 2048
 
@@ -474,7 +547,7 @@ def test_pdf_page_scale_is_lowered_only_past_the_budget():
     assert _pdf_scale(*broadsheet, 300 / 72, 120_000_000) == 300 / 72
     side = 47 * 72
     scale = _pdf_scale(side, side, 300 / 72, 120_000_000)
-    assert (side * scale) ** 2 <= 120_000_000 and scale > 0.99 * (120_000_000 ** 0.5 / side)
+    assert (side * scale) ** 2 <= 120_000_000 and scale > 0.99 * (120_000_000**0.5 / side)
 
 
 @pytest.mark.slow
@@ -571,7 +644,9 @@ def test_many_page_alto_reads_in_linear_time():
     page = rest.split("</Layout>")[0]
     order = "".join(f'<ElementRef ID="o{k}" REF="TB{k}"/>' for k in range(4000, 0, -1))  # last page first
     pages = "".join(page.replace('ID="P1"', f'ID="P{k}"').replace('ID="TB1"', f'ID="TB{k}"') for k in range(1, 4001))
-    head = head.replace("</Description>", f"</Description><ReadingOrder><OrderedGroup ID=\"g\">{order}</OrderedGroup></ReadingOrder>")
+    head = head.replace(
+        "</Description>", f"</Description><ReadingOrder><OrderedGroup ID=\"g\">{order}</OrderedGroup></ReadingOrder>"
+    )
     started = time.process_time()
     doc = read_bytes((head + "<Layout>" + pages + "</Layout></alto>").encode())
     assert len(doc.pages) == 4000 and time.process_time() - started < 20
@@ -594,7 +669,13 @@ except InputError as exc:
     print(exc)
 """
     path = tmp_path / "cut.tif"
-    proc = subprocess.run([sys.executable, "-W", "default", "-c", child, str(path)], capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-W", "default", "-c", child, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert proc.stderr == "" and proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"{path}: image data is corrupt or truncated") and proc.stdout.count("\n") == 1

@@ -130,7 +130,9 @@ def test_truncated_image(small_page_image, tmp_path, fmt, suffix):
 
 def test_corrupt_pdf(tmp_path):
     path = tmp_path / "broken.pdf"
-    path.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\ngarbage \x00\xff\x10 trailer <<>>\n")
+    path.write_bytes(
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\ngarbage \x00\xff\x10 trailer <<>>\n"
+    )
     assert_one_line(load_error(path), path, "corrupt PDF")
 
 

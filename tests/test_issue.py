@@ -42,23 +42,37 @@ def _page(number: int, label: str, articles: list[tuple[str, str, list[str]]]) -
     """A page of articles given as (id, headline, body paragraphs), one line per paragraph."""
     page = Page(number, 1000, 1000, PageSource("x.png", 0, "image", ""), label=label, text_size_px=20)
     for k, (aid, headline, body) in enumerate(articles):
-        blocks = [Block(f"{aid}h", Role.HEADLINE, (0, 0, 900, 30), [Line(headline, (0, 0, 900, 30), 1.0)])] if headline else []
-        blocks += [Block(f"{aid}b{i}", Role.BODY, (0, 40 * i, 900, 40 * i + 20), [Line(t, (0, 40 * i, 900, 40 * i + 20), 1.0)])
-                   for i, t in enumerate(body)]
+        blocks = (
+            [Block(f"{aid}h", Role.HEADLINE, (0, 0, 900, 30), [Line(headline, (0, 0, 900, 30), 1.0)])]
+            if headline
+            else []
+        )
+        blocks += [
+            Block(f"{aid}b{i}", Role.BODY, (0, 40 * i, 900, 40 * i + 20), [Line(t, (0, 40 * i, 900, 40 * i + 20), 1.0)])
+            for i, t in enumerate(body)
+        ]
         page.blocks += blocks
         page.articles.append(Article(aid, blocks, order=k))
     return find_continuations(page)
 
 
 def test_english_jump_words_pick_the_right_part():
-    front = _page(1, "A1", [
-        ("s1", "Council Raises Property Taxes", ["The council voted on Monday to raise. See TAXES, Page A4"]),
-        ("s2", "School Budget Grows", ["The school board met. See SCHOOLS, Page A4"]),
-    ])
-    inside = _page(2, "A4", [  # the order on the page is the reverse of the jumps': the jump words decide
-        ("i1", "", ["SCHOOLS: From Page A1 The board also approved buses."]),
-        ("i2", "", ["TAXES: From Page A1 Homeowners will pay more."]),
-    ])
+    front = _page(
+        1,
+        "A1",
+        [
+            ("s1", "Council Raises Property Taxes", ["The council voted on Monday to raise. See TAXES, Page A4"]),
+            ("s2", "School Budget Grows", ["The school board met. See SCHOOLS, Page A4"]),
+        ],
+    )
+    inside = _page(
+        2,
+        "A4",
+        [  # the order on the page is the reverse of the jumps': the jump words decide
+            ("i1", "", ["SCHOOLS: From Page A1 The board also approved buses."]),
+            ("i2", "", ["TAXES: From Page A1 Homeowners will pay more."]),
+        ],
+    )
     doc = link_articles(Document("x", [front, inside]))
     assert doc.article_links == [((1, "s1"), (2, "i2")), ((1, "s2"), (2, "i1"))]
     text = issue_text(doc)
@@ -67,8 +81,12 @@ def test_english_jump_words_pick_the_right_part():
 
 
 def test_repeated_headlines_and_marker_order_without_jump_words():
-    front = _page(1, "1", [("a", "市场回暖", ["消费持续回升；（下转第4版）"]), ("b", "乡村振兴", ["产业兴旺，（下转第4版）"])])
-    back = _page(2, "4", [("c", "乡村振兴", ["（上接第1版）生态宜居。"]), ("d", "市场回暖", ["（上接第1版）投资稳定。"])])
+    front = _page(
+        1, "1", [("a", "市场回暖", ["消费持续回升；（下转第4版）"]), ("b", "乡村振兴", ["产业兴旺，（下转第4版）"])]
+    )
+    back = _page(
+        2, "4", [("c", "乡村振兴", ["（上接第1版）生态宜居。"]), ("d", "市场回暖", ["（上接第1版）投资稳定。"])]
+    )
     doc = link_articles(Document("x", [front, back]))
     assert doc.article_links == [((1, "a"), (2, "d")), ((1, "b"), (2, "c"))]
     assert issue_text(doc) == "## 市场回暖\n\n消费持续回升;投资稳定。\n\n## 乡村振兴\n\n产业兴旺,生态宜居。\n"
@@ -78,11 +96,14 @@ def test_no_link_when_the_pages_do_not_name_each_other():
     front = _page(1, "1", [("a", "市场回暖", ["消费持续回升；（下转第5版）"])])
     back = _page(2, "4", [("d", "市场回暖", ["（上接第1版）投资稳定。"])])
     doc = link_articles(Document("x", [front, back]))
-    assert doc.article_links == [] and all(c.linked_to is None for p in doc.pages for a in p.articles for c in a.continuations)
+    assert doc.article_links == [] and all(
+        c.linked_to is None for p in doc.pages for a in p.articles for c in a.continuations
+    )
     assert issue_text(doc).count("## 市场回暖") == 2
 
 
 # --- the rendered issue, read with the real engine ---------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def ocr_issue():
@@ -106,7 +127,7 @@ def test_ocr_issue_comes_out_once_whole_with_the_link(ocr_issue):
     assert text.count(headline) == 1
     start = text.index(headline)
     end = text.find("\n#", start + 1)  # the next article's kicker or headline
-    part = text[start:end if end > 0 else len(text)]
+    part = text[start : end if end > 0 else len(text)]
     # the text between the story's headline and the next article's is the story, markers out
     assert cer(story, part) < 0.02, cer(story, part)
     assert "上接" not in part and "下转" not in part

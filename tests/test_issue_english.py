@@ -48,6 +48,7 @@ def _story_part(text: str) -> str:
 
 # --- the ground-truth layout ---------------------------------------------------------------------------
 
+
 def test_gt_jump_lines_are_read_as_continuations():
     a1, a4 = _gt_page("a1"), _gt_page("a4")
     (forward,) = a1.articles[0].continuations
@@ -78,19 +79,29 @@ def test_gt_issue_links_and_joins_the_story():
 
 # --- the rendered pages, read with the real engine through the CLI -----------------------------------
 
+
 @pytest.fixture(scope="module")
 def run_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("issue-en")
-    result = CliRunner().invoke(main, ["run", str(ISSUE / "a1.png"), str(ISSUE / "a4.png"), "--issue", "-o", str(out),
-                                       "--format", "txt,alto"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["run", str(ISSUE / "a1.png"), str(ISSUE / "a4.png"), "--issue", "-o", str(out), "--format", "txt,alto"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return out
 
 
 @pytest.mark.slow
 def test_run_writes_the_issue_outputs(run_out):
-    assert {p.name for p in run_out.iterdir()} >= {"a1.txt", "a4.txt", "a1.alto.xml", "a4.alto.xml", "a1.mets.xml",
-                                                   "a1.issue.txt"}
+    assert {p.name for p in run_out.iterdir()} >= {
+        "a1.txt",
+        "a4.txt",
+        "a1.alto.xml",
+        "a4.alto.xml",
+        "a1.mets.xml",
+        "a1.issue.txt",
+    }
 
 
 @pytest.mark.slow

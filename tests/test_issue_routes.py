@@ -34,13 +34,48 @@ def test_batch_issue_per_folder_writes_what_run_issue_writes(tmp_path):
     formats = "txt,alto,json,newsml"
     # The same absolute input paths on both sides, and output folders at the same depth: the JSON records where
     # a page came from, METS and NewsML link the images relative to the output folder.
-    run = subprocess.run([sys.executable, "-m", "digitize.cli", "run", *map(str, pages), "--issue", "-o",
-                          str(tmp_path / "run" / "issue"), "--format", formats, "--threads", "1"],
-                         capture_output=True, text=True, timeout=900, cwd=ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digitize.cli",
+            "run",
+            *map(str, pages),
+            "--issue",
+            "-o",
+            str(tmp_path / "run" / "issue"),
+            "--format",
+            formats,
+            "--threads",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
-    batch = subprocess.run([sys.executable, "-m", "digitize.batch", "batch", str(tmp_path / "src"), "-o",
-                            str(tmp_path / "batch"), "--issue-per-folder", "--format", formats, "--threads", "1",
-                            "--log-json"], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    batch = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digitize.batch",
+            "batch",
+            str(tmp_path / "src"),
+            "-o",
+            str(tmp_path / "batch"),
+            "--issue-per-folder",
+            "--format",
+            formats,
+            "--threads",
+            "1",
+            "--log-json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     assert batch.returncode == 0, batch.stderr
 
     ran = {p.name: p.read_bytes() for p in (tmp_path / "run" / "issue").iterdir()}

@@ -33,7 +33,6 @@ from digitize.schemas import page_json_schema
 jsonschema = pytest.importorskip("jsonschema")
 
 
-
 @pytest.fixture(scope="module")
 def validator():
     schema = page_json_schema()  # read from the installed package, as a wheel user would
@@ -46,21 +45,43 @@ def errors(validator, data) -> list[str]:
 
 
 def make_page(number: int = 1) -> Page:
-    src = PageSource(path="scan.tif", index=number - 1, kind="pdf-scan", sha256="0f" * 32, dpi=400.0, mime="application/pdf")
-    p = Page(number=number, width=1600, height=2400, source=src, engine="RapidOCR PP-OCRv4", text_size_px=38.5,
-             label="A1", metadata={"date": "2024-07-01", "paper": "人民日报"}, timings={"ocr": 0.25, "total": 1.5})
+    src = PageSource(
+        path="scan.tif", index=number - 1, kind="pdf-scan", sha256="0f" * 32, dpi=400.0, mime="application/pdf"
+    )
+    p = Page(
+        number=number,
+        width=1600,
+        height=2400,
+        source=src,
+        engine="RapidOCR PP-OCRv4",
+        text_size_px=38.5,
+        label="A1",
+        metadata={"date": "2024-07-01", "paper": "人民日报"},
+        timings={"ocr": 0.25, "total": 1.5},
+    )
     p.transform = Transform(np.array([[1.0, 0.005, -2.0], [-0.005, 1.0, 3.0]]), np.float64(0.29))
     head = text_block("TB0001", Role.HEADLINE, (100, 100, 1500, 200), ["夏粮丰收"], size=80, bold=True, order=0)
-    body = text_block("TB0002", Role.BODY, (100, 220, 1500, 400), ["今年夏粮再获丰收，", "digiti-", "zation（下转第4版）"],
-                      order=1, joins={0: JoinKind.CJK, 1: JoinKind.HYPHEN}, language="und")
+    body = text_block(
+        "TB0002",
+        Role.BODY,
+        (100, 220, 1500, 400),
+        ["今年夏粮再获丰收，", "digiti-", "zation（下转第4版）"],
+        order=1,
+        joins={0: JoinKind.CJK, 1: JoinKind.HYPHEN},
+        language="und",
+    )
     # numpy scalars as the OCR engines produce them: the exporter turns them into plain JSON numbers
     g = body.lines[0].glyphs[0]
     body.lines[0].glyphs[0] = Glyph(g.text, tuple(np.int64(v) for v in g.box), np.float32(0.5))
     body.lines.append(Line("", (100, 390, 1500, 400), 0.0))  # a line without glyphs
     body.column = 0
     photo = Block("IL0001", Role.PHOTO, (100, 420, 800, 900), order=2)  # no lines, no style
-    art = Article("A1", [head, body, photo], order=0,
-                  continuations=[Continuation("forward", "4", "（下转第4版）", "TB0002", linked_to=(4, "A3"))])
+    art = Article(
+        "A1",
+        [head, body, photo],
+        order=0,
+        continuations=[Continuation("forward", "4", "（下转第4版）", "TB0002", linked_to=(4, "A3"))],
+    )
     for b in art.blocks:
         b.article_id = art.id
     footer = Block("TB0003", Role.PAGE_FOOTER, (100, 2300, 1500, 2350), [make_line("第1版", (100, 2300, 300, 2350))])

@@ -42,17 +42,54 @@ def _inside(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-@pytest.mark.parametrize("layer, forbidden", [
-    ("digitize.model", ["digitize.text", "digitize.export", "digitize.read", "digitize.evaluate", "digitize.repair"]),
-    ("digitize.text", ["digitize.export", "digitize.read", "digitize.evaluate", "digitize.repair",
-                       "digitize.repair_text", "digitize.issue", "digitize.pipeline", "digitize.io"]),
-    ("digitize.export", ["digitize.repair", "digitize.repair_text", "digitize.issue", "digitize.pipeline",
-                         "digitize.read", "digitize.evaluate"]),
-    ("digitize.read", ["digitize.repair", "digitize.repair_text", "digitize.issue", "digitize.pipeline",
-                       "digitize.export", "digitize.io"]),
-    ("digitize.evaluate", ["digitize.repair", "digitize.issue", "digitize.pipeline", "digitize.export",
-                           "digitize.read"]),
-])
+@pytest.mark.parametrize(
+    "layer, forbidden",
+    [
+        (
+            "digitize.model",
+            ["digitize.text", "digitize.export", "digitize.read", "digitize.evaluate", "digitize.repair"],
+        ),
+        (
+            "digitize.text",
+            [
+                "digitize.export",
+                "digitize.read",
+                "digitize.evaluate",
+                "digitize.repair",
+                "digitize.repair_text",
+                "digitize.issue",
+                "digitize.pipeline",
+                "digitize.io",
+            ],
+        ),
+        (
+            "digitize.export",
+            [
+                "digitize.repair",
+                "digitize.repair_text",
+                "digitize.issue",
+                "digitize.pipeline",
+                "digitize.read",
+                "digitize.evaluate",
+            ],
+        ),
+        (
+            "digitize.read",
+            [
+                "digitize.repair",
+                "digitize.repair_text",
+                "digitize.issue",
+                "digitize.pipeline",
+                "digitize.export",
+                "digitize.io",
+            ],
+        ),
+        (
+            "digitize.evaluate",
+            ["digitize.repair", "digitize.issue", "digitize.pipeline", "digitize.export", "digitize.read"],
+        ),
+    ],
+)
 def test_layers_import_downwards_only(graph, layer, forbidden):
     sources = [m for m in graph.modules if _inside(m, layer)]
     targets = [m for m in graph.modules if any(_inside(m, f) for f in forbidden)]
@@ -64,8 +101,18 @@ def test_layers_import_downwards_only(graph, layer, forbidden):
 def test_no_import_cycle_in_the_layers(graph):
     """No cycle through the model, text, readers, writers, evaluation or stage modules (Tarjan's strongly
     connected components over the direct imports)."""
-    layered = ("digitize.model", "digitize.text", "digitize.read", "digitize.export", "digitize.evaluate",
-               "digitize.repair", "digitize.issue", "digitize.pipeline", "digitize.layout", "digitize.order")
+    layered = (
+        "digitize.model",
+        "digitize.text",
+        "digitize.read",
+        "digitize.export",
+        "digitize.evaluate",
+        "digitize.repair",
+        "digitize.issue",
+        "digitize.pipeline",
+        "digitize.layout",
+        "digitize.order",
+    )
     edges = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -17,8 +17,13 @@ from digitize.layout_eval import score_page
 
 FAMILIES = Path(__file__).resolve().parents[1] / "samples" / "families"
 ISSUE = Path(__file__).resolve().parents[1] / "samples" / "issue"
-FLOORS = {"block_precision": 0.95, "block_recall": 0.95, "order_pairwise": 0.98, "article_bcubed_f1": 0.95,
-          "successor_edges": 0.97}
+FLOORS = {
+    "block_precision": 0.95,
+    "block_recall": 0.95,
+    "order_pairwise": 0.98,
+    "article_bcubed_f1": 0.95,
+    "successor_edges": 0.97,
+}
 # Families read end to end here (the rest are measured by `samples/families.py --eval`).
 END_TO_END = ["cols5-lshape-scan", "cols6-photos-scan", "english-clean", "english-tabloid-clean"]
 
@@ -32,14 +37,23 @@ def perfect_dump(gt: dict) -> dict:
     blocks = []
     for b in sorted(gt["blocks"], key=lambda b: b["order"]):
         joins = "cjk-join"
-        blocks.append({"id": b["id"], "role": b["role"], "box": b["box"], "order": b["order"], "article_id": b["article"],
-                       "lines": [{"join": {"kind": joins, "evidence": ""}}]})
+        blocks.append(
+            {
+                "id": b["id"],
+                "role": b["role"],
+                "box": b["box"],
+                "order": b["order"],
+                "article_id": b["article"],
+                "lines": [{"join": {"kind": joins, "evidence": ""}}],
+            }
+        )
     # a block's last line joins into the next one exactly when the next continues its paragraph
     for cur, nxt in zip(blocks, blocks[1:]):
         continues = next(b for b in gt["blocks"] if b["id"] == nxt["id"])["continues_previous"]
         cur["lines"][-1]["join"]["kind"] = "cjk-join" if continues else "kept-break"
-    blocks.append({"id": "H", "role": "page_header", "box": gt["page_header"]["box"], "order": 0, "article_id": None,
-                   "lines": []})
+    blocks.append(
+        {"id": "H", "role": "page_header", "box": gt["page_header"]["box"], "order": 0, "article_id": None, "lines": []}
+    )
     return {"format": "digitize-page", "page": {"blocks": blocks}}
 
 
@@ -47,14 +61,20 @@ def test_scorer_gives_full_marks_to_the_truth_and_catches_each_kind_of_error():
     gt = load_gt("cols8-plain-clean")
     right = perfect_dump(gt)
     score = score_page("cols8-plain-clean", gt, right)
-    assert (score.precision, score.recall, score.order_accuracy, score.article_f1, score.edge_accuracy) == (1, 1, 1, 1, 1)
+    assert (score.precision, score.recall, score.order_accuracy, score.article_f1, score.edge_accuracy) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
     assert score.edges[1] >= 5 and score.order_edit == 0
 
     wrong = copy.deepcopy(right)
     body = [b for b in wrong["page"]["blocks"] if b["role"] == "body"]
-    body[0]["order"], body[1]["order"] = body[1]["order"], body[0]["order"]   # two columns read in the wrong order
-    body[2]["article_id"] = "other"                                           # one block in the wrong article
-    body[3]["role"] = "caption"                                               # one role wrong
+    body[0]["order"], body[1]["order"] = body[1]["order"], body[0]["order"]  # two columns read in the wrong order
+    body[2]["article_id"] = "other"  # one block in the wrong article
+    body[3]["role"] = "caption"  # one role wrong
     s = score_page("cols8-plain-clean", gt, wrong)
     assert s.order_accuracy < 1 and s.order_edit > 0
     assert s.article_f1 < 1
@@ -62,7 +82,7 @@ def test_scorer_gives_full_marks_to_the_truth_and_catches_each_kind_of_error():
     assert s.edge_accuracy < 1
 
     dropped = copy.deepcopy(right)
-    dropped["page"]["blocks"] = dropped["page"]["blocks"][1:]   # a missed block costs recall only
+    dropped["page"]["blocks"] = dropped["page"]["blocks"][1:]  # a missed block costs recall only
     s = score_page("cols8-plain-clean", gt, dropped)
     assert s.recall < 1 and s.precision == 1
 
@@ -92,7 +112,7 @@ def test_issue_pages_carry_the_continued_story():
     rest = [b for b in p4["blocks"] if b["article"] == "a1" and b["role"] == "body"]
     assert first[-1]["text"].endswith(" (下转第4版)") and rest[0]["text"].startswith("(上接第1版)")
     tail, head = first[-1]["text"].removesuffix(" (下转第4版)"), rest[0]["text"].removeprefix("(上接第1版)")
-    assert tail.split("\n\n")[-1] + head.split("\n\n")[0] in joined   # the paragraph cut by the page break, whole
+    assert tail.split("\n\n")[-1] + head.split("\n\n")[0] in joined  # the paragraph cut by the page break, whole
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +122,9 @@ def digitized(tmp_path_factory):
         image = FAMILIES / load_gt(stem)["image"]
         page = digitize.process(image).pages[0]
         (out / f"{stem}.json").write_text(page_json(page), encoding="utf-8")
-        (out / f"{stem}.gt.json").write_text((FAMILIES / f"{stem}.gt.json").read_text(encoding="utf-8"), encoding="utf-8")
+        (out / f"{stem}.gt.json").write_text(
+            (FAMILIES / f"{stem}.gt.json").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     return out
 
 
@@ -112,5 +134,7 @@ def test_layout_eval_floors_end_to_end(digitized):
     assert result.exit_code == 0, result.output
     pages = {p["stem"]: p for p in json.loads(result.output)["pages"]}
     assert sorted(pages) == sorted(END_TO_END)
-    failures = [f"{stem} {k} {p[k]:.3f} < {floor}" for stem, p in pages.items() for k, floor in FLOORS.items() if p[k] < floor]
+    failures = [
+        f"{stem} {k} {p[k]:.3f} < {floor}" for stem, p in pages.items() for k, floor in FLOORS.items() if p[k] < floor
+    ]
     assert not failures, failures

@@ -26,8 +26,11 @@ from digitize.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REALPAGES = ROOT.parent / "shared" / "realpages"
-SUBSET = ["hk_teron131/hkej_2019-12-04_C4.jpg", "hk_teron131/appledaily_frontpage_photo.jpg",
-          "trove_glamworkbench/trove_article162833980_p16636766.jpg"]
+SUBSET = [
+    "hk_teron131/hkej_2019-12-04_C4.jpg",
+    "hk_teron131/appledaily_frontpage_photo.jpg",
+    "trove_glamworkbench/trove_article162833980_p16636766.jpg",
+]
 SAMPLE = ROOT / "samples" / "jinzhong-front-clean.png"
 MAX_SIDE = 4000  # the Fraktur leaves are 10590 px high; a third of that still has 15 px type
 
@@ -37,7 +40,9 @@ def _pages() -> list:
         real = sorted(str(p.relative_to(REALPAGES)) for p in REALPAGES.glob("*/*") if p.suffix in (".png", ".jpg"))
     else:
         real = SUBSET
-    return [pytest.param(REALPAGES / r, id=r.split("/")[-1], marks=_known(r)) for r in real] + [pytest.param(SAMPLE, id=SAMPLE.name)]
+    return [pytest.param(REALPAGES / r, id=r.split("/")[-1], marks=_known(r)) for r in real] + [
+        pytest.param(SAMPLE, id=SAMPLE.name)
+    ]
 
 
 # Pages the text-first layout does not hold yet (bench/coverage.md says why); not strict, so a fix shows as XPASS.
@@ -101,7 +106,9 @@ def test_every_detected_line_written_once_no_gutter_no_text_in_photos(path: Path
     with Image.open(path) as im:
         if max(im.size) > MAX_SIDE:  # CI time: the big Fraktur leaves reduced
             f = MAX_SIDE / max(im.size)
-            im.convert("L").resize((round(im.width * f), round(im.height * f)), Image.LANCZOS).save(tmp_path / "page.png")
+            im.convert("L").resize((round(im.width * f), round(im.height * f)), Image.LANCZOS).save(
+                tmp_path / "page.png"
+            )
             path = tmp_path / "page.png"
     recorder = RecordingEngine(engine)
     page = process(path, engine=recorder, settings=settings).pages[0]
@@ -127,18 +134,29 @@ def test_every_detected_line_written_once_no_gutter_no_text_in_photos(path: Path
             twice.append(ln.text)
     assert not missing, f"{len(missing)} of {len(found)} detected lines not written, e.g. {missing[:3]}"
     assert not twice, f"{len(twice)} detected lines written twice, e.g. {twice[:3]}"
-    duplicates = [(a.text, b.text) for i, (_, a) in enumerate(written) for _, b in written[i + 1:]
-                  if _inter(a.box, b.box) > 0.5 * min(_area(a.box), _area(b.box))]
+    duplicates = [
+        (a.text, b.text)
+        for i, (_, a) in enumerate(written)
+        for _, b in written[i + 1 :]
+        if _inter(a.box, b.box) > 0.5 * min(_area(a.box), _area(b.box))
+    ]
     assert not duplicates, f"{len(duplicates)} output lines cover the same text, e.g. {duplicates[:2]}"
 
     # 2. no line across a gutter: a line reaching a quarter of its area into another text block beside it
-    across = [ln.text for b, ln in written for other in text_blocks
-              if other is not b and _inter(ln.box, other.box) > 0.25 * _area(ln.box)
-              and min(ln.box[3], other.box[3]) - max(ln.box[1], other.box[1]) > 0.5 * (ln.box[3] - ln.box[1])]
+    across = [
+        ln.text
+        for b, ln in written
+        for other in text_blocks
+        if other is not b
+        and _inter(ln.box, other.box) > 0.25 * _area(ln.box)
+        and min(ln.box[3], other.box[3]) - max(ln.box[1], other.box[1]) > 0.5 * (ln.box[3] - ln.box[1])
+    ]
     assert not across, f"{len(across)} lines reach into a block beside theirs, e.g. {across[:3]}"
 
     # 3. no text inside a photo
     in_photo = [ln.text for _, ln in written for p in photos if _holds(p.box, _centre(ln.box))]
     assert not in_photo, f"{len(in_photo)} text lines inside photo blocks, e.g. {in_photo[:3]}"
-    print(f"{path.name}: {len(found)} detected lines, {len(written)} written lines, {len(text_blocks)} text blocks, "
-          f"{len(photos)} photos; mean line confidence {np.mean([ln.confidence for _, ln in written]):.3f}")
+    print(
+        f"{path.name}: {len(found)} detected lines, {len(written)} written lines, {len(text_blocks)} text blocks, "
+        f"{len(photos)} photos; mean line confidence {np.mean([ln.confidence for _, ln in written]):.3f}"
+    )

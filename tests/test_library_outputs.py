@@ -27,8 +27,15 @@ def test_issue_package(tmp_path):
         stem = f"issue-p{page.number:04d}"
         write_page_outputs(page, out, stem, [f for f in formats if f != "newsml"])
         alto_names[page.number] = stem + SUFFIXES["alto"]
-    written = write_issue_outputs(issue, out, "issue", formats, alto_names=alto_names, mets_profile="ndnp",
-                                  metadata=IssueMetadata(title="晋中日报", rights="In copyright"))
+    written = write_issue_outputs(
+        issue,
+        out,
+        "issue",
+        formats,
+        alto_names=alto_names,
+        mets_profile="ndnp",
+        metadata=IssueMetadata(title="晋中日报", rights="In copyright"),
+    )
     names = sorted(p.name for p in out.iterdir())
     assert {"issue.mets.xml", "issue.newsml.xml", "issue.issue.txt", "issue.issue.pdf"} <= set(names)
     assert sum(n.endswith(".page.xml") for n in names) == sum(n.endswith(".hocr") for n in names) == 2

@@ -31,7 +31,10 @@ def test_mets_valid_and_files(issue, written, have_schemas):  # noqa: F811
     root = etree.fromstring(xml)
     groups = {g.get("USE"): g for g in root.iterfind("m:fileSec/m:fileGrp", NS)}
     assert set(groups) == {"Images", "Content"}
-    assert [f.find("m:FLocat", NS).get(HREF) for f in groups["Content"]] == ["issue-p0001.alto.xml", "issue-p0002.alto.xml"]
+    assert [f.find("m:FLocat", NS).get(HREF) for f in groups["Content"]] == [
+        "issue-p0001.alto.xml",
+        "issue-p0002.alto.xml",
+    ]
     images = groups["Images"].findall("m:file", NS)
     assert [f.find("m:FLocat", NS).get(HREF) for f in images] == [p.source.path for p in issue.pages]
     assert images[0].get("CHECKSUM") == "ab" * 32 and images[0].get("CHECKSUMTYPE") == "SHA-256"
@@ -39,16 +42,23 @@ def test_mets_valid_and_files(issue, written, have_schemas):  # noqa: F811
 
     assert groups["Content"][0].get("CHECKSUM") == hashlib.sha256(altos[1]).hexdigest()
     pages = root.findall("m:structMap[@TYPE='PHYSICAL']/m:div/m:div", NS)
-    assert [(p.get("TYPE"), p.get("ORDER"), p.get("ORDERLABEL")) for p in pages] == [("page", "1", "1"), ("page", "2", "4")]
+    assert [(p.get("TYPE"), p.get("ORDER"), p.get("ORDERLABEL")) for p in pages] == [
+        ("page", "1", "1"),
+        ("page", "2", "4"),
+    ]
     assert [[f.get("FILEID") for f in p.findall("m:fptr", NS)] for p in pages] == [
-        ["IMG00001", "ALTO00001"], ["IMG00002", "ALTO00002"]]
+        ["IMG00001", "ALTO00001"],
+        ["IMG00002", "ALTO00002"],
+    ]
 
 
 def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
     altos, xml = written
     root = etree.fromstring(xml)
-    alto_ids = {fid: {el.get("ID") for el in etree.fromstring(altos[n]).iter() if el.get("ID")}
-                for n, fid in ((1, "ALTO00001"), (2, "ALTO00002"))}
+    alto_ids = {
+        fid: {el.get("ID") for el in etree.fromstring(altos[n]).iter() if el.get("ID")}
+        for n, fid in ((1, "ALTO00001"), (2, "ALTO00002"))
+    }
     paper = root.find("m:structMap[@TYPE='LOGICAL']/m:div", NS)
     assert paper.get("TYPE") == "NEWSPAPER"
     issue_div = paper.find("m:div", NS)
@@ -60,9 +70,15 @@ def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
 
     continued = articles[0]
     assert [d.get("TYPE") for d in continued] == ["HEADING", "BODY"]
-    body = [(a.get("FILEID"), a.get("BEGIN")) for a in continued.find("m:div[@TYPE='BODY']", NS).iter(f"{{{METS_NS}}}area")]
-    assert list(dict.fromkeys(body)) == [("ALTO00001", "P1_TB0011"), ("ALTO00001", "P1_TB0003"), ("ALTO00001", "P1_TB0004"),
-                    ("ALTO00002", "P2_TB0002")]
+    body = [
+        (a.get("FILEID"), a.get("BEGIN")) for a in continued.find("m:div[@TYPE='BODY']", NS).iter(f"{{{METS_NS}}}area")
+    ]
+    assert list(dict.fromkeys(body)) == [
+        ("ALTO00001", "P1_TB0011"),
+        ("ALTO00001", "P1_TB0003"),
+        ("ALTO00001", "P1_TB0004"),
+        ("ALTO00002", "P2_TB0002"),
+    ]
     paragraphs = continued.findall("m:div[@TYPE='BODY']/m:div[@TYPE='BODY_CONTENT']/m:div", NS)
     assert next(p.get("TYPE") for p in paragraphs) == "AUTHOR"  # the byline
     heading = continued.find("m:div[@TYPE='HEADING']", NS)
@@ -73,7 +89,9 @@ def test_logical_articles_point_into_alto(issue, written):  # noqa: F811
     dmd = root.find(f"m:dmdSec[@ID='{continued.get('DMDID')}']", NS)
     assert dmd.findtext(".//mods:titleInfo/mods:title", namespaces=NS) == "落实落细各项应对措施 做好安全防范各项工作"
     assert dmd.findtext(".//mods:titleInfo/mods:subTitle", namespaces=NS) == "防汛救灾进行时"
-    links = [(l.get(f"{{{XLINK_NS}}}from"), l.get(f"{{{XLINK_NS}}}to")) for l in root.iterfind("m:structLink/m:smLink", NS)]
+    links = [
+        (l.get(f"{{{XLINK_NS}}}from"), l.get(f"{{{XLINK_NS}}}to")) for l in root.iterfind("m:structLink/m:smLink", NS)
+    ]
     assert ("LOG_P1_A1", "PHYS00001") in links and ("LOG_P1_A1", "PHYS00002") in links
 
 

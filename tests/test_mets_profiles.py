@@ -32,10 +32,19 @@ from digitize.export.page import page_to_page_xml
 NS = {"m": METS_NS, "mods": MODS_NS, "mix": MIX_NS, "xlink": XLINK_NS}
 HREF = f"{{{XLINK_NS}}}href"
 OCRD = Path(sys.executable).parent / "ocrd"
-METADATA = IssueMetadata(identifier="urn:nbn:cn:jzrb-2025-12-11", title="晋中日报", publisher="晋中日报社",
-                         place="晋中", edition="城市版", volume="75", issue_number="12345",
-                         rights="http://rightsstatements.org/vocab/InC/1.0/", rights_holder="晋中日报社",
-                         institution="Example Library", other_identifiers={"issn": "1234-5678"})
+METADATA = IssueMetadata(
+    identifier="urn:nbn:cn:jzrb-2025-12-11",
+    title="晋中日报",
+    publisher="晋中日报社",
+    place="晋中",
+    edition="城市版",
+    volume="75",
+    issue_number="12345",
+    rights="http://rightsstatements.org/vocab/InC/1.0/",
+    rights_holder="晋中日报社",
+    institution="Example Library",
+    other_identifiers={"issn": "1234-5678"},
+)
 
 
 def workspace(tmp: Path, profile: str, metadata: IssueMetadata | None = None, page_xml: bool = False) -> Path:
@@ -52,15 +61,28 @@ def workspace(tmp: Path, profile: str, metadata: IssueMetadata | None = None, pa
         (tmp / f"p{number}.alto.xml").write_bytes(data)
     pages = {}
     if page_xml:
-        pages = {p.number: page_to_page_xml(p, image_filename=os.path.relpath(p.source.path, tmp),
-                                            pcgts_id=f"PAGE{p.number:05d}") for p in doc.pages}
+        pages = {
+            p.number: page_to_page_xml(
+                p, image_filename=os.path.relpath(p.source.path, tmp), pcgts_id=f"PAGE{p.number:05d}"
+            )
+            for p in doc.pages
+        }
         for number, data in pages.items():
             (tmp / f"p{number}.page.xml").write_bytes(data)
     mets = tmp / "mets.xml"
-    mets.write_bytes(document_to_mets(
-        doc, alto_name=lambda _d, p: f"p{p.number}.alto.xml", alto_files=altos, metadata=metadata, profile=profile,
-        mets_dir=tmp, images={p.number: image_facts(p.source.path) for p in doc.pages},
-        page_xml_name=(lambda _d, p: f"p{p.number}.page.xml") if page_xml else None, page_xml_files=pages))
+    mets.write_bytes(
+        document_to_mets(
+            doc,
+            alto_name=lambda _d, p: f"p{p.number}.alto.xml",
+            alto_files=altos,
+            metadata=metadata,
+            profile=profile,
+            mets_dir=tmp,
+            images={p.number: image_facts(p.source.path) for p in doc.pages},
+            page_xml_name=(lambda _d, p: f"p{p.number}.page.xml") if page_xml else None,
+            page_xml_files=pages,
+        )
+    )
     return mets
 
 
@@ -70,8 +92,12 @@ def test_valid_and_ocrd_validate_reports_no_error(profile, tmp_path):
     assert schemas.validate(mets.read_bytes(), "mets.xsd") == []
     if not OCRD.exists():
         pytest.skip("ocrd is not installed (test extra)")
-    run = subprocess.run([str(OCRD), "workspace", "-d", str(tmp_path), "--mets", str(mets), "validate"],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(OCRD), "workspace", "-d", str(tmp_path), "--mets", str(mets), "validate"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = run.stdout
     print(report)
     assert '<report valid="true">' in report
@@ -87,7 +113,9 @@ def test_header_identifiers_mods_and_files(tmp_path):
     assert next(a.findtext("m:name", namespaces=NS) for a in hdr.findall("m:agent", NS)) == "Example Library"
     mods = root.find("m:dmdSec[@ID='DMD_ISSUE']//mods:mods", NS)
     assert {i.get("type"): i.text for i in mods.findall("mods:identifier", NS)} == {
-        "urn": "urn:nbn:cn:jzrb-2025-12-11", "issn": "1234-5678"}
+        "urn": "urn:nbn:cn:jzrb-2025-12-11",
+        "issn": "1234-5678",
+    }
     origin = mods.find("mods:originInfo", NS)
     assert origin.findtext("mods:publisher", namespaces=NS) == "晋中日报社"
     assert origin.findtext("mods:place/mods:placeTerm", namespaces=NS) == "晋中"
@@ -112,7 +140,9 @@ def test_header_identifiers_mods_and_files(tmp_path):
     locs = [f.get(HREF) for f in root.iter(f"{{{METS_NS}}}FLocat")]
     assert locs[:2] == ["images/page 1.png", "images/page 2.png"] and "p1.alto.xml" in locs
     assert all((tmp_path / loc).is_file() for loc in locs)
-    assert all(f.get("LOCTYPE") == "OTHER" and f.get("OTHERLOCTYPE") == "FILE" for f in root.iter(f"{{{METS_NS}}}FLocat"))
+    assert all(
+        f.get("LOCTYPE") == "OTHER" and f.get("OTHERLOCTYPE") == "FILE" for f in root.iter(f"{{{METS_NS}}}FLocat")
+    )
     pages = root.findall("m:structMap[@TYPE='PHYSICAL']/m:div/m:div", NS)
     assert [p.get("CONTENTIDS") for p in pages] == ["urn:nbn:cn:jzrb-2025-12-11/p1", "urn:nbn:cn:jzrb-2025-12-11/p2"]
 

@@ -28,14 +28,37 @@ def page_four() -> Page:
     """Page 4 of the issue: the end of page 1's article A1 (its A3, "上接第一版") and a short article A4."""
     src = PageSource(path="samples/rmrb-2024-07-01-04.png", index=0, kind="image", sha256="cd" * 32, dpi=300.0)
     p = Page(number=2, width=2400, height=3600, source=src, in_source_coordinates=True, label="4")
-    head = text_block("TB0001", Role.HEADLINE, (300, 100, 2300, 200), ["落实落细各项应对措施"], size=60, bold=True, order=0)
-    body = text_block("TB0002", Role.BODY, (300, 220, 1200, 520),
-                      ["（上接第一版）各地加强巡查，", "转移群众三千余人。"], order=1, joins={0: JoinKind.CJK})
+    head = text_block(
+        "TB0001", Role.HEADLINE, (300, 100, 2300, 200), ["落实落细各项应对措施"], size=60, bold=True, order=0
+    )
+    body = text_block(
+        "TB0002",
+        Role.BODY,
+        (300, 220, 1200, 520),
+        ["（上接第一版）各地加强巡查，", "转移群众三千余人。"],
+        order=1,
+        joins={0: JoinKind.CJK},
+    )
     a3 = Article("A3", [head, body], order=0, continuations=[Continuation("backward", "1", "（上接第一版）", "TB0002")])
-    h4 = text_block("TB0003", Role.HEADLINE, (300, 700, 2300, 800), ["Flood season briefing"], size=60, bold=True,
-                    order=2, language="en")
-    b4 = text_block("TB0004", Role.BODY, (300, 820, 2300, 1020), ["BEIJING — Officials said the", "levels fell."],
-                    order=3, language="en", joins={0: JoinKind.SPACE})
+    h4 = text_block(
+        "TB0003",
+        Role.HEADLINE,
+        (300, 700, 2300, 800),
+        ["Flood season briefing"],
+        size=60,
+        bold=True,
+        order=2,
+        language="en",
+    )
+    b4 = text_block(
+        "TB0004",
+        Role.BODY,
+        (300, 820, 2300, 1020),
+        ["BEIJING — Officials said the", "levels fell."],
+        order=3,
+        language="en",
+        joins={0: JoinKind.SPACE},
+    )
     a4 = Article("A4", [h4, b4], order=1)
     p.blocks = [head, body, h4, b4]
     for art in (a3, a4):
@@ -82,7 +105,10 @@ def test_one_item_per_story_and_continued_article_joined(issue, have_schemas):
     assert root.find("n:itemMeta/n:pubStatus", NS).get("qcode") == "stat:usable"
     meta = root.find("n:contentMeta", NS)
     heads = [(h.get("role"), h.text) for h in meta.findall("n:headline", NS)]
-    assert heads == [("dgzrole:main", "落实落细各项应对措施 做好安全防范各项工作"), ("dgzrole:subheadline", "防汛救灾进行时")]
+    assert heads == [
+        ("dgzrole:main", "落实落细各项应对措施 做好安全防范各项工作"),
+        ("dgzrole:subheadline", "防汛救灾进行时"),
+    ]
     assert meta.findtext("n:by", namespaces=NS) == "本报记者 王明"
     assert meta.findtext("n:dateline", namespaces=NS) == "本报北京6月30日电"
     assert meta.find("n:language", NS).get("tag") == "zh"
@@ -133,7 +159,9 @@ def test_news_message_package_in_page_order(issue, have_schemas):
     group_set = package.find("n:groupSet", NS)
     top = group_set.find(f"n:group[@id='{group_set.get('root')}']", NS)
     assert [r.get("idref") for r in top.findall("n:groupRef", NS)] == ["G_P1", "G_P2"]
-    page_refs = {g.get("id"): [r.get("residref") for r in g.findall("n:itemRef", NS)] for g in group_set.findall("n:group", NS)}
+    page_refs = {
+        g.get("id"): [r.get("residref") for r in g.findall("n:itemRef", NS)] for g in group_set.findall("n:group", NS)
+    }
     # A1 is printed on both pages and listed on both; every reference resolves to an item of the message
     assert page_refs["G_P1"] == news_guids[:2]
     assert page_refs["G_P2"] == [news_guids[0], news_guids[2]]

@@ -14,10 +14,18 @@ from digitize.export.newsml import NAR_NS, NITF_NS, document_to_news_message, do
 from digitize.export.text import issue_text
 
 NS = {"n": NAR_NS, "nitf": NITF_NS}
-METADATA = IssueMetadata(title="晋中日报", rights="Rights reserved; licensed for research use.",
-                         rights_holder="晋中日报社", edition="城市版", volume="75", issue_number="12345")
-LINKS = {1: [("images/p1.png", "image/png"), ("p1.alto.xml", "application/alto+xml")],
-         2: [("images/p4.png", "image/png"), ("p4.alto.xml", "application/alto+xml")]}
+METADATA = IssueMetadata(
+    title="晋中日报",
+    rights="Rights reserved; licensed for research use.",
+    rights_holder="晋中日报社",
+    edition="城市版",
+    volume="75",
+    issue_number="12345",
+)
+LINKS = {
+    1: [("images/p1.png", "image/png"), ("p1.alto.xml", "application/alto+xml")],
+    2: [("images/p4.png", "image/png"), ("p4.alto.xml", "application/alto+xml")],
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +49,11 @@ def test_archive_metadata(items):
     root = etree.fromstring(items[0][1])
     meta = root.find("n:itemMeta", NS)
     assert meta.find("n:provider", NS).get("literal") == "晋中日报"
-    assert meta.findtext("n:versionCreated", namespaces=NS) == meta.findtext("n:firstCreated", namespaces=NS) == "2025-12-11T00:00:00Z"
+    assert (
+        meta.findtext("n:versionCreated", namespaces=NS)
+        == meta.findtext("n:firstCreated", namespaces=NS)
+        == "2025-12-11T00:00:00Z"
+    )
     assert [(link.get("href"), link.get("contenttype")) for link in meta.findall("n:link", NS)] == LINKS[1] + LINKS[2]
     rights = root.find("n:rightsInfo", NS)
     assert rights.find("n:copyrightHolder", NS).get("literal") == "晋中日报社"
@@ -53,8 +65,13 @@ def test_archive_metadata(items):
     head = root.find(".//nitf:nitf/nitf:head", NS)
     assert head.find("nitf:docdata/nitf:date.issue", NS).get("norm") == "20251211T000000"
     pub = head.find("nitf:pubdata", NS)
-    assert (pub.get("name"), pub.get("edition.name"), pub.get("volume"), pub.get("issue"), pub.get("position.sequence")) == (
-        "晋中日报", "城市版", "75", "12345", "1,4")
+    assert (
+        pub.get("name"),
+        pub.get("edition.name"),
+        pub.get("volume"),
+        pub.get("issue"),
+        pub.get("position.sequence"),
+    ) == ("晋中日报", "城市版", "75", "12345", "1,4")
 
 
 def test_continued_article_paragraphs_are_the_issue_texts(items):

@@ -51,7 +51,9 @@ def test_detector_pieces_of_a_line_are_joined_by_their_gap_then_the_lexicon():
     left, right = _line("well", 0, [0, 20, 20, 20]), _line("known", 140, [0, 20, 20, 20, 20])
     assert merge_row_fragments([right, left], space_gap=25).text == "well known"
     # pieces whose boxes nearly touch: one word here, two after repair when the glyphs stand apart
-    touching = merge_row_fragments([_line("felt", 0, [0, 20, 20, 20]), _line("bright", 82, [30, 20, 20, 20, 20, 20])], 25)
+    touching = merge_row_fragments(
+        [_line("felt", 0, [0, 20, 20, 20]), _line("bright", 82, [30, 20, 20, 20, 20, 20])], 25
+    )
     assert touching.text == "feltbright" and _restored(touching) == "felt bright"
     audit = merge_row_fragments([_line("au", 0, [0, 20]), _line("ditorium", 44, [0] + [20] * 7)], 25)
     assert _restored(audit) == "auditorium"
@@ -74,11 +76,16 @@ def test_known_words_glued_at_a_comma_are_parted():
 
 
 def test_a_word_the_recogniser_split_is_rejoined():
-    assert _restored(_line("the au ditorium", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 20, 20, 20])) == "the auditorium"
+    assert (
+        _restored(_line("the au ditorium", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 20, 20, 20])) == "the auditorium"
+    )
     # two words the lexicon knows stay two, even set close
     assert _restored(_line("a bout", 0, [0, 20, 20, 20, 20])) == "a bout"
     # nor is a number joined to a word
-    assert _restored(_line("the 2025-26 year", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 40, 20, 20, 20])) == "the 2025-26 year"
+    assert (
+        _restored(_line("the 2025-26 year", 0, [0, 20, 20, 40, 20, 20, 20, 20, 20, 20, 40, 20, 20, 20]))
+        == "the 2025-26 year"
+    )
     assert _restored(_line("See FERRY, Page 6", 0, [0] + [20] * 13)) == "See FERRY, Page 6"
 
 

@@ -38,8 +38,12 @@ def dist(tmp_path_factory) -> Path:
     if not _setuptools_supports_spdx():
         pytest.skip("needs setuptools >= 77 (the test extra installs it) to build without the network")
     out = tmp_path_factory.mktemp("dist")
-    run = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return out
 
@@ -67,9 +71,19 @@ def test_wheel_has_the_json_schema_the_profile_and_an_spdx_licence(dist):
 def test_sdist_carries_what_its_tests_need(dist):
     with tarfile.open(_one(dist, "digitize-*.tar.gz")) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
-    needed = {"LICENSE", "README.md", "Makefile", "MANIFEST.in", "pyproject.toml", "tests/conftest.py",
-              "tests/test_json_schema.py", "samples/jinzhong-front-clean.png", "samples/jinzhong-front.gt.txt",
-              "digitize/data/digitize-page.schema.json", "bench/extras_check.sh"}
+    needed = {
+        "LICENSE",
+        "README.md",
+        "Makefile",
+        "MANIFEST.in",
+        "pyproject.toml",
+        "tests/conftest.py",
+        "tests/test_json_schema.py",
+        "samples/jinzhong-front-clean.png",
+        "samples/jinzhong-front.gt.txt",
+        "digitize/data/digitize-page.schema.json",
+        "bench/extras_check.sh",
+    }
     assert needed <= names, needed - names
     assert not [n for n in names if n.endswith(".xsd") or "__pycache__" in n]
 
@@ -81,9 +95,23 @@ def test_sdist_runs_its_own_tests(dist, tmp_path):
     unpacked = _one(tmp_path, "digitize-*")
     env = {**os.environ, "PYTHONPATH": str(unpacked)}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-         "tests/test_json_schema.py", "tests/test_repair.py"],
-        cwd=unpacked, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not slow",
+            "tests/test_json_schema.py",
+            "tests/test_repair.py",
+        ],
+        cwd=unpacked,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout and "error" not in run.stdout.splitlines()[-1]
@@ -93,8 +121,23 @@ def test_sdist_runs_its_own_tests(dist, tmp_path):
 def installed(dist, tmp_path) -> dict:
     """The wheel unpacked with pip into a folder of its own (no dependencies, no network), run outside the repo."""
     target = tmp_path / "site"
-    run = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
-                          str(target), str(_one(dist, "digitize-*.whl"))], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(_one(dist, "digitize-*.whl")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     cwd = tmp_path / "elsewhere" / "work"  # no ../shared/schemas from here
     cwd.mkdir(parents=True)
@@ -104,14 +147,22 @@ def installed(dist, tmp_path) -> dict:
 
 
 def _python(installed: dict, code: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=installed["cwd"], env=installed["env"],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=installed["cwd"],
+        env=installed["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @slow
 def test_installed_wheel_reads_its_json_schema(installed):
-    run = _python(installed, "import digitize, digitize.schemas as s; print(digitize.__file__); "
-                             "print(s.page_json_schema()['$id'])")
+    run = _python(
+        installed,
+        "import digitize, digitize.schemas as s; print(digitize.__file__); print(s.page_json_schema()['$id'])",
+    )
     assert run.returncode == 0, run.stderr
     where, schema_id = run.stdout.split()
     assert Path(where).is_relative_to(installed["site"])
@@ -139,13 +190,21 @@ def test_validate_after_install_needs_the_fetch_and_then_works(installed):
     if "ocrd_validators" not in before.stderr:  # an OCR-D install would supply METS and PAGE
         assert before.returncode == 3, before.stdout + before.stderr
         assert "digitize fetch-schemas" in before.stderr and "Traceback" not in before.stderr
-    fetch = _python(installed, "import sys; from digitize.schemas import fetch_schemas; "
-                               "print(sum(bool(f.origin) for f in fetch_schemas(sys.argv[1])))", str(SHARED_SCHEMAS))
+    fetch = _python(
+        installed,
+        "import sys; from digitize.schemas import fetch_schemas; "
+        "print(sum(bool(f.origin) for f in fetch_schemas(sys.argv[1])))",
+        str(SHARED_SCHEMAS),
+    )
     assert fetch.returncode == 0, fetch.stderr
     assert (Path(installed["env"]["DIGITIZE_CACHE_DIR"]) / "schemas" / "SOURCES.json").is_file()
     after = _python(installed, VALIDATE, *files)
     assert after.returncode == 0, after.stdout + after.stderr
-    assert [line.split(" (")[1].split(",")[0] for line in after.stdout.splitlines()] == ["ALTO 4.4", "METS", "PAGE 2019-07-15"]
+    assert [line.split(" (")[1].split(",")[0] for line in after.stdout.splitlines()] == [
+        "ALTO 4.4",
+        "METS",
+        "PAGE 2019-07-15",
+    ]
 
 
 # --- the schema lookup and the fetch, in-process (fast) -----------------------------------------------------------
@@ -212,9 +271,11 @@ def publisher(tmp_path):
     root = tmp_path / "published"
     root.mkdir()
     for path in SHARED_SCHEMAS.glob("*.xsd"):
-        data = path.read_bytes().replace(b'schemaLocation="xlink.xsd"',
-                                         b'schemaLocation="http://www.loc.gov/standards/xlink/xlink.xsd"')
+        data = path.read_bytes().replace(
+            b'schemaLocation="xlink.xsd"', b'schemaLocation="http://www.loc.gov/standards/xlink/xlink.xsd"'
+        )
         (root / path.name).write_bytes(data)
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass

@@ -63,7 +63,11 @@ def test_page_xml_valid(page, front):
 def test_page_xml_structure(page):
     root = etree.fromstring(page_to_page_xml(page))
     pg = root.find("pc:Page", NS)
-    assert (pg.get("imageFilename"), pg.get("imageWidth"), pg.get("imageHeight")) == ("samples/rmrb-2024-07-01-01.png", "2400", "3600")
+    assert (pg.get("imageFilename"), pg.get("imageWidth"), pg.get("imageHeight")) == (
+        "samples/rmrb-2024-07-01-01.png",
+        "2400",
+        "3600",
+    )
     assert root.findtext("pc:Metadata/pc:Created", namespaces=NS) == "1970-01-01T00:00:00"  # no date, no clock
     regions = {r.get("id"): r for r in pg.findall("pc:TextRegion", NS)}
     head = regions["p1_TB0001"]
@@ -74,7 +78,10 @@ def test_page_xml_structure(page):
     assert line.find("pc:Baseline", NS).get("points") == "300,319 2299,319"
     assert line.find("pc:Coords", NS).get("points") == "300,200 2299,200 2299,319 300,319"
     words = line.findall("pc:Word", NS)
-    assert [w.findtext("pc:TextEquiv/pc:Unicode", namespaces=NS) for w in words] == ["落实落细各项应对措施", "做好安全防范各项工作"]
+    assert [w.findtext("pc:TextEquiv/pc:Unicode", namespaces=NS) for w in words] == [
+        "落实落细各项应对措施",
+        "做好安全防范各项工作",
+    ]
     assert len(words[0].findall("pc:Glyph", NS)) == 10
     groups = pg.findall("pc:ReadingOrder/pc:OrderedGroup/pc:OrderedGroupIndexed", NS)
     assert next(g.get("caption") for g in groups) == "落实落细各项应对措施 做好安全防范各项工作"
@@ -110,7 +117,9 @@ def test_hocr_round_trip(front):
     text_roles = {strip(b): b.role for b in front.blocks if b.role.has_text and any(ln.text.strip() for ln in b.lines)}
     assert {b.id: b.role for b in back.blocks if b.role is not Role.PHOTO} == text_roles
     assert sum(b.role is Role.PHOTO for b in back.blocks) == sum(b.role is Role.PHOTO for b in front.blocks)
-    assert [len(a.blocks) for a in back.articles] == [len(a.blocks) for a in sorted(front.articles, key=lambda a: a.order)]
+    assert [len(a.blocks) for a in back.articles] == [
+        len(a.blocks) for a in sorted(front.articles, key=lambda a: a.order)
+    ]
     assert re.sub(r"\s+", "", to_text(Document("", [back]))) == re.sub(r"\s+", "", to_text(Document("", [front])))
 
 
@@ -118,7 +127,10 @@ def test_hocr_structure_and_issue(page):
     root = etree.fromstring(page_to_hocr(page))
     h = "{http://www.w3.org/1999/xhtml}"
     pg = root.find(f"{h}body/{h}div")
-    assert pg.get("class") == "ocr_page" and pg.get("title") == 'image "samples/rmrb-2024-07-01-01.png"; bbox 0 0 2400 3600; ppageno 0'
+    assert (
+        pg.get("class") == "ocr_page"
+        and pg.get("title") == 'image "samples/rmrb-2024-07-01-01.png"; bbox 0 0 2400 3600; ppageno 0'
+    )
     words = [w for w in root.iter(f"{h}span") if w.get("class") == "ocrx_word"]
     first = words[0]
     boxes = re.search(r"x_bboxes ([\d ]+)", first.get("title")).group(1).split()

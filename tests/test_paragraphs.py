@@ -11,9 +11,20 @@ def _line(text: str, kind: JoinKind | None) -> Line:
 
 
 def test_each_line_glued_by_the_join_of_the_line_before_across_blocks():
-    first = Block("b1", Role.BODY, (0, 0, 100, 30), [_line("The stu-", JoinKind.HYPHEN), _line("dents met", JoinKind.SPACE)])
-    second = Block("b2", Role.BODY, (0, 40, 100, 70), [_line("well-", JoinKind.HYPHEN_KEPT), _line("known", JoinKind.BREAK),
-                                                       _line("全面", JoinKind.CJK), _line("学习", None)])
+    first = Block(
+        "b1", Role.BODY, (0, 0, 100, 30), [_line("The stu-", JoinKind.HYPHEN), _line("dents met", JoinKind.SPACE)]
+    )
+    second = Block(
+        "b2",
+        Role.BODY,
+        (0, 40, 100, 70),
+        [
+            _line("well-", JoinKind.HYPHEN_KEPT),
+            _line("known", JoinKind.BREAK),
+            _line("全面", JoinKind.CJK),
+            _line("学习", None),
+        ],
+    )
     paragraphs = Article("a1", [first, second]).paragraphs()
     assert [(p.text, p.block_ids) for p in paragraphs] == [
         ("The students met well-known", ["b1", "b2"]),

@@ -57,7 +57,10 @@ def test_pdfplumber_reads_the_text_in_reading_order(front, front_pdf):
     with pdfplumber.open(front_pdf) as pdf:
         assert len(pdf.pages) == 1
         page = pdf.pages[0]
-        assert (round(page.width), round(page.height)) == (round(front.width * 72 / 300), round(front.height * 72 / 300))
+        assert (round(page.width), round(page.height)) == (
+            round(front.width * 72 / 300),
+            round(front.height * 72 / 300),
+        )
         got = page.extract_text(use_text_flow=True)
     assert strip(got) == expected_text(Document("", [front]))
 
@@ -65,12 +68,14 @@ def test_pdfplumber_reads_the_text_in_reading_order(front, front_pdf):
 def test_pdftotext_reads_the_text_in_reading_order(front, front_pdf):
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: make setup installs it")
-    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(front_pdf), "-"], capture_output=True,
-                         check=True).stdout.decode("utf-8")
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(front_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     assert strip(raw) == expected_text(Document("", [front]))
     # poppler's default mode re-orders by its own column analysis, but loses no character
-    physical = subprocess.run(["pdftotext", "-enc", "UTF-8", str(front_pdf), "-"], capture_output=True,
-                              check=True).stdout.decode("utf-8")
+    physical = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(front_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     assert sorted(strip(physical)) == sorted(expected_text(Document("", [front])))
 
 
@@ -92,8 +97,11 @@ def test_word_boxes_fall_on_the_printed_words(front, front_pdf):
     line = body.lines[0]
     first = line.text.strip()[0]
     scale = 72 / 300
-    hits = [c for c in chars if c["text"] == first and abs(c["x0"] - line.box[0] * scale) < 2
-            and abs(c["top"] - line.box[1] * scale) < 3]
+    hits = [
+        c
+        for c in chars
+        if c["text"] == first and abs(c["x0"] - line.box[0] * scale) < 2 and abs(c["top"] - line.box[1] * scale) < 3
+    ]
     assert hits, "the first character of the first body line is drawn at its box"
 
 

@@ -76,17 +76,24 @@ def test_tesseract_alto(tmp_path):
     font = ImageFont.truetype(str(LATIN_FONT), 36)
     img = Image.new("L", (1400, 260), 255)
     draw = ImageDraw.Draw(img)
-    for i, text in enumerate(("The harbour commission met on Mon-", "day to discuss the new pier and the",
-                              "dredging of the channel.")):
+    for i, text in enumerate(
+        ("The harbour commission met on Mon-", "day to discuss the new pier and the", "dredging of the channel.")
+    ):
         draw.text((40, 40 + 60 * i), text, font=font, fill=0)
     img.save(tmp_path / "story.png", dpi=(300, 300))
-    subprocess.run(["tesseract", str(tmp_path / "story.png"), str(tmp_path / "story"), "-l", "eng", "alto"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["tesseract", str(tmp_path / "story.png"), str(tmp_path / "story"), "-l", "eng", "alto"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     xml = (tmp_path / "story.xml").read_bytes()
     assert b"ns-v3#" in xml
     assert schemas.validate(xml, "alto-3-0.xsd") == []
     doc = read(tmp_path / "story.xml")
-    assert paragraphs(doc) == ["The harbour commission met on Monday to discuss the new pier and the dredging of the channel."]
+    assert paragraphs(doc) == [
+        "The harbour commission met on Monday to discuss the new pier and the dredging of the channel."
+    ]
     assert doc.pages[0].number == 1 and doc.pages[0].width == 1400
 
 
@@ -107,19 +114,31 @@ def test_hostile_xml_refused(payload, tmp_path):
 def test_entities_refused_even_when_byte_check_is_blind(tmp_path):
     """UTF-16 hides ``<!ENTITY`` from a byte search: the parsed DTD is checked too."""
     path = tmp_path / "evil16.xml"
-    path.write_bytes('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE alto [<!ENTITY boom "lol">]><alto>&boom;</alto>'
-                     .encode("utf-16"))
+    path.write_bytes(
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE alto [<!ENTITY boom "lol">]><alto>&boom;</alto>'.encode(
+            "utf-16"
+        )
+    )
     with pytest.raises(ReadError, match="DOCTYPE declares entities"):
         read(path)
 
 
-@pytest.mark.parametrize("xml, reason", [
-    (b'<alto xmlns="http://example.org/alto-v9"><Layout/></alto>', "unknown ALTO namespace 'http://example.org/alto-v9'"),
-    (b'<PcGts xmlns="http://example.org/page"/>', "unknown PAGE namespace"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "unknown XML document <svg> in namespace http://www.w3.org/2000/svg"),
-    (b"<alto><Layout>", "not well-formed XML"),
-    (b"\x00\xff\xfe\x01", "not ALTO, hOCR, PAGE or UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "xml, reason",
+    [
+        (
+            b'<alto xmlns="http://example.org/alto-v9"><Layout/></alto>',
+            "unknown ALTO namespace 'http://example.org/alto-v9'",
+        ),
+        (b'<PcGts xmlns="http://example.org/page"/>', "unknown PAGE namespace"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            "unknown XML document <svg> in namespace http://www.w3.org/2000/svg",
+        ),
+        (b"<alto><Layout>", "not well-formed XML"),
+        (b"\x00\xff\xfe\x01", "not ALTO, hOCR, PAGE or UTF-8 text"),
+    ],
+)
 def test_unreadable_inputs(xml, reason):
     with pytest.raises(ReadError, match=reason.replace("(", r"\(").replace(".", r"\.")):
         read_bytes(xml, "in.xml")
@@ -128,34 +147,40 @@ def test_unreadable_inputs(xml, reason):
 # ------------------------------------------------------------------------------------ text, hOCR, PAGE
 
 
-CORPUS_TEXT = ("### 防汛救灾进行时\n\n## 落实落细各项应对措施\n\n本报北京6月30日电记者报道:各地区各部门全力以赴。\n\n"
-               "确保人民群众生命财产安全。\n\n## 夏粮丰收\n\n今年夏粮再获丰收,单产创历史新高。\n")
+CORPUS_TEXT = (
+    "### 防汛救灾进行时\n\n## 落实落细各项应对措施\n\n本报北京6月30日电记者报道:各地区各部门全力以赴。\n\n"
+    "确保人民群众生命财产安全。\n\n## 夏粮丰收\n\n今年夏粮再获丰收,单产创历史新高。\n"
+)
 
 
 def test_text_reads_into_articles_and_writes_back():
     doc = read_bytes(CORPUS_TEXT.encode(), "story.txt")
     page = doc.pages[0]
     assert [[b.role for b in a.blocks] for a in page.articles] == [
-        [Role.KICKER, Role.HEADLINE, Role.BODY, Role.BODY], [Role.HEADLINE, Role.BODY]]
+        [Role.KICKER, Role.HEADLINE, Role.BODY, Role.BODY],
+        [Role.HEADLINE, Role.BODY],
+    ]
     assert [a.headline for a in page.articles] == ["落实落细各项应对措施", "夏粮丰收"]
     assert to_text(doc) == CORPUS_TEXT
     assert schemas.validate(page_to_alto(page), "alto-4-4.xsd") == []
 
 
 def test_hocr(tmp_path):
-    hocr = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-            b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
-            b'<html xmlns="http://www.w3.org/1999/xhtml"><body>'
-            b"<div class='ocr_page' title='image \"x.png\"; bbox 0 0 800 400; ppageno 0'>"
-            b"<p class='ocr_par' id='par_1' title='bbox 10 10 700 40'><span class='ocr_header' title='bbox 10 10 700 40'>"
-            b"<span class='ocrx_word' title='bbox 10 10 200 40; x_wconf 96'>Harbour</span> "
-            b"<span class='ocrx_word' title='bbox 210 10 400 40; x_wconf 90'>Plans</span></span></p>"
-            b"<p class='ocr_par' id='par_2' title='bbox 10 60 700 140'>"
-            b"<span class='ocr_line' title='bbox 10 60 700 90'><span class='ocrx_word' title='bbox 10 60 300 90; x_wconf 95'>"
-            b"The</span> <span class='ocrx_word' title='bbox 310 60 700 90; x_wconf 95'>commis-</span></span>"
-            b"<span class='ocr_line' title='bbox 10 100 700 130'><span class='ocrx_word' title='bbox 10 100 300 130; x_wconf 95'>"
-            b"sion</span> <span class='ocrx_word' title='bbox 310 100 700 130; x_wconf 95'>met.</span></span></p>"
-            b"</div></body></html>")
+    hocr = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        b'<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        b"<div class='ocr_page' title='image \"x.png\"; bbox 0 0 800 400; ppageno 0'>"
+        b"<p class='ocr_par' id='par_1' title='bbox 10 10 700 40'><span class='ocr_header' title='bbox 10 10 700 40'>"
+        b"<span class='ocrx_word' title='bbox 10 10 200 40; x_wconf 96'>Harbour</span> "
+        b"<span class='ocrx_word' title='bbox 210 10 400 40; x_wconf 90'>Plans</span></span></p>"
+        b"<p class='ocr_par' id='par_2' title='bbox 10 60 700 140'>"
+        b"<span class='ocr_line' title='bbox 10 60 700 90'><span class='ocrx_word' title='bbox 10 60 300 90; x_wconf 95'>"
+        b"The</span> <span class='ocrx_word' title='bbox 310 60 700 90; x_wconf 95'>commis-</span></span>"
+        b"<span class='ocr_line' title='bbox 10 100 700 130'><span class='ocrx_word' title='bbox 10 100 300 130; x_wconf 95'>"
+        b"sion</span> <span class='ocrx_word' title='bbox 310 100 700 130; x_wconf 95'>met.</span></span></p>"
+        b"</div></body></html>"
+    )
     path = tmp_path / "page.hocr"
     path.write_bytes(hocr)
     doc = read(path)
@@ -208,8 +233,15 @@ def _tiny_page_with_join() -> Page:
 
     lines = [Line("a", (0, 0, 10, 10), 1.0, join=Join(JoinKind.BREAK, "t")), Line("b", (0, 10, 10, 20), 1.0)]
     block = Block("B1", Role.BODY, (0, 0, 10, 20), lines, order=0, article_id="A1")
-    page = Page(1, 10, 20, PageSource("x.png", 0, "image", ""), [block], [Article("A1", [block], order=0)],
-                in_source_coordinates=True)
+    page = Page(
+        1,
+        10,
+        20,
+        PageSource("x.png", 0, "image", ""),
+        [block],
+        [Article("A1", [block], order=0)],
+        in_source_coordinates=True,
+    )
     return page
 
 
@@ -222,7 +254,9 @@ def reading_sequence(page: Page) -> list:
 
 def _lines(page: Page) -> dict[tuple[str, int], object]:
     """Lines that ALTO carries (a line of only whitespace or control characters has no String)."""
-    return {(b.id, k): ln for b in page.blocks for k, ln in enumerate(ln for ln in b.lines if xml_text(ln.text).strip())}
+    return {
+        (b.id, k): ln for b in page.blocks for k, ln in enumerate(ln for ln in b.lines if xml_text(ln.text).strip())
+    }
 
 
 def assert_round_trip(original: Page, back: Page, profile: str = "corpus") -> None:
@@ -241,14 +275,19 @@ def assert_round_trip(original: Page, back: Page, profile: str = "corpus") -> No
         assert " ".join(got.text.split()) == " ".join(written.split()), key
         assert all(abs(x - y) <= 1 for x, y in zip(got.box, ln.box)), key
         assert (got.join.kind if got.join else None) == (ln.join.kind if ln.join else None), key
-        if xml_text(ln.text) == ln.text and len(ln.glyphs) == len("".join(ln.text.split())) == len("".join(written.split())):
+        if xml_text(ln.text) == ln.text and len(ln.glyphs) == len("".join(ln.text.split())) == len(
+            "".join(written.split())
+        ):
             assert [g.text for g in got.glyphs] == list("".join(written.split())), key
             assert all(abs(x - y) <= 1 for g, h in zip(got.glyphs, ln.glyphs) for x, y in zip(g.box, h.box)), key
     assert to_text(Document("", [back])) == xml_text(to_text(Document("", [original])))
 
 
-JOINS_PENDING = pytest.mark.xfail(not _exporter_writes_joins(), strict=True,
-                                  reason="export/alto.py does not write join tags yet (TextLine TAGREFS → LayoutTag TYPE=join)")
+JOINS_PENDING = pytest.mark.xfail(
+    not _exporter_writes_joins(),
+    strict=True,
+    reason="export/alto.py does not write join tags yet (TextLine TAGREFS → LayoutTag TYPE=join)",
+)
 
 
 @JOINS_PENDING
@@ -296,4 +335,3 @@ def test_round_trip_real_page_order_roles_boxes(real_page):
     assert {b.id: b.role for b in back.blocks} == {b.id: b.role for b in real_page.blocks}
     blocks = {b.id: b for b in back.blocks}
     assert all(abs(x - y) <= 1 for b in real_page.blocks for x, y in zip(blocks[b.id].box, b.box))
-

@@ -27,30 +27,42 @@ CJK = {0: JoinKind.CJK}
 
 # (article id, [(role, printed lines, joins)]) per page; the lines of a paragraph are joined as CJK
 PAGE_1 = [
-    ("A1", [
-        (Role.KICKER, ["防汛救灾进行时"], None),
-        (Role.HEADLINE, ["落实落细各项应对措施"], None),
-        (Role.SUBTITLE, ["——记各地防汛一线"], None),
-        (Role.BYLINE, ["本报记者 王明"], None),
-        (Role.BODY, ["本报北京6月30日电　记者报道：各地区", "各部门全力以赴，严阵以待。"], CJK),
-        (Role.INTERTITLE, ["科学调度"], None),
-        (Role.BODY, ["确保人民群众生命财产安全。（下转第4版）"], None),
-    ]),
-    ("A2", [
-        (Role.HEADLINE, ["夏粮丰收"], None),
-        (Role.BODY, ["今年夏粮再获丰收，", "单产创历史新高。"], CJK),
-        (Role.CAPTION, ["图为河南小麦收割现场。"], None),
-    ]),
+    (
+        "A1",
+        [
+            (Role.KICKER, ["防汛救灾进行时"], None),
+            (Role.HEADLINE, ["落实落细各项应对措施"], None),
+            (Role.SUBTITLE, ["——记各地防汛一线"], None),
+            (Role.BYLINE, ["本报记者 王明"], None),
+            (Role.BODY, ["本报北京6月30日电　记者报道：各地区", "各部门全力以赴，严阵以待。"], CJK),
+            (Role.INTERTITLE, ["科学调度"], None),
+            (Role.BODY, ["确保人民群众生命财产安全。（下转第4版）"], None),
+        ],
+    ),
+    (
+        "A2",
+        [
+            (Role.HEADLINE, ["夏粮丰收"], None),
+            (Role.BODY, ["今年夏粮再获丰收，", "单产创历史新高。"], CJK),
+            (Role.CAPTION, ["图为河南小麦收割现场。"], None),
+        ],
+    ),
 ]
 PAGE_4 = [
-    ("A3", [
-        (Role.HEADLINE, ["落实落细各项应对措施"], None),  # the continued part repeats its headline
-        (Role.BODY, ["（上接第1版）各地加强巡查，", "转移群众三千余人。"], CJK),
-    ]),
-    ("A4", [
-        (Role.HEADLINE, ["Flood season briefing"], None),
-        (Role.BODY, ["BEIJING — Officials said the", "river levels fell."], {0: JoinKind.SPACE}),
-    ]),
+    (
+        "A3",
+        [
+            (Role.HEADLINE, ["落实落细各项应对措施"], None),  # the continued part repeats its headline
+            (Role.BODY, ["（上接第1版）各地加强巡查，", "转移群众三千余人。"], CJK),
+        ],
+    ),
+    (
+        "A4",
+        [
+            (Role.HEADLINE, ["Flood season briefing"], None),
+            (Role.BODY, ["BEIJING — Officials said the", "river levels fell."], {0: JoinKind.SPACE}),
+        ],
+    ),
 ]
 HEADLINES = ["落实落细各项应对措施", "夏粮丰收", "Flood season briefing"]
 
@@ -62,8 +74,15 @@ def _page(number: int, label: str, articles) -> Page:
     for k, (aid, blocks) in enumerate(articles):
         article = Article(aid, order=k)
         for role, lines, joins in blocks:
-            block = text_block(f"TB{len(page.blocks) + 1:04d}", role, (300, y, 2300, y + 60 * len(lines)), lines,
-                               order=len(page.blocks), joins=joins, language="en" if aid == "A4" else "zh")
+            block = text_block(
+                f"TB{len(page.blocks) + 1:04d}",
+                role,
+                (300, y, 2300, y + 60 * len(lines)),
+                lines,
+                order=len(page.blocks),
+                joins=joins,
+                language="en" if aid == "A4" else "zh",
+            )
             y += 60 * len(lines) + 20
             block.article_id = aid
             article.blocks.append(block)
@@ -110,10 +129,15 @@ def test_round_trip_articles_roles_and_text(issue, tmp_path, body):
         ("body", "确保人民群众生命财产安全。"),
         ("body", "各地加强巡查，转移群众三千余人。"),
     ]
-    assert _paragraphs(articles[1]) == [("headline", "夏粮丰收"), ("body", "今年夏粮再获丰收，单产创历史新高。"),
-                                        ("caption", "图为河南小麦收割现场。")]
-    assert _paragraphs(articles[2]) == [("headline", "Flood season briefing"),
-                                        ("body", "BEIJING — Officials said the river levels fell.")]
+    assert _paragraphs(articles[1]) == [
+        ("headline", "夏粮丰收"),
+        ("body", "今年夏粮再获丰收，单产创历史新高。"),
+        ("caption", "图为河南小麦收割现场。"),
+    ]
+    assert _paragraphs(articles[2]) == [
+        ("headline", "Flood season briefing"),
+        ("body", "BEIJING — Officials said the river levels fell."),
+    ]
     assert back.article_links == [] and not any(a.continuations for a in articles)
     for page in back.pages:
         assert page.blocks == [b for a in page.articles for b in a.blocks]
@@ -167,11 +191,14 @@ XXE = f"""<?xml version="1.0"?>
 </newsItem></itemSet></newsMessage>""".encode()
 
 
-@pytest.mark.parametrize("xml, reason", [
-    (XXE, "refused: the DOCTYPE declares entities"),
-    (f'<newsMessage xmlns="{NAR_NS}"><itemSet/></newsMessage>'.encode(), "holds no newsItem"),
-    (b'<newsItem xmlns="http://example.org/not-newsml"/>', "unknown XML document <newsItem>"),
-])
+@pytest.mark.parametrize(
+    "xml, reason",
+    [
+        (XXE, "refused: the DOCTYPE declares entities"),
+        (f'<newsMessage xmlns="{NAR_NS}"><itemSet/></newsMessage>'.encode(), "holds no newsItem"),
+        (b'<newsItem xmlns="http://example.org/not-newsml"/>', "unknown XML document <newsItem>"),
+    ],
+)
 def test_hostile_and_empty_newsml_refused(xml, reason, tmp_path):
     path = tmp_path / "evil.newsml.xml"
     path.write_bytes(xml)

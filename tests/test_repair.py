@@ -21,6 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 # --- Latin joins ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("word", HYPHENATED_WORDS)
 def test_real_hyphens_are_kept_at_every_break(word):
     assert len(HYPHENATED_WORDS) >= 50
@@ -34,22 +35,29 @@ def test_real_hyphens_are_kept_at_every_break(word):
 
 def test_common_words_split_anywhere_are_dehyphenated():
     words = [w for w in top_n_list("en", 6000) if w.isalpha() and len(w) >= 8][:400]
-    wrong = [(w[:k], w[k:]) for w in words for k in range(2, len(w) - 1)
-             if text_join(w[:k] + "-", w[k:]).kind is not JoinKind.HYPHEN]
+    wrong = [
+        (w[:k], w[k:])
+        for w in words
+        for k in range(2, len(w) - 1)
+        if text_join(w[:k] + "-", w[k:]).kind is not JoinKind.HYPHEN
+    ]
     assert len(words) == 400 and wrong == []
 
 
-@pytest.mark.parametrize("left, right, kind, joined", [
-    ("the digiti-", "zation of", JoinKind.HYPHEN, "the digitization of"),
-    ("council approved the bud-", "get", JoinKind.HYPHEN, "council approved the budget"),
-    ("the", "council", JoinKind.SPACE, "the council"),
-    ("schools,", "roads", JoinKind.SPACE, "schools, roads"),
-    ("推进5", "G网络建设", JoinKind.CJK, "推进5G网络建设"),
-    ("截至2025", "年底", JoinKind.CJK, "截至2025年底"),
-    ("受COVID-", "19疫情影响", JoinKind.HYPHEN_KEPT, "受COVID-19疫情影响"),
-    ("使用Python", "语言", JoinKind.CJK, "使用Python语言"),
-    ("记者-", "王", JoinKind.CJK, "记者-王"),  # a CJK character before the hyphen: no word to rejoin
-])
+@pytest.mark.parametrize(
+    "left, right, kind, joined",
+    [
+        ("the digiti-", "zation of", JoinKind.HYPHEN, "the digitization of"),
+        ("council approved the bud-", "get", JoinKind.HYPHEN, "council approved the budget"),
+        ("the", "council", JoinKind.SPACE, "the council"),
+        ("schools,", "roads", JoinKind.SPACE, "schools, roads"),
+        ("推进5", "G网络建设", JoinKind.CJK, "推进5G网络建设"),
+        ("截至2025", "年底", JoinKind.CJK, "截至2025年底"),
+        ("受COVID-", "19疫情影响", JoinKind.HYPHEN_KEPT, "受COVID-19疫情影响"),
+        ("使用Python", "语言", JoinKind.CJK, "使用Python语言"),
+        ("记者-", "王", JoinKind.CJK, "记者-王"),  # a CJK character before the hyphen: no word to rejoin
+    ],
+)
 def test_text_join(left, right, kind, joined):
     join = text_join(left, right)
     assert join.kind is kind and join.evidence
@@ -80,11 +88,17 @@ def test_the_texts_own_spelling_decides_before_word_frequency():
 
 
 def test_page_joins_use_the_page_vocabulary():
-    gt = {"width": 1000, "height": 1000, "image": "x.png", "blocks": [
-        {"id": "b1", "role": "body", "box": [0, 0, 500, 100], "order": 0, "article": "a1", "text": ""}],
-        "lines": [{"block": "b1", "box": [0, 0, 500, 20], "text": "the riverbank gave way while"},
-                  {"block": "b1", "box": [0, 30, 500, 50], "text": "crews worked along the river-"},
-                  {"block": "b1", "box": [0, 60, 300, 80], "text": "bank all night."}]}
+    gt = {
+        "width": 1000,
+        "height": 1000,
+        "image": "x.png",
+        "blocks": [{"id": "b1", "role": "body", "box": [0, 0, 500, 100], "order": 0, "article": "a1", "text": ""}],
+        "lines": [
+            {"block": "b1", "box": [0, 0, 500, 20], "text": "the riverbank gave way while"},
+            {"block": "b1", "box": [0, 30, 500, 50], "text": "crews worked along the river-"},
+            {"block": "b1", "box": [0, 60, 300, 80], "text": "bank all night."},
+        ],
+    }
     page = join_lines(page_from_ground_truth(gt))
     join = page.blocks[0].lines[1].join
     assert join.kind is JoinKind.HYPHEN and "riverbank" in join.evidence
@@ -92,42 +106,57 @@ def test_page_joins_use_the_page_vocabulary():
 
 # --- continuation markers --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, direction, page, keyword, marker", [
-    ("提高保障水平; (下转第4版)", "forward", "4", "", "(下转第4版)"),
-    ("提高保障水平；（转第4版）", "forward", "4", "", "（转第4版）"),
-    ("（紧接第1版）全会提出", "backward", "1", "", "（紧接第1版）"),
-    ("产业格局 (下转A4版)", "forward", "A4", "", "(下转A4版)"),
-    ("（上接第一版）全会提出", "backward", "1", "", "（上接第一版）"),
-    ("（上接第十二版）", "backward", "12", "", "（上接第十二版）"),
-    ("（续第３版）文字", "backward", "3", "", "（续第３版）"),
-    ("提高保障水平【下转第4版】", "forward", "4", "", "【下转第4版】"),  # OCR: lenticular brackets
-    ("提高保障水平（下转第4版】", "forward", "4", "", "（下转第4版】"),
-    ("提高保障水平[下转第4版)", "forward", "4", "", "[下转第4版)"),
-    ("提高保障水平 下转第 4 版", "forward", "4", "", "下转第 4 版"),  # brackets lost
-    ("上接第1版 全会提出", "backward", "1", "", "上接第1版"),
-    ("the council said. Continued on Page 4", "forward", "4", "", "Continued on Page 4"),
-    ("the council said. (Continued on page A4)", "forward", "A4", "", "(Continued on page A4)"),
-    ("Continued from Page A1 The council", "backward", "A1", "", "Continued from Page A1"),
-    ("the council said. See TAXES, Page 4", "forward", "4", "TAXES", "See TAXES, Page 4"),
-    ("TAXES: From Page 1 The council", "backward", "1", "TAXES", "TAXES: From Page 1"),
-    ("SCHOOL BUDGET, From Page 1 The", "backward", "1", "SCHOOL BUDGET", "SCHOOL BUDGET, From Page 1"),
-])
+
+@pytest.mark.parametrize(
+    "text, direction, page, keyword, marker",
+    [
+        ("提高保障水平; (下转第4版)", "forward", "4", "", "(下转第4版)"),
+        ("提高保障水平；（转第4版）", "forward", "4", "", "（转第4版）"),
+        ("（紧接第1版）全会提出", "backward", "1", "", "（紧接第1版）"),
+        ("产业格局 (下转A4版)", "forward", "A4", "", "(下转A4版)"),
+        ("（上接第一版）全会提出", "backward", "1", "", "（上接第一版）"),
+        ("（上接第十二版）", "backward", "12", "", "（上接第十二版）"),
+        ("（续第３版）文字", "backward", "3", "", "（续第３版）"),
+        ("提高保障水平【下转第4版】", "forward", "4", "", "【下转第4版】"),  # OCR: lenticular brackets
+        ("提高保障水平（下转第4版】", "forward", "4", "", "（下转第4版】"),
+        ("提高保障水平[下转第4版)", "forward", "4", "", "[下转第4版)"),
+        ("提高保障水平 下转第 4 版", "forward", "4", "", "下转第 4 版"),  # brackets lost
+        ("上接第1版 全会提出", "backward", "1", "", "上接第1版"),
+        ("the council said. Continued on Page 4", "forward", "4", "", "Continued on Page 4"),
+        ("the council said. (Continued on page A4)", "forward", "A4", "", "(Continued on page A4)"),
+        ("Continued from Page A1 The council", "backward", "A1", "", "Continued from Page A1"),
+        ("the council said. See TAXES, Page 4", "forward", "4", "TAXES", "See TAXES, Page 4"),
+        ("TAXES: From Page 1 The council", "backward", "1", "TAXES", "TAXES: From Page 1"),
+        ("SCHOOL BUDGET, From Page 1 The", "backward", "1", "SCHOOL BUDGET", "SCHOOL BUDGET, From Page 1"),
+    ],
+)
 def test_markers(text, direction, page, keyword, marker):
     (found,) = find_markers(text)
     assert (found.direction, found.page, found.keyword, found.text) == (direction, page, keyword, marker)
-    assert text[found.start:found.end].strip() == marker
+    assert text[found.start : found.end].strip() == marker
 
 
-@pytest.mark.parametrize("text", ["转第二季度的工作重点", "Please see the map on Page 4 for details", "第4版",
-                                  "The page 4 story continued on Monday."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转第二季度的工作重点",
+        "Please see the map on Page 4 for details",
+        "第4版",
+        "The page 4 story continued on Monday.",
+    ],
+)
 def test_no_marker_in_ordinary_text(text):
     assert find_markers(text) == []
 
 
 # --- join decisions against the ground truth --------------------------------------------------------------
 
-GROUND_TRUTHS = sorted(SAMPLES.glob("*-clean.gt.json")) + sorted(SAMPLES.glob("families/*-clean.gt.json")) \
-    + sorted(SAMPLES.glob("issue/*.gt.json")) + sorted(SAMPLES.glob("issue-en/*.gt.json"))
+GROUND_TRUTHS = (
+    sorted(SAMPLES.glob("*-clean.gt.json"))
+    + sorted(SAMPLES.glob("families/*-clean.gt.json"))
+    + sorted(SAMPLES.glob("issue/*.gt.json"))
+    + sorted(SAMPLES.glob("issue-en/*.gt.json"))
+)
 
 
 def test_join_decisions_on_the_ground_truth_layout():
@@ -148,19 +177,32 @@ def test_join_decisions_on_the_ground_truth_layout():
         s = scores[kind]
         precision, recall = floors.get(kind, (0.98, 0.98))
         assert s.truth > 0 and s.precision >= precision and s.recall >= recall, s
-    assert scores[JoinKind.HYPHEN].truth >= 90 and scores[JoinKind.HYPHEN_KEPT].truth >= 25 and scores[JoinKind.CJK].truth >= 1000
+    assert (
+        scores[JoinKind.HYPHEN].truth >= 90
+        and scores[JoinKind.HYPHEN_KEPT].truth >= 25
+        and scores[JoinKind.CJK].truth >= 1000
+    )
 
 
 # --- page headers and jump lines ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("header, label, date, title", [
-    ("The Valley Courier Thursday, December 11, 2025 Page A1", "A1", "2025-12-11", "The Valley Courier"),
-    ("Daily Post 3 Sept. 2024 PAGE 12", "12", "2024-09-03", "Daily Post"),
-    ("晋中日报 2025年12月11日 星期四 第四版", "4", "2025-12-11", "晋中日报"),
-])
+
+@pytest.mark.parametrize(
+    "header, label, date, title",
+    [
+        ("The Valley Courier Thursday, December 11, 2025 Page A1", "A1", "2025-12-11", "The Valley Courier"),
+        ("Daily Post 3 Sept. 2024 PAGE 12", "12", "2024-09-03", "Daily Post"),
+        ("晋中日报 2025年12月11日 星期四 第四版", "4", "2025-12-11", "晋中日报"),
+    ],
+)
 def test_page_header_facts(header, label, date, title):
-    page = Page(1, 100, 100, PageSource("x.png", 0, "image", ""),
-                blocks=[Block("h", Role.PAGE_HEADER, (0, 0, 100, 10), [Line(header, (0, 0, 100, 10), 1.0)])])
+    page = Page(
+        1,
+        100,
+        100,
+        PageSource("x.png", 0, "image", ""),
+        blocks=[Block("h", Role.PAGE_HEADER, (0, 0, 100, 10), [Line(header, (0, 0, 100, 10), 1.0)])],
+    )
     read_page_header(page)
     assert (page.label, page.metadata.get("date"), page.metadata.get("title")) == (label, date, title)
 
@@ -186,7 +228,9 @@ def test_a_jump_line_in_display_type_is_a_continuation(role):
 
 def test_block_text_joins_lines_as_decided_or_by_script():
     box = (0, 0, 100, 10)
-    headline = Block("h", Role.HEADLINE, box, [Line("Library Adds Evening Hours for", box, 1.0), Line("Students", box, 1.0)])
+    headline = Block(
+        "h", Role.HEADLINE, box, [Line("Library Adds Evening Hours for", box, 1.0), Line("Students", box, 1.0)]
+    )
     assert headline.text == "Library Adds Evening Hours for Students"  # before repair: Latin letters get a space
     cjk = Block("c", Role.BODY, box, [Line("将全", box, 1.0), Line("面学习", box, 1.0)])
     assert cjk.text == "将全面学习"
@@ -195,11 +239,14 @@ def test_block_text_joins_lines_as_decided_or_by_script():
     assert body.text == "the digitization of"
 
 
-@pytest.mark.parametrize("text, original", [
-    ("全会提出,要推进(下转第4版)", "全会提出，要推进（下转第4版）"),
-    ("the river rose, and (as feared) it flooded", "the river rose, and (as feared) it flooded"),
-    ("截至2025年底,共计100,推进5G网络", "截至2025年底，共计100，推进5G网络"),
-])
+@pytest.mark.parametrize(
+    "text, original",
+    [
+        ("全会提出,要推进(下转第4版)", "全会提出，要推进（下转第4版）"),
+        ("the river rose, and (as feared) it flooded", "the river rose, and (as feared) it flooded"),
+        ("截至2025年底,共计100,推进5G网络", "截至2025年底，共计100，推进5G网络"),
+    ],
+)
 def test_original_profile_prints_cjk_and_latin_punctuation_in_their_own_forms(text, original):
     from digitize.export.punctuation import format_paragraph
     from digitize.model import Paragraph
@@ -213,7 +260,9 @@ def test_on_a_page_that_indents_paragraphs_a_short_line_runs_on():
     gt = json.loads((SAMPLES / "families" / "english-tabloid-clean.gt.json").read_text(encoding="utf-8"))
     page = join_lines(page_from_ground_truth(gt))
     flow = [line for block in page.blocks for line in block.lines]
-    (spring,) = [line for line, nxt in zip(flow, flow[1:]) if line.text == "spring." and nxt.text.startswith("Construction")]
+    (spring,) = [
+        line for line, nxt in zip(flow, flow[1:]) if line.text == "spring." and nxt.text.startswith("Construction")
+    ]
     assert spring.join.kind is JoinKind.SPACE and "indents its paragraphs" in spring.join.evidence
     # the same page set without indents: there the short line ends its paragraph
     for block in page.blocks:

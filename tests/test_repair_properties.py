@@ -38,11 +38,15 @@ GROUND_TRUTH = ROOT / "samples" / "jinzhong-front.gt.txt"
 # Heading roles in the sense of the issue: the heading group and intertitles, and the byline with them.
 HEADING_ROLES = {Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.INTERTITLE, Role.BYLINE}
 
-PROPERTY = settings(max_examples=int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "150")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 # --- vocabulary ------------------------------------------------------------------------------------------
+
 
 def _cjk_phrases() -> list[str]:
     """Runs of 2–8 Han characters from the sample's body text, shortest first (so examples shrink to them).
@@ -59,17 +63,52 @@ def _cjk_phrases() -> list[str]:
 
 
 CJK_PHRASES = _cjk_phrases()
-LATIN_WORDS = ["the", "and", "of", "council", "approved", "budget", "for", "next", "year", "schools", "roads",
-               "buses", "after", "long", "debate", "about", "city", "water", "plan", "Shanxi", "Jinzhong", "OCR",
-               "Python", "GDP"]
+LATIN_WORDS = [
+    "the",
+    "and",
+    "of",
+    "council",
+    "approved",
+    "budget",
+    "for",
+    "next",
+    "year",
+    "schools",
+    "roads",
+    "buses",
+    "after",
+    "long",
+    "debate",
+    "about",
+    "city",
+    "water",
+    "plan",
+    "Shanxi",
+    "Jinzhong",
+    "OCR",
+    "Python",
+    "GDP",
+]
 NUMBERS = ["5", "12", "2025", "18.22%", "1200", "３", "１２", "3+1+3", "5G"]
 PUNCTUATION = ["，", "、", "：", "；", "“", "”", "《", "》", "（", "）", ",", ";", ":", "——", "·"]
 TERMINALS = ["。", "！", "？", ".", "!", "?", "…", "。”", "）"]
 MARKERS = ["（下转第4版）", "(下转第2版)", "（转第三版）"]
 JUMP_LINES = MARKERS + ["See BRIDGE, Page A4", "Continued on Page 4"]
 # Words that print splits anywhere, with a soft hyphen: "digiti-" / "zation".
-SOFT_SPLIT_WORDS = ["digitization", "government", "development", "information", "community", "education",
-                    "important", "transportation", "yesterday", "announced", "provincial", "construction"]
+SOFT_SPLIT_WORDS = [
+    "digitization",
+    "government",
+    "development",
+    "information",
+    "community",
+    "education",
+    "important",
+    "transportation",
+    "yesterday",
+    "announced",
+    "provincial",
+    "construction",
+]
 HYPHEN_CHARS = ["-", "\u2010", "\u00ad"]  # as OCR reads a line-end hyphen (a subset of LINE_HYPHENS)
 NAMES = ["王晶", "雷昊", "王文安", "梁生仁"]
 
@@ -208,8 +247,13 @@ def _intertitle(flavor: str, jump_lines: bool):
 
 
 LINES = {f: st.lists(_line_spec(f), min_size=1, max_size=8).map(tuple) for f in FLAVORS}
-BODIES = {(f, jump): st.lists(st.builds(BlockSpec, LINES[f], st.booleans(), _intertitle(f, jump)), min_size=1,
-                              max_size=4).map(tuple) for f in FLAVORS for jump in (False, True)}
+BODIES = {
+    (f, jump): st.lists(
+        st.builds(BlockSpec, LINES[f], st.booleans(), _intertitle(f, jump)), min_size=1, max_size=4
+    ).map(tuple)
+    for f in FLAVORS
+    for jump in (False, True)
+}
 
 
 @st.composite
@@ -226,8 +270,9 @@ def article_specs(draw, jump_lines: bool) -> ArticleSpec:
     if pick(draw, [False, True]):
         byline = "By John Smith" if flavor == "en" else "本报记者 " + pick(draw, NAMES)
     display = (pick(draw, [0, 300, 40]), pick(draw, [False, True]))
-    return ArticleSpec(flavor, kicker, headline, subtitle, byline, display, count(draw, 1, 3),
-                       draw(BODIES[flavor, jump_lines]))
+    return ArticleSpec(
+        flavor, kicker, headline, subtitle, byline, display, count(draw, 1, 3), draw(BODIES[flavor, jump_lines])
+    )
 
 
 PAGE_SPECS = {jump: st.lists(article_specs(jump), min_size=1, max_size=3).map(tuple) for jump in (False, True)}
@@ -237,8 +282,9 @@ def _line(text: str, x0: int, y: int, x1: int, h: int) -> Line:
     return Line(text, (x0, y, x1, y + h), 1.0)
 
 
-def _block(bid: str, role: Role, lines: list[Line], across: tuple[int, int] | None, lang: str,
-           column: int = -1) -> Block:
+def _block(
+    bid: str, role: Role, lines: list[Line], across: tuple[int, int] | None, lang: str, column: int = -1
+) -> Block:
     x0 = across[0] if across else min(line.box[0] for line in lines)
     x1 = across[1] if across else max(line.box[2] for line in lines)
     y0, y1 = min(line.box[1] for line in lines), max(line.box[3] for line in lines)
@@ -301,8 +347,16 @@ def build_page(spec: tuple[ArticleSpec, ...]) -> Page:
         articles.append(Article(aid, mine, order=k))
     for order, b in enumerate(blocks):
         b.order = order
-    return Page(1, PAGE_W, y + 100, PageSource("generated.png", 0, "image", ""), blocks=blocks, articles=articles,
-                text_size_px=float(EM), in_source_coordinates=True)
+    return Page(
+        1,
+        PAGE_W,
+        y + 100,
+        PageSource("generated.png", 0, "image", ""),
+        blocks=blocks,
+        articles=articles,
+        text_size_px=float(EM),
+        in_source_coordinates=True,
+    )
 
 
 class Case:
@@ -343,6 +397,7 @@ def describe(page: Page) -> str:
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
+
 def non_space(text: str) -> str:
     return "".join(text.split())
 
@@ -353,8 +408,11 @@ def flow(article: Article) -> list[tuple[Line, Block]]:
 
 def snapshot(page: Page):
     """Everything repair decides: each line's text and join, the paragraphs, markers, metadata, the text."""
-    joins = [(b.id, b.role, i, line.text, *((line.join.kind, line.join.evidence) if line.join else (None, None)))
-             for b in page.blocks for i, line in enumerate(b.lines)]
+    joins = [
+        (b.id, b.role, i, line.text, *((line.join.kind, line.join.evidence) if line.join else (None, None)))
+        for b in page.blocks
+        for i, line in enumerate(b.lines)
+    ]
     paras = [[(p.role, p.text, p.block_ids) for p in article_paragraphs(a)] for a in page.articles]
     markers = [[(c.direction, c.page, c.marker, c.block_id) for c in a.continuations] for a in page.articles]
     return joins, paras, markers, dict(page.metadata), page.label, page_text(page, "original")
@@ -384,6 +442,7 @@ def explain(page: Page) -> None:
 
 
 # --- properties ------------------------------------------------------------------------------------------
+
 
 def check_idempotent(case: Case) -> None:
     page = repair(case.fresh())
@@ -438,8 +497,9 @@ def check_export(case: Case) -> None:
         head = prefix.get(para.role, "")
         assert line.startswith(head) and not (not head and line.startswith("#")), (para.role, line)
         assert "\n" not in line
-        assert fold(line[len(head):]) == fold(para.text), \
-            f"{para.block_ids}: {first_difference(fold(line[len(head):]), fold(para.text))}"
+        assert fold(line[len(head) :]) == fold(para.text), (
+            f"{para.block_ids}: {first_difference(fold(line[len(head) :]), fold(para.text))}"
+        )
 
 
 @PROPERTY
@@ -465,8 +525,9 @@ def test_repair_never_joins_across_a_heading_or_an_article(case):
         for prev, nxt in zip(blocks, blocks[1:]):
             if prev.role in HEADING_ROLES or nxt.role in HEADING_ROLES or prev.role is not nxt.role:
                 last = prev.lines[-1]
-                assert last.join is not None and last.join.kind is JoinKind.BREAK, \
+                assert last.join is not None and last.join.kind is JoinKind.BREAK, (
                     f"{prev.id} ({prev.role.value}) -> {nxt.id} ({nxt.role.value}): {last.join}"
+                )
         assert flow(article)[-1][0].join is None, f"last line of {article.id} has a join"
     # in the written text each headline stands alone, under its ## mark
     written = page_text(page, "original")[:-1].split("\n\n")
@@ -490,8 +551,9 @@ def test_every_join_is_decided_with_evidence(case):
             if k + 1 < len(lines):
                 assert line.join is not None, f"{block.id}: no join after {line.text!r}"
                 assert isinstance(line.join.kind, JoinKind)
-                assert isinstance(line.join.evidence, str) and line.join.evidence.strip(), \
+                assert isinstance(line.join.evidence, str) and line.join.evidence.strip(), (
                     f"{block.id}: {line.join.kind} without evidence after {line.text!r}"
+                )
             else:
                 assert line.join is None
     assert all(id(line) in in_flow or line.join is None for line in page.lines())
@@ -529,8 +591,9 @@ def test_jump_line_typed_as_intertitle_minimal_export():
 # A subtitle dash as OCR reads it ("—一", "— —") is written "——", no character added.
 @pytest.mark.parametrize("dash", ["——", "—", "一一", "一—", "--", "—— ", "—一", "— —"])
 def test_subtitle_dash_as_ocr_reads_it_is_written_as_printed(dash):
-    spec = ArticleSpec("zh", None, ("亿元",), dash + "深入贯彻", None, (0, True), 1,
-                       (BlockSpec((LineSpec("亿元", "", 0, 0),), True),))
+    spec = ArticleSpec(
+        "zh", None, ("亿元",), dash + "深入贯彻", None, (0, True), 1, (BlockSpec((LineSpec("亿元", "", 0, 0),), True),)
+    )
     page = repair(build_page((spec,)))
     (subtitle,) = page.articles[0].blocks_with_role(Role.SUBTITLE)
     assert subtitle.lines[0].text == "——深入贯彻"
@@ -540,11 +603,23 @@ def test_subtitle_dash_as_ocr_reads_it_is_written_as_printed(dash):
 # In CJK text the Latin word either side of a line-end hyphen is looked up without the CJK characters glued
 # to it ("使用well-" / "known的方法" → "well-known").
 def test_real_compounds_keep_their_hyphen_inside_cjk_text():
-    spec = ArticleSpec("mixed", None, ("亿元",), None, None, (0, True), 1,
-                       (BlockSpec((LineSpec("使用well-", "known", 0, 0), LineSpec("的方法", "", 0, 0)), True),))
+    spec = ArticleSpec(
+        "mixed",
+        None,
+        ("亿元",),
+        None,
+        None,
+        (0, True),
+        1,
+        (BlockSpec((LineSpec("使用well-", "known", 0, 0), LineSpec("的方法", "", 0, 0)), True),),
+    )
     page = repair(build_page((spec,)))
     assert page_text(page, "original").endswith("使用well-known的方法\n")
-    dropped = [w for w in HYPHENATED_WORDS for k in range(1, w.count("-") + 1)
-               if text_join("使用" + "-".join(w.split("-")[:k]) + "-", "-".join(w.split("-")[k:]) + "的方法").kind
-               is JoinKind.HYPHEN]
+    dropped = [
+        w
+        for w in HYPHENATED_WORDS
+        for k in range(1, w.count("-") + 1)
+        if text_join("使用" + "-".join(w.split("-")[:k]) + "-", "-".join(w.split("-")[k:]) + "的方法").kind
+        is JoinKind.HYPHEN
+    ]
     assert dropped == []

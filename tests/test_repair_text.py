@@ -22,8 +22,15 @@ CORPUS_NAME = "000_4ecdb1c1648377d6.txt"
 GROUND_TRUTH = ROOT / "samples" / "jinzhong-front.gt.txt"  # the corpus with its seven artefacts joined
 
 # The README's "Known artefacts": the seven splits, in the order of the text.
-ARTEFACTS = [("将全", "面学习"), ("一期投产、", "二期项目"), ("稳健发", "展"), ("乡村全", "面振兴"), ("游", "客"),
-             ("晋中一院", "高度重视"), ("颌面修", "复重建")]
+ARTEFACTS = [
+    ("将全", "面学习"),
+    ("一期投产、", "二期项目"),
+    ("稳健发", "展"),
+    ("乡村全", "面振兴"),
+    ("游", "客"),
+    ("晋中一院", "高度重视"),
+    ("颌面修", "复重建"),
+]
 MID_SENTENCE_ENDINGS = ["为人社部门指明了实践路", "切身利益和健康"]
 
 
@@ -56,6 +63,7 @@ def is_heading(p: str) -> bool:
 
 
 # --- the reference corpus ------------------------------------------------------------------------------
+
 
 def test_corpus_has_exactly_the_seven_known_joins(corpus_text):
     _, joins = repair_text(corpus_text)
@@ -90,8 +98,11 @@ def test_corpus_mid_sentence_endings_are_kept(corpus_text):
 def test_corpus_bylines_subtitles_headings_and_caption_untouched(corpus_text):
     out, _ = repair_text(corpus_text)
     before, after = paragraphs(corpus_text), paragraphs(out)
-    kept = [p for p in before if is_heading(p) or p.startswith("——") or p.startswith("本报记者 ")
-            or p == "本报评论员" or p.endswith("摄")]
+    kept = [
+        p
+        for p in before
+        if is_heading(p) or p.startswith("——") or p.startswith("本报记者 ") or p == "本报评论员" or p.endswith("摄")
+    ]
     assert len(kept) == 18  # 12 headings, 2 subtitles, 3 bylines, 1 caption
     assert [p for p in after if p in kept] == kept
     assert len(after) == len(before) - 7
@@ -112,6 +123,7 @@ def test_corpus_profile_keeps_the_corpus_text(corpus_text):
 
 # --- small cases -----------------------------------------------------------------------------------------
 
+
 def test_crlf_bom_and_leading_blank_lines():
     text = "\ufeff\r\n\r\n## 标题\r\n\r\n本报讯 (记者王文安)今天将全\r\n\r\n面学习。\r\n"
     out, joins = repair_text(text)
@@ -120,12 +132,23 @@ def test_crlf_bom_and_leading_blank_lines():
 
 
 def test_no_join_after_terminal_or_continuation_marker_or_before_non_body():
-    text = "\n\n".join([
-        "第一段结束。", "第二段继续", "本报记者 雷昊",  # a byline after a mid-sentence ending
-        "又一段提高保障水平; (下转第4版)", "(上接第1版)接着的文字", "图片说明 本报通讯员 梁生仁 摄",
-        "正文没有结束", "本报讯 (记者王晶)新的导语。", "还有一句", "——副题", "末段在此中断",
-        "### 下一篇的引题", "## 下一篇",
-    ])
+    text = "\n\n".join(
+        [
+            "第一段结束。",
+            "第二段继续",
+            "本报记者 雷昊",  # a byline after a mid-sentence ending
+            "又一段提高保障水平; (下转第4版)",
+            "(上接第1版)接着的文字",
+            "图片说明 本报通讯员 梁生仁 摄",
+            "正文没有结束",
+            "本报讯 (记者王晶)新的导语。",
+            "还有一句",
+            "——副题",
+            "末段在此中断",
+            "### 下一篇的引题",
+            "## 下一篇",
+        ]
+    )
     out, joins = repair_text(text)
     assert joins == []
     assert out == text + "\n"
@@ -162,6 +185,7 @@ def test_unknown_profile_is_refused():
 
 # --- command line ----------------------------------------------------------------------------------------
 
+
 def test_cli_writes_text_and_joins(tmp_path, corpus_text):
     src = tmp_path / "in.txt"
     src.write_bytes(b"\xef\xbb\xbf" + corpus_text.replace("\n", "\r\n").encode("utf-8"))
@@ -172,7 +196,7 @@ def test_cli_writes_text_and_joins(tmp_path, corpus_text):
     joins = json.loads(joins_json.read_text(encoding="utf-8"))
     assert len(joins) == 7
     assert set(joins[0]) == {"kind", "left_line", "right_line", "left", "right", "evidence"}
-    assert [(j["left"][-len(a):], j["right"][: len(b)]) for j, (a, b) in zip(joins, ARTEFACTS)] == ARTEFACTS
+    assert [(j["left"][-len(a) :], j["right"][: len(b)]) for j, (a, b) in zip(joins, ARTEFACTS)] == ARTEFACTS
     assert result.stderr.splitlines()[0] == "7 joins"
     assert "将全" in result.stderr and result.stdout == ""
 
@@ -200,6 +224,7 @@ def test_cli_unreadable_input(tmp_path, content):
 
 # --- properties ------------------------------------------------------------------------------------------
 
+
 def _source_paragraphs() -> list[str]:
     source = CORPUS if CORPUS.exists() else GROUND_TRUTH  # the ground truth holds the same paragraphs
     return paragraphs(source.read_text(encoding="utf-8"))
@@ -221,7 +246,11 @@ def corpus_texts(draw) -> str:
     return lead + "".join(p + s for p, s in zip(pieces, seps))
 
 
-PROPERTY = settings(max_examples=int(os.environ.get("REPAIR_TEXT_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=int(os.environ.get("REPAIR_TEXT_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @PROPERTY
@@ -248,5 +277,5 @@ def test_repair_never_joins_across_a_heading(text):
     assert [p for p in paragraphs(out) if is_heading(p)] == [p for p in paragraphs(text) if is_heading(p)]
     lines = text.split("\n")
     for j in joins:
-        between = lines[j.left_line - 1: j.right_line - 1]
+        between = lines[j.left_line - 1 : j.right_line - 1]
         assert not any(is_heading(line.strip()) for line in between), j

@@ -169,8 +169,9 @@ def test_orientation_all_four_turns(small_page_image):
         assert np.array_equal(back, upright)
 
 
-@pytest.mark.parametrize("sample", ["families/english-tabloid-scan.jpg", "families/english-scan.jpg",
-                                    "jinzhong-front-scan.jpg"])
+@pytest.mark.parametrize(
+    "sample", ["families/english-tabloid-scan.jpg", "families/english-scan.jpg", "jinzhong-front-scan.jpg"]
+)
 def test_orientation_of_scanned_sample_pages(sample):
     # Loosely set small Latin type runs together on the reduced page the detector sees; the loose English
     # scan was once turned over (the classifier read blocks of several lines, not lines).
@@ -267,24 +268,38 @@ def test_diff_bom_crlf_reference_equals_plain_hypothesis(tmp_path):
     assert json.loads(report.read_text(encoding="utf-8"))["metrics"]["cer"] == 0
 
 
-ALTO_BODY = ('<alto xmlns="{ns}"><Layout><Page><PrintSpace><TextBlock><TextLine><String CONTENT="{text}"/>'
-             '</TextLine></TextBlock></PrintSpace></Page></Layout></alto>')
+ALTO_BODY = (
+    '<alto xmlns="{ns}"><Layout><Page><PrintSpace><TextBlock><TextLine><String CONTENT="{text}"/>'
+    '</TextLine></TextBlock></PrintSpace></Page></Layout></alto>'
+)
 ALTO4 = "http://www.loc.gov/standards/alto/ns-v4#"
-BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-                  '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
-                  + ALTO_BODY.format(ns=ALTO4, text="&d;"))
-XXE_PARAMETER = ('<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>'
-                 + ALTO_BODY.format(ns=ALTO4, text="x"))
-EXTERNAL_DTD = ('<?xml version="1.0"?><!DOCTYPE alto SYSTEM "http://127.0.0.1:9/alto.dtd">'
-                + ALTO_BODY.format(ns=ALTO4, text="甲乙"))
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    + ALTO_BODY.format(ns=ALTO4, text="&d;")
+)
+XXE_PARAMETER = (
+    '<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>'
+    + ALTO_BODY.format(ns=ALTO4, text="x")
+)
+EXTERNAL_DTD = '<?xml version="1.0"?><!DOCTYPE alto SYSTEM "http://127.0.0.1:9/alto.dtd">' + ALTO_BODY.format(
+    ns=ALTO4, text="甲乙"
+)
 
 
-@pytest.mark.parametrize("name,xml,outcome", [
-    ("billion_laughs.xml", BILLION_LAUGHS, "DOCTYPE declares entities"),
-    ("xxe_parameter.xml", XXE_PARAMETER, "DOCTYPE declares entities"),
-    ("external_dtd.xml", EXTERNAL_DTD, None),  # read, the DTD neither fetched nor applied
-    ("unknown_namespace.xml", ALTO_BODY.format(ns="http://example.com/not-alto", text="甲乙"), "unknown ALTO namespace"),
-])
+@pytest.mark.parametrize(
+    "name,xml,outcome",
+    [
+        ("billion_laughs.xml", BILLION_LAUGHS, "DOCTYPE declares entities"),
+        ("xxe_parameter.xml", XXE_PARAMETER, "DOCTYPE declares entities"),
+        ("external_dtd.xml", EXTERNAL_DTD, None),  # read, the DTD neither fetched nor applied
+        (
+            "unknown_namespace.xml",
+            ALTO_BODY.format(ns="http://example.com/not-alto", text="甲乙"),
+            "unknown ALTO namespace",
+        ),
+    ],
+)
 def test_hostile_alto_through_diff(tmp_path, name, xml, outcome):
     src = tmp_path / name
     src.write_text(xml, encoding="utf-8")
@@ -302,9 +317,14 @@ def test_hostile_alto_through_diff(tmp_path, name, xml, outcome):
         assert json.loads(report.read_text(encoding="utf-8"))["metrics"]["cer"] == 0
 
 
-@pytest.mark.parametrize("xml,reason", [(BILLION_LAUGHS, "DOCTYPE declares entities"),
-                                        (XXE_PARAMETER, "DOCTYPE declares entities"),
-                                        (ALTO_BODY.format(ns="http://example.com/not-alto", text="x"), "unknown ALTO namespace")])
+@pytest.mark.parametrize(
+    "xml,reason",
+    [
+        (BILLION_LAUGHS, "DOCTYPE declares entities"),
+        (XXE_PARAMETER, "DOCTYPE declares entities"),
+        (ALTO_BODY.format(ns="http://example.com/not-alto", text="x"), "unknown ALTO namespace"),
+    ],
+)
 def test_hostile_alto_through_the_readers(xml, reason):
     from digitize.read import ReadError, read_bytes
 
@@ -410,8 +430,10 @@ def test_output_folder_without_write_permission(born_digital_pdf, tmp_path):
     outdir.mkdir()
     outdir.chmod(0o555)
     # the same page twice: the run stops at the first output error instead of failing every page alike
-    proc = _run_cli(["run", str(born_digital_pdf), str(born_digital_pdf), "-o", str(outdir)],
-                    preexec_fn=_without_permission_override)
+    proc = _run_cli(
+        ["run", str(born_digital_pdf), str(born_digital_pdf), "-o", str(outdir)],
+        preexec_fn=_without_permission_override,
+    )
     assert proc.returncode == 4, proc.stderr
     assert error_lines(proc.stderr) == [f"error: {outdir}: cannot write output (Permission denied)"], proc.stderr
     assert "Traceback" not in proc.stderr
@@ -425,8 +447,9 @@ def _small_file_limit():
 @pytest.mark.slow
 def test_full_disk_leaves_no_partial_file(born_digital_pdf, tmp_path):
     outdir = tmp_path / "out"
-    proc = _run_cli(["run", str(born_digital_pdf), "-o", str(outdir), "--format", "txt,alto"],
-                    preexec_fn=_small_file_limit)
+    proc = _run_cli(
+        ["run", str(born_digital_pdf), "-o", str(outdir), "--format", "txt,alto"], preexec_fn=_small_file_limit
+    )
     assert proc.returncode == 4, (proc.returncode, proc.stderr)
     assert proc.returncode != -signal.SIGXFSZ
     assert error_lines(proc.stderr) == [f"error: {outdir}: cannot write output (File too large)"], proc.stderr

@@ -22,14 +22,22 @@ pytestmark = pytest.mark.slow  # the real engines on the full broadsheet page
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 REFERENCE = (SAMPLES / "jinzhong-front.gt.txt").read_text(encoding="utf-8")
 # The seven places where the reference corpus was cut mid-word (../shared/corpus/README.md).
-ARTEFACTS = [("将全", "面学习"), ("一期投产、", "二期项目"), ("稳健发", "展"), ("乡村全", "面振兴"), ("游", "客"),
-             ("晋中一院", "高度重视"), ("颌面修", "复重建")]
+ARTEFACTS = [
+    ("将全", "面学习"),
+    ("一期投产、", "二期项目"),
+    ("稳健发", "展"),
+    ("乡村全", "面振兴"),
+    ("游", "客"),
+    ("晋中一院", "高度重视"),
+    ("颌面修", "复重建"),
+]
 CER_LIMIT = {"clean": 0.01, "scan": 0.02}
 IMAGES = {"clean": "jinzhong-front-clean.png", "scan": "jinzhong-front-scan.jpg"}
 
 
-@pytest.fixture(scope="module", params=[("ppocr", "clean"), ("ppocr", "scan"), ("paddle", "clean")],
-                ids=lambda p: "-".join(p))
+@pytest.fixture(
+    scope="module", params=[("ppocr", "clean"), ("ppocr", "scan"), ("paddle", "clean")], ids=lambda p: "-".join(p)
+)
 def sample(request):
     engine, quality = request.param
     doc = digitize.process(SAMPLES / IMAGES[quality], engine=engine)
@@ -69,8 +77,17 @@ def test_roles_found(sample):
     _, doc, _ = sample
     page = doc.pages[0]
     roles = {b.role for b in page.blocks}
-    assert {Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.BYLINE, Role.BODY, Role.INTERTITLE, Role.PHOTO,
-            Role.CAPTION, Role.PAGE_HEADER} <= roles
+    assert {
+        Role.HEADLINE,
+        Role.KICKER,
+        Role.SUBTITLE,
+        Role.BYLINE,
+        Role.BODY,
+        Role.INTERTITLE,
+        Role.PHOTO,
+        Role.CAPTION,
+        Role.PAGE_HEADER,
+    } <= roles
     assert len(page.articles) == 7
 
 

@@ -34,7 +34,11 @@ def test_defaults_are_the_values_found_in_the_code_before_settings():
     assert (s.layout.headline_ratio, s.layout.heading_ratio, s.layout.bold_weight_ratio) == (1.7, 1.12, 1.6)
     assert (s.layout.gutter_em, s.layout.row_gap_em, s.layout.fallback_text_size_px) == (0.6, 0.9, 30.0)
     assert (s.order.cut_tolerance_em, s.order.row_level_em, s.order.headline_drop_em) == (0.3, 2.0, 3.0)
-    assert (s.preprocess.max_skew_degrees, s.preprocess.min_ink_contrast, s.preprocess.quarter_turn_ratio) == (3.0, 0.15, 2.0)
+    assert (s.preprocess.max_skew_degrees, s.preprocess.min_ink_contrast, s.preprocess.quarter_turn_ratio) == (
+        3.0,
+        0.15,
+        2.0,
+    )
     assert (s.preprocess.upside_down_margin, s.preprocess.orientation_sample_lines) == (0.2, 16)
     assert (s.preprocess.line_strip_px, s.preprocess.orientation_detect_side_px) == (300, 640)
     assert (s.ocr.det_text_height_px, s.ocr.paddle_det_text_height_px, s.ocr.rec_batch) == (24, 32, 4)
@@ -88,8 +92,13 @@ def test_digest_is_stable_and_changes_with_any_value():
 
 
 def test_digest_is_the_same_in_another_process():
-    out = subprocess.run([sys.executable, "-c", "from digitize.settings import DEFAULT; print(DEFAULT.digest())"],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", "from digitize.settings import DEFAULT; print(DEFAULT.digest())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert out.stdout.strip() == DEFAULT.digest()
 
 
@@ -101,8 +110,12 @@ def test_toml_file_and_overrides(tmp_path):
     assert s.layout.gutter_em == 1.0 and type(s.layout.gutter_em) is float  # an int is welcome as a float
     assert s.ocr.rec_batch == 8 and s.order.cut_tolerance_em == 0.25
     assert s.layout.heading_ratio == DEFAULT.layout.heading_ratio
-    assert s.changed() == {"layout.gutter_em": 1.0, "layout.headline_ratio": 1.9, "ocr.rec_batch": 8,
-                           "order.cut_tolerance_em": 0.25}
+    assert s.changed() == {
+        "layout.gutter_em": 1.0,
+        "layout.headline_ratio": 1.9,
+        "ocr.rec_batch": 8,
+        "order.cut_tolerance_em": 0.25,
+    }
     assert DEFAULT.changed() == {}
     assert s.digest() != DEFAULT.digest()
 
@@ -118,22 +131,25 @@ def test_describe_round_trips(tmp_path):
     assert Settings(**{k: type(getattr(s, k))(**v) for k, v in s.to_dict().items()}) == s
 
 
-@pytest.mark.parametrize("toml, overrides, message", [
-    ("[layuot]\nheadline_ratio = 1.8\n", [], "unknown settings section [layuot]"),
-    ("[layout]\nheadline_ration = 1.8\n", [], "unknown setting layout.headline_ration"),
-    ('[layout]\nheadline_ratio = "big"\n', [], "layout.headline_ratio: expected float, got str"),
-    ("[ocr]\nrec_batch = 4.5\n", [], "ocr.rec_batch: expected int, got float"),
-    ("[ocr]\nrec_batch = true\n", [], "ocr.rec_batch: expected int, got bool"),
-    ("[layout]\nheadline_ratio = nan\n", [], "layout.headline_ratio: must be a finite number"),
-    ("[layout]\nheadline_ratio = inf\n", [], "layout.headline_ratio: must be a finite number"),
-    ("layout = 3\n", [], "layout must be a table"),
-    ("[layout\n", [], "not valid TOML"),
-    (None, ["layout.headline_ratio"], "expected STAGE.NAME=VALUE"),
-    (None, ["headline_ratio=1.8"], "expected STAGE.NAME=VALUE"),
-    (None, ["layout.headline_ratio=big"], "override layout.headline_ratio: 'big' is not a number"),
-    (None, ["layout.nope=1"], "unknown setting layout.nope"),
-    (None, ["order.cut_tolerance_em=-inf"], "order.cut_tolerance_em: must be a finite number"),
-])
+@pytest.mark.parametrize(
+    "toml, overrides, message",
+    [
+        ("[layuot]\nheadline_ratio = 1.8\n", [], "unknown settings section [layuot]"),
+        ("[layout]\nheadline_ration = 1.8\n", [], "unknown setting layout.headline_ration"),
+        ('[layout]\nheadline_ratio = "big"\n', [], "layout.headline_ratio: expected float, got str"),
+        ("[ocr]\nrec_batch = 4.5\n", [], "ocr.rec_batch: expected int, got float"),
+        ("[ocr]\nrec_batch = true\n", [], "ocr.rec_batch: expected int, got bool"),
+        ("[layout]\nheadline_ratio = nan\n", [], "layout.headline_ratio: must be a finite number"),
+        ("[layout]\nheadline_ratio = inf\n", [], "layout.headline_ratio: must be a finite number"),
+        ("layout = 3\n", [], "layout must be a table"),
+        ("[layout\n", [], "not valid TOML"),
+        (None, ["layout.headline_ratio"], "expected STAGE.NAME=VALUE"),
+        (None, ["headline_ratio=1.8"], "expected STAGE.NAME=VALUE"),
+        (None, ["layout.headline_ratio=big"], "override layout.headline_ratio: 'big' is not a number"),
+        (None, ["layout.nope=1"], "unknown setting layout.nope"),
+        (None, ["order.cut_tolerance_em=-inf"], "order.cut_tolerance_em: must be a finite number"),
+    ],
+)
 def test_bad_settings_give_one_line_naming_the_key(tmp_path, toml, overrides, message):
     path = None
     if toml is not None:
@@ -152,11 +168,14 @@ def test_missing_file(tmp_path):
 
 def test_settings_module_imports_no_heavy_dependency():
     # Loaded on its own (the package __init__ may import the pipeline): only the standard library.
-    code = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location('s', sys.argv[1]); "
-            "m = importlib.util.module_from_spec(spec); sys.modules['s'] = m; spec.loader.exec_module(m); "
-            "print(sorted(n for n in ('cv2', 'numpy', 'onnxruntime', 'digitize') if n in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "digitize" / "settings.py")],
-                         capture_output=True, text=True, check=True)
+    code = (
+        "import importlib.util, sys; spec = importlib.util.spec_from_file_location('s', sys.argv[1]); "
+        "m = importlib.util.module_from_spec(spec); sys.modules['s'] = m; spec.loader.exec_module(m); "
+        "print(sorted(n for n in ('cv2', 'numpy', 'onnxruntime', 'digitize') if n in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "digitize" / "settings.py")], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
     assert importlib.util.find_spec("tomllib") is not None
 
@@ -164,13 +183,19 @@ def test_settings_module_imports_no_heavy_dependency():
 def test_order_helpers_keep_their_signatures_and_take_settings():
     from digitize.model import Block, Role
 
-    blocks = [Block(id="a", role=Role.BODY, box=(0, 0, 100, 200)), Block(id="b", role=Role.BODY, box=(105, 0, 200, 200))]
+    blocks = [
+        Block(id="a", role=Role.BODY, box=(0, 0, 100, 200)),
+        Block(id="b", role=Role.BODY, box=(105, 0, 200, 200)),
+    ]
     # A 5 px gutter with blocks 5 px apart: one cut at tolerance 0, none needed; the settings change the cut.
     assert [b.id for b in order.xy_order(blocks, 0.0)] == ["a", "b"]
     groups = order.segment_articles(blocks, [], 30.0)
     assert groups == order.segment_articles(blocks, [], 30.0, DEFAULT.order)
     assert layout.role_from_size(52.0, False, 30.0) is Role.HEADLINE  # 52 ≥ 1.7 × 30
-    assert layout.role_from_size(52.0, False, 30.0, dataclasses.replace(DEFAULT.layout, headline_ratio=1.8)) is Role.INTERTITLE
+    assert (
+        layout.role_from_size(52.0, False, 30.0, dataclasses.replace(DEFAULT.layout, headline_ratio=1.8))
+        is Role.INTERTITLE
+    )
 
 
 def test_batch_hash_includes_the_pipeline_digest():

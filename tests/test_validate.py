@@ -25,8 +25,9 @@ LAYOUT = (
 
 def old_alto(namespace: str | None, attrs: str = "") -> bytes:
     xmlns = f' xmlns="{namespace}"' if namespace else ""
-    return (f"<alto{xmlns}{attrs}><Description><MeasurementUnit>inch1200</MeasurementUnit></Description>"
-            f"{LAYOUT}</alto>").encode()
+    return (
+        f"<alto{xmlns}{attrs}><Description><MeasurementUnit>inch1200</MeasurementUnit></Description>{LAYOUT}</alto>"
+    ).encode()
 
 
 PAGE_XML = (
@@ -57,9 +58,15 @@ def library(tmp_path, issue):  # noqa: F811
 
 def test_every_kind_detected_and_valid(library, have_schemas):  # noqa: F811
     expected = {
-        "p1.alto.xml": "ALTO 4.4", "p2.alto.xml": "ALTO 4.4", "issue.newsml.xml": "NewsML-G2 newsMessage + NITF 3.6",
-        "a1-xhtml.newsml.xml": "NewsML-G2 newsItem", "issue.mets.xml": "METS", "europeana-1.4.xml": "ALTO 1.4",
-        "ndnp-2.0.xml": "ALTO 2.1", "bnl-3.0.xml": "ALTO 3.0", "page.xml": "PAGE 2019-07-15",
+        "p1.alto.xml": "ALTO 4.4",
+        "p2.alto.xml": "ALTO 4.4",
+        "issue.newsml.xml": "NewsML-G2 newsMessage + NITF 3.6",
+        "a1-xhtml.newsml.xml": "NewsML-G2 newsItem",
+        "issue.mets.xml": "METS",
+        "europeana-1.4.xml": "ALTO 1.4",
+        "ndnp-2.0.xml": "ALTO 2.1",
+        "bnl-3.0.xml": "ALTO 3.0",
+        "page.xml": "PAGE 2019-07-15",
     }
     for name, kind_name in expected.items():
         kind, errors = validate_file(library / name)
@@ -71,7 +78,9 @@ def test_every_kind_detected_and_valid(library, have_schemas):  # noqa: F811
 
 def test_broken_file_fails_with_line_numbers(library, have_schemas):  # noqa: F811
     alto = (library / "p1.alto.xml").read_text(encoding="utf-8")
-    broken = alto.replace('<TextBlock ID="P1_TB0001"', '<TextBlock', 1).replace("<MeasurementUnit>pixel<", "<MeasurementUnit>points<")
+    broken = alto.replace('<TextBlock ID="P1_TB0001"', '<TextBlock', 1).replace(
+        "<MeasurementUnit>pixel<", "<MeasurementUnit>points<"
+    )
     (library / "broken.alto.xml").write_text(broken, encoding="utf-8")
     line = next(i for i, text in enumerate(broken.splitlines(), 1) if "points" in text)
     result = CliRunner().invoke(validate_command, [str(library / "p1.alto.xml"), str(library / "broken.alto.xml")])
@@ -98,8 +107,10 @@ def test_hostile_files_refused_without_expansion(tmp_path, have_schemas):  # noq
     xxe = tmp_path / "xxe.xml"
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
-    xxe.write_text(f'<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY x SYSTEM "file://{secret}">'
-                   '<!ENTITY net SYSTEM "http://example.invalid/x">]><alto>&x;&net;</alto>')
+    xxe.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY x SYSTEM "file://{secret}">'
+        '<!ENTITY net SYSTEM "http://example.invalid/x">]><alto>&x;&net;</alto>'
+    )
     laughs = tmp_path / "laughs.xml"
     entities = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
     laughs.write_text(f'<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY l0 "lol">{entities}]><alto>&l9;</alto>')

@@ -50,8 +50,9 @@ class DaskWorkers:
 
     def submit(self, slot: str, unit: IssueUnit) -> None:
         # pure=False: a page is redone when asked, never served from a cached result.
-        future = self.client.submit(_task, unit, self.settings, self.outdir, self._threads_on_host(), pure=False,
-                                    key=f"page-{slot}")
+        future = self.client.submit(
+            _task, unit, self.settings, self.outdir, self._threads_on_host(), pure=False, key=f"page-{slot}"
+        )
         self.running[slot] = (unit, future, time.monotonic())
 
     def in_flight(self) -> list[IssueUnit]:
@@ -80,7 +81,9 @@ class DaskWorkers:
                 finished.append((unit, failure_record(unit, reason)))
             elif self.page_timeout and now - submitted > time_limit(unit, self.page_timeout):
                 self._stop_hung(future)
-                finished.append((unit, failure_record(unit, f"timed out after {time_limit(unit, self.page_timeout):g} s")))
+                finished.append(
+                    (unit, failure_record(unit, f"timed out after {time_limit(unit, self.page_timeout):g} s"))
+                )
             else:
                 continue
             del self.running[slot]

@@ -125,12 +125,22 @@ class Manifest:
                ON CONFLICT (source, page_index) DO UPDATE SET page_total=excluded.page_total,
                  relpath=excluded.relpath, issue=excluded.issue, source_sha256=excluded.source_sha256,
                  settings_hash=excluded.settings_hash, state='pending', error=NULL""",
-            (unit.source, unit.page_index, unit.page_total, unit.relpath, unit.issue, unit.source_sha256, settings_hash),
+            (
+                unit.source,
+                unit.page_index,
+                unit.page_total,
+                unit.relpath,
+                unit.issue,
+                unit.source_sha256,
+                settings_hash,
+            ),
         )
 
     def mark_skipped(self, source: str, page_index: int, reason: str) -> None:
         """A page whose source is gone: its outputs are kept, it is no longer part of the batch."""
-        self._write("UPDATE pages SET state='skipped', error=? WHERE source=? AND page_index=?", (reason, source, page_index))
+        self._write(
+            "UPDATE pages SET state='skipped', error=? WHERE source=? AND page_index=?", (reason, source, page_index)
+        )
 
     def mark_done_again(self, source: str, page_index: int) -> None:
         """A skipped page whose source is back unchanged, with its outputs still there."""
@@ -139,12 +149,17 @@ class Manifest:
     # ---------------------------------------------------------------------------------- progress
 
     def mark_running(self, unit: Unit, worker: str) -> None:
-        self._write("UPDATE pages SET state='running', attempts=attempts+1, worker=?, started_at=?, finished_at=NULL "
-                    "WHERE source=? AND page_index=?", (worker, time.time(), unit.source, unit.page_index))
+        self._write(
+            "UPDATE pages SET state='running', attempts=attempts+1, worker=?, started_at=?, finished_at=NULL "
+            "WHERE source=? AND page_index=?",
+            (worker, time.time(), unit.source, unit.page_index),
+        )
 
     def mark_pending(self, unit: Unit) -> None:
-        self._write("UPDATE pages SET state='pending', worker=NULL WHERE source=? AND page_index=?",
-                    (unit.source, unit.page_index))
+        self._write(
+            "UPDATE pages SET state='pending', worker=NULL WHERE source=? AND page_index=?",
+            (unit.source, unit.page_index),
+        )
 
     def mark_finished(self, unit: Unit, result: dict) -> None:
         """Record a worker's result: state done or failed, with error, engine, timings and outputs."""
@@ -152,9 +167,19 @@ class Manifest:
             """UPDATE pages SET state=?, error=?, engine=?, version=?, timings=?, outputs=?, finished_at=?,
                  worker=COALESCE(?, worker), source_sha256=COALESCE(?, source_sha256)
                WHERE source=? AND page_index=?""",
-            (result["state"], result.get("error"), result.get("engine"), result.get("version"),
-             json.dumps(result.get("timings") or {}), json.dumps(result.get("outputs") or []), time.time(),
-             result.get("worker"), result.get("source_sha256"), unit.source, unit.page_index),
+            (
+                result["state"],
+                result.get("error"),
+                result.get("engine"),
+                result.get("version"),
+                json.dumps(result.get("timings") or {}),
+                json.dumps(result.get("outputs") or []),
+                time.time(),
+                result.get("worker"),
+                result.get("source_sha256"),
+                unit.source,
+                unit.page_index,
+            ),
         )
 
     # ---------------------------------------------------------------------------------- issues
@@ -167,11 +192,14 @@ class Manifest:
             """INSERT INTO issues (issue, pages, settings_hash, state) VALUES (?, ?, ?, 'pending')
                ON CONFLICT (issue) DO UPDATE SET pages=excluded.pages, settings_hash=excluded.settings_hash,
                  state='pending', error=NULL""",
-            (work.issue, work.key(), settings_hash))
+            (work.issue, work.key(), settings_hash),
+        )
 
     def mark_issue(self, work: IssueUnit, state: str, error: str | None = None, outputs: list | None = None) -> None:
-        self._write("UPDATE issues SET state=?, error=?, outputs=COALESCE(?, outputs), finished_at=? WHERE issue=?",
-                    (state, error, None if outputs is None else json.dumps(outputs), time.time(), work.issue))
+        self._write(
+            "UPDATE issues SET state=?, error=?, outputs=COALESCE(?, outputs), finished_at=? WHERE issue=?",
+            (state, error, None if outputs is None else json.dumps(outputs), time.time(), work.issue),
+        )
 
     def reset_interrupted_issues(self) -> int:
         with self.db:
@@ -186,8 +214,10 @@ class Manifest:
 
     def start_run(self, settings: dict) -> int:
         with self.db:
-            cursor = self.db.execute("INSERT INTO runs (started_at, settings) VALUES (?, ?)",
-                                     (time.time(), json.dumps(settings, sort_keys=True)))
+            cursor = self.db.execute(
+                "INSERT INTO runs (started_at, settings) VALUES (?, ?)",
+                (time.time(), json.dumps(settings, sort_keys=True)),
+            )
         assert cursor.lastrowid is not None  # set by every INSERT
         return cursor.lastrowid
 

@@ -37,7 +37,9 @@ class JsonLog:
         self.rate = _Rate(total)
 
     def emit(self, event: str, **fields) -> None:
-        sys.stderr.write(json.dumps({"event": event, "time": round(time.time(), 3)} | fields, ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps({"event": event, "time": round(time.time(), 3)} | fields, ensure_ascii=False) + "\n"
+        )
         sys.stderr.flush()
 
     def started(self, unit: Unit, slot: str) -> None:
@@ -46,10 +48,19 @@ class JsonLog:
     def finished(self, unit: Unit, result: dict) -> None:
         self.rate.tick()
         eta = self.rate.eta_seconds
-        self.emit("page", source=unit.source, page=unit.page_index + 1, state=result["state"],
-                  error=result.get("error"), seconds=round(result["timings"].get("total", 0.0), 3),
-                  outputs=[o["path"] for o in result["outputs"]], finished=self.rate.finished, total=self.rate.total,
-                  pages_per_min=round(self.rate.per_minute, 1), eta_s=None if eta is None else round(eta))
+        self.emit(
+            "page",
+            source=unit.source,
+            page=unit.page_index + 1,
+            state=result["state"],
+            error=result.get("error"),
+            seconds=round(result["timings"].get("total", 0.0), 3),
+            outputs=[o["path"] for o in result["outputs"]],
+            finished=self.rate.finished,
+            total=self.rate.total,
+            pages_per_min=round(self.rate.per_minute, 1),
+            eta_s=None if eta is None else round(eta),
+        )
 
     def __enter__(self):
         return self

@@ -63,11 +63,21 @@ class Settings:
     def hash(self) -> str:
         """What makes a finished page current: the settings that change its outputs (the pipeline's thresholds
         by their digest: changing one re-runs the pages), and our version."""
-        key = {"engine": self.engine, "formats": sorted(self.formats), "punctuation": self.punctuation,
-               "dpi": self.dpi, "pipeline": self.pipeline.digest(), "version": __version__}
+        key = {
+            "engine": self.engine,
+            "formats": sorted(self.formats),
+            "punctuation": self.punctuation,
+            "dpi": self.dpi,
+            "pipeline": self.pipeline.digest(),
+            "version": __version__,
+        }
         # Newer settings enter only when not at their default, so pages of earlier batches stay current.
-        for name, default in (("alto_unit", "pixel"), ("newsml_body", "nitf"), ("issue_per_folder", False),
-                              ("mets_profile", "enmap")):
+        for name, default in (
+            ("alto_unit", "pixel"),
+            ("newsml_body", "nitf"),
+            ("issue_per_folder", False),
+            ("mets_profile", "enmap"),
+        ):
             if getattr(self, name) != default:
                 key[name] = getattr(self, name)
         if self.issue_metadata is not None:
@@ -92,8 +102,9 @@ def _selected(relpath: str, include: Iterable[str], exclude: Iterable[str]) -> b
     return hit(include) and not hit(exclude)
 
 
-def find_inputs(sources: Iterable[Path], outdir: Path, include: Iterable[str] = DEFAULT_INCLUDE,
-                exclude: Iterable[str] = ()) -> list[tuple[Path, str]]:
+def find_inputs(
+    sources: Iterable[Path], outdir: Path, include: Iterable[str] = DEFAULT_INCLUDE, exclude: Iterable[str] = ()
+) -> list[tuple[Path, str]]:
     """Every input file as (absolute path, path relative to its SOURCE), sorted. A SOURCE that is a file is
     taken whatever its name; folders are walked (hidden entries and OUTDIR left out)."""
     outdir = outdir.resolve()
@@ -162,8 +173,12 @@ def _page_current(manifest: Manifest, unit: Unit, settings_hash: str, outdir: Pa
     if row is None:  # a new page
         return False
     same = row["source_sha256"] == unit.source_sha256 and row["settings_hash"] == settings_hash
-    if same and row["state"] in ("done", "skipped") and row["outputs"] != "[]" and all(
-            p.exists() for p in output_paths(outdir, row)):
+    if (
+        same
+        and row["state"] in ("done", "skipped")
+        and row["outputs"] != "[]"
+        and all(p.exists() for p in output_paths(outdir, row))
+    ):
         if row["state"] == "skipped":  # selected again, and still current
             manifest.mark_done_again(unit.source, unit.page_index)
         return True
@@ -173,12 +188,18 @@ def _page_current(manifest: Manifest, unit: Unit, settings_hash: str, outdir: Pa
 def _issue_current(manifest: Manifest, work: IssueUnit, settings_hash: str, outdir: Path) -> bool:
     """Issue outputs are current when written for these pages, with these settings, and still there."""
     row = manifest.issue_row(work.issue)
-    return (row is not None and row["state"] == "done" and row["pages"] == work.key()
-            and row["settings_hash"] == settings_hash and all(p.exists() for p in output_paths(outdir, row)))
+    return (
+        row is not None
+        and row["state"] == "done"
+        and row["pages"] == work.key()
+        and row["settings_hash"] == settings_hash
+        and all(p.exists() for p in output_paths(outdir, row))
+    )
 
 
-def select_work(manifest: Manifest, units: list[Unit], settings: Settings, outdir: Path,
-                retry_failed: bool = False) -> tuple[list[IssueUnit], int]:
+def select_work(
+    manifest: Manifest, units: list[Unit], settings: Settings, outdir: Path, retry_failed: bool = False
+) -> tuple[list[IssueUnit], int]:
     """Queue what needs doing and return it with the number of pages left as they are (unchanged).
 
     An issue is redone, all its pages, when one of its pages needs redoing or its issue outputs are missing
@@ -239,10 +260,20 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
     error, engine, version, timings, outputs with checksums), and the issue's state, error and outputs. Bad
     input is a result, not an exception; only an engine that cannot load raises."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    results: dict[tuple[str, int], dict[str, Any]] = {(u.source, u.page_index): {"state": "failed", "version": __version__, "worker": worker, "timings": {},
-                                          "outputs": []} for u in work.pages}
+    results: dict[tuple[str, int], dict[str, Any]] = {
+        (u.source, u.page_index): {
+            "state": "failed",
+            "version": __version__,
+            "worker": worker,
+            "timings": {},
+            "outputs": [],
+        }
+        for u in work.pages
+    }
     units = {(u.source, u.page_index): u for u in work.pages}
-    engine = get_engine(settings.engine, threads, settings.pipeline.ocr)  # loaded once per process; not part of the page's time
+    engine = get_engine(
+        settings.engine, threads, settings.pipeline.ocr
+    )  # loaded once per process; not part of the page's time
     formats = list(settings.formats)
     current: list[Unit] = []
 
@@ -258,11 +289,21 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
         unit = units[(page.source.path, page.source.index)]
         relpath = Path(unit.relpath)
         stem = output_stem(relpath, unit.page_index + 1, unit.page_total)
-        written = write_page_outputs(page, Path(outdir) / relpath.parent, stem,
-                                     [f for f in formats if f in OUTPUT_FORMATS], settings.punctuation, settings.alto_unit)
+        written = write_page_outputs(
+            page,
+            Path(outdir) / relpath.parent,
+            stem,
+            [f for f in formats if f in OUTPUT_FORMATS],
+            settings.punctuation,
+            settings.alto_unit,
+        )
         results[(unit.source, unit.page_index)].update(
-            state="done", engine=page.engine, timings=page.timings, source_sha256=page.source.sha256,
-            outputs=record(written))
+            state="done",
+            engine=page.engine,
+            timings=page.timings,
+            source_sha256=page.source.sha256,
+            outputs=record(written),
+        )
         return stem
 
     def failed(path, exc: Exception) -> None:
@@ -270,21 +311,41 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
             raise exc
         unit = current[0]
         results[(unit.source, unit.page_index)]["error"] = (
-            str(exc) if isinstance(exc, InputError) else f"{unit.source}: {one_line(exc)}")
+            str(exc) if isinstance(exc, InputError) else f"{unit.source}: {one_line(exc)}"
+        )
 
     start = time.perf_counter()
     issue: dict[str, Any] = {"state": "done", "error": None, "outputs": []}
     try:
         # A bug or a library failing on one page fails that page; the issue goes on.
-        done = process_issue(work.pages[0].source, inputs(), engine, write_page, failed, catch=(Exception,),
-                             dpi=settings.dpi, password=settings.pdf_password, max_pixels=settings.max_pixels,
-                             settings=settings.pipeline)
+        done = process_issue(
+            work.pages[0].source,
+            inputs(),
+            engine,
+            write_page,
+            failed,
+            catch=(Exception,),
+            dpi=settings.dpi,
+            password=settings.pdf_password,
+            max_pixels=settings.max_pixels,
+            settings=settings.pipeline,
+        )
         if done.document.pages:
             folder = Path(outdir) / Path(work.pages[0].relpath).parent
             metadata = issue_metadata_of(Path(work.pages[0].source).parent, settings.issue_metadata)
-            issue["outputs"] = record(write_issue_outputs(done.document, folder, done.stem, formats,
-                                                          settings.punctuation, settings.newsml_body, done.alto_names,
-                                                          metadata=metadata, mets_profile=settings.mets_profile))
+            issue["outputs"] = record(
+                write_issue_outputs(
+                    done.document,
+                    folder,
+                    done.stem,
+                    formats,
+                    settings.punctuation,
+                    settings.newsml_body,
+                    done.alto_names,
+                    metadata=metadata,
+                    mets_profile=settings.mets_profile,
+                )
+            )
     except EngineError:
         raise
     except Exception as exc:  # the issue outputs could not be written: the pages stand, the issue failed
@@ -311,7 +372,9 @@ def _worker_main(conn, settings: Settings, outdir: str, threads: int) -> None:
     # Ctrl-C reaches the whole process group; the client decides what happens to in-flight pages.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        get_engine(settings.engine, threads, settings.pipeline.ocr)  # models load once, before the first page's clock starts
+        get_engine(
+            settings.engine, threads, settings.pipeline.ocr
+        )  # models load once, before the first page's clock starts
     except EngineError as exc:
         conn.send(("engine-error", str(exc)))
         return
@@ -339,8 +402,14 @@ class _Worker:
 class LocalWorkers:
     """``workers`` processes on this machine, each with ``threads`` onnxruntime threads."""
 
-    def __init__(self, workers: int, settings: Settings, outdir: Path, threads: int | None = None,
-                 page_timeout: float | None = None):
+    def __init__(
+        self,
+        workers: int,
+        settings: Settings,
+        outdir: Path,
+        threads: int | None = None,
+        page_timeout: float | None = None,
+    ):
         self.context = multiprocessing.get_context("spawn")  # no fork of a client holding SQLite and threads
         self.settings, self.outdir = settings, str(outdir)
         self.threads = threads or default_threads(workers)
@@ -349,8 +418,12 @@ class LocalWorkers:
 
     def _start(self, name: str) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.settings, self.outdir, self.threads),
-                                       name=f"digitize-batch-{name}", daemon=True)
+        process = self.context.Process(
+            target=_worker_main,
+            args=(child, self.settings, self.outdir, self.threads),
+            name=f"digitize-batch-{name}",
+            daemon=True,
+        )
         process.start()
         child.close()
         return _Worker(name, process, parent)
@@ -368,7 +441,9 @@ class LocalWorkers:
 
     def poll(self, timeout: float) -> list[tuple[IssueUnit, dict]]:
         finished: list[tuple[IssueUnit, dict]] = []
-        waitables: dict[Any, _Worker] = {w.conn: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
+        waitables: dict[Any, _Worker] = {w.conn: w for w in self.workers} | {
+            w.process.sentinel: w for w in self.workers
+        }
         for ready in wait(list(waitables), timeout):
             worker = waitables[ready]
             if ready is worker.conn and worker.conn.poll():
@@ -394,10 +469,21 @@ class LocalWorkers:
                 elif not worker.ready:
                     raise EngineError(f"worker {worker.name} exited while loading the models (exit code {code})")
                 self.workers[i] = self._start(worker.name)
-            elif worker.unit is not None and self.page_timeout and now - worker.started > time_limit(worker.unit, self.page_timeout):
+            elif (
+                worker.unit is not None
+                and self.page_timeout
+                and now - worker.started > time_limit(worker.unit, self.page_timeout)
+            ):
                 worker.process.kill()  # a hung page cannot be interrupted any other way
                 worker.process.join()
-                finished.append((worker.unit, failure_record(worker.unit, f"timed out after {time_limit(worker.unit, self.page_timeout):g} s")))
+                finished.append(
+                    (
+                        worker.unit,
+                        failure_record(
+                            worker.unit, f"timed out after {time_limit(worker.unit, self.page_timeout):g} s"
+                        ),
+                    )
+                )
                 self.workers[i] = self._start(worker.name)
         return finished
 
@@ -417,9 +503,19 @@ def time_limit(work: IssueUnit, page_timeout: float) -> float:
 
 def failure_record(work: IssueUnit, reason: str) -> dict:
     """Every page of an issue whose worker crashed or hung fails with the reason (the next run may retry)."""
-    return {"pages": [{"state": "failed", "error": f"{unit.source}: {reason}", "version": __version__, "timings": {},
-                       "outputs": []} for unit in work.pages],
-            "issue": {"state": "failed", "error": f"{work.issue}: {reason}", "outputs": []}}
+    return {
+        "pages": [
+            {
+                "state": "failed",
+                "error": f"{unit.source}: {reason}",
+                "version": __version__,
+                "timings": {},
+                "outputs": [],
+            }
+            for unit in work.pages
+        ],
+        "issue": {"state": "failed", "error": f"{work.issue}: {reason}", "outputs": []},
+    }
 
 
 # ------------------------------------------------------------------------------------------ the loop
@@ -456,8 +552,14 @@ class _StopSignals:
             signal.signal(sig, handler)
 
 
-def run_units(manifest: Manifest, executor: Executor, todo: list[IssueUnit], reporter: Reporter, run_id: int,
-              on_stop_request=lambda: None) -> None:
+def run_units(
+    manifest: Manifest,
+    executor: Executor,
+    todo: list[IssueUnit],
+    reporter: Reporter,
+    run_id: int,
+    on_stop_request=lambda: None,
+) -> None:
     """Feed ``todo`` to the executor until all are finished; record every change in the manifest.
 
     Raises `Interrupted` after a clean stop, with in-flight issues (and their pages) put back to pending."""
@@ -500,5 +602,8 @@ def settings_record(settings: Settings, **extra) -> dict:
     record.pop("pdf_password")  # never stored
     # The thresholds by digest and the values that differ from the defaults; Settings.to_dict() has the rest.
     record.pop("pipeline")
-    record |= {"pipeline_settings_digest": settings.pipeline.digest(), "pipeline_settings_changed": settings.pipeline.changed()}
+    record |= {
+        "pipeline_settings_digest": settings.pipeline.digest(),
+        "pipeline_settings_changed": settings.pipeline.changed(),
+    }
     return record | extra | {"version": __version__, "settings_hash": settings.hash}

@@ -14,7 +14,7 @@ def _reason(row) -> str:
     """The error without its path: pages that failed for the same reason group together."""
     error = row["error"] or ""
     prefix = row["source"] + ": "
-    return error[len(prefix):] if error.startswith(prefix) else error
+    return error[len(prefix) :] if error.startswith(prefix) else error
 
 
 def status_report(outdir: Path, slowest: int = 10) -> dict:
@@ -36,11 +36,14 @@ def status_report(outdir: Path, slowest: int = 10) -> dict:
         "counts": counts,
         "pages": len(rows),
         "runs": len(runs),
-        "last_run": None if last is None else {"outcome": last["outcome"], "pages_done": last["pages_done"],
-                                               "pages_failed": last["pages_failed"]},
+        "last_run": None
+        if last is None
+        else {"outcome": last["outcome"], "pages_done": last["pages_done"], "pages_failed": last["pages_failed"]},
         "pages_per_hour": None if throughput is None else round(throughput, 1),
         "median_page_seconds": round(statistics.median(t for t, _ in totals), 3) if totals else None,
         "failures": [{"reason": reason, "pages": n} for reason, n in failures.most_common()],
-        "slowest": [{"source": r["source"], "page": r["page_index"] + 1, "seconds": round(t, 3)}
-                    for t, r in sorted(totals, key=lambda item: -item[0])[:slowest]],
+        "slowest": [
+            {"source": r["source"], "page": r["page_index"] + 1, "seconds": round(t, 3)}
+            for t, r in sorted(totals, key=lambda item: -item[0])[:slowest]
+        ],
     }

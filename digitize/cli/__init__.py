@@ -30,6 +30,16 @@ def main() -> None:
     """Printed pages to faithful text and library-grade XML."""
 
 
-for command in (run_command, repair_command, diff_command, layout_eval_command, validate_command, convert_command,
-                batch_command, status_command, settings_command, fetch_schemas_command):
+for command in (
+    run_command,
+    repair_command,
+    diff_command,
+    layout_eval_command,
+    validate_command,
+    convert_command,
+    batch_command,
+    status_command,
+    settings_command,
+    fetch_schemas_command,
+):
     main.add_command(command)

@@ -49,9 +49,15 @@ class RichProgress(JsonLog):
 
     def __init__(self, total: int):
         super().__init__(total)
-        self.progress = Progress(TextColumn("[bold]pages"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[rate]}"), TextColumn("ETA {task.fields[eta]}"),
-                                 TimeElapsedColumn(), console=err)
+        self.progress = Progress(
+            TextColumn("[bold]pages"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("ETA {task.fields[eta]}"),
+            TimeElapsedColumn(),
+            console=err,
+        )
         self.task = self.progress.add_task("pages", total=total, rate="– pages/min", eta="–")
 
     def started(self, unit: Unit, slot: str) -> None:
@@ -60,8 +66,12 @@ class RichProgress(JsonLog):
     def finished(self, unit: Unit, result: dict) -> None:
         self.rate.tick()
         eta = self.rate.eta_seconds
-        self.progress.update(self.task, advance=1, rate=f"{self.rate.per_minute:.1f} pages/min",
-                             eta="–" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta)))
+        self.progress.update(
+            self.task,
+            advance=1,
+            rate=f"{self.rate.per_minute:.1f} pages/min",
+            eta="–" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta)),
+        )
         if result["state"] == "failed":
             self.progress.console.print(f"[red]failed:[/red] {escape(result['error'])}", soft_wrap=True)
 
@@ -87,30 +97,83 @@ def _lock(outdir: Path):
 
 @click.command("batch")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder: mirrors the source tree, holds manifest.sqlite.")
-@click.option("--include", multiple=True, help=f"Glob of files to take (repeatable; default {' '.join(DEFAULT_INCLUDE)}).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder: mirrors the source tree, holds manifest.sqlite.",
+)
+@click.option(
+    "--include", multiple=True, help=f"Glob of files to take (repeatable; default {' '.join(DEFAULT_INCLUDE)})."
+)
 @click.option("--exclude", multiple=True, help="Glob of files to leave out (repeatable).")
-@click.option("--issue-per-folder", is_flag=True,
-              help="Each folder of pages is one issue (as run --issue): continued articles linked, issue outputs written.")
+@click.option(
+    "--issue-per-folder",
+    is_flag=True,
+    help="Each folder of pages is one issue (as run --issue): continued articles linked, issue outputs written.",
+)
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes.")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run on this dask.distributed scheduler instead.")
-@click.option("--page-timeout", type=click.FloatRange(0.1), default=600.0, show_default=True, help="Seconds before a page counts as hung.")
+@click.option(
+    "--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run on this dask.distributed scheduler instead."
+)
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(0.1),
+    default=600.0,
+    show_default=True,
+    help="Seconds before a page counts as hung.",
+)
 @click.option("--retry-failed", is_flag=True, help="Redo pages that failed before.")
-@click.option("--log-json", is_flag=True, help="JSON lines on stderr instead of a progress bar (default without a TTY).")
+@click.option(
+    "--log-json", is_flag=True, help="JSON lines on stderr instead of a progress bar (default without a TTY)."
+)
 @run_options(threads_help="onnxruntime threads per worker (default: cores // workers).", debug_overlay=False)
-def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, scheduler, page_timeout, retry_failed,
-                  log_json, engine, formats, punctuation, dpi, pdf_password, max_pixels, threads, alto_unit,
-                  newsml_body, settings, mets_profile, issue_metadata) -> None:
+def batch_command(
+    sources,
+    outdir,
+    include,
+    exclude,
+    issue_per_folder,
+    workers,
+    scheduler,
+    page_timeout,
+    retry_failed,
+    log_json,
+    engine,
+    formats,
+    punctuation,
+    dpi,
+    pdf_password,
+    max_pixels,
+    threads,
+    alto_unit,
+    newsml_body,
+    settings,
+    mets_profile,
+    issue_metadata,
+) -> None:
     """Digitize folders of pages into OUTDIR, resumably: re-run the same command to continue.
 
     Each input file is one issue (as with run), or with --issue-per-folder each folder; an issue's pages are
     processed in order by one worker, which then writes its issue outputs (NewsML, METS, <stem>.issue.txt).
     """
     pipeline_settings = settings
-    settings = Settings(engine, formats, punctuation, dpi, pdf_password, max_pixels, alto_unit, newsml_body,
-                        issue_per_folder, pipeline=pipeline_settings, mets_profile=mets_profile,
-                        issue_metadata=issue_metadata)
+    settings = Settings(
+        engine,
+        formats,
+        punctuation,
+        dpi,
+        pdf_password,
+        max_pixels,
+        alto_unit,
+        newsml_body,
+        issue_per_folder,
+        pipeline=pipeline_settings,
+        mets_profile=mets_profile,
+        issue_metadata=issue_metadata,
+    )
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -120,7 +183,9 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
     manifest = Manifest(outdir / MANIFEST_NAME)
     try:
         remove_partial_outputs(outdir)
-        units = plan_units(find_inputs(sources, outdir, include or DEFAULT_INCLUDE, exclude), settings, issue_per_folder)
+        units = plan_units(
+            find_inputs(sources, outdir, include or DEFAULT_INCLUDE, exclude), settings, issue_per_folder
+        )
         todo, unchanged = select_work(manifest, units, settings, outdir, retry_failed)
     except BatchError as exc:
         err.print(f"error: {escape(str(exc))}", soft_wrap=True)
@@ -143,9 +208,16 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
         else:
             executor = LocalWorkers(min(workers, max(1, len(todo))), settings, outdir.resolve(), threads, page_timeout)
         with reporter:
-            run_units(manifest, executor, todo, reporter, run_id,
-                      on_stop_request=lambda: err.print("stopping: pages in flight go back to pending "
-                                                        "(Ctrl-C again to force)"))
+            run_units(
+                manifest,
+                executor,
+                todo,
+                reporter,
+                run_id,
+                on_stop_request=lambda: err.print(
+                    "stopping: pages in flight go back to pending (Ctrl-C again to force)"
+                ),
+            )
     except Interrupted:
         outcome, code = "interrupted", ExitCode.INTERRUPTED
     except EngineError as exc:
@@ -160,8 +232,10 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
     lock.close()
     if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
-        err.print(f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
-                  f"without their issue outputs (digitize status {escape(str(outdir))})")
+        err.print(
+            f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
+            f"without their issue outputs (digitize status {escape(str(outdir))})"
+        )
     sys.exit(code)
 
 
@@ -171,7 +245,9 @@ def batch_command(sources, outdir, include, exclude, issue_per_folder, workers, 
 @click.command("status")
 @click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--slowest", type=click.IntRange(0), default=10, show_default=True, help="How many slowest pages to list.")
+@click.option(
+    "--slowest", type=click.IntRange(0), default=10, show_default=True, help="How many slowest pages to list."
+)
 def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
     """Counts by state, throughput, failures by reason and the slowest pages of a batch in OUTDIR."""
     if not (outdir / MANIFEST_NAME).exists():
@@ -184,8 +260,10 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
     out = Console(highlight=False)
     out.print("  ".join(f"{state} {n}" for state, n in report["counts"].items()))
     if report["pages_per_hour"] is not None:
-        out.print(f"last run ({report['last_run']['outcome'] or 'running or killed'}): "
-                  f"{report['pages_per_hour']:.0f} pages/hour, median {report['median_page_seconds']:.2f} s a page")
+        out.print(
+            f"last run ({report['last_run']['outcome'] or 'running or killed'}): "
+            f"{report['pages_per_hour']:.0f} pages/hour, median {report['median_page_seconds']:.2f} s a page"
+        )
     if report["failures"]:
         table = Table("pages", "failure reason", title="failures")
         for failure in report["failures"]:

@@ -21,8 +21,13 @@ err = Console(stderr=True, highlight=False)
 @click.command("convert")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", required=True, type=click.Choice(CONVERT_FORMATS), help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: standard output). A multi-page ALTO gets -p0001… before the suffix.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: standard output). A multi-page ALTO gets -p0001… before the suffix.",
+)
 @click.option("--alto-unit", type=click.Choice(UNITS), default="pixel", show_default=True, help="ALTO MeasurementUnit.")
 def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str) -> None:
     """Convert SOURCE (ALTO 1.4–4.4, hOCR, PAGE XML, our JSON or corpus text) to ALTO 4.4, PAGE XML 2019, hOCR,
@@ -37,7 +42,9 @@ def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str)
         sys.exit(ExitCode.FAILURES)
     if output is None:
         if len(outputs) > 1:
-            err.print(f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} {fmt} files; name one with -o")
+            err.print(
+                f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} {fmt} files; name one with -o"
+            )
             sys.exit(ExitCode.USAGE)
         sys.stdout.buffer.write(outputs[0][1])
         return
@@ -49,5 +56,7 @@ def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str)
         try:
             write_atomic(target, data)
         except OSError as exc:
-            err.print(f"error: {escape(str(target))}: cannot write ({escape(str(exc.strerror or exc))})", soft_wrap=True)
+            err.print(
+                f"error: {escape(str(target))}: cannot write ({escape(str(exc.strerror or exc))})", soft_wrap=True
+            )
             sys.exit(ExitCode.FAILURES)

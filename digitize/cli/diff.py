@@ -105,8 +105,9 @@ def _run_one(reference: Path, hypothesis: Path, options: Options) -> DiffResult:
         raise  # unreachable: _fail exits
 
 
-def _write_reports(result: DiffResult, hypothesis: Path, json_path: Path | None, html_path: Path | None,
-                   image: Path | None) -> None:
+def _write_reports(
+    result: DiffResult, hypothesis: Path, json_path: Path | None, html_path: Path | None, image: Path | None
+) -> None:
     from ..report import render_html
 
     if json_path is not None:
@@ -134,20 +135,40 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
         _write(out_dir / f"{stem}.json", json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
         _write(out_dir / f"{stem}.html", render_html(result, _page_image(hyp, result, None)))
         m = result.metrics
-        pages.append({"page": stem, "reference": str(ref), "hypothesis": str(hyp), "cer": m["cer"], "wer": m["wer"],
-                      "flexible_character_accuracy": m["flexible_character_accuracy"], "distance": m["distance"],
-                      "units": result.reference["units"], "report": f"{stem}.html"})
+        pages.append(
+            {
+                "page": stem,
+                "reference": str(ref),
+                "hypothesis": str(hyp),
+                "cer": m["cer"],
+                "wer": m["wer"],
+                "flexible_character_accuracy": m["flexible_character_accuracy"],
+                "distance": m["distance"],
+                "units": result.reference["units"],
+                "report": f"{stem}.html",
+            }
+        )
     pages.sort(key=lambda p: (-p["cer"], p["page"]))
-    summary = {"pages": pages, "only_in_reference": only_ref, "only_in_hypothesis": only_hyp,
-               "normalisations_applied": options.applied()}
+    summary = {
+        "pages": pages,
+        "only_in_reference": only_ref,
+        "only_in_hypothesis": only_hyp,
+        "normalisations_applied": options.applied(),
+    }
     _write(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     table = Table(title=f"diff of {len(pages)} pages, worst first")
     for name in ("page", "CER", "WER", "FCA", "edits", "units", "report"):
         table.add_column(name, justify="left" if name in ("page", "report") else "right")
     for p in pages:
-        table.add_row(escape(p["page"]), f"{p['cer']:.4%}", f"{p['wer']:.4%}",
-                      f"{p['flexible_character_accuracy']:.4%}", str(p["distance"]), str(p["units"]),
-                      escape(str(out_dir / p["report"])))
+        table.add_row(
+            escape(p["page"]),
+            f"{p['cer']:.4%}",
+            f"{p['wer']:.4%}",
+            f"{p['flexible_character_accuracy']:.4%}",
+            str(p["distance"]),
+            str(p["units"]),
+            escape(str(out_dir / p["report"])),
+        )
     console.print(table)
     for label, stems in (("only in the reference folder", only_ref), ("only in the hypothesis folder", only_hyp)):
         if stems:
@@ -158,28 +179,82 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
 @click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("reference", type=click.Path(path_type=Path))
 @click.argument("hypothesis", type=click.Path(path_type=Path))
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write all metrics, options and confusions as JSON.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a self-contained HTML report with the page view and a side-by-side aligned view.")
-@click.option("--image", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Page image for the HTML report (default: the one the ALTO/JSON hypothesis names).")
-@click.option("--batch", is_flag=True, default=False,
-              help="REFERENCE and HYPOTHESIS are folders: pair files by stem, write a report per page to -o.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="With --batch: folder for <stem>.html, <stem>.json and summary.json.")
-@click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
-              help="Rewrite both sides into this punctuation profile before comparing (keep: as written).")
-@click.option("--fold-width", is_flag=True, default=False, help="Fold full-width ASCII variants to ASCII on both sides.")
-@click.option("--fold-han", type=click.Choice(tuple(HAN_FOLDS)), default=None,
-              help="Convert both sides to simplified or traditional characters (OpenCC) before comparing.")
-@click.option("--ignore-whitespace/--keep-whitespace", default=True, show_default=True,
-              help="Remove whitespace before the character alignment, or compare it.")
-@click.option("--repair-reference", is_flag=True, default=False,
-              help="Rejoin the reference's paragraphs split at column/region boundaries first (and report how many).")
-def diff_command(reference: Path, hypothesis: Path, json_path: Path | None, html_path: Path | None,
-                 image: Path | None, batch: bool, out_dir: Path | None, punctuation: str, fold_width: bool,
-                 fold_han: str | None, ignore_whitespace: bool, repair_reference: bool) -> None:
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write all metrics, options and confusions as JSON.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a self-contained HTML report with the page view and a side-by-side aligned view.",
+)
+@click.option(
+    "--image",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Page image for the HTML report (default: the one the ALTO/JSON hypothesis names).",
+)
+@click.option(
+    "--batch",
+    is_flag=True,
+    default=False,
+    help="REFERENCE and HYPOTHESIS are folders: pair files by stem, write a report per page to -o.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --batch: folder for <stem>.html, <stem>.json and summary.json.",
+)
+@click.option(
+    "--punctuation",
+    type=click.Choice(PUNCTUATION_CHOICES),
+    default="keep",
+    show_default=True,
+    help="Rewrite both sides into this punctuation profile before comparing (keep: as written).",
+)
+@click.option(
+    "--fold-width", is_flag=True, default=False, help="Fold full-width ASCII variants to ASCII on both sides."
+)
+@click.option(
+    "--fold-han",
+    type=click.Choice(tuple(HAN_FOLDS)),
+    default=None,
+    help="Convert both sides to simplified or traditional characters (OpenCC) before comparing.",
+)
+@click.option(
+    "--ignore-whitespace/--keep-whitespace",
+    default=True,
+    show_default=True,
+    help="Remove whitespace before the character alignment, or compare it.",
+)
+@click.option(
+    "--repair-reference",
+    is_flag=True,
+    default=False,
+    help="Rejoin the reference's paragraphs split at column/region boundaries first (and report how many).",
+)
+def diff_command(
+    reference: Path,
+    hypothesis: Path,
+    json_path: Path | None,
+    html_path: Path | None,
+    image: Path | None,
+    batch: bool,
+    out_dir: Path | None,
+    punctuation: str,
+    fold_width: bool,
+    fold_han: str | None,
+    ignore_whitespace: bool,
+    repair_reference: bool,
+) -> None:
     """Compare HYPOTHESIS against REFERENCE (text, ALTO, our JSON, …): CER, WER, FCA, confusions, reports."""
     options = Options(punctuation, fold_width, ignore_whitespace, repair_reference, fold_han)
     console = Console(highlight=False)

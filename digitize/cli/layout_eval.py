@@ -18,13 +18,22 @@ def print_report(scores: list[PageScore]) -> None:
     for col in ("page", "block P", "block R", "order pairs", "order edit", "article F1", "edges"):
         pages.add_column(col, justify="left" if col == "page" else "right", no_wrap=True)
     for p in data["pages"]:
-        pages.add_row(p["stem"], f"{p['block_precision']:.3f}", f"{p['block_recall']:.3f}", f"{p['order_pairwise']:.3f}",
-                      f"{p['order_edit']:.3f}", f"{p['article_bcubed_f1']:.3f}", f"{p['successor_edges']:.3f} ({p['edges']})")
+        pages.add_row(
+            p["stem"],
+            f"{p['block_precision']:.3f}",
+            f"{p['block_recall']:.3f}",
+            f"{p['order_pairwise']:.3f}",
+            f"{p['order_edit']:.3f}",
+            f"{p['article_bcubed_f1']:.3f}",
+            f"{p['successor_edges']:.3f} ({p['edges']})",
+        )
     roles = Table(title="blocks per role, all pages")
     for col in ("role", "truth", "ours", "found", "P", "R"):
         roles.add_column(col, justify="left" if col == "role" else "right")
     for r, v in data["roles"].items():
-        roles.add_row(r, str(v["truth"]), str(v["ours"]), str(v["found"]), f"{v['precision']:.3f}", f"{v['recall']:.3f}")
+        roles.add_row(
+            r, str(v["truth"]), str(v["ours"]), str(v["found"]), f"{v['precision']:.3f}", f"{v['recall']:.3f}"
+        )
     console = Console(width=max(120, Console().width))
     console.print(pages)
     console.print(roles)

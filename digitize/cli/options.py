@@ -43,11 +43,23 @@ def settings_option(ctx: click.Context, param: click.Parameter, value: tuple[str
 
 def settings_options(command: Callable) -> Callable:
     """``--config`` and ``--set``, given to the command as one ``settings`` argument (digitize.settings.Settings)."""
-    command = click.option("--set", "settings", multiple=True, callback=settings_option, metavar="STAGE.NAME=VALUE",
-                           help="Override one setting (repeatable), e.g. --set layout.headline_ratio=1.8.")(command)
-    return click.option("--config", type=click.Path(dir_okay=False, path_type=Path), is_eager=True, expose_value=False,
-                        callback=_config_option, envvar="DIGITIZE_CONFIG",
-                        help="Settings file (TOML: [preprocess] [layout] [ocr] [order]); see `digitize settings`.")(command)
+    command = click.option(
+        "--set",
+        "settings",
+        multiple=True,
+        callback=settings_option,
+        metavar="STAGE.NAME=VALUE",
+        help="Override one setting (repeatable), e.g. --set layout.headline_ratio=1.8.",
+    )(command)
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        is_eager=True,
+        expose_value=False,
+        callback=_config_option,
+        envvar="DIGITIZE_CONFIG",
+        help="Settings file (TOML: [preprocess] [layout] [ocr] [order]); see `digitize settings`.",
+    )(command)
 
 
 def issue_metadata_option(ctx: click.Context, param: click.Parameter, value: Path | None) -> IssueMetadata | None:
@@ -61,34 +73,84 @@ def issue_metadata_option(ctx: click.Context, param: click.Parameter, value: Pat
         raise click.BadParameter(str(exc)) from exc
 
 
-def run_options(threads_help: str = "onnxruntime threads (default: all cores).", debug_overlay: bool = True) -> Callable:
+def run_options(
+    threads_help: str = "onnxruntime threads (default: all cores).", debug_overlay: bool = True
+) -> Callable:
     """Apply the processing options (engine, formats, punctuation, rasterization, limits, output flavours)."""
     options = [
-        click.option("--engine", type=click.Choice(ENGINE_NAMES), default="ppocr", show_default=True, help="OCR engine."),
-        click.option("--format", "formats", default="txt,alto", show_default=True, callback=formats_option,
-                     help=f"Comma-separated: {', '.join(ALL_FORMATS)}."),
-        click.option("--punctuation", type=click.Choice(PROFILES), default="corpus", show_default=True,
-                     help="Punctuation profile of the text output."),
-        click.option("--dpi", type=click.IntRange(72, 1200), default=DEFAULT_DPI, show_default=True,
-                     help="Rasterization resolution for PDFs."),
+        click.option(
+            "--engine", type=click.Choice(ENGINE_NAMES), default="ppocr", show_default=True, help="OCR engine."
+        ),
+        click.option(
+            "--format",
+            "formats",
+            default="txt,alto",
+            show_default=True,
+            callback=formats_option,
+            help=f"Comma-separated: {', '.join(ALL_FORMATS)}.",
+        ),
+        click.option(
+            "--punctuation",
+            type=click.Choice(PROFILES),
+            default="corpus",
+            show_default=True,
+            help="Punctuation profile of the text output.",
+        ),
+        click.option(
+            "--dpi",
+            type=click.IntRange(72, 1200),
+            default=DEFAULT_DPI,
+            show_default=True,
+            help="Rasterization resolution for PDFs.",
+        ),
         click.option("--pdf-password", default=None, help="Password of encrypted PDFs."),
-        click.option("--max-pixels", type=click.IntRange(1), default=DEFAULT_MAX_PIXELS, show_default=True,
-                     help="Refuse larger images (decompression bombs)."),
+        click.option(
+            "--max-pixels",
+            type=click.IntRange(1),
+            default=DEFAULT_MAX_PIXELS,
+            show_default=True,
+            help="Refuse larger images (decompression bombs).",
+        ),
         click.option("--threads", type=click.IntRange(1, 64), default=None, help=threads_help),
-        click.option("--alto-unit", type=click.Choice(ALTO_UNITS), default="pixel", show_default=True,
-                     help="ALTO MeasurementUnit (NDNP requires inch1200)."),
-        click.option("--newsml-body", type=click.Choice(tuple(BODIES)), default="nitf", show_default=True,
-                     help="Article body format inside NewsML-G2."),
-        click.option("--mets-profile", type=click.Choice(METS_PROFILES), default="enmap", show_default=True,
-                     help="METS profile of issue packages (docs/mets-profiles.md)."),
-        click.option("--issue-metadata", "issue_metadata", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, callback=issue_metadata_option,
-                     help="TOML/JSON with the issue's identifier, title, publisher, place, date, volume, rights, ... "
-                          "for METS and NewsML-G2 (batch: an issue folder's own issue.toml/issue.json adds to it)."),
+        click.option(
+            "--alto-unit",
+            type=click.Choice(ALTO_UNITS),
+            default="pixel",
+            show_default=True,
+            help="ALTO MeasurementUnit (NDNP requires inch1200).",
+        ),
+        click.option(
+            "--newsml-body",
+            type=click.Choice(tuple(BODIES)),
+            default="nitf",
+            show_default=True,
+            help="Article body format inside NewsML-G2.",
+        ),
+        click.option(
+            "--mets-profile",
+            type=click.Choice(METS_PROFILES),
+            default="enmap",
+            show_default=True,
+            help="METS profile of issue packages (docs/mets-profiles.md).",
+        ),
+        click.option(
+            "--issue-metadata",
+            "issue_metadata",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            callback=issue_metadata_option,
+            help="TOML/JSON with the issue's identifier, title, publisher, place, date, volume, rights, ... "
+            "for METS and NewsML-G2 (batch: an issue folder's own issue.toml/issue.json adds to it).",
+        ),
     ]
     if debug_overlay:
-        options.append(click.option("--debug-overlay", is_flag=True,
-                                    help="Also write <stem>.overlay.png: blocks by role, articles, reading order."))
+        options.append(
+            click.option(
+                "--debug-overlay",
+                is_flag=True,
+                help="Also write <stem>.overlay.png: blocks by role, articles, reading order.",
+            )
+        )
 
     def apply(command: Callable) -> Callable:
         command = settings_options(command)

@@ -36,12 +36,28 @@ def joins_table(joins: list[TextJoin]) -> Table:
 
 @click.command("repair", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the repaired text.")
-@click.option("--joins", "joins_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the joins made, as a JSON list.")
-@click.option("--punctuation", type=click.Choice(PUNCTUATION_CHOICES), default="keep", show_default=True,
-              help="Punctuation profile of the output (keep: as in the input).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the repaired text.",
+)
+@click.option(
+    "--joins",
+    "joins_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the joins made, as a JSON list.",
+)
+@click.option(
+    "--punctuation",
+    type=click.Choice(PUNCTUATION_CHOICES),
+    default="keep",
+    show_default=True,
+    help="Punctuation profile of the output (keep: as in the input).",
+)
 def repair_command(file: Path, output: Path, joins_path: Path | None, punctuation: str) -> None:
     """Rejoin paragraphs of a corpus-format FILE that were split where the text crossed a column or region."""
     console = Console(stderr=True, highlight=False)
@@ -58,8 +74,11 @@ def repair_command(file: Path, output: Path, joins_path: Path | None, punctuatio
         _fail(console, output, _reason(exc))
     if joins_path is not None:
         try:
-            joins_path.write_text(json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n",
-                                  encoding="utf-8", newline="\n")
+            joins_path.write_text(
+                json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+                newline="\n",
+            )
         except OSError as exc:
             _fail(console, joins_path, _reason(exc))
     console.print(f"{len(joins)} joins", soft_wrap=True)

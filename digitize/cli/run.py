@@ -31,13 +31,16 @@ err = Console(stderr=True, highlight=False)
 def output_failed(console: Console, outdir: Path, exc: OSError) -> None:
     """An output cannot be written (no permission, disk full): every next one would fail alike, so stop.
     write_atomic has removed its temp file; nothing partial is left under a final name."""
-    console.print(f"[red]error:[/red] {escape(str(outdir))}: cannot write output ({escape(exc.strerror or str(exc))})",
-                  soft_wrap=True)
+    console.print(
+        f"[red]error:[/red] {escape(str(outdir))}: cannot write output ({escape(exc.strerror or str(exc))})",
+        soft_wrap=True,
+    )
     sys.exit(ExitCode.OUTPUT)
 
 
-def refuse_colliding_outputs(inputs: tuple[Path, ...], formats: tuple[str, ...], outdir: Path, overlay: bool,
-                              issue: bool, password: str | None) -> None:
+def refuse_colliding_outputs(
+    inputs: tuple[Path, ...], formats: tuple[str, ...], outdir: Path, overlay: bool, issue: bool, password: str | None
+) -> None:
     """Outputs are named by the input's stem and page: two inputs whose outputs share a name (scan.png and
     scan.tif; a 2-page scan.tif and scan-p0001.png; scan.tif and scan.issue.png), or an output that would
     overwrite an input (a.overlay.png given with --debug-overlay), would lose data, so the run is refused
@@ -55,25 +58,51 @@ def refuse_colliding_outputs(inputs: tuple[Path, ...], formats: tuple[str, ...],
 
 
 @click.command("run")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))  # io names each failure
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--issue", is_flag=True, help="The inputs are the pages of one issue: link continued articles across them.")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)  # io names each failure
+@click.option(
+    "-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+@click.option(
+    "--issue", is_flag=True, help="The inputs are the pages of one issue: link continued articles across them."
+)
 @run_options()
-def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str, formats: tuple[str, ...], punctuation: str,
-        dpi: int, pdf_password: str | None, max_pixels: int, threads: int | None, alto_unit: str, newsml_body: str,
-        debug_overlay: bool, settings: Settings, mets_profile: str, issue_metadata: IssueMetadata | None) -> None:
+def run_command(
+    inputs: tuple[Path, ...],
+    outdir: Path,
+    issue: bool,
+    engine: str,
+    formats: tuple[str, ...],
+    punctuation: str,
+    dpi: int,
+    pdf_password: str | None,
+    max_pixels: int,
+    threads: int | None,
+    alto_unit: str,
+    newsml_body: str,
+    debug_overlay: bool,
+    settings: Settings,
+    mets_profile: str,
+    issue_metadata: IssueMetadata | None,
+) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...).
 
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
     """
     refuse_colliding_outputs(inputs, formats, outdir, debug_overlay, issue, pdf_password)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
+    signal.signal(
+        signal.SIGXFSZ, signal.SIG_IGN
+    )  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
     page_formats = [f for f in formats if f in OUTPUT_FORMATS]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err.print(f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})", soft_wrap=True)
+        err.print(
+            f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})",
+            soft_wrap=True,
+        )
         sys.exit(ExitCode.USAGE)
     remove_our_partials(outdir)  # temp files of an earlier run that was killed mid-write; never a user's file
     try:
@@ -83,8 +112,14 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
         sys.exit(ExitCode.ENGINE)
     failures = 0
     issues = [list(inputs)] if issue else [[path] for path in inputs]
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=False) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
         say = lambda text: progress.console.print(escape(printable(text)), soft_wrap=True)
         totals: dict[str, int] = {}
         tasks: dict[str, TaskID] = {}
@@ -118,13 +153,30 @@ def run_command(inputs: tuple[Path, ...], outdir: Path, issue: bool, engine: str
 
         for paths in issues:
             try:
-                result = process_issue(str(paths[0]), files(paths), reader, write_page, failed, dpi=dpi,
-                                       password=pdf_password, max_pixels=max_pixels, keep_image=debug_overlay,
-                                       settings=settings)
+                result = process_issue(
+                    str(paths[0]),
+                    files(paths),
+                    reader,
+                    write_page,
+                    failed,
+                    dpi=dpi,
+                    password=pdf_password,
+                    max_pixels=max_pixels,
+                    keep_image=debug_overlay,
+                    settings=settings,
+                )
                 if result.document.pages:
-                    for target in write_issue_outputs(result.document, outdir, result.stem, list(formats), punctuation,
-                                                      newsml_body, result.alto_names, metadata=issue_metadata,
-                                                      mets_profile=mets_profile):
+                    for target in write_issue_outputs(
+                        result.document,
+                        outdir,
+                        result.stem,
+                        list(formats),
+                        punctuation,
+                        newsml_body,
+                        result.alto_names,
+                        metadata=issue_metadata,
+                        mets_profile=mets_profile,
+                    ):
                         say(f"issue {result.stem}: → {target}")
             except OSError as exc:
                 output_failed(progress.console, outdir, exc)

@@ -43,11 +43,20 @@ def validate_command(files: tuple[Path, ...]) -> None:
 
 
 @click.command("fetch-schemas")
-@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Copy the XSDs from this folder (e.g. a copy of the official schemas).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Copy the XSDs from this folder (e.g. a copy of the official schemas).",
+)
 @click.option("--download", is_flag=True, help="Fetch what no folder or installed package has from its publisher.")
-@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to put them (default: the cache, $DIGITIZE_CACHE_DIR/schemas).")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put them (default: the cache, $DIGITIZE_CACHE_DIR/schemas).",
+)
 def fetch_schemas_command(source: Path | None, download: bool, dest: Path | None) -> None:
     """Put the official ALTO, METS, PAGE and NewsML-G2/NITF schemas where `validate` finds them, once.
 

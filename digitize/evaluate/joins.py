@@ -44,7 +44,9 @@ def true_joins(gt: dict) -> dict[int, JoinKind]:
             truth.update(_joins_inside(gt, block, ids))
             if nxt is not None:
                 last, first = gt["lines"][ids[-1]]["text"], gt["lines"][lines_of[nxt["id"]][0]]["text"]
-                truth[ids[-1]] = join_across_columns(last, first, block["text"]) if nxt.get("continues_previous") else JoinKind.BREAK
+                truth[ids[-1]] = (
+                    join_across_columns(last, first, block["text"]) if nxt.get("continues_previous") else JoinKind.BREAK
+                )
     return truth
 
 
@@ -67,7 +69,9 @@ def _joins_inside(gt: dict, block: dict, ids: list[int]) -> dict[int, JoinKind]:
     stream, at, joins = "".join(chars), 0, {}
     for k, i in enumerate(ids):
         line = "".join(_plain(gt["lines"][i]["text"]).split())
-        hyphen_dropped = line[-1:] in LINE_HYPHENS and not stream.startswith(line, at) and stream.startswith(line[:-1], at)
+        hyphen_dropped = (
+            line[-1:] in LINE_HYPHENS and not stream.startswith(line, at) and stream.startswith(line[:-1], at)
+        )
         at += len(line) - hyphen_dropped
         if k + 1 == len(ids):
             break
@@ -75,10 +79,18 @@ def _joins_inside(gt: dict, block: dict, ids: list[int]) -> dict[int, JoinKind]:
         # The corpus writes a space before a continuation marker and between CJK headline phrases: where
         # CJK text stands either side, a space there is not a Latin word space.
         next_line = gt["lines"][ids[k + 1]]["text"]
-        latin = not (is_cjk(stream[at - 1: at]) or is_cjk(next_line.lstrip()[:1]))
-        joins[i] = (JoinKind.HYPHEN if hyphen_dropped else JoinKind.BREAK if "\n" in before
-                    else JoinKind.SPACE if before and (latin or block["role"] != "body")
-                    else JoinKind.HYPHEN_KEPT if latin_hyphen_break(gt["lines"][i]["text"], next_line) else JoinKind.CJK)
+        latin = not (is_cjk(stream[at - 1 : at]) or is_cjk(next_line.lstrip()[:1]))
+        joins[i] = (
+            JoinKind.HYPHEN
+            if hyphen_dropped
+            else JoinKind.BREAK
+            if "\n" in before
+            else JoinKind.SPACE
+            if before and (latin or block["role"] != "body")
+            else JoinKind.HYPHEN_KEPT
+            if latin_hyphen_break(gt["lines"][i]["text"], next_line)
+            else JoinKind.CJK
+        )
     return joins
 
 
@@ -93,8 +105,9 @@ def join_across_columns(last: str, first: str, block_text: str) -> JoinKind:
     return JoinKind.CJK if is_cjk(last[-1:]) or is_cjk(first[:1]) else JoinKind.SPACE
 
 
-def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5,
-                counted_as: dict[JoinKind, JoinKind] | None = None) -> dict[JoinKind, JoinScore]:
+def score_joins(
+    pages: list[tuple[Page, dict]], min_iou: float = 0.5, counted_as: dict[JoinKind, JoinKind] | None = None
+) -> dict[JoinKind, JoinScore]:
     """Precision and recall of the recorded joins by kind. Each page's lines are matched to the ground
     truth's by box overlap; a join counts as predicted when both its lines match consecutive ground-truth
     lines of one flow, and every true join counts in recall (a line OCR missed or merged is a missed join).
@@ -118,9 +131,17 @@ def score_joins(pages: list[tuple[Page, dict]], min_iou: float = 0.5,
                 kind = kind_of(line.join.kind)
                 predicted[kind] += 1
                 correct[kind] += kind is truth[i]
-    return {kind: JoinScore(kind, correct[kind] / predicted[kind] if predicted[kind] else 1.0,
-                            correct[kind] / truth_count[kind] if truth_count[kind] else 1.0,
-                            predicted[kind], truth_count[kind], correct[kind]) for kind in JoinKind}
+    return {
+        kind: JoinScore(
+            kind,
+            correct[kind] / predicted[kind] if predicted[kind] else 1.0,
+            correct[kind] / truth_count[kind] if truth_count[kind] else 1.0,
+            predicted[kind],
+            truth_count[kind],
+            correct[kind],
+        )
+        for kind in JoinKind
+    }
 
 
 def _best_line(box, gt_boxes, min_iou: float) -> int | None:
@@ -134,16 +155,37 @@ def page_from_ground_truth(gt: dict) -> Page:
     lines_of: dict[str, list[Line]] = {}
     for line in gt["lines"]:
         lines_of.setdefault(line["block"], []).append(Line(line["text"], tuple(line["box"]), 1.0))
-    blocks = [Block(b["id"], Role(b["role"]), tuple(b["box"]), lines_of.get(b["id"], []), order=b["order"],
-                    article_id=b.get("article"), column=b.get("column", -1), vertical=b.get("vertical", False),
-                    language="en" if b["text"].isascii() else "zh")
-              for b in sorted(gt["blocks"], key=lambda b: b["order"])]
+    blocks = [
+        Block(
+            b["id"],
+            Role(b["role"]),
+            tuple(b["box"]),
+            lines_of.get(b["id"], []),
+            order=b["order"],
+            article_id=b.get("article"),
+            column=b.get("column", -1),
+            vertical=b.get("vertical", False),
+            language="en" if b["text"].isascii() else "zh",
+        )
+        for b in sorted(gt["blocks"], key=lambda b: b["order"])
+    ]
     header = gt.get("page_header") or {}
-    header_blocks = [Block(f"header{k}", Role.PAGE_HEADER, tuple(item["box"]), [Line(item["text"], tuple(item["box"]), 1.0)])
-                     for k, item in enumerate(header.get("lines") or ([header] if header else []))]
+    header_blocks = [
+        Block(f"header{k}", Role.PAGE_HEADER, tuple(item["box"]), [Line(item["text"], tuple(item["box"]), 1.0)])
+        for k, item in enumerate(header.get("lines") or ([header] if header else []))
+    ]
     body = [line.height for b in blocks if b.role is Role.BODY for line in b.lines]
-    page = Page(1, gt["width"], gt["height"], PageSource(gt["image"], 0, "image", ""), blocks=header_blocks + blocks,
-                text_size_px=float(np.median(body)) if body else 30.0, in_source_coordinates=True)
-    page.articles = [Article(aid, [b for b in blocks if b.article_id == aid], order=k)
-                     for k, aid in enumerate(dict.fromkeys(b.article_id for b in blocks if b.article_id))]
+    page = Page(
+        1,
+        gt["width"],
+        gt["height"],
+        PageSource(gt["image"], 0, "image", ""),
+        blocks=header_blocks + blocks,
+        text_size_px=float(np.median(body)) if body else 30.0,
+        in_source_coordinates=True,
+    )
+    page.articles = [
+        Article(aid, [b for b in blocks if b.article_id == aid], order=k)
+        for k, aid in enumerate(dict.fromkeys(b.article_id for b in blocks if b.article_id))
+    ]
     return page

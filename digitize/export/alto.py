@@ -283,8 +283,9 @@ def _layout_line(line: Line, vertical: bool, mapped: list[str] | None = None, cj
 
 
 class _AltoWriter:
-    def __init__(self, page: Page, unit: str, punctuation: str = "corpus", article_blocks: str = "tags",
-                 cjk_strings: str = "run"):
+    def __init__(
+        self, page: Page, unit: str, punctuation: str = "corpus", article_blocks: str = "tags", cjk_strings: str = "run"
+    ):
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
         if article_blocks not in ARTICLE_BLOCKS:
@@ -505,9 +506,14 @@ class _AltoWriter:
         for (size, bold), sid in self.style_ids.items():
             self._sub(styles, "TextStyle", ID=sid, FONTSIZE=self._num(size), FONTSTYLE="bold" if bold else None)
         for (align, first_line, line_space), sid in self.paragraph_style_ids.items():
-            self._sub(styles, "ParagraphStyle", ID=sid, ALIGN=align,
-                      FIRSTLINE=str(self._u(first_line)) if first_line else None,
-                      LINESPACE=str(self._u(line_space)) if line_space else None)
+            self._sub(
+                styles,
+                "ParagraphStyle",
+                ID=sid,
+                ALIGN=align,
+                FIRSTLINE=str(self._u(first_line)) if first_line else None,
+                LINESPACE=str(self._u(line_space)) if line_space else None,
+            )
 
     def _tags(self, root) -> None:
         if not self.role_tags and not self.article_tags and not self.join_tags:
@@ -567,7 +573,9 @@ class _AltoWriter:
     def _layout(self, root) -> None:
         page = self.page
         layout = self._sub(root, "Layout")
-        langs = Counter(b.language for b in page.blocks if b.role.has_text and b.lines and _LANG.match(b.language or ""))
+        langs = Counter(
+            b.language for b in page.blocks if b.role.has_text and b.lines and _LANG.match(b.language or "")
+        )
         pg = self._sub(
             layout,
             "Page",
@@ -615,8 +623,12 @@ class _AltoWriter:
         """The four page margins: the page outside the print space (left and right beside it)."""
         x0, y0, x1, y1 = ps_box
         w, h = self.page.width, self.page.height
-        for name, box in (("TopMargin", (0, 0, w, y0)), ("LeftMargin", (0, y0, x0, y1)),
-                          ("RightMargin", (x1, y0, w, y1)), ("BottomMargin", (0, y1, w, h))):
+        for name, box in (
+            ("TopMargin", (0, 0, w, y0)),
+            ("LeftMargin", (0, y0, x0, y1)),
+            ("RightMargin", (x1, y0, w, y1)),
+            ("BottomMargin", (0, y1, w, h)),
+        ):
             if box[2] > box[0] and box[3] > box[1]:
                 self._pos(self._sub(pg, name, ID=self.ids.make(name)), box)
 
@@ -767,14 +779,16 @@ def alto_block_ids(page: Page) -> dict[str, str]:
     return {b.id: writer.block_ids[id(b)] for b in blocks}
 
 
-def page_to_alto_tree(page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags",
-                      cjk_strings: str = "run") -> etree._Element:
+def page_to_alto_tree(
+    page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags", cjk_strings: str = "run"
+) -> etree._Element:
     """The ALTO 4.4 document of ``page`` as an lxml element (root ``alto``)."""
     return _AltoWriter(page, unit, punctuation, article_blocks, cjk_strings).build()
 
 
-def page_to_alto(page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags",
-                 cjk_strings: str = "run") -> bytes:
+def page_to_alto(
+    page: Page, unit: str = "pixel", punctuation: str = "corpus", article_blocks: str = "tags", cjk_strings: str = "run"
+) -> bytes:
     """ALTO 4.4 XML (UTF-8, pretty-printed) for one finished page.
 
     ``unit`` is the ALTO ``MeasurementUnit``: ``"pixel"`` (source-image pixels), ``"mm10"`` or ``"inch1200"``

@@ -34,14 +34,21 @@ def _pdf(page: Page, punctuation: str) -> bytes:
     return page_to_pdf(page, punctuation=punctuation)
 
 
-def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: str = "pixel",
-                alto_articles: str = "tags", alto_cjk_strings: str = "run") -> bytes:
+def render_page(
+    page: Page,
+    fmt: str,
+    punctuation: str = "corpus",
+    alto_unit: str = "pixel",
+    alto_articles: str = "tags",
+    alto_cjk_strings: str = "run",
+) -> bytes:
     # OCR may return control characters, lone surrogates or U+FFFE: never text, and not encodable as UTF-8
     if fmt == "txt":
         return xml_text(page_text(page, punctuation)).encode("utf-8")
     if fmt == "alto":
-        return page_to_alto(page, unit=alto_unit, punctuation=punctuation, article_blocks=alto_articles,
-                            cjk_strings=alto_cjk_strings)
+        return page_to_alto(
+            page, unit=alto_unit, punctuation=punctuation, article_blocks=alto_articles, cjk_strings=alto_cjk_strings
+        )
     if fmt == "json":
         return xml_text(page_json(page)).encode("utf-8")
     if fmt == "page":
@@ -53,8 +60,9 @@ def render_page(page: Page, fmt: str, punctuation: str = "corpus", alto_unit: st
     raise ValueError(f"unknown output format {fmt!r}")
 
 
-def write_page_outputs(page: Page, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
-                       alto_unit: str = "pixel") -> list[Path]:
+def write_page_outputs(
+    page: Page, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus", alto_unit: str = "pixel"
+) -> list[Path]:
     written = []
     for fmt in formats:
         target = outdir / (stem + SUFFIXES[fmt])
@@ -78,22 +86,43 @@ def _page_links(doc: Document, outdir: Path, alto_names: dict[int, str] | None) 
     return links
 
 
-def write_issue_outputs(doc: Document, outdir: Path, stem: str, formats: list[str], punctuation: str = "corpus",
-                        newsml_body: str = "nitf", alto_names: dict[int, str] | None = None,
-                        metadata: IssueMetadata | None = None, mets_profile: str = "enmap") -> list[Path]:
+def write_issue_outputs(
+    doc: Document,
+    outdir: Path,
+    stem: str,
+    formats: list[str],
+    punctuation: str = "corpus",
+    newsml_body: str = "nitf",
+    alto_names: dict[int, str] | None = None,
+    metadata: IssueMetadata | None = None,
+    mets_profile: str = "enmap",
+) -> list[Path]:
     """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for; for an issue of several
     pages, METS tying the ALTO files together (in ``mets_profile``, with the issue ``metadata``, every file
     referenced relative to ``outdir``), the text with continued articles joined once, and the issue PDF."""
     written = []
     if "newsml" in formats:
         written.append(outdir / (stem + SUFFIXES["newsml"]))
-        write_atomic(written[-1], document_to_news_message(doc, body=newsml_body, metadata=metadata,
-                                                           page_links=_page_links(doc, outdir, alto_names)))
+        write_atomic(
+            written[-1],
+            document_to_news_message(
+                doc, body=newsml_body, metadata=metadata, page_links=_page_links(doc, outdir, alto_names)
+            ),
+        )
     if len(doc.pages) > 1 and "alto" in formats and alto_names:
         altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
         written.append(outdir / (stem + SUFFIXES["mets"]))
-        write_atomic(written[-1], document_to_mets(doc, alto_name=lambda _doc, page: alto_names[page.number], alto_files=altos,
-                                                   metadata=metadata, profile=mets_profile, mets_dir=outdir))
+        write_atomic(
+            written[-1],
+            document_to_mets(
+                doc,
+                alto_name=lambda _doc, page: alto_names[page.number],
+                alto_files=altos,
+                metadata=metadata,
+                profile=mets_profile,
+                mets_dir=outdir,
+            ),
+        )
     if len(doc.pages) > 1 and "txt" in formats:
         written.append(outdir / (stem + SUFFIXES["issue"]))
         write_atomic(written[-1], issue_text(doc, punctuation).encode("utf-8"))

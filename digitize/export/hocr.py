@@ -52,45 +52,91 @@ def _ordered_blocks(page: Page) -> list[tuple[Block, str | None]]:
 
 def _page(body, page: Page, punctuation: str) -> None:
     if not page.in_source_coordinates and not _is_identity(page):
-        raise ValueError("page boxes are still in working-image coordinates; call page.to_source_coordinates() "
-                         "before exporting hOCR")
+        raise ValueError(
+            "page boxes are still in working-image coordinates; call page.to_source_coordinates() before exporting hOCR"
+        )
     n = page.number
     image = xml_text(page.source.path).replace('"', "")
-    div = _sub(body, "div", **{"class": "ocr_page", "id": f"page_{n}",
-                               "title": f'image "{image}"; {_bbox((0, 0, page.width, page.height))}; ppageno {n - 1}'})
+    div = _sub(
+        body,
+        "div",
+        **{
+            "class": "ocr_page",
+            "id": f"page_{n}",
+            "title": f'image "{image}"; {_bbox((0, 0, page.width, page.height))}; ppageno {n - 1}',
+        },
+    )
     for b, article in _ordered_blocks(page):
         bid = f"p{n}_{b.id}"
         if b.role is Role.PHOTO:
-            _sub(div, "div", **{"class": "ocr_photo", "id": bid,
-                                "title": _bbox(b.box) + (f"; x_digitize_article {article}" if article else "")})
+            _sub(
+                div,
+                "div",
+                **{
+                    "class": "ocr_photo",
+                    "id": bid,
+                    "title": _bbox(b.box) + (f"; x_digitize_article {article}" if article else ""),
+                },
+            )
             continue
-        area = _sub(div, "div", **{"class": "ocr_carea", "id": f"{bid}_area",
-                                   "title": f"{_bbox(b.box)}; x_digitize_role {b.role.value}"
-                                   + (f"; x_digitize_article {article}" if article else "")})
-        par = _sub(area, "p", **{"class": "ocr_par", "id": bid, "title": _bbox(b.box),
-                                 "lang": b.language or None, XML_LANG: b.language or None})
+        area = _sub(
+            div,
+            "div",
+            **{
+                "class": "ocr_carea",
+                "id": f"{bid}_area",
+                "title": f"{_bbox(b.box)}; x_digitize_role {b.role.value}"
+                + (f"; x_digitize_article {article}" if article else ""),
+            },
+        )
+        par = _sub(
+            area,
+            "p",
+            **{
+                "class": "ocr_par",
+                "id": bid,
+                "title": _bbox(b.box),
+                "lang": b.language or None,
+                XML_LANG: b.language or None,
+            },
+        )
         line_class = "ocr_header" if b.role in HEADER_ROLES else "ocr_caption" if b.role is Role.CAPTION else "ocr_line"
         for i, line in enumerate(b.lines):
             layout = _layout_line(line, b.vertical, line_in_profile(line.text, punctuation, b.role))
             if not layout.words:
                 continue
             _, y0, _, y1 = line.box
-            span = _sub(par, "span", **{"class": line_class, "id": f"{bid}_l{i + 1:03d}",
-                                        "title": f"{_bbox(line.box)}; baseline 0 0; x_size {max(1, y1 - y0)}"})
+            span = _sub(
+                par,
+                "span",
+                **{
+                    "class": line_class,
+                    "id": f"{bid}_l{i + 1:03d}",
+                    "title": f"{_bbox(line.box)}; baseline 0 0; x_size {max(1, y1 - y0)}",
+                },
+            )
             last = None
             for j, word in enumerate(layout.words):
                 if j and layout.spaced[j] and last is not None:
                     last.tail = " "
                 boxes = [c.box for c in word.chars]
-                wbox = (min(b_[0] for b_ in boxes), min(b_[1] for b_ in boxes),
-                        max(b_[2] for b_ in boxes), max(b_[3] for b_ in boxes))
+                wbox = (
+                    min(b_[0] for b_ in boxes),
+                    min(b_[1] for b_ in boxes),
+                    max(b_[2] for b_ in boxes),
+                    max(b_[3] for b_ in boxes),
+                )
                 confs = [c.conf for c in word.chars if c.conf is not None and math.isfinite(c.conf)]
                 title = _bbox(wbox)
                 if confs:
                     title += f"; x_wconf {round(100 * min(1.0, max(0.0, sum(confs) / len(confs))))}"
                 title += "; x_bboxes " + " ".join(" ".join(str(int(round(v))) for v in c.box) for c in word.chars)
-                last = _sub(span, "span", word.text, **{"class": "ocrx_word", "id": f"{bid}_l{i + 1:03d}_w{j + 1:03d}",
-                                                        "title": title})
+                last = _sub(
+                    span,
+                    "span",
+                    word.text,
+                    **{"class": "ocrx_word", "id": f"{bid}_l{i + 1:03d}_w{j + 1:03d}", "title": title},
+                )
     for sep in page.separators:
         _sub(div, "div", **{"class": "ocr_separator", "id": f"p{n}_{sep.id}", "title": _bbox(sep.box)})
 
@@ -113,9 +159,14 @@ def document_to_hocr(doc: Document, punctuation: str = "corpus") -> bytes:
     body = _sub(html, "body")
     for page in doc.pages:
         _page(body, page, punctuation)
-    return etree.tostring(html, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                          doctype='<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-                                  '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
+    return etree.tostring(
+        html,
+        xml_declaration=True,
+        encoding="UTF-8",
+        pretty_print=True,
+        doctype='<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
+    )
 
 
 def page_to_hocr(page: Page, punctuation: str = "corpus") -> bytes:

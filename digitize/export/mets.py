@@ -66,8 +66,13 @@ FILE_GROUPS = {
 }
 FALLBACK_DATE = "1970-01-01T00:00:00"
 # MIX compressionScheme per image MIME type (the names of the MIX data dictionary / TIFF tag 259).
-COMPRESSION = {"image/png": "Deflate", "image/jpeg": "JPEG", "image/jp2": "JPEG 2000", "image/tiff": "Uncompressed",
-               "application/pdf": "PDF"}
+COMPRESSION = {
+    "image/png": "Deflate",
+    "image/jpeg": "JPEG",
+    "image/jp2": "JPEG 2000",
+    "image/tiff": "Uncompressed",
+    "application/pdf": "PDF",
+}
 _M = "{%s}" % METS_NS
 _MODS = "{%s}" % MODS_NS
 _HREF = "{%s}href" % XLINK_NS
@@ -117,12 +122,29 @@ def image_facts(path: str | os.PathLike, sha256: str | None = None) -> ImageFact
         dpi = im.info.get("dpi")
         bands = len(im.getbands())
         bits = {"1": 1, "I;16": 16, "I": 32, "F": 32}.get(im.mode, 8)
-        colour = {"1": "WhiteIsZero", "L": "BlackIsZero", "P": "PaletteColor", "RGB": "RGB", "RGBA": "RGB",
-                  "CMYK": "CMYK", "YCbCr": "YCbCr", "I;16": "BlackIsZero"}.get(im.mode, im.mode)
+        colour = {
+            "1": "WhiteIsZero",
+            "L": "BlackIsZero",
+            "P": "PaletteColor",
+            "RGB": "RGB",
+            "RGBA": "RGB",
+            "CMYK": "CMYK",
+            "YCbCr": "YCbCr",
+            "I;16": "BlackIsZero",
+        }.get(im.mode, im.mode)
         compression = im.info.get("compression") if im.format == "TIFF" else COMPRESSION.get(mime)
-        return ImageFacts(im.width, im.height, mime, data_hash, float(dpi[0]) if dpi else None,
-                          float(dpi[1]) if dpi else None, colour, ",".join([str(bits)] * bands),
-                          str(compression) if compression else None, path.stat().st_size)
+        return ImageFacts(
+            im.width,
+            im.height,
+            mime,
+            data_hash,
+            float(dpi[0]) if dpi else None,
+            float(dpi[1]) if dpi else None,
+            colour,
+            ",".join([str(bits)] * bands),
+            str(compression) if compression else None,
+            path.stat().st_size,
+        )
 
 
 def issue_identifier(doc: Document, metadata: IssueMetadata | None = None) -> str:
@@ -138,8 +160,9 @@ def _href(path: str, base: Path | None) -> str:
     ``LOCTYPE="OTHER" OTHERLOCTYPE="FILE"`` (a relative ``LOCTYPE="URL"`` is an error for OCR-D). ``xlink:href``
     is an ``anyURI`` all the same, so characters outside a URI (``scan[1].tif``, ``50%.tif``, ``a#b.tif``)
     are percent-encoded, or the METS fails mets.xsd."""
-    path, fragment = (path[: path.rindex("#page=")], path[path.rindex("#page="):]) if re.search(r"#page=\d+$", path) \
-        else (path, "")
+    path, fragment = (
+        (path[: path.rindex("#page=")], path[path.rindex("#page=") :]) if re.search(r"#page=\d+$", path) else (path, "")
+    )
     target = path
     if base is not None:
         try:
@@ -150,9 +173,18 @@ def _href(path: str, base: Path | None) -> str:
 
 
 class _MetsWriter:
-    def __init__(self, doc: Document, alto_name: Callable[[Document, Page], str], alto_files: dict[int, bytes],
-                 metadata: IssueMetadata, profile: str, mets_dir: Path | None, images: dict[int, ImageFacts],
-                 page_xml_name: Callable[[Document, Page], str] | None, page_xml_files: dict[int, bytes]):
+    def __init__(
+        self,
+        doc: Document,
+        alto_name: Callable[[Document, Page], str],
+        alto_files: dict[int, bytes],
+        metadata: IssueMetadata,
+        profile: str,
+        mets_dir: Path | None,
+        images: dict[int, ImageFacts],
+        page_xml_name: Callable[[Document, Page], str] | None,
+        page_xml_files: dict[int, bytes],
+    ):
         if profile not in PROFILES:
             raise ValueError(f"METS profile must be one of {', '.join(PROFILES)}, got {profile!r}")
         self.doc = doc
@@ -173,8 +205,9 @@ class _MetsWriter:
         self.block_ids = {page.number: alto_block_ids(page) for page in doc.pages}
         self.img_ids = {p.number: self.ids.claim(f"IMG{p.number:05d}") for p in doc.pages}
         self.alto_ids = {p.number: self.ids.claim(f"ALTO{p.number:05d}") for p in doc.pages}
-        self.page_xml_ids = ({p.number: self.ids.claim(f"PAGE{p.number:05d}") for p in doc.pages}
-                             if page_xml_name else {})
+        self.page_xml_ids = (
+            {p.number: self.ids.claim(f"PAGE{p.number:05d}") for p in doc.pages} if page_xml_name else {}
+        )
         self.phys_ids = {p.number: self.ids.claim(f"PHYS{p.number:05d}") for p in doc.pages}
         self.tech_ids = {p.number: self.ids.claim(f"TECHMD_IMG{p.number:05d}") for p in doc.pages}
         self.rights_ids = {p.number: self.ids.claim(f"RIGHTSMD_IMG{p.number:05d}") for p in doc.pages}
@@ -196,20 +229,27 @@ class _MetsWriter:
         return FALLBACK_DATE
 
     def build(self) -> etree._Element:
-        root = etree.Element(_M + "mets", nsmap={"mets": METS_NS, "mods": MODS_NS, "mix": MIX_NS, "xlink": XLINK_NS,
-                                                  "xsi": XSI_NS})
+        root = etree.Element(
+            _M + "mets", nsmap={"mets": METS_NS, "mods": MODS_NS, "mix": MIX_NS, "xlink": XLINK_NS, "xsi": XSI_NS}
+        )
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{METS_NS} {METS_XSD} {MODS_NS} {MODS_XSD}")
         root.set("OBJID", xml_text(self.identifier))
         root.set("LABEL", xml_text(" ".join(v for v in (self.title, self.date) if v)))
         root.set("TYPE", "Newspaper")
         root.set("PROFILE", PROFILE_URIS[self.profile])
-        header = self.sub(root, "metsHdr", CREATEDATE=self.created(), LASTMODDATE=self.created(),
-                          RECORDSTATUS="complete")
+        header = self.sub(
+            root, "metsHdr", CREATEDATE=self.created(), LASTMODDATE=self.created(), RECORDSTATUS="complete"
+        )
         if self.meta.institution:
             self.sub(self.sub(header, "agent", ROLE="CREATOR", TYPE="ORGANIZATION"), "name", self.meta.institution)
-        agent = self.sub(header, "agent", ROLE="CREATOR" if not self.meta.institution else "OTHER",
-                         OTHERROLE=None if not self.meta.institution else "SOFTWARE", TYPE="OTHER",
-                         OTHERTYPE="SOFTWARE")
+        agent = self.sub(
+            header,
+            "agent",
+            ROLE="CREATOR" if not self.meta.institution else "OTHER",
+            OTHERROLE=None if not self.meta.institution else "SOFTWARE",
+            TYPE="OTHER",
+            OTHERTYPE="SOFTWARE",
+        )
         self.sub(agent, "name", f"digitize {_software_version()}")
         self.sub(agent, "note", "text recognition, layout, reading order and export")
         self.sub(header, "metsDocumentID", self.identifier)
@@ -217,8 +257,14 @@ class _MetsWriter:
         self._issue_mods(root)
         for story in self.stories:
             text = story_text(story)
-            self._article_mods(root, self.dmd_ids[story.key], text.headline or story.key, text.subheadlines,
-                               text.language, text.bylines)
+            self._article_mods(
+                root,
+                self.dmd_ids[story.key],
+                text.headline or story.key,
+                text.subheadlines,
+                text.language,
+                text.bylines,
+            )
         self._amd(root)
         self._file_sec(root)
         self._physical(root)
@@ -266,8 +312,9 @@ class _MetsWriter:
         mod(record, "recordContentSource", m.institution or "digitize")
         mod(record, "recordCreationDate", self.created(), encoding="iso8601")
 
-    def _article_mods(self, root, dmd_id: str, title: str, subtitles: list[str], language: str | None,
-                      authors: list[str]) -> None:
+    def _article_mods(
+        self, root, dmd_id: str, title: str, subtitles: list[str], language: str | None, authors: list[str]
+    ) -> None:
         mods = self._mods_root(root, dmd_id)
         info = self.sub(mods, "titleInfo", ns=_MODS)
         self.sub(info, "title", title, ns=_MODS)
@@ -277,23 +324,40 @@ class _MetsWriter:
             self.sub(self.sub(mods, "name", ns=_MODS), "displayForm", a, ns=_MODS)
         self.sub(mods, "genre", "article", ns=_MODS)
         if language and language != "und":
-            self.sub(self.sub(mods, "language", ns=_MODS), "languageTerm", language, ns=_MODS,
-                     type="code", authority="rfc5646")
+            self.sub(
+                self.sub(mods, "language", ns=_MODS),
+                "languageTerm",
+                language,
+                ns=_MODS,
+                type="code",
+                authority="rfc5646",
+            )
 
     # ---- administrative metadata
 
     def _facts(self, page: Page) -> ImageFacts:
         return self.images.get(page.number) or ImageFacts(
-            page.width, page.height, page.source.mime, page.source.sha256, page.source.dpi or None,
-            page.source.dpi or None, None, None, COMPRESSION.get(page.source.mime))
+            page.width,
+            page.height,
+            page.source.mime,
+            page.source.sha256,
+            page.source.dpi or None,
+            page.source.dpi or None,
+            None,
+            None,
+            COMPRESSION.get(page.source.mime),
+        )
 
     def _amd(self, root) -> None:
         for page in self.doc.pages:
             facts = self._facts(page)
             amd = self.sub(root, "amdSec", ID=self.amd_ids[page.number])
             tech = self.sub(amd, "techMD", ID=self.tech_ids[page.number])
-            mix = self.sub(self.sub(self.sub(tech, "mdWrap", MDTYPE="NISOIMG", LABEL="NISO still image metadata"),
-                                    "xmlData"), "mix", ns="{%s}" % MIX_NS)
+            mix = self.sub(
+                self.sub(self.sub(tech, "mdWrap", MDTYPE="NISOIMG", LABEL="NISO still image metadata"), "xmlData"),
+                "mix",
+                ns="{%s}" % MIX_NS,
+            )
             self._mix(mix, facts)
             rights = self.sub(amd, "rightsMD", ID=self.rights_ids[page.number])
             wrap = self.sub(rights, "mdWrap", MDTYPE="DC", LABEL="rights")
@@ -304,9 +368,12 @@ class _MetsWriter:
         prov = self.sub(self.sub(root, "amdSec", ID="AMD_PROVENANCE"), "digiprovMD", ID="DIGIPROV_OCR")
         wrap = self.sub(prov, "mdWrap", MDTYPE="OTHER", OTHERMDTYPE="digitize", LABEL="text recognition")
         engines = sorted({p.engine for p in self.doc.pages if p.engine})
-        self.sub(self.sub(wrap, "xmlData"), "description",
-                 f"digitize {_software_version()}; engines: {', '.join(engines) or 'unknown'}",
-                 ns="{%s}" % DC_NS)
+        self.sub(
+            self.sub(wrap, "xmlData"),
+            "description",
+            f"digitize {_software_version()}; engines: {', '.join(engines) or 'unknown'}",
+            ns="{%s}" % DC_NS,
+        )
 
     def _mix(self, mix, f: ImageFacts) -> None:
         x = "{%s}" % MIX_NS
@@ -356,25 +423,42 @@ class _MetsWriter:
         images = self.sub(file_sec, "fileGrp", ID="IMGGRP", USE=img_use)
         for page in self.doc.pages:
             facts = self._facts(page)
-            f = self.sub(images, "file", ID=self.img_ids[page.number], MIMETYPE=facts.mime or None,
-                         ADMID=f"{self.tech_ids[page.number]} {self.rights_ids[page.number]}",
-                         CHECKSUM=facts.sha256 or None, CHECKSUMTYPE="SHA-256" if facts.sha256 else None,
-                         SIZE=str(facts.file_size) if facts.file_size is not None else None)
+            f = self.sub(
+                images,
+                "file",
+                ID=self.img_ids[page.number],
+                MIMETYPE=facts.mime or None,
+                ADMID=f"{self.tech_ids[page.number]} {self.rights_ids[page.number]}",
+                CHECKSUM=facts.sha256 or None,
+                CHECKSUMTYPE="SHA-256" if facts.sha256 else None,
+                SIZE=str(facts.file_size) if facts.file_size is not None else None,
+            )
             self._flocat(f, _image_path(self.doc, page))
         altos = self.sub(file_sec, "fileGrp", ID="ALTOGRP", USE=alto_use)
         for page in self.doc.pages:
             data = self.alto_files.get(page.number)
-            f = self.sub(altos, "file", ID=self.alto_ids[page.number], MIMETYPE="text/xml",
-                         CHECKSUM=hashlib.sha256(data).hexdigest() if data else None,
-                         CHECKSUMTYPE="SHA-256" if data else None, SIZE=str(len(data)) if data else None)
+            f = self.sub(
+                altos,
+                "file",
+                ID=self.alto_ids[page.number],
+                MIMETYPE="text/xml",
+                CHECKSUM=hashlib.sha256(data).hexdigest() if data else None,
+                CHECKSUMTYPE="SHA-256" if data else None,
+                SIZE=str(len(data)) if data else None,
+            )
             self._flocat(f, self._beside(self.alto_name(self.doc, page)))
         if self.page_xml_name:
             grp = self.sub(file_sec, "fileGrp", ID="PAGEGRP", USE=page_use)
             for page in self.doc.pages:
                 data = self.page_xml_files.get(page.number)
-                f = self.sub(grp, "file", ID=self.page_xml_ids[page.number], MIMETYPE="application/vnd.prima.page+xml",
-                             CHECKSUM=hashlib.sha256(data).hexdigest() if data else None,
-                             CHECKSUMTYPE="SHA-256" if data else None)
+                f = self.sub(
+                    grp,
+                    "file",
+                    ID=self.page_xml_ids[page.number],
+                    MIMETYPE="application/vnd.prima.page+xml",
+                    CHECKSUM=hashlib.sha256(data).hexdigest() if data else None,
+                    CHECKSUMTYPE="SHA-256" if data else None,
+                )
                 self._flocat(f, self._beside(self.page_xml_name(self.doc, page)))
 
     def _beside(self, name: str) -> str:
@@ -385,8 +469,15 @@ class _MetsWriter:
         smap = self.sub(root, "structMap", TYPE="PHYSICAL")
         seq = self.sub(smap, "div", TYPE="physSequence", ID="PHYS_SEQUENCE", DMDID="DMD_ISSUE")
         for page in self.doc.pages:
-            div = self.sub(seq, "div", TYPE="page", ID=self.phys_ids[page.number], ORDER=str(page.number),
-                           ORDERLABEL=page.label or None, CONTENTIDS=urllib.parse.quote(self.page_identifier(page), safe=":/#?=&"))
+            div = self.sub(
+                seq,
+                "div",
+                TYPE="page",
+                ID=self.phys_ids[page.number],
+                ORDER=str(page.number),
+                ORDERLABEL=page.label or None,
+                CONTENTIDS=urllib.parse.quote(self.page_identifier(page), safe=":/#?=&"),
+            )
             self.sub(div, "fptr", FILEID=self.img_ids[page.number])
             self.sub(div, "fptr", FILEID=self.alto_ids[page.number])
             if self.page_xml_ids:
@@ -395,14 +486,27 @@ class _MetsWriter:
     def _logical(self, root) -> None:
         smap = self.sub(root, "structMap", TYPE="LOGICAL")
         paper = self.sub(smap, "div", TYPE="NEWSPAPER", ID="LOG_NEWSPAPER", LABEL=self.title)
-        issue = self.sub(paper, "div", TYPE="ISSUE", ID="LOG_ISSUE", DMDID="DMD_ISSUE",
-                         LABEL=" ".join(v for v in (self.title, self.date) if v) or None)
+        issue = self.sub(
+            paper,
+            "div",
+            TYPE="ISSUE",
+            ID="LOG_ISSUE",
+            DMDID="DMD_ISSUE",
+            LABEL=" ".join(v for v in (self.title, self.date) if v) or None,
+        )
         content = self.sub(issue, "div", TYPE="CONTENT", ID="LOG_CONTENT")
         for order, story in enumerate(self.stories, 1):
             advert = all(b.role is Role.ADVERTISEMENT for _, a in story.parts for b in a.blocks if b.role.has_text)
             key = self.log_ids[story.key]
-            art = self.sub(content, "div", TYPE="ADVERTISEMENT" if advert else "ARTICLE", ID=key,
-                           DMDID=self.dmd_ids[story.key], ORDER=str(order), LABEL=story_text(story).headline or None)
+            art = self.sub(
+                content,
+                "div",
+                TYPE="ADVERTISEMENT" if advert else "ARTICLE",
+                ID=key,
+                DMDID=self.dmd_ids[story.key],
+                ORDER=str(order),
+                LABEL=story_text(story).headline or None,
+            )
             # A continued part's repeated headline is still printed there: it belongs to the HEADING too.
             heading = [(p, b) for p, a in story.parts for b in a.blocks if _is_heading(b)]
             if heading:
@@ -446,7 +550,9 @@ class _MetsWriter:
             if k - 1 in joined:
                 out[-1][1].extend(members)
                 continue
-            kind = {Role.CAPTION: "CAPTION", Role.BYLINE: "AUTHOR", Role.INTERTITLE: "SUBHEADLINE"}.get(para.role, "PARAGRAPH")
+            kind = {Role.CAPTION: "CAPTION", Role.BYLINE: "AUTHOR", Role.INTERTITLE: "SUBHEADLINE"}.get(
+                para.role, "PARAGRAPH"
+            )
             out.append((kind, list(members)))
         return out
 
@@ -455,7 +561,9 @@ class _MetsWriter:
         fptr = self.sub(div, "fptr")
         parent = self.sub(fptr, "seq") if len(unique) > 1 else fptr
         for number, block_id in unique:
-            self.sub(parent, "area", FILEID=self.alto_ids[number], BETYPE="IDREF", BEGIN=self.block_ids[number][block_id])
+            self.sub(
+                parent, "area", FILEID=self.alto_ids[number], BETYPE="IDREF", BEGIN=self.block_ids[number][block_id]
+            )
 
     def _struct_link(self, root) -> None:
         if not self.stories:
@@ -463,12 +571,15 @@ class _MetsWriter:
         links = self.sub(root, "structLink")
         for story in self.stories:
             for number in story.pages:
-                self.sub(links, "smLink", **{f"{{{XLINK_NS}}}from": self.log_ids[story.key],
-                                             f"{{{XLINK_NS}}}to": self.phys_ids[number]})
+                self.sub(
+                    links,
+                    "smLink",
+                    **{f"{{{XLINK_NS}}}from": self.log_ids[story.key], f"{{{XLINK_NS}}}to": self.phys_ids[number]},
+                )
 
 
 def _contains(ids: list[str], seq: list[str]) -> bool:
-    return any(ids[i:i + len(seq)] == seq for i in range(len(ids) - len(seq) + 1))
+    return any(ids[i : i + len(seq)] == seq for i in range(len(ids) - len(seq) + 1))
 
 
 def _mods_language(doc: Document) -> str | None:
@@ -481,8 +592,18 @@ def _mods_language(doc: Document) -> str | None:
     if not counts:
         return None
     code = max(counts, key=lambda language: counts[language]).split("-")[0]
-    return {"zh": "chi", "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "it": "ita", "pt": "por", "nl": "dut",
-            "ja": "jpn", "ko": "kor"}.get(code)
+    return {
+        "zh": "chi",
+        "en": "eng",
+        "fr": "fre",
+        "de": "ger",
+        "es": "spa",
+        "it": "ita",
+        "pt": "por",
+        "nl": "dut",
+        "ja": "jpn",
+        "ko": "kor",
+    }.get(code)
 
 
 def _image_path(doc: Document, page: Page) -> str:
@@ -496,12 +617,17 @@ def _is_heading(block: Block) -> bool:
     return block.role.is_heading and block.role is not Role.INTERTITLE
 
 
-def document_to_mets(doc: Document, alto_name: Callable[[Document, Page], str] = default_alto_name,
-                     alto_files: dict[int, bytes] | None = None, metadata: IssueMetadata | None = None,
-                     profile: str = "enmap", mets_dir: str | os.PathLike | None = None,
-                     images: dict[int, ImageFacts] | None = None,
-                     page_xml_name: Callable[[Document, Page], str] | None = None,
-                     page_xml_files: dict[int, bytes] | None = None) -> bytes:
+def document_to_mets(
+    doc: Document,
+    alto_name: Callable[[Document, Page], str] = default_alto_name,
+    alto_files: dict[int, bytes] | None = None,
+    metadata: IssueMetadata | None = None,
+    profile: str = "enmap",
+    mets_dir: str | os.PathLike | None = None,
+    images: dict[int, ImageFacts] | None = None,
+    page_xml_name: Callable[[Document, Page], str] | None = None,
+    page_xml_files: dict[int, bytes] | None = None,
+) -> bytes:
     """METS (UTF-8) for the issue ``doc`` in ``profile`` (``enmap``, ``ndnp`` or ``ocrd``).
 
     ``alto_name(doc, page)`` gives each page's ALTO file name, written beside the METS file (default: the
@@ -510,7 +636,15 @@ def document_to_mets(doc: Document, alto_name: Callable[[Document, Page], str] =
     file is written to: every file reference is made relative to it; ``images`` maps page number to the
     image's technical facts (`image_facts`; default: what the model knows: size, dpi, MIME, checksum);
     ``page_xml_name``/``page_xml_files`` add a PAGE XML file group."""
-    root = _MetsWriter(doc, alto_name, alto_files or {}, metadata or IssueMetadata(), profile,
-                       Path(mets_dir) if mets_dir is not None else None, images or {}, page_xml_name,
-                       page_xml_files or {}).build()
+    root = _MetsWriter(
+        doc,
+        alto_name,
+        alto_files or {},
+        metadata or IssueMetadata(),
+        profile,
+        Path(mets_dir) if mets_dir is not None else None,
+        images or {},
+        page_xml_name,
+        page_xml_files or {},
+    ).build()
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -7,9 +7,18 @@ from pathlib import Path
 
 OUTPUT_FORMATS = ("txt", "alto", "json", "page", "hocr", "pdf")  # one file per page
 DOCUMENT_FORMATS = ("newsml",)  # one file per issue (pdf also writes one per issue: ISSUE_FORMATS)
-SUFFIXES = {"txt": ".txt", "alto": ".alto.xml", "json": ".json", "page": ".page.xml", "hocr": ".hocr",
-            "pdf": ".pdf", "newsml": ".newsml.xml", "mets": ".mets.xml", "issue": ".issue.txt",
-            "issue-pdf": ".issue.pdf"}
+SUFFIXES = {
+    "txt": ".txt",
+    "alto": ".alto.xml",
+    "json": ".json",
+    "page": ".page.xml",
+    "hocr": ".hocr",
+    "pdf": ".pdf",
+    "newsml": ".newsml.xml",
+    "mets": ".mets.xml",
+    "issue": ".issue.txt",
+    "issue-pdf": ".issue.pdf",
+}
 
 
 def output_stem(path: Path, number: int, total: int) -> str:
@@ -29,8 +38,9 @@ def parse_formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 OVERLAY_SUFFIX = ".overlay.png"  # `run --debug-overlay`
 
 
-def planned_outputs(inputs: list[tuple[Path, int]], formats: tuple[str, ...] | list[str], overlay: bool = False,
-                    issue: bool = False) -> list[tuple[str, Path, int | None]]:
+def planned_outputs(
+    inputs: list[tuple[Path, int]], formats: tuple[str, ...] | list[str], overlay: bool = False, issue: bool = False
+) -> list[tuple[str, Path, int | None]]:
     """Every file a run of ``inputs`` (path, page count) writes into its output folder, as
     (file name, the input that writes it, its page number or None for a whole-file output), in the order
     they are written. ``issue``: all inputs make one issue named after the first (``run --issue``)."""
@@ -63,13 +73,19 @@ def _issue_outputs(path: Path, pages: int, formats) -> list[tuple[str, Path, Non
     return [(name, path, None) for name in names]
 
 
-def output_collisions(inputs: list[tuple[Path, int]], formats: tuple[str, ...] | list[str], outdir: Path | None = None,
-                      overlay: bool = False, issue: bool = False) -> list[str]:
+def output_collisions(
+    inputs: list[tuple[Path, int]],
+    formats: tuple[str, ...] | list[str],
+    outdir: Path | None = None,
+    overlay: bool = False,
+    issue: bool = False,
+) -> list[str]:
     """Why a run would lose data, one line per clash: two outputs with one name (``scan.tif`` of two pages
     and ``scan-p0001.png`` both write ``scan-p0001.txt``; ``scan.tif`` and ``scan.issue.png`` both
     ``scan.issue.txt``), or an output that would overwrite an input (``a.overlay.png`` given with
     ``--debug-overlay`` next to ``a.png``). Empty when every output name is its own. The command refuses
     the run before writing anything when this is not empty. Inputs are checked when ``outdir`` is given."""
+
     def who(path: Path, number: int | None) -> str:
         return f"{path}" if number is None else f"{path} (page {number})"
 
@@ -85,5 +101,7 @@ def output_collisions(inputs: list[tuple[Path, int]], formats: tuple[str, ...] |
         first.setdefault(name, (path, number))
         target = resolved_outdir / name if resolved_outdir is not None else None
         if target in inputs_here:
-            problems.append(f"{name}, an output of {who(path, number)}, would overwrite the input {inputs_here[target]}")
+            problems.append(
+                f"{name}, an output of {who(path, number)}, would overwrite the input {inputs_here[target]}"
+            )
     return list(dict.fromkeys(problems))

@@ -130,8 +130,11 @@ def story_text(story: Story, punctuation: str = "original", doc: Document | None
 
         page, article = story.parts[0]
         linked_doc = _linked_view(doc, story)
-        for para in whole_article(linked_doc, linked_doc.pages[page.number - 1], linked_doc.pages[page.number - 1].articles[
-                [a.id for a in page.articles].index(article.id)]):
+        for para in whole_article(
+            linked_doc,
+            linked_doc.pages[page.number - 1],
+            linked_doc.pages[page.number - 1].articles[[a.id for a in page.articles].index(article.id)],
+        ):
             text = _one_line(format_paragraph(para, punctuation))
             if not text or para.role is Role.CONTINUATION:
                 continue
@@ -182,20 +185,26 @@ def _linked_view(doc: Document, story: Story) -> Document:
             continuations = [c for c in art.continuations if c.direction != "forward"]
             if target:
                 marker = next((c for c in art.continuations if c.direction == "forward"), None)
-                continuations.append(dataclasses.replace(marker, linked_to=target) if marker else
-                                     Continuation("forward", "", "", art.blocks[-1].id if art.blocks else "", target))
+                continuations.append(
+                    dataclasses.replace(marker, linked_to=target)
+                    if marker
+                    else Continuation("forward", "", "", art.blocks[-1].id if art.blocks else "", target)
+                )
             articles.append(dataclasses.replace(art, continuations=continuations))
         pages.append(dataclasses.replace(page, articles=articles))
     return Document(doc.path, pages, doc.article_links)
 
 
-def _story_text(story: Story, headlines: list[str], subs: list[str], bylines: list[str],
-                body: list[Paragraph]) -> StoryText:
+def _story_text(
+    story: Story, headlines: list[str], subs: list[str], bylines: list[str], body: list[Paragraph]
+) -> StoryText:
     dateline = ""
     first_body = next((p for p in body if p.role is Role.BODY), None)
     if first_body is not None and (m := DATELINE.match(first_body.text)):
         dateline = m.group("dateline").strip()
-    languages = Counter(b.language for _, a in story.parts for b in a.blocks if b.role.has_text and b.lines and b.language)
+    languages = Counter(
+        b.language for _, a in story.parts for b in a.blocks if b.role.has_text and b.lines and b.language
+    )
     return StoryText(
         headline=" ".join(headlines),
         subheadlines=subs,
@@ -268,8 +277,14 @@ def _rights(item, metadata: IssueMetadata, paper: str | None) -> None:
         _sub(rights, "usageTerms", metadata.rights)
 
 
-def _item_meta(item, item_class: str, created: str, title: str | None = None, provider: str | None = None,
-               links: Sequence[tuple[str, str, str]] = ()) -> None:
+def _item_meta(
+    item,
+    item_class: str,
+    created: str,
+    title: str | None = None,
+    provider: str | None = None,
+    links: Sequence[tuple[str, str, str]] = (),
+) -> None:
     meta = _sub(item, "itemMeta")
     _sub(meta, "itemClass", qcode=item_class)
     _sub(meta, "provider", literal=provider or "digitize")
@@ -300,10 +315,20 @@ def _nitf_body(text: StoryText, docdata: dict | None = None) -> etree._Element:
         if docdata.get("rights"):
             sub(data, "doc.rights", limitations=docdata["rights"])
         date = docdata["date"].replace("-", "") + "T000000" if docdata.get("date") else None
-        sub_element(head, f"{{{NITF_NS}}}pubdata", None, **{
-            "type": "print", "name": docdata.get("paper"), "date.publication": date,
-            "edition.name": docdata.get("edition"), "volume": docdata.get("volume"), "issue": docdata.get("issue"),
-            "position.sequence": docdata.get("pages")})
+        sub_element(
+            head,
+            f"{{{NITF_NS}}}pubdata",
+            None,
+            **{
+                "type": "print",
+                "name": docdata.get("paper"),
+                "date.publication": date,
+                "edition.name": docdata.get("edition"),
+                "volume": docdata.get("volume"),
+                "issue": docdata.get("issue"),
+                "position.sequence": docdata.get("pages"),
+            },
+        )
     body = sub(nitf, "body")
     body_head = sub(body, "body.head")
     hedline = sub(body_head, "hedline")
@@ -347,9 +372,15 @@ def _xhtml_body(text: StoryText) -> etree._Element:
     return html
 
 
-def story_to_news_item(story: Story, created: str, body: str = "nitf", punctuation: str = "original",
-                       doc: Document | None = None, metadata: IssueMetadata | None = None,
-                       page_links: dict[int, list[tuple[str, str]]] | None = None) -> etree._Element:
+def story_to_news_item(
+    story: Story,
+    created: str,
+    body: str = "nitf",
+    punctuation: str = "original",
+    doc: Document | None = None,
+    metadata: IssueMetadata | None = None,
+    page_links: dict[int, list[tuple[str, str]]] | None = None,
+) -> etree._Element:
     """The ``newsItem`` element of one story. ``doc`` (the issue) joins a continued story's paragraphs as the
     issue text does; ``metadata`` names the paper, rights and edition; ``page_links`` maps a page number to
     the (href, content type) of its files (page image, ALTO), linked from the item."""
@@ -361,7 +392,9 @@ def story_to_news_item(story: Story, created: str, body: str = "nitf", punctuati
     date = metadata.date or next((p.metadata.get("date") for p, _ in story.parts if p.metadata.get("date")), None)
     item = _item("newsItem", story_guid(story), text.language)
     _rights(item, metadata, paper)
-    links = [(href, ctype, "irel:seeAlso") for number in story.pages for href, ctype in (page_links or {}).get(number, [])]
+    links = [
+        (href, ctype, "irel:seeAlso") for number in story.pages for href, ctype in (page_links or {}).get(number, [])
+    ]
     _item_meta(item, "ninat:text", created, provider=paper, links=links)
     meta = _sub(item, "contentMeta")
     if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
@@ -382,23 +415,33 @@ def story_to_news_item(story: Story, created: str, body: str = "nitf", punctuati
     if paper:
         _sub(meta, "creditline", paper)
     inline = _sub(_sub(item, "contentSet"), "inlineXML", contenttype=BODIES[body])
-    docdata = {"id": story_guid(story), "date": date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None,
-               "holder": metadata.rights_holder or paper, "rights": metadata.rights, "paper": paper,
-               "edition": metadata.edition, "volume": metadata.volume, "issue": metadata.issue_number,
-               "pages": ",".join(dict.fromkeys(p.label or str(p.number) for p, _ in story.parts))}
+    docdata = {
+        "id": story_guid(story),
+        "date": date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None,
+        "holder": metadata.rights_holder or paper,
+        "rights": metadata.rights,
+        "paper": paper,
+        "edition": metadata.edition,
+        "volume": metadata.volume,
+        "issue": metadata.issue_number,
+        "pages": ",".join(dict.fromkeys(p.label or str(p.number) for p, _ in story.parts)),
+    }
     inline.append(_nitf_body(text, docdata) if body == "nitf" else _xhtml_body(text))
     return item
 
 
-def document_to_package_item(doc: Document, created: str | None = None, stories: list[Story] | None = None,
-                             metadata: IssueMetadata | None = None) -> etree._Element:
+def document_to_package_item(
+    doc: Document, created: str | None = None, stories: list[Story] | None = None, metadata: IssueMetadata | None = None
+) -> etree._Element:
     """One ``packageItem`` for the issue: a root group of page groups, each listing its articles in page
     order (a story continued across pages is listed on every page it is printed on)."""
     stories = issue_stories(doc) if stories is None else stories
     created = version_created(doc, created)
     languages = Counter(story_text(s).language for s in stories)
     first = doc.pages[0] if doc.pages else None
-    guid = _guid(first, "package") if first else "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"digitize:{doc.path}"))
+    guid = (
+        _guid(first, "package") if first else "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"digitize:{doc.path}"))
+    )
     item = _item("packageItem", guid, languages.most_common(1)[0][0] if languages else "und")
     metadata = metadata or IssueMetadata()
     title = metadata.title or (first.metadata.get("title") if first else None)
@@ -416,8 +459,13 @@ def document_to_package_item(doc: Document, created: str | None = None, stories:
         group = _sub(group_set, "group", id=gid, role=f"{OWN_SCHEME[0]}:page", mode="pgrmod:seq")
         _sub(group, "title", f"page {page.label or page.number}")
         for story in on_page:
-            ref = _sub(group, "itemRef", residref=story_guid(story), version="1",
-                       contenttype="application/vnd.iptc.g2.newsitem+xml")
+            ref = _sub(
+                group,
+                "itemRef",
+                residref=story_guid(story),
+                version="1",
+                contenttype="application/vnd.iptc.g2.newsitem+xml",
+            )
             _sub(ref, "itemClass", qcode="ninat:text")
             headline = story_text(story).headline
             if headline:
@@ -429,18 +477,30 @@ def _bytes(el: etree._Element) -> bytes:
     return etree.tostring(el, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def document_to_newsml(doc: Document, body: str = "nitf", created: str | None = None,
-                       punctuation: str = "original", metadata: IssueMetadata | None = None,
-                       page_links: dict[int, list[tuple[str, str]]] | None = None) -> list[tuple[str, bytes]]:
+def document_to_newsml(
+    doc: Document,
+    body: str = "nitf",
+    created: str | None = None,
+    punctuation: str = "original",
+    metadata: IssueMetadata | None = None,
+    page_links: dict[int, list[tuple[str, str]]] | None = None,
+) -> list[tuple[str, bytes]]:
     """One standalone NewsML-G2 ``newsItem`` document per story: ``[(article key, bytes), …]``."""
     created = version_created(doc, created or (metadata.created if metadata else None))
-    return [(s.key, _bytes(story_to_news_item(s, created, body, punctuation, doc, metadata, page_links)))
-            for s in issue_stories(doc)]
+    return [
+        (s.key, _bytes(story_to_news_item(s, created, body, punctuation, doc, metadata, page_links)))
+        for s in issue_stories(doc)
+    ]
 
 
-def document_to_news_message(doc: Document, body: str = "nitf", created: str | None = None,
-                             punctuation: str = "original", metadata: IssueMetadata | None = None,
-                             page_links: dict[int, list[tuple[str, str]]] | None = None) -> bytes:
+def document_to_news_message(
+    doc: Document,
+    body: str = "nitf",
+    created: str | None = None,
+    punctuation: str = "original",
+    metadata: IssueMetadata | None = None,
+    page_links: dict[int, list[tuple[str, str]]] | None = None,
+) -> bytes:
     """One ``newsMessage`` holding the issue's ``packageItem`` followed by every ``newsItem``: the file
     ``digitize run --format newsml`` writes (``<stem>.newsml.xml``). ``metadata`` and ``page_links`` as for
     `story_to_news_item`; ``created`` (default: the metadata's, else the issue date) is every item's

@@ -9,10 +9,18 @@ import numpy as np
 from ..model import Page, Role
 
 ROLE_COLOURS = {  # BGR
-    Role.HEADLINE: (0, 0, 220), Role.KICKER: (0, 140, 255), Role.SUBTITLE: (0, 200, 200),
-    Role.BYLINE: (160, 0, 160), Role.BODY: (200, 90, 0), Role.INTERTITLE: (0, 160, 0),
-    Role.CAPTION: (140, 140, 0), Role.PHOTO: (90, 90, 90), Role.CONTINUATION: (0, 0, 120),
-    Role.PAGE_HEADER: (200, 0, 200), Role.PAGE_FOOTER: (200, 0, 200), Role.ADVERTISEMENT: (60, 60, 60),
+    Role.HEADLINE: (0, 0, 220),
+    Role.KICKER: (0, 140, 255),
+    Role.SUBTITLE: (0, 200, 200),
+    Role.BYLINE: (160, 0, 160),
+    Role.BODY: (200, 90, 0),
+    Role.INTERTITLE: (0, 160, 0),
+    Role.CAPTION: (140, 140, 0),
+    Role.PHOTO: (90, 90, 90),
+    Role.CONTINUATION: (0, 0, 120),
+    Role.PAGE_HEADER: (200, 0, 200),
+    Role.PAGE_FOOTER: (200, 0, 200),
+    Role.ADVERTISEMENT: (60, 60, 60),
 }
 ARTICLE_COLOUR = (40, 170, 40)
 ARROW_COLOUR = (0, 0, 255)
@@ -28,14 +36,23 @@ def page_overlay(page: Page, source: np.ndarray, scale: float = 0.25) -> bytes:
             x0, y0, x1, y1 = article.box
             pad = thick * 3
             cv2.rectangle(canvas, (x0 - pad, y0 - pad), (x1 + pad, y1 + pad), ARTICLE_COLOUR, thick * 2)
-            cv2.putText(canvas, article.id, (x0 - pad, max(0, y0 - pad - 6)), cv2.FONT_HERSHEY_SIMPLEX, 1.4, ARTICLE_COLOUR, 3)
+            cv2.putText(
+                canvas, article.id, (x0 - pad, max(0, y0 - pad - 6)), cv2.FONT_HERSHEY_SIMPLEX, 1.4, ARTICLE_COLOUR, 3
+            )
     for sep in page.separators:
         cv2.rectangle(canvas, sep.box[:2], sep.box[2:], (0, 200, 255), thick)
     ordered = sorted((b for b in page.blocks if b.order >= 0), key=lambda b: b.order)
     for block in page.blocks:
         cv2.rectangle(canvas, block.box[:2], block.box[2:], ROLE_COLOURS.get(block.role, (0, 0, 0)), thick)
-        cv2.putText(canvas, f"{block.order} {block.role.value}", (block.box[0] + 4, block.box[1] + 30),
-                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, ROLE_COLOURS.get(block.role, (0, 0, 0)), 2)
+        cv2.putText(
+            canvas,
+            f"{block.order} {block.role.value}",
+            (block.box[0] + 4, block.box[1] + 30),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            1.0,
+            ROLE_COLOURS.get(block.role, (0, 0, 0)),
+            2,
+        )
     for a, b in zip(ordered, ordered[1:]):
         if a.article_id is not None and a.article_id == b.article_id:
             start = ((a.box[0] + a.box[2]) // 2, (a.box[1] + a.box[3]) // 2)

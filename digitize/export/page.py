@@ -35,11 +35,29 @@ PAGE_XSD = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15/page
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 FALLBACK_CREATED = "1970-01-01T00:00:00"
 # PAGE TextRegion @type for each role (PAGE's enumeration has no kicker, subtitle, intertitle, continuation).
-REGION_TYPES = {Role.HEADLINE: "heading", Role.KICKER: "heading", Role.SUBTITLE: "heading",
-                Role.INTERTITLE: "heading", Role.CAPTION: "caption", Role.PAGE_HEADER: "header",
-                Role.PAGE_FOOTER: "footer", Role.BYLINE: "credit", Role.ADVERTISEMENT: "other"}
-LANGUAGES = {"zh": "Chinese", "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
-             "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese", "ko": "Korean"}
+REGION_TYPES = {
+    Role.HEADLINE: "heading",
+    Role.KICKER: "heading",
+    Role.SUBTITLE: "heading",
+    Role.INTERTITLE: "heading",
+    Role.CAPTION: "caption",
+    Role.PAGE_HEADER: "header",
+    Role.PAGE_FOOTER: "footer",
+    Role.BYLINE: "credit",
+    Role.ADVERTISEMENT: "other",
+}
+LANGUAGES = {
+    "zh": "Chinese",
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ja": "Japanese",
+    "ko": "Korean",
+}
 
 _P = "{%s}" % PAGE_NS
 
@@ -68,8 +86,10 @@ class _PageWriter:
     def __init__(self, page: Page, punctuation: str, cjk_strings: str):
         line_in_profile("", punctuation)  # an unknown profile fails before any output
         if not page.in_source_coordinates and not _is_identity(page):
-            raise ValueError("page boxes are still in working-image coordinates; call page.to_source_coordinates() "
-                             "before exporting PAGE XML")
+            raise ValueError(
+                "page boxes are still in working-image coordinates; call page.to_source_coordinates() "
+                "before exporting PAGE XML"
+            )
         self.page = page
         self.punctuation = punctuation
         self.cjk_strings = cjk_strings
@@ -87,8 +107,9 @@ class _PageWriter:
     def sub(self, parent, name: str, text: str | None = None, **attrs):
         return sub_element(parent, _P + name, text, **attrs)
 
-    def build(self, creator: str, created: str, image_filename: str | None = None,
-              pcgts_id: str | None = None) -> etree._Element:
+    def build(
+        self, creator: str, created: str, image_filename: str | None = None, pcgts_id: str | None = None
+    ) -> etree._Element:
         root = etree.Element(_P + "PcGts", nsmap={None: PAGE_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{PAGE_NS} {PAGE_XSD}")
         root.set("pcGtsId", self.ids.claim(pcgts_id) if pcgts_id else self.ids.make("pcgts"))
@@ -97,8 +118,13 @@ class _PageWriter:
         self.sub(meta, "Created", created)
         self.sub(meta, "LastChange", created)
         page = self.page
-        pg = self.sub(root, "Page", imageFilename=image_filename or page.source.path, imageWidth=str(page.width),
-                      imageHeight=str(page.height))
+        pg = self.sub(
+            root,
+            "Page",
+            imageFilename=image_filename or page.source.path,
+            imageWidth=str(page.width),
+            imageHeight=str(page.height),
+        )
         self._reading_order(pg)
         for _, blocks in self.articles:
             for b in blocks:
@@ -106,8 +132,12 @@ class _PageWriter:
         for b in self.loose:
             self._region(pg, b)
         for sep in page.separators:
-            region = self.sub(pg, "SeparatorRegion", id=self.ids.make(sep.id),
-                              orientation="90.0" if sep.orientation == "vertical" else None)
+            region = self.sub(
+                pg,
+                "SeparatorRegion",
+                id=self.ids.make(sep.id),
+                orientation="90.0" if sep.orientation == "vertical" else None,
+            )
             self.sub(region, "Coords", points=_points(sep.box))
         return root
 
@@ -119,8 +149,14 @@ class _PageWriter:
         top = self.sub(self.sub(pg, "ReadingOrder"), "OrderedGroup", id=self.ids.make("ro"), caption="page")
         for index, (art, blocks) in enumerate(ordered):
             label = " ".join(xml_text(art.headline).split()) or art.id
-            group = self.sub(top, "OrderedGroupIndexed", id=self.ids.make("ro", art.id), index=str(index),
-                             caption=label, custom=f"structure {{type:article; id:{art.id};}}")
+            group = self.sub(
+                top,
+                "OrderedGroupIndexed",
+                id=self.ids.make("ro", art.id),
+                index=str(index),
+                caption=label,
+                custom=f"structure {{type:article; id:{art.id};}}",
+            )
             for k, b in enumerate(blocks):
                 self.sub(group, "RegionRefIndexed", index=str(k), regionRef=self.region_ids[id(b)])
         for k, b in enumerate(loose, len(ordered)):
@@ -133,10 +169,16 @@ class _PageWriter:
             self.sub(region, "Coords", points=_points(block.box))
             return
         language = LANGUAGES.get((block.language or "").split("-")[0])
-        region = self.sub(pg, "TextRegion", id=rid, type=REGION_TYPES.get(block.role, "paragraph"),
-                          custom=f"structure {{type:{block.role.value};}}",
-                          orientation=None, primaryLanguage=language,
-                          readingDirection="top-to-bottom" if block.vertical else None)
+        region = self.sub(
+            pg,
+            "TextRegion",
+            id=rid,
+            type=REGION_TYPES.get(block.role, "paragraph"),
+            custom=f"structure {{type:{block.role.value};}}",
+            orientation=None,
+            primaryLanguage=language,
+            readingDirection="top-to-bottom" if block.vertical else None,
+        )
         coords = self.sub(region, "Coords", points=_points(block.box))
         texts, boxes = [], [tuple(block.box)]
         for i, line in enumerate(block.lines):
@@ -185,16 +227,30 @@ class _PageWriter:
         return text, line_box
 
 
-def page_to_page_xml_tree(page: Page, punctuation: str = "corpus", cjk_strings: str = "run",
-                          created: str | None = None, creator: str = "digitize",
-                          image_filename: str | None = None, pcgts_id: str | None = None) -> etree._Element:
+def page_to_page_xml_tree(
+    page: Page,
+    punctuation: str = "corpus",
+    cjk_strings: str = "run",
+    created: str | None = None,
+    creator: str = "digitize",
+    image_filename: str | None = None,
+    pcgts_id: str | None = None,
+) -> etree._Element:
     """The PAGE 2019 document of ``page`` as an lxml element (root ``PcGts``)."""
-    return _PageWriter(page, punctuation, cjk_strings).build(creator, page_created(page, created), image_filename,
-                                                             pcgts_id)
+    return _PageWriter(page, punctuation, cjk_strings).build(
+        creator, page_created(page, created), image_filename, pcgts_id
+    )
 
 
-def page_to_page_xml(page: Page, punctuation: str = "corpus", cjk_strings: str = "run", created: str | None = None,
-                     creator: str = "digitize", image_filename: str | None = None, pcgts_id: str | None = None) -> bytes:
+def page_to_page_xml(
+    page: Page,
+    punctuation: str = "corpus",
+    cjk_strings: str = "run",
+    created: str | None = None,
+    creator: str = "digitize",
+    image_filename: str | None = None,
+    pcgts_id: str | None = None,
+) -> bytes:
     """PAGE XML 2019 (UTF-8, pretty-printed) for one finished page (boxes in source-image pixels).
 
     ``punctuation`` is the text output's profile; ``cjk_strings`` ``"run"`` or ``"clause"`` as for ALTO;

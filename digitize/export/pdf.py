@@ -60,8 +60,9 @@ def glyphless_font(chars: set[str]) -> bytes:
     fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
     fb.setupHorizontalHeader(ascent=FONT_ASCENT, descent=FONT_DESCENT)
     fb.setupNameTable({"familyName": "GlyphLessFont", "styleName": "Regular"})
-    fb.setupOS2(sTypoAscender=FONT_ASCENT, sTypoDescender=FONT_DESCENT, usWinAscent=FONT_ASCENT,
-                usWinDescent=-FONT_DESCENT)
+    fb.setupOS2(
+        sTypoAscender=FONT_ASCENT, sTypoDescender=FONT_DESCENT, usWinAscent=FONT_ASCENT, usWinDescent=-FONT_DESCENT
+    )
     fb.setupPost()
     fb.font["head"].created = fb.font["head"].modified = FONT_EPOCH
     buf = io.BytesIO()
@@ -157,7 +158,9 @@ class _PdfWriter:
         pdf.add_page(format=(page.width * scale, page.height * scale))
         im = image if image is not None else page_image(page)
         if im.size != (page.width, page.height):
-            raise PdfError(f"page {page.number}: image is {im.size[0]}x{im.size[1]}, the page {page.width}x{page.height}")
+            raise PdfError(
+                f"page {page.number}: image is {im.size[0]}x{im.size[1]}, the page {page.width}x{page.height}"
+            )
         pdf.image(_embeddable(im), x=0, y=0, w=page.width * scale, h=page.height * scale)
         pdf.text_mode = TextMode.INVISIBLE
         for text, box in _words(page, self.punctuation):
@@ -190,8 +193,12 @@ def _embeddable(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def document_to_pdf(doc: Document, punctuation: str = "corpus", images: dict[int, Image.Image] | None = None,
-                    created: dt.datetime | None = None) -> bytes:
+def document_to_pdf(
+    doc: Document,
+    punctuation: str = "corpus",
+    images: dict[int, Image.Image] | None = None,
+    created: dt.datetime | None = None,
+) -> bytes:
     """One searchable PDF of every page of ``doc`` (the issue PDF). ``images`` maps page number to its image
     (default: each page's own image, `page_image`); ``created`` is the PDF creation date (default: the
     page header's date, else 1970-01-01). Raises PdfError when a page image is missing."""
@@ -204,8 +211,10 @@ def document_to_pdf(doc: Document, punctuation: str = "corpus", images: dict[int
         return writer.output(_creation_date(doc, created), title or Path(doc.path).stem)
 
 
-def page_to_pdf(page: Page, punctuation: str = "corpus", image: Image.Image | None = None,
-                created: dt.datetime | None = None) -> bytes:
+def page_to_pdf(
+    page: Page, punctuation: str = "corpus", image: Image.Image | None = None, created: dt.datetime | None = None
+) -> bytes:
     """A searchable PDF of one page (NDNP asks for one per page)."""
-    return document_to_pdf(Document(page.source.path, [page]), punctuation, {page.number: image} if image else None,
-                           created)
+    return document_to_pdf(
+        Document(page.source.path, [page]), punctuation, {page.number: image} if image else None, created
+    )

@@ -15,22 +15,40 @@ PROFILES = ("corpus", "original", "ascii")
 PUNCTUATION_CHOICES = ("keep", *PROFILES)
 _TO_ASCII = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "\u3000": " "})
 _TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
-_ASCII_EXTRA = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "《": "<", "》": ">",
-                              "！": "!", "？": "?", "…": "...", "·": "."})
+_ASCII_EXTRA = str.maketrans(
+    {
+        "。": ".",
+        "、": ",",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "《": "<",
+        "》": ">",
+        "！": "!",
+        "？": "?",
+        "…": "...",
+        "·": ".",
+    }
+)
 
 
 def _half_width(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (U+FF10–FF5A), which is how the corpus writes them."""
-    return "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ" else c for c in text)
+    return "".join(
+        chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ" else c for c in text
+    )
 
 
 def _full_width_in_cjk(text: str) -> str:
     """``,:;()`` in their full-width forms where they stand in CJK text, as a CJK page prints them; Latin
     text keeps the ASCII forms it is printed in."""
+
     def form(i: int, ch: str) -> str:
-        window = text[max(0, i - CONTEXT): i + CONTEXT + 1]
+        window = text[max(0, i - CONTEXT) : i + CONTEXT + 1]
         cjk = sum(is_cjk(c) for c in window)
         return ch.translate(_TO_FULL) if cjk and cjk >= sum(c.isascii() and c.isalpha() for c in window) else ch
+
     return "".join(form(i, c) if c in ",:;()" else c for i, c in enumerate(text))
 
 

@@ -156,7 +156,9 @@ def model_folders(root: Path | None = None) -> tuple[Path, Path]:
     try:
         import rapidocr
     except ImportError as exc:  # pragma: no cover - a core dependency
-        raise EngineError(f"the paddle engine serves rapidocr's bundled models, but rapidocr is missing: {exc}") from exc
+        raise EngineError(
+            f"the paddle engine serves rapidocr's bundled models, but rapidocr is missing: {exc}"
+        ) from exc
     models = Path(rapidocr.__file__).parent / "models"
     det, rec = models / DET_ONNX, models / REC_ONNX
     for p in (det, rec):
@@ -280,7 +282,9 @@ class PaddleEngine:
         # The engine config cannot turn onnxruntime's thread spinning off (a session config entry, not an
         # attribute); replace the two sessions with ones that do, as the ppocr engine does.
         pipeline = self.ocr.paddlex_pipeline
-        pipeline = getattr(pipeline, "_pipeline", pipeline)  # paddleocr wraps paddlex's pipeline in an AutoParallel shim
+        pipeline = getattr(
+            pipeline, "_pipeline", pipeline
+        )  # paddleocr wraps paddlex's pipeline in an AutoParallel shim
         for model, folder in ((pipeline.text_det_model, det_dir), (pipeline.text_rec_model, rec_dir)):
             runner = getattr(model, "runner", None)
             if runner is not None and hasattr(runner, "session"):
@@ -295,7 +299,9 @@ class PaddleEngine:
         crop = _bgr(image[cy0:cy1, cx0:cx1])
         if crop.shape[0] < st.paddle_min_crop_px or crop.shape[1] < st.paddle_min_crop_px:
             return []
-        scale = float(np.clip(st.paddle_det_text_height_px / max(region.text_height, 1.0), st.det_scale_min, st.det_scale_max))
+        scale = float(
+            np.clip(st.paddle_det_text_height_px / max(region.text_height, 1.0), st.det_scale_min, st.det_scale_max)
+        )
         side = max(32, int(round(scale * max(crop.shape[:2]))))
         (res,) = list(
             self.ocr.predict(
@@ -316,7 +322,12 @@ class PaddleEngine:
             if not text.strip():
                 continue
             bx0, by0, bx1, by1 = (float(v) for v in box)
-            b = (max(0, int(cx0 + bx0)), max(0, int(cy0 + by0)), min(w, int(np.ceil(cx0 + bx1))), min(h, int(np.ceil(cy0 + by1))))
+            b = (
+                max(0, int(cx0 + bx0)),
+                max(0, int(cy0 + by0)),
+                min(w, int(np.ceil(cx0 + bx1))),
+                min(h, int(np.ceil(cy0 + by1))),
+            )
             if b[2] <= b[0] or b[3] <= b[1]:
                 continue
             # Keep only lines whose centre lies in the region: the padding must not steal a neighbour's text.
@@ -326,13 +337,18 @@ class PaddleEngine:
             chars = _glyph_boxes(text, float(score), b, wtexts, wboxes, (cx0, cy0))
             fragments.append(Line(text=text, box=b, confidence=float(score), glyphs=glyphs_from_chars(chars)))
         rows = group_rows([f.box for f in fragments], st.row_min_overlap)
-        return [merge_row_fragments([fragments[i] for i in row], space_gap=st.space_gap_em * region.text_height) for row in rows]
+        return [
+            merge_row_fragments([fragments[i] for i in row], space_gap=st.space_gap_em * region.text_height)
+            for row in rows
+        ]
 
     def recognize(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Line]]:
         return [self.read_region(image, r) for r in regions]
 
 
-def _glyph_boxes(text: str, score: float, line: Box, wtexts, wboxes, origin: tuple[int, int]) -> list[tuple[str, float, Box]]:
+def _glyph_boxes(
+    text: str, score: float, line: Box, wtexts, wboxes, origin: tuple[int, int]
+) -> list[tuple[str, float, Box]]:
     """One (char, score, box) per character of ``text``, boxes inside ``line``.
 
     PaddleX gives one box per CJK character and one per Latin word (``text_word``/``text_word_boxes``, in crop
@@ -340,7 +356,12 @@ def _glyph_boxes(text: str, score: float, line: Box, wtexts, wboxes, origin: tup
     carries its line's score. When the words do not spell the text, boxes are spread evenly over the line box.
     """
     chars: list[tuple[str, float, Box]] = []
-    if wtexts is not None and wboxes is not None and len(wtexts) == len(wboxes) and "".join(wtexts) == text.replace(" ", ""):
+    if (
+        wtexts is not None
+        and wboxes is not None
+        and len(wtexts) == len(wboxes)
+        and "".join(wtexts) == text.replace(" ", "")
+    ):
         ox, oy = origin
         for word, wb in zip(wtexts, wboxes):
             gx0, gy0, gx1, gy1 = (float(v) for v in wb)

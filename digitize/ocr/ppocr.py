@@ -85,7 +85,9 @@ class PPOCREngine:
         if crop.size == 0:
             return []
         scale = float(np.clip(st.det_text_height_px / max(region.text_height, 1.0), st.det_scale_min, st.det_scale_max))
-        small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+        small = cv2.resize(
+            crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        )
         if small.shape[0] < st.det_min_side_px or small.shape[1] < st.det_min_side_px:
             return []
         out = self.detector(_rgb(small))
@@ -164,12 +166,15 @@ class PPOCREngine:
             chars = []
             for char, conf, quad in zip(chars_text, confs, self.word_boxes.adjust_box_overlap(quads)):
                 (gx0, gy0), (gx1, gy1) = np.min(quad, axis=0), np.max(quad, axis=0)
-                chars.append((char, conf, (b[0] + int(gx0), b[1] + int(gy0), b[0] + int(np.ceil(gx1)), b[1] + int(np.ceil(gy1)))))
+                chars.append(
+                    (char, conf, (b[0] + int(gx0), b[1] + int(gy0), b[0] + int(np.ceil(gx1)), b[1] + int(np.ceil(gy1))))
+                )
             lines.append(Line(text=text, box=b, confidence=score, glyphs=glyphs_from_chars(chars)))
         return lines
 
-    def _recognise_into(self, crops: list[np.ndarray], which, width_scale: float, texts: list, scores: list,
-                        words: list) -> None:
+    def _recognise_into(
+        self, crops: list[np.ndarray], which, width_scale: float, texts: list, scores: list, words: list
+    ) -> None:
         """Recognise ``crops[i]`` for i in ``which``, writing into the result lists. Sorted by width/height so
         each batch pads little; batches run side by side on the pool."""
         by_ratio = sorted(which, key=lambda i: crops[i].shape[1] / crops[i].shape[0])
@@ -193,7 +198,10 @@ class PPOCREngine:
             frags = [next(fragments) for _ in boxes]
             frags = [f for f in frags if f.text.strip() and f.confidence >= st.min_score]
             rows = group_rows([f.box for f in frags], st.row_min_overlap)
-            lines = [merge_row_fragments([frags[i] for i in row], space_gap=st.space_gap_em * region.text_height) for row in rows]
+            lines = [
+                merge_row_fragments([frags[i] for i in row], space_gap=st.space_gap_em * region.text_height)
+                for row in rows
+            ]
             results.append(lines)
         return results
 

@@ -25,8 +25,11 @@ class TextLayerEngine:
         results = []
         for region in regions:
             x0, y0, x1, y1 = region.box
-            inside = [i for i, c in enumerate(self.chars) if i not in taken
-                      and x0 <= (c.box[0] + c.box[2]) / 2 < x1 and y0 <= (c.box[1] + c.box[3]) / 2 < y1]
+            inside = [
+                i
+                for i, c in enumerate(self.chars)
+                if i not in taken and x0 <= (c.box[0] + c.box[2]) / 2 < x1 and y0 <= (c.box[1] + c.box[3]) / 2 < y1
+            ]
             taken.update(inside)
             lines = []
             for row in group_rows([self.chars[i].box for i in inside]):
@@ -37,7 +40,12 @@ class TextLayerEngine:
                     if prev is not None and c.box[0] - prev.box[2] > 0.18 * max(c.size_px, 1):
                         text += " "
                     text += c.text
-                box = (min(c.box[0] for c in chars), min(c.box[1] for c in chars), max(c.box[2] for c in chars), max(c.box[3] for c in chars))
+                box = (
+                    min(c.box[0] for c in chars),
+                    min(c.box[1] for c in chars),
+                    max(c.box[2] for c in chars),
+                    max(c.box[3] for c in chars),
+                )
                 glyphs = [Glyph(c.text, c.box, 1.0) for c in chars]
                 lines.append(Line(text=text, box=box, confidence=1.0, glyphs=glyphs))
             results.append(lines)

@@ -37,13 +37,26 @@ def _core(span: tuple[int, int], length: int, overlap: int) -> tuple[float, floa
     return lo, hi
 
 
-def detect_tiled(image: np.ndarray, scale: float, detect: Callable[[np.ndarray], Iterable[np.ndarray]],
-                 map_fn=map, tile: int = 1600, overlap: int = 200) -> list[Box]:
+def detect_tiled(
+    image: np.ndarray,
+    scale: float,
+    detect: Callable[[np.ndarray], Iterable[np.ndarray]],
+    map_fn=map,
+    tile: int = 1600,
+    overlap: int = 200,
+) -> list[Box]:
     """Line boxes of ``image`` (in its pixels) found by ``detect`` (tile → quads in tile pixels) on the image
     scaled by ``scale`` and cut into ``tile``-px tiles overlapping by ``overlap`` px."""
     h, w = image.shape[:2]
-    scaled = image if scale == 1 else cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))),
-                                                   interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    scaled = (
+        image
+        if scale == 1
+        else cv2.resize(
+            image,
+            (max(1, round(w * scale)), max(1, round(h * scale))),
+            interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC,
+        )
+    )
     sh, sw = scaled.shape[:2]
     tiles = [(xs, ys) for ys in tile_spans(sh, tile, overlap) for xs in tile_spans(sw, tile, overlap)]
     # A blank tile (margin, white space) holds no line: not worth a detector run.
@@ -62,8 +75,12 @@ def detect_tiled(image: np.ndarray, scale: float, detect: Callable[[np.ndarray],
     boxes = join_cut_pieces(boxes)
     out = []
     for x0, y0, x1, y1 in boxes:
-        b = (int(max(0, np.floor(x0 / scale))), int(max(0, np.floor(y0 / scale))),
-             int(min(w, np.ceil(x1 / scale))), int(min(h, np.ceil(y1 / scale))))
+        b = (
+            int(max(0, np.floor(x0 / scale))),
+            int(max(0, np.floor(y0 / scale))),
+            int(min(w, np.ceil(x1 / scale))),
+            int(min(h, np.ceil(y1 / scale))),
+        )
         if b[2] > b[0] and b[3] > b[1]:
             out.append(b)
     return sorted(out, key=lambda b: (b[1], b[0]))
@@ -101,8 +118,12 @@ def join_cut_pieces(boxes: list[tuple[float, float, float, float]], row_overlap:
             hit[i] = False
             if hit.any():
                 group = arr[hit]
-                arr[i] = [min(a[0], group[:, 0].min()), min(a[1], group[:, 1].min()),
-                          max(a[2], group[:, 2].max()), max(a[3], group[:, 3].max())]
+                arr[i] = [
+                    min(a[0], group[:, 0].min()),
+                    min(a[1], group[:, 1].min()),
+                    max(a[2], group[:, 2].max()),
+                    max(a[3], group[:, 3].max()),
+                ]
                 alive[hit] = False
                 changed = True
         arr = arr[alive]

@@ -22,7 +22,9 @@ def vertical_cells(image: np.ndarray, box: Box, settings: OcrSettings = DEFAULT.
     st = settings
     ink = image[y0:y1, x0:x1] < st.vertical_ink_grey
     columns = []
-    for cs, ce in reversed(runs(ink.any(axis=0), min_gap=max(st.vertical_cell_gap_px, (x1 - x0) // st.vertical_column_gap_divisor))):
+    for cs, ce in reversed(
+        runs(ink.any(axis=0), min_gap=max(st.vertical_cell_gap_px, (x1 - x0) // st.vertical_column_gap_divisor))
+    ):
         cells: list[tuple[int, int]] = []
         for rs, re in runs(ink[:, cs:ce].any(axis=1), min_gap=st.vertical_cell_gap_px):
             # A character in parts (兴, 二) stays one cell: CJK characters are about as tall as wide.
@@ -34,7 +36,9 @@ def vertical_cells(image: np.ndarray, box: Box, settings: OcrSettings = DEFAULT.
     return columns
 
 
-def vertical_strip(image: np.ndarray, cells: list[Box], settings: OcrSettings = DEFAULT.ocr) -> tuple[np.ndarray, list[int]]:
+def vertical_strip(
+    image: np.ndarray, cells: list[Box], settings: OcrSettings = DEFAULT.ocr
+) -> tuple[np.ndarray, list[int]]:
     """The cells of one vertical column set side by side on white as one horizontal line, so that a line
     recogniser reads it; returns the strip and each cell's left edge in it."""
     size = max(max(c[2] - c[0], c[3] - c[1]) for c in cells)
@@ -48,7 +52,9 @@ def vertical_strip(image: np.ndarray, cells: list[Box], settings: OcrSettings = 
     return strip, lefts
 
 
-def read_vertical(engine: Engine, image: np.ndarray, box: Box, size: float, settings: OcrSettings = DEFAULT.ocr) -> list[Line]:
+def read_vertical(
+    engine: Engine, image: np.ndarray, box: Box, size: float, settings: OcrSettings = DEFAULT.ocr
+) -> list[Line]:
     """One Line per vertical column, right to left; glyph boxes are the character cells on the page."""
     lines = []
     for cells in vertical_cells(image, box, settings):
@@ -62,6 +68,12 @@ def read_vertical(engine: Engine, image: np.ndarray, box: Box, size: float, sett
             page_glyphs.append(Glyph(g.text, cells[i], g.confidence))
         if page_glyphs:
             col_box = (min(c[0] for c in cells), cells[0][1], max(c[2] for c in cells), cells[-1][3])
-            lines.append(Line("".join(g.text for g in page_glyphs), col_box,
-                              float(np.mean([g.confidence for g in page_glyphs])), page_glyphs))
+            lines.append(
+                Line(
+                    "".join(g.text for g in page_glyphs),
+                    col_box,
+                    float(np.mean([g.confidence for g in page_glyphs])),
+                    page_glyphs,
+                )
+            )
     return lines

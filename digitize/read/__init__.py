@@ -55,12 +55,19 @@ def read_input_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) 
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise ReadError(path, "is a directory, not a file" if stat.S_ISDIR(info.st_mode)
-                        else "is not a regular file (a pipe, socket or device)")
+        raise ReadError(
+            path,
+            "is a directory, not a file"
+            if stat.S_ISDIR(info.st_mode)
+            else "is not a regular file (a pipe, socket or device)",
+        )
     with os.fdopen(fd, "rb") as fh:
         if info.st_size > max_bytes:
-            raise ReadError(path, f"is {info.st_size / 2**20:,.0f} MiB, over the limit of {max_bytes / 2**20:,.0f} MiB "
-                                  "for a layout or text file")
+            raise ReadError(
+                path,
+                f"is {info.st_size / 2**20:,.0f} MiB, over the limit of {max_bytes / 2**20:,.0f} MiB "
+                "for a layout or text file",
+            )
         try:
             data = fh.read(max_bytes + 1)
         except OSError as exc:
@@ -80,8 +87,16 @@ def read_bytes(data: bytes, path: str | os.PathLike = "<bytes>", dpi: float | No
         return _read_bytes(data, path, dpi)
     except ReadError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError,
-            UnicodeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        UnicodeError,
+    ) as exc:
         raise ReadError(path, f"malformed file ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
 
 

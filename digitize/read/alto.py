@@ -50,8 +50,9 @@ class _Reader:
         self.root, self.path = root, path
         self.ns = namespace(root)
         if self.ns not in NAMESPACES:
-            raise ReadError(path, f"unknown ALTO namespace {self.ns!r} (known: none, "
-                                  + ", ".join(n for n in NAMESPACES if n) + ")")
+            raise ReadError(
+                path, f"unknown ALTO namespace {self.ns!r} (known: none, " + ", ".join(n for n in NAMESPACES if n) + ")"
+            )
         self.by_id = {el.get("ID"): el for el in root.iter() if isinstance(el.tag, str) and el.get("ID")}
         desc = self._first(root, "Description")
         self.settings = dict(_SETTING.findall(self._text(desc, "processingStepSettings")))
@@ -77,8 +78,10 @@ class _Reader:
             return None
         targets: dict[int, list[etree._Element]] = {}
         for ref in ro.iter():
-            if local_name(ref) == "ElementRef" or (local_name(ref) in ("OrderedGroup", "UnorderedGroup")
-                                                    and not any(local_name(c) == "ElementRef" for c in ref)):
+            if local_name(ref) == "ElementRef" or (
+                local_name(ref) in ("OrderedGroup", "UnorderedGroup")
+                and not any(local_name(c) == "ElementRef" for c in ref)
+            ):
                 target = self.by_id.get(ref.get("REF") or "")
                 page = target
                 while page is not None and local_name(page) != "Page":
@@ -125,7 +128,7 @@ class _Reader:
         return [self.by_id[r] for r in (el.get("TAGREFS") or "").split() if r in self.by_id]
 
     def _strip_prefix(self, ident: str) -> str:
-        return ident[len(self.prefix) + 1:] if self.prefix and ident.startswith(self.prefix + "_") else ident
+        return ident[len(self.prefix) + 1 :] if self.prefix and ident.startswith(self.prefix + "_") else ident
 
     # ---- document
 
@@ -145,15 +148,23 @@ class _Reader:
             path=self._text(info, "fileName") or self.path,
             index=_index(self.settings.get("source page index"), index),
             kind=self.settings.get("source kind", "alto").strip() or "alto",
-            sha256=(ident.text or "").strip() if ident is not None and ident.get("fileIdentifierLocation") == "sha256" else "",
+            sha256=(ident.text or "").strip()
+            if ident is not None and ident.get("fileIdentifierLocation") == "sha256"
+            else "",
             dpi=self.dpi,
             mime=self.settings.get("source mime", "").strip() or "application/xml",
         )
         elements = [e for e in pg.iter() if local_name(e) in BLOCK_TAGS]
         w, h = self._number(pg, "WIDTH", low=0) or 0.0, self._number(pg, "HEIGHT", low=0) or 0.0
-        page = Page(number=number, width=round(w * self.scale), height=round(h * self.scale), source=source,
-                    engine=self.settings.get("engine", "").strip(), label=pg.get("PRINTED_IMG_NR") or "",
-                    settings_digest=self.settings.get("settings digest", "").strip())
+        page = Page(
+            number=number,
+            width=round(w * self.scale),
+            height=round(h * self.scale),
+            source=source,
+            engine=self.settings.get("engine", "").strip(),
+            label=pg.get("PRINTED_IMG_NR") or "",
+            settings_digest=self.settings.get("settings digest", "").strip(),
+        )
         try:  # which thresholds made the page, when digitize wrote it
             page.settings_changed = parse_changed(self.settings.get("settings changed", ""))
         except SettingsError:
@@ -167,8 +178,13 @@ class _Reader:
                 box = self._box(el)
                 if box:
                     horizontal = (box[2] - box[0]) >= (box[3] - box[1])
-                    page.separators.append(Separator(self._strip_prefix(el.get("ID", f"SEP{len(page.separators) + 1}")),
-                                                     box, "horizontal" if horizontal else "vertical"))
+                    page.separators.append(
+                        Separator(
+                            self._strip_prefix(el.get("ID", f"SEP{len(page.separators) + 1}")),
+                            box,
+                            "horizontal" if horizontal else "vertical",
+                        )
+                    )
             elif name in ("TextBlock", "Illustration"):
                 blocks[id(el)] = self._block(el)
         if not page.width or not page.height:
@@ -209,8 +225,14 @@ class _Reader:
         box = self._box(el) or (0, 0, 0, 0)
         if local_name(el) == "Illustration":
             return Block(ident, self._role(el, Role.PHOTO), box)
-        block = Block(ident, self._role(el, Role.BODY), box, style=self._style(el),
-                      vertical=el.get("BASEDIRECTION") == "ttb", language=el.get("LANG") or el.get("language") or "")
+        block = Block(
+            ident,
+            self._role(el, Role.BODY),
+            box,
+            style=self._style(el),
+            vertical=el.get("BASEDIRECTION") == "ttb",
+            language=el.get("LANG") or el.get("language") or "",
+        )
         for tl in (c for c in el if local_name(c) == "TextLine"):
             line, hyphenated = self._line(tl)
             if line is None:
@@ -254,9 +276,15 @@ class _Reader:
                 boxes = [self._box(g) for g in found]
                 if len(found) == len(content) and all(b is not None for b in boxes):
                     fallback = conf if conf is not None else 1.0
-                    glyphs += [Glyph(g.get("CONTENT") or c, box,
-                                     gc if g.get("GC") and (gc := self._number(g, "GC", low=0)) is not None else fallback)
-                               for g, c, box in zip(found, content, boxes) if box is not None]
+                    glyphs += [
+                        Glyph(
+                            g.get("CONTENT") or c,
+                            box,
+                            gc if g.get("GC") and (gc := self._number(g, "GC", low=0)) is not None else fallback,
+                        )
+                        for g, c, box in zip(found, content, boxes)
+                        if box is not None
+                    ]
                 else:
                     glyphs_complete = False
             elif name == "SP":

@@ -35,9 +35,12 @@ MAX_NUMBER = 10_000_000.0
 @overload
 def number(value: str, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float: ...
 @overload
-def number(value: str | None, what: str, path: str | os.PathLike, low: float = ..., high: float = ...) -> float | None: ...
-def number(value: str | None, what: str, path: str | os.PathLike, low: float = -MAX_NUMBER,
-           high: float = MAX_NUMBER) -> float | None:
+def number(
+    value: str | None, what: str, path: str | os.PathLike, low: float = ..., high: float = ...
+) -> float | None: ...
+def number(
+    value: str | None, what: str, path: str | os.PathLike, low: float = -MAX_NUMBER, high: float = MAX_NUMBER
+) -> float | None:
     """``value`` as a finite float in [low, high]; None when the attribute is absent. A value that is not a
     number (``"big"``, ``"9.9.9"``), not finite (``"inf"``, ``"nan"``) or absurd is a `ReadError` naming
     ``what``: a layout file with such a value was not written by a working tool."""
@@ -66,8 +69,15 @@ def parse_xml(data: bytes, path: str | os.PathLike) -> etree._Element:
     parsing and again on the parsed DTD, which catches documents in encodings the byte check cannot see.
     """
     refuse_entities(data, path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -105,8 +115,9 @@ def flow_joins(blocks: list[Block], block_hyphen: dict[int, set[int]] | None = N
         flow[-1][0].join = None
 
 
-def finish_page(page: Page, file_has_articles: bool, file_has_joins: bool,
-                block_hyphen: dict[int, set[int]] | None = None) -> Page:
+def finish_page(
+    page: Page, file_has_articles: bool, file_has_joins: bool, block_hyphen: dict[int, set[int]] | None = None
+) -> Page:
     """Complete a page built by a reader: blocks listed in reading order get their order indices; a file
     without articles becomes one article holding every text block (so the text writer, which writes
     articles, writes it); missing joins are inferred; continuation markers are parsed as the pipeline does."""
@@ -132,7 +143,3 @@ def finish_page(page: Page, file_has_articles: bool, file_has_joins: bool,
 
 def line_confidence(confidences: list[float]) -> float:
     return float(sum(confidences) / len(confidences)) if confidences else 1.0
-
-
-
-

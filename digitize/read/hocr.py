@@ -60,8 +60,11 @@ def _line(el, path: str) -> Line | None:
     texts = [t for t in texts if t]
     if not texts:
         return None
-    confidences = [number(m.group(1), f"x_wconf of {w.get('id') or 'a word'}", path, 0, 100) / 100
-                   for w in words if (m := _WCONF.search(w.get("title") or ""))]
+    confidences = [
+        number(m.group(1), f"x_wconf of {w.get('id') or 'a word'}", path, 0, 100) / 100
+        for w in words
+        if (m := _WCONF.search(w.get("title") or ""))
+    ]
     return Line(" ".join(texts), _bbox(el, path) or (0, 0, 0, 0), line_confidence(confidences))
 
 
@@ -82,18 +85,34 @@ def _page(el, index: int, path: str) -> Page:
         own = _own(node)
         role = Role(own["role"]) if own.get("role") in {r.value for r in Role} else role
         ident = node.get("id") or f"TB{k + 1:04d}"
-        page.blocks.append(Block(ident, role, _bbox(node, path) or box_union([ln.box for ln in lines]), lines,
-                                 language=node.get("lang") or guess_language("".join(ln.text for ln in lines)),
-                                 article_id=own.get("article")))
+        page.blocks.append(
+            Block(
+                ident,
+                role,
+                _bbox(node, path) or box_union([ln.box for ln in lines]),
+                lines,
+                language=node.get("lang") or guess_language("".join(ln.text for ln in lines)),
+                article_id=own.get("article"),
+            )
+        )
     for k, node in enumerate(_with_class(el, PHOTO_CLASSES)):
         own = _own(node)
-        page.blocks.append(Block(node.get("id") or f"IL{k + 1:04d}", Role.PHOTO, _bbox(node, path) or (0, 0, 0, 0),
-                                 article_id=own.get("article")))
+        page.blocks.append(
+            Block(
+                node.get("id") or f"IL{k + 1:04d}",
+                Role.PHOTO,
+                _bbox(node, path) or (0, 0, 0, 0),
+                article_id=own.get("article"),
+            )
+        )
     for k, node in enumerate(_with_class(el, {"ocr_separator"})):
         b = _bbox(node, path)
         if b:
-            page.separators.append(Separator(node.get("id") or f"SEP{k + 1:04d}", b,
-                                             "horizontal" if b[2] - b[0] >= b[3] - b[1] else "vertical"))
+            page.separators.append(
+                Separator(
+                    node.get("id") or f"SEP{k + 1:04d}", b, "horizontal" if b[2] - b[0] >= b[3] - b[1] else "vertical"
+                )
+            )
     articles: dict[str, Article] = {}
     for block in page.blocks:
         if block.article_id:

@@ -43,37 +43,78 @@ def _box(value) -> tuple[int, int, int, int]:
 
 def _line(d: dict) -> Line:
     join = d.get("join")
-    return Line(d["text"], _box(d["box"]), d["confidence"],
-                [Glyph(g["text"], _box(g["box"]), g["confidence"]) for g in d.get("glyphs") or []],
-                Join(JoinKind(join["kind"]), join.get("evidence", "")) if join else None)
+    return Line(
+        d["text"],
+        _box(d["box"]),
+        d["confidence"],
+        [Glyph(g["text"], _box(g["box"]), g["confidence"]) for g in d.get("glyphs") or []],
+        Join(JoinKind(join["kind"]), join.get("evidence", "")) if join else None,
+    )
 
 
 def _page(d: dict) -> Page:
     source = PageSource(**d["source"])
     t = d.get("transform") or {}
-    transform = Transform(np.array(t.get("matrix") or [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=float),
-                          t.get("skew_degrees", 0.0), t.get("rotation_degrees", 0))
+    transform = Transform(
+        np.array(t.get("matrix") or [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=float),
+        t.get("skew_degrees", 0.0),
+        t.get("rotation_degrees", 0),
+    )
     blocks = []
     for b in d.get("blocks") or []:
         style = b.get("style")
-        blocks.append(Block(b["id"], Role(b["role"]), _box(b["box"]), [_line(ln) for ln in b.get("lines") or []],
-                            TextStyle(style["size_px"], bool(style.get("bold"))) if style else None,
-                            b.get("order", -1), b.get("article_id"), b.get("column", -1),
-                            bool(b.get("vertical")), b.get("language") or "zh"))
+        blocks.append(
+            Block(
+                b["id"],
+                Role(b["role"]),
+                _box(b["box"]),
+                [_line(ln) for ln in b.get("lines") or []],
+                TextStyle(style["size_px"], bool(style.get("bold"))) if style else None,
+                b.get("order", -1),
+                b.get("article_id"),
+                b.get("column", -1),
+                bool(b.get("vertical")),
+                b.get("language") or "zh",
+            )
+        )
     by_id = {b.id: b for b in blocks}
-    articles = [Article(a["id"], [by_id[i] for i in a.get("block_ids") or [] if i in by_id], a.get("order", -1),
-                        [Continuation(c["direction"], c["page"], c["marker"], c["block_id"],
-                                      tuple(c["linked_to"]) if c.get("linked_to") else None)
-                         for c in a.get("continuations") or []])
-                for a in d.get("articles") or []]
-    return Page(number=int(d["number"]), width=int(d["width"]), height=int(d["height"]), source=source,
-                blocks=blocks, articles=articles,
-                separators=[Separator(s["id"], _box(s["box"]), s["orientation"]) for s in d.get("separators") or []],
-                transform=transform, in_source_coordinates=bool(d.get("in_source_coordinates")),
-                engine=d.get("engine", ""), text_size_px=d.get("text_size_px", 0.0), label=d.get("label", ""),
-                metadata=dict(d.get("metadata") or {}), timings=dict(d.get("timings") or {}),
-                settings_digest=d.get("settings_digest", ""), settings_changed=dict(d.get("settings_changed") or {}),
-                quality=PageQuality(**d["quality"]) if d.get("quality") else None)
+    articles = [
+        Article(
+            a["id"],
+            [by_id[i] for i in a.get("block_ids") or [] if i in by_id],
+            a.get("order", -1),
+            [
+                Continuation(
+                    c["direction"],
+                    c["page"],
+                    c["marker"],
+                    c["block_id"],
+                    tuple(c["linked_to"]) if c.get("linked_to") else None,
+                )
+                for c in a.get("continuations") or []
+            ],
+        )
+        for a in d.get("articles") or []
+    ]
+    return Page(
+        number=int(d["number"]),
+        width=int(d["width"]),
+        height=int(d["height"]),
+        source=source,
+        blocks=blocks,
+        articles=articles,
+        separators=[Separator(s["id"], _box(s["box"]), s["orientation"]) for s in d.get("separators") or []],
+        transform=transform,
+        in_source_coordinates=bool(d.get("in_source_coordinates")),
+        engine=d.get("engine", ""),
+        text_size_px=d.get("text_size_px", 0.0),
+        label=d.get("label", ""),
+        metadata=dict(d.get("metadata") or {}),
+        timings=dict(d.get("timings") or {}),
+        settings_digest=d.get("settings_digest", ""),
+        settings_changed=dict(d.get("settings_changed") or {}),
+        quality=PageQuality(**d["quality"]) if d.get("quality") else None,
+    )
 
 
 def read_json(data: bytes, path: str | os.PathLike) -> Document:

@@ -78,9 +78,13 @@ class _Story:
         subtitles = [s for s in self.subheadlines if SUBTITLE_DASH.match(s)]
         if not self.headlines:  # nothing to stand before or after: keep the file's order
             kickers, subtitles = [], self.subheadlines
-        return ([(Role.KICKER, t) for t in kickers] + [(Role.HEADLINE, t) for t in self.headlines]
-                + [(Role.SUBTITLE if SUBTITLE_DASH.match(t) else Role.KICKER, t) for t in subtitles]
-                + [(Role.BYLINE, t) for t in self.bylines] + self.body)
+        return (
+            [(Role.KICKER, t) for t in kickers]
+            + [(Role.HEADLINE, t) for t in self.headlines]
+            + [(Role.SUBTITLE if SUBTITLE_DASH.match(t) else Role.KICKER, t) for t in subtitles]
+            + [(Role.BYLINE, t) for t in self.bylines]
+            + self.body
+        )
 
 
 def _para_role(el: etree._Element) -> Role:
@@ -152,8 +156,11 @@ def _read_item(item: etree._Element) -> _Story:
     story = _Story()
     meta = _child(item, "contentMeta")
     language = _child(meta, "language")
-    story.language = ((language.get("tag") if language is not None else None)
-                      or item.get("{http://www.w3.org/XML/1998/namespace}lang") or "und")
+    story.language = (
+        (language.get("tag") if language is not None else None)
+        or item.get("{http://www.w3.org/XML/1998/namespace}lang")
+        or "und"
+    )
     for inline in (x for cs in _children(item, "contentSet") for x in _children(cs, "inlineXML")):
         root = next((c for c in inline if isinstance(c.tag, str)), None)
         if root is not None and local_name(root) == "nitf":

@@ -23,8 +23,14 @@ from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, number
 
 PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
-ROLES = {"heading": Role.HEADLINE, "caption": Role.CAPTION, "header": Role.PAGE_HEADER, "footer": Role.PAGE_FOOTER,
-         "page-number": Role.PAGE_FOOTER, "credit": Role.BYLINE}
+ROLES = {
+    "heading": Role.HEADLINE,
+    "caption": Role.CAPTION,
+    "header": Role.PAGE_HEADER,
+    "footer": Role.PAGE_FOOTER,
+    "page-number": Role.PAGE_FOOTER,
+    "credit": Role.BYLINE,
+}
 PHOTO_REGIONS = ("ImageRegion", "GraphicRegion")
 _STRUCTURE = re.compile(r"structure\s*\{([^}]*)\}")
 
@@ -72,7 +78,9 @@ def _equiv(el, path: str) -> tuple[str | None, float | None]:
         uni = next(iter(_children(te, "Unicode")), None)
         if uni is not None and uni.text is not None:
             conf = te.get("conf")
-            return uni.text, number(conf, f"TextEquiv conf of {el.get('id') or local_name(el)}", path, 0, 1) if conf else None
+            return uni.text, number(
+                conf, f"TextEquiv conf of {el.get('id') or local_name(el)}", path, 0, 1
+            ) if conf else None
     return None, None
 
 
@@ -106,8 +114,9 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
     pg = next(iter(_children(root, "Page")), None)
     if pg is None:
         raise ReadError(path, "PAGE document without a Page element")
-    source = PageSource(path=pg.get("imageFilename") or str(path), index=0, kind="page-xml", sha256="",
-                        mime="application/xml")
+    source = PageSource(
+        path=pg.get("imageFilename") or str(path), index=0, kind="page-xml", sha256="", mime="application/xml"
+    )
     size = [number(pg.get(name), f"Page {name}", path, 0) or 0 for name in ("imageWidth", "imageHeight")]
     page = Page(number=1, width=round(size[0]), height=round(size[1]), source=source, engine="PAGE XML")
     regions = [el for el in pg.iter() if local_name(el).endswith("Region")]
@@ -120,12 +129,15 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
             if not lines:
                 text, _ = _equiv(el, path)  # a region transcribed without lines: one line of its box
                 lines = [Line(text, box, 1.0)] if text and text.strip() else []
-            blocks[ident] = Block(ident, _role(el, ROLES.get(el.get("type") or "", Role.BODY)), box, lines,
-                                  language=_language(el, lines))
+            blocks[ident] = Block(
+                ident, _role(el, ROLES.get(el.get("type") or "", Role.BODY)), box, lines, language=_language(el, lines)
+            )
         elif name in PHOTO_REGIONS:
             blocks[ident] = Block(ident, _role(el, Role.PHOTO), box)
         elif name == "SeparatorRegion":
-            page.separators.append(Separator(ident, box, "horizontal" if box[2] - box[0] >= box[3] - box[1] else "vertical"))
+            page.separators.append(
+                Separator(ident, box, "horizontal" if box[2] - box[0] >= box[3] - box[1] else "vertical")
+            )
     order: list[str] = []
     articles: list[Article] = []
     ro = next((el for el in pg.iter() if local_name(el) == "ReadingOrder"), None)
@@ -141,8 +153,19 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
 def _group_order(group, blocks: dict[str, Block], articles: list[Article], path) -> list[str]:
     """Region ids in the order ``group`` gives (nested groups in place, ``index`` order where indexed); a group
     marked ``structure {type:article;}`` becomes an article of its regions."""
-    members = [c for c in group if local_name(c) in ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed",
-                                                        "UnorderedGroupIndexed", "OrderedGroup", "UnorderedGroup")]
+    members = [
+        c
+        for c in group
+        if local_name(c)
+        in (
+            "RegionRefIndexed",
+            "RegionRef",
+            "OrderedGroupIndexed",
+            "UnorderedGroupIndexed",
+            "OrderedGroup",
+            "UnorderedGroup",
+        )
+    ]
     if all(c.get("index") is not None for c in members):
         members.sort(key=lambda c: number(c.get("index"), "RegionRefIndexed index", path) or 0)
     order: list[str] = []
@@ -153,8 +176,10 @@ def _group_order(group, blocks: dict[str, Block], articles: list[Article], path)
             order += _group_order(child, blocks, articles, path)
     info = _structure(group)
     if info.get("type") == "article":
-        article = Article(info.get("id") or group.get("id") or f"A{len(articles) + 1}",
-                          [blocks[i] for i in dict.fromkeys(order) if i in blocks])
+        article = Article(
+            info.get("id") or group.get("id") or f"A{len(articles) + 1}",
+            [blocks[i] for i in dict.fromkeys(order) if i in blocks],
+        )
         for b in article.blocks:
             b.article_id = article.id
         articles.append(article)
@@ -164,4 +189,5 @@ def _group_order(group, blocks: dict[str, Block], articles: list[Article], path)
 def _language(el, lines: list[Line]) -> str:
     lang = el.get("primaryLanguage")
     return {"Chinese": "zh", "English": "en", "French": "fr", "German": "de"}.get(lang or "", "") or guess_language(
-        "".join(ln.text for ln in lines))
+        "".join(ln.text for ln in lines)
+    )

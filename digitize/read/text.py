@@ -29,8 +29,9 @@ MARGIN = EM
 def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
     """The Document of a corpus-format text: one page of articles, blocks and lines with joins."""
     paras = parse_paragraphs(normalize_input(text))
-    source = PageSource(path=str(path), index=0, kind="text", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                        mime="text/plain")
+    source = PageSource(
+        path=str(path), index=0, kind="text", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), mime="text/plain"
+    )
     page = Page(number=1, width=0, height=0, source=source, engine="corpus text")
     seen = written_words(line for para in paras for line in para.text.split("\n"))
     articles: list[Article] = []
@@ -50,8 +51,14 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
         for prev, nxt in zip(lines, lines[1:]):
             prev.join = text_join(prev.text, nxt.text, wordfreq_lang(guess_language(para.text)), seen)
         lines[-1].join = Join(JoinKind.BREAK, "paragraph ends (blank line)")
-        block = Block(f"TB{len(page.blocks) + 1:04d}", role, box_union([ln.box for ln in lines]), lines,
-                      article_id=article.id, language=guess_language(para.text))
+        block = Block(
+            f"TB{len(page.blocks) + 1:04d}",
+            role,
+            box_union([ln.box for ln in lines]),
+            lines,
+            article_id=article.id,
+            language=guess_language(para.text),
+        )
         article.blocks.append(block)
         page.blocks.append(block)
     for article in articles:
@@ -60,4 +67,3 @@ def read_text(text: str, path: str | os.PathLike = "<text>") -> Document:
     page.width = max((b.box[2] for b in page.blocks), default=0) + MARGIN
     page.height = y
     return Document(str(path), [finish_page(page, file_has_articles=True, file_has_joins=True)])
-

@@ -108,8 +108,10 @@ def _row_html(n: int, segments: list[Segment], ref_cur: _Cursor, hyp_cur: _Curso
             ref_parts.append('<span class="g">‸</span>')
             hyp_parts.append(f"<ins>{h}</ins>")
     cls = "err" if errors or marks else "ok"
-    return (f'<tr class="{cls}" id="r{n}"><td class="n">{n + 1}</td><td>{"".join(ref_parts)}</td>'
-            f'<td>{"".join(hyp_parts)}</td><td class="e">{errors}</td></tr>')
+    return (
+        f'<tr class="{cls}" id="r{n}"><td class="n">{n + 1}</td><td>{"".join(ref_parts)}</td>'
+        f'<td>{"".join(hyp_parts)}</td><td class="e">{errors}</td></tr>'
+    )
 
 
 _SCRIPT = """
@@ -169,10 +171,14 @@ def page_image_uri(path: Path, max_pixels: int | None = None) -> str:
         with Image.open(path, formats=IMAGE_FORMATS) as opened:
             if opened.width * opened.height > limit:
                 raise PageImageError(f"image is {opened.width}×{opened.height} pixels, over the limit of {limit:,}")
-            opened.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * opened.height // max(1, opened.width)))  # JPEG: decode small
+            opened.draft(
+                "RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * opened.height // max(1, opened.width))
+            )  # JPEG: decode small
             im = opened.convert("RGB")
             if im.width > IMAGE_MAX_WIDTH:
-                im = im.resize((IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS)
+                im = im.resize(
+                    (IMAGE_MAX_WIDTH, round(im.height * IMAGE_MAX_WIDTH / im.width)), Image.Resampling.LANCZOS
+                )
             buf = io.BytesIO()
             im.save(buf, "JPEG", quality=75)
     except PageImageError:
@@ -201,8 +207,10 @@ def _page_svg(result: DiffResult, image_uri: str) -> str:
     width, height = (_num(v) for v in result.page["size"])
     if not image_uri.startswith("data:image/jpeg;base64,") or not _BASE64.fullmatch(image_uri[23:]):
         raise ValueError("the page image must be a data: URI made by page_image_uri")
-    parts = [f'<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">',
-             f'<image href="{image_uri}" x="0" y="0" width="{width}" height="{height}"/>']
+    parts = [
+        f'<svg class="page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">',
+        f'<image href="{image_uri}" x="0" y="0" width="{width}" height="{height}"/>',
+    ]
     for n, line in enumerate(result.line_errors):
         if not line["box"] or line["row"] is None or not line["units"]:
             continue
@@ -210,8 +218,10 @@ def _page_svg(result: DiffResult, image_uri: str) -> str:
         errors, units_, row = _int(line["errors"]), _int(line["units"]), _int(line["row"])
         rate = errors / units_
         cls = "e0" if not errors else "e1" if rate < WARN_RATE else "e2"
-        parts.append(f'<rect class="{cls}" data-row="r{row}" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
-                     f'height="{_num(y1 - y0)}"><title>line {n + 1}: {errors} errors / {units_}</title></rect>')
+        parts.append(
+            f'<rect class="{cls}" data-row="r{row}" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
+            f'height="{_num(y1 - y0)}"><title>line {n + 1}: {errors} errors / {units_}</title></rect>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -219,10 +229,15 @@ def _page_svg(result: DiffResult, image_uri: str) -> str:
 def _breakdown_html(result: DiffResult) -> list[str]:
     esc, parts = html.escape, []
     for side, groups in result.breakdown.items():
-        parts.append(f'<h2>Per article ({esc(side)})</h2><table class="conf"><tr><th>article</th><th>units</th>'
-                     "<th>errors</th><th>error rate</th></tr>")
-        parts += [f"<tr><td>{esc(str(g['id']))}</td><td>{_int(g['units'])}</td><td>{_int(g['errors'])}</td>"
-                  f"<td>{g['error_rate']:.2%}</td></tr>" for g in groups["articles"]]
+        parts.append(
+            f'<h2>Per article ({esc(side)})</h2><table class="conf"><tr><th>article</th><th>units</th>'
+            "<th>errors</th><th>error rate</th></tr>"
+        )
+        parts += [
+            f"<tr><td>{esc(str(g['id']))}</td><td>{_int(g['units'])}</td><td>{_int(g['errors'])}</td>"
+            f"<td>{g['error_rate']:.2%}</td></tr>"
+            for g in groups["articles"]
+        ]
         parts.append("</table>")
     return parts
 
@@ -230,17 +245,22 @@ def _breakdown_html(result: DiffResult) -> list[str]:
 def render_html(result: DiffResult, image_uri: str | None = None) -> str:
     """The report; ``image_uri`` (from `page_image_uri`) adds the page view when the hypothesis has boxes."""
     esc = html.escape
-    parts = ['<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
-             "<title>digitize diff</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>digitize diff</h1>",
-             f"<p>reference: <code>{esc(str(result.reference['path']))}</code> ({esc(str(result.reference['format']))})<br>"
-             f"hypothesis: <code>{esc(str(result.hypothesis['path']))}</code> ({esc(str(result.hypothesis['format']))})</p>"]
+    parts = [
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
+        "<title>digitize diff</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>digitize diff</h1>",
+        f"<p>reference: <code>{esc(str(result.reference['path']))}</code> ({esc(str(result.reference['format']))})<br>"
+        f"hypothesis: <code>{esc(str(result.hypothesis['path']))}</code> ({esc(str(result.hypothesis['format']))})</p>",
+    ]
     with_page = bool(image_uri and result.line_errors and result.page and result.page["size"])
     if with_page:
         assert image_uri is not None  # with_page needs one
         parts.append(f'<div class="cols"><div class="pane">{_page_svg(result, image_uri)}</div><div>')
     if result.repair is not None:
-        parts.append(f'<p class="repaired">{_int(result.repair["artefacts_repaired"])} reference artefacts repaired</p>')
+        parts.append(
+            f'<p class="repaired">{_int(result.repair["artefacts_repaired"])} reference artefacts repaired</p>'
+        )
     parts.append('<h2>Summary</h2><table class="sum">')
     parts += [f"<tr><td>{esc(str(k))}</td><td>{esc(str(v))}</td></tr>" for k, v in summary_rows(result)]
     parts.append('</table><ul class="opts">')
@@ -248,17 +268,25 @@ def render_html(result: DiffResult, image_uri: str | None = None) -> str:
     parts.append("</ul>")
     parts += _breakdown_html(result)
     if result.repair and result.repair["joins"]:
-        parts.append("<h2>Reference artefacts repaired</h2><table><tr><th>lines</th><th>left | right</th><th>evidence</th></tr>")
+        parts.append(
+            "<h2>Reference artefacts repaired</h2><table><tr><th>lines</th><th>left | right</th><th>evidence</th></tr>"
+        )
         for j in result.repair["joins"]:
-            parts.append(f"<tr><td>{_int(j['left_line'])}→{_int(j['right_line'])}</td><td>…{esc(str(j['left']))} | "
-                         f"{esc(str(j['right']))}…</td><td>{esc(str(j['evidence']))}</td></tr>")
+            parts.append(
+                f"<tr><td>{_int(j['left_line'])}→{_int(j['right_line'])}</td><td>…{esc(str(j['left']))} | "
+                f"{esc(str(j['right']))}…</td><td>{esc(str(j['evidence']))}</td></tr>"
+            )
         parts.append("</table>")
-    parts.append('<h2>Top confusions (reference→hypothesis)</h2><table class="conf"><tr><th>confusion</th><th>count</th></tr>')
+    parts.append(
+        '<h2>Top confusions (reference→hypothesis)</h2><table class="conf"><tr><th>confusion</th><th>count</th></tr>'
+    )
     parts += [f"<tr><td>{esc(str(c['label']))}</td><td>{_int(c['count'])}</td></tr>" for c in result.confusions]
     parts.append("</table>")
-    parts.append('<h2>Aligned text</h2><input type="checkbox" id="only"> <label for="only">only lines with errors</label>'
-                 '<table class="view"><colgroup><col style="width:3.5em"><col><col><col style="width:3em"></colgroup>'
-                 '<tr><th>#</th><th>reference</th><th>hypothesis</th><th>err</th></tr>')
+    parts.append(
+        '<h2>Aligned text</h2><input type="checkbox" id="only"> <label for="only">only lines with errors</label>'
+        '<table class="view"><colgroup><col style="width:3.5em"><col><col><col style="width:3em"></colgroup>'
+        '<tr><th>#</th><th>reference</th><th>hypothesis</th><th>err</th></tr>'
+    )
     ref_cur, hyp_cur = _Cursor(), _Cursor()
     parts += [_row_html(n, segments, ref_cur, hyp_cur) for n, segments in enumerate(result.rows)]
     parts.append("</table>")

@@ -18,7 +18,7 @@ def without_markers(paragraphs: list[Paragraph]) -> list[Paragraph]:
     for para in paragraphs:
         text = para.text
         for marker in sorted(find_markers(text), key=lambda m: -m.start):
-            text = text[: marker.start] + text[marker.end:]
+            text = text[: marker.start] + text[marker.end :]
         if text.strip():
             out.append(Paragraph(para.role, text.strip(), para.block_ids))
     return out
@@ -37,13 +37,20 @@ def whole_article(doc: Document, page: Page, article: Article) -> list[Paragraph
         part = doc.pages[link[0] - 1].articles[[a.id for a in doc.pages[link[0] - 1].articles].index(link[1])]
         rest = without_markers(part.paragraphs())
         headings = {p.text for p in paragraphs if p.role is not Role.BODY}
-        rest = [p for p in rest if p.role is Role.BODY or (p.text not in headings and fuzz.ratio(p.text, article.headline) < 80)]
+        rest = [
+            p
+            for p in rest
+            if p.role is Role.BODY or (p.text not in headings and fuzz.ratio(p.text, article.headline) < 80)
+        ]
         if paragraphs and rest and paragraphs[-1].role is rest[0].role:
             words = written_words(line.text for pg in doc.pages for block in pg.blocks for line in block.lines)
             kind, _ = decide(paragraphs[-1].text, rest[0].text, BODY, BODY, words)
             if kind is not JoinKind.BREAK:
-                paragraphs[-1] = Paragraph(paragraphs[-1].role, glue(kind, paragraphs[-1].text, rest[0].text),
-                                           paragraphs[-1].block_ids + rest[0].block_ids)
+                paragraphs[-1] = Paragraph(
+                    paragraphs[-1].role,
+                    glue(kind, paragraphs[-1].text, rest[0].text),
+                    paragraphs[-1].block_ids + rest[0].block_ids,
+                )
                 rest = rest[1:]
         paragraphs += rest
     return paragraphs

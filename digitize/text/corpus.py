@@ -24,12 +24,31 @@ HEADING_LINE = re.compile(r"^(#{2,3}) (.*)$")
 
 # The roles a corpus paragraph can have (finer than the model's: a lead and a continued part are body text).
 HEADLINE, KICKER, INTERTITLE, SUBTITLE, BYLINE_ROLE, CAPTION, LEAD_ROLE, CONTINUED, BODY = (
-    "headline", "kicker", "intertitle", "subtitle", "byline", "caption", "lead", "continued", "body")
-MODEL_ROLE = {HEADLINE: Role.HEADLINE, KICKER: Role.KICKER, INTERTITLE: Role.INTERTITLE, SUBTITLE: Role.SUBTITLE,
-              BYLINE_ROLE: Role.BYLINE, CAPTION: Role.CAPTION, LEAD_ROLE: Role.BODY, CONTINUED: Role.BODY, BODY: Role.BODY}
+    "headline",
+    "kicker",
+    "intertitle",
+    "subtitle",
+    "byline",
+    "caption",
+    "lead",
+    "continued",
+    "body",
+)
+MODEL_ROLE = {
+    HEADLINE: Role.HEADLINE,
+    KICKER: Role.KICKER,
+    INTERTITLE: Role.INTERTITLE,
+    SUBTITLE: Role.SUBTITLE,
+    BYLINE_ROLE: Role.BYLINE,
+    CAPTION: Role.CAPTION,
+    LEAD_ROLE: Role.BODY,
+    CONTINUED: Role.BODY,
+    BODY: Role.BODY,
+}
 
 
 # --- reading ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class CorpusParagraph:
@@ -94,7 +113,7 @@ def split_mark(text: str) -> tuple[str, str]:
     """A paragraph's heading mark (``""`` when it has none) and its text after the mark."""
     for mark in (HEADLINE_MARK, HEADING_MARK):
         if text.startswith(mark):
-            return mark, text[len(mark):]
+            return mark, text[len(mark) :]
     return "", text
 
 
@@ -114,6 +133,7 @@ def headings(text: str) -> list[tuple[str, str]]:
 
 
 # --- writing ---------------------------------------------------------------------------------------------
+
 
 def corpus_line(role: Role, text: str) -> str:
     """A paragraph of the given role as a line of the corpus format, with its heading mark."""

@@ -43,8 +43,13 @@ def _alnum_runs(text: str) -> list[str]:
     return [run for run in re.split(r"[\W_]+", "".join(" " if is_cjk(c) else c for c in text)) if run]
 
 
-def hyphen_join(left_word: str, right_word: str, lang: str = "en", seen: Counter | None = None,
-                settings: RepairSettings = DEFAULT.repair) -> Join:
+def hyphen_join(
+    left_word: str,
+    right_word: str,
+    lang: str = "en",
+    seen: Counter | None = None,
+    settings: RepairSettings = DEFAULT.repair,
+) -> Join:
     """Whether a line-end hyphen is a soft one (``HYPHEN``: dropped) or part of the word (``HYPHEN_KEPT``).
     ``left_word`` is the last word of the line with its hyphen, ``right_word`` the first of the next line;
     ``seen`` counts the words the document writes whole elsewhere (``written_words``): its own spelling of
@@ -86,12 +91,19 @@ def latin_hyphen_break(left: str, right: str) -> bool:
     """Whether ``left`` ends a Latin word with a hyphen and ``right`` goes on with a Latin letter or digit:
     the one break where a hyphen may be soft (a CJK character before the hyphen leaves no word to rejoin)."""
     left, right = left.rstrip(), right.lstrip()
-    return (len(left) > 1 and left[-1] in LINE_HYPHENS and left[-2].isalnum() and not is_cjk(left[-2])
-            and right[:1].isalnum() and not is_cjk(right[:1]))
+    return (
+        len(left) > 1
+        and left[-1] in LINE_HYPHENS
+        and left[-2].isalnum()
+        and not is_cjk(left[-2])
+        and right[:1].isalnum()
+        and not is_cjk(right[:1])
+    )
 
 
-def text_join(prev: str, nxt: str, lang: str = "en", seen: Counter | None = None,
-              settings: RepairSettings = DEFAULT.repair) -> Join:
+def text_join(
+    prev: str, nxt: str, lang: str = "en", seen: Counter | None = None, settings: RepairSettings = DEFAULT.repair
+) -> Join:
     """How two pieces of running text join when nothing ends a paragraph between them: CJK text (and Latin
     words or numbers inside it, "5G", "2025年") with nothing between, Latin words with a space, a Latin
     word broken at a hyphen by ``hyphen_join`` (``seen``: the document's own words, ``written_words``)."""

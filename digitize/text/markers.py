@@ -46,16 +46,22 @@ def find_markers(text: str) -> list[Marker]:
     found: list[Marker] = []
     for regex in (CONTINUATION_START, ENGLISH_CONTINUATION_START):
         if m := regex.match(text):
-            found.append(Marker("backward", page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(),
-                                m.start(), m.end()))
+            found.append(
+                Marker(
+                    "backward", page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(), m.start(), m.end()
+                )
+            )
             break
     for regex in (CONTINUATION, ENGLISH_CONTINUATION):
         m = regex.search(text)
         if m and not (found and m.start() < found[0].end):  # a paragraph that is only a marker has one
             verb = "".join((m.groupdict().get("verb") or "").split())
             direction = "backward" if regex is CONTINUATION and verb not in CJK_FORWARD_VERBS else "forward"
-            found.append(Marker(direction, page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(),
-                                m.start(), m.end()))
+            found.append(
+                Marker(
+                    direction, page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(), m.start(), m.end()
+                )
+            )
             break
     return found
 

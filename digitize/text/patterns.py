@@ -9,8 +9,13 @@ def is_cjk(ch: str) -> bool:
     if not ch:
         return False
     o = ord(ch)
-    return (0x2E80 <= o <= 0x9FFF) or (0xF900 <= o <= 0xFAFF) or (0xFF00 <= o <= 0xFFEF) or (0x3000 <= o <= 0x303F) \
+    return (
+        (0x2E80 <= o <= 0x9FFF)
+        or (0xF900 <= o <= 0xFAFF)
+        or (0xFF00 <= o <= 0xFFEF)
+        or (0x3000 <= o <= 0x303F)
         or ch in "“”‘’—…·"
+    )
 
 
 def mostly_latin(text: str) -> bool:
@@ -19,7 +24,9 @@ def mostly_latin(text: str) -> bool:
     return len(letters) >= 3 and sum(c.isascii() for c in letters) >= 0.6 * len(letters)
 
 
-BYLINE = re.compile(r"^(本报(记者|评论员|通讯员|特约记者)|记者|特约评论员|评论员|通讯员)[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{0,16}$")
+BYLINE = re.compile(
+    r"^(本报(记者|评论员|通讯员|特约记者)|记者|特约评论员|评论员|通讯员)[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{0,16}$"
+)
 # OCR reads a dash as 一 at times, or as two with a gap: the two-character readings are tried first.
 SUBTITLE_DASH = re.compile(r"^(?:[—─]\s?[—─]|[—─]一|一[—─]|一一|--|[—─])\s*")
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -34,9 +41,11 @@ _EN_PAGE = r"Page\s+(?P<page>[A-Z]?\d{1,3}[A-Z]?)"
 _EN_KEY = r"(?-i:(?P<key>[A-Z][A-Z0-9'&.\- ]*[A-Z0-9]))"  # the jump word, set in capitals: "TAXES"
 # "Continued on Page 4", "See TAXES, Page 4" close a part; "Continued from Page A1", "TAXES: From Page 1" open one.
 ENGLISH_CONTINUATION = re.compile(
-    rf"{_OPEN}?\s*(?:(?P<verb>Continued\s+on)|See\s+{_EN_KEY}\s*[,:;.]?)\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?\s*$", re.I)
+    rf"{_OPEN}?\s*(?:(?P<verb>Continued\s+on)|See\s+{_EN_KEY}\s*[,:;.]?)\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?\s*$", re.I
+)
 ENGLISH_CONTINUATION_START = re.compile(
-    rf"^\s*{_OPEN}?\s*(?:{_EN_KEY}\s*[,:;.]?\s*)?(?:Continued\s+)?From\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?", re.I)
+    rf"^\s*{_OPEN}?\s*(?:{_EN_KEY}\s*[,:;.]?\s*)?(?:Continued\s+)?From\s*{_EN_PAGE}\s*{_CLOSE}?\s*\.?", re.I
+)
 # A hyphen at the end of a line as OCR may read it: hyphen-minus, soft hyphen, hyphen, not sign and double
 # oblique hyphen (Fraktur).
 LINE_HYPHENS = "-\u00ad\u2010\u00ac\u2e17"
@@ -44,14 +53,30 @@ LINE_HYPHENS = "-\u00ad\u2010\u00ac\u2e17"
 
 LEAD = re.compile(r"^(本报讯|新华社[\u4e00-\u9fff]{0,6}电)\s*[（(]")
 BYLINE_NAME = re.compile(r"^(本报(?:记者|通讯员|特约记者)|记者|通讯员)\s*(\S.*)$")
-CREDIT = re.compile(r"[\s\u3000]*(本报(?:记者|通讯员)|记者|通讯员)[\s\u3000]*([\u4e00-\u9fff·]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,4})*)[\s\u3000]*摄$")
+CREDIT = re.compile(
+    r"[\s\u3000]*(本报(?:记者|通讯员)|记者|通讯员)[\s\u3000]*([\u4e00-\u9fff·]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,4})*)[\s\u3000]*摄$"
+)
 PAGE_NUMBER = re.compile(r"第\s*(?P<page>[0-9A-Za-z一二三四五六七八九十]{1,4})\s*版")
 ENGLISH_PAGE_NUMBER = re.compile(r"\bPage\s+(?P<page>[A-Z]?\d{1,3}[A-Z]?)\b", re.I)
 DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "December 11, 2025", "Dec. 11, 2025"; "11 December 2025"
-ENGLISH_DATES = (re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
-                 re.compile(rf"\b(?P<d>\d{{1,2}})\s+{_MONTH}\s+(?P<y>\d{{4}})\b", re.I))
+ENGLISH_DATES = (
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
+)
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|星期[一二三四五六日天]", re.I)

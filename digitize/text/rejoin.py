@@ -35,15 +35,23 @@ NO_START = set(",，、。.:：;；!！?？)）]】》〉」』”’")
 # Endings that say outright that the sentence goes on.
 OPEN_ENDINGS = {
     "、": "an enumeration comma",
-    ",": "a comma", "，": "a comma",
-    ":": "a colon", "：": "a colon",
-    ";": "a semicolon", "；": "a semicolon",
-    "“": "an opening quote", "‘": "an opening quote", "《": "an opening title mark", "(": "an opening parenthesis",
+    ",": "a comma",
+    "，": "a comma",
+    ":": "a colon",
+    "：": "a colon",
+    ";": "a semicolon",
+    "；": "a semicolon",
+    "“": "an opening quote",
+    "‘": "an opening quote",
+    "《": "an opening title mark",
+    "(": "an opening parenthesis",
     "（": "an opening parenthesis",
 }
 # A list item opens a new paragraph even after ``:`` or ``;`` (一是… / (一)… / 1. … / 第一,…).
-LIST_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]|"
-                       r"[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[,，、]|[①-⑳])")
+LIST_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]|"
+    r"[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[,，、]|[①-⑳])"
+)
 
 # Only these roles can be the first part of a join, only BODY the second.
 JOINABLE_LEFT = (BODY, LEAD_ROLE, CONTINUED)
@@ -62,6 +70,7 @@ class TextJoin:
 
 
 # --- deciding a join -------------------------------------------------------------------------------------
+
 
 def _ends_terminal(left: str, right: str) -> bool:
     last = left[-1:]
@@ -113,19 +122,22 @@ def decide(left: str, right: str, left_role: str, right_role: str, seen: Counter
 
 # --- rejoining -------------------------------------------------------------------------------------------
 
+
 def _one_pass(paras: list[CorpusParagraph], joins: list[TextJoin], seen: Counter) -> list[CorpusParagraph]:
     out: list[CorpusParagraph] = []
     for i, para in enumerate(paras):
         if out:
             prev = out[-1]
             nxt = paras[i + 1].text if i + 1 < len(paras) else None
-            kind, evidence = decide(prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt), seen)
+            kind, evidence = decide(
+                prev.text, para.text, classify(prev.text, para.text), classify(para.text, nxt), seen
+            )
             if kind is not JoinKind.BREAK:
                 l, r = prev.text.strip(), para.text.strip()
                 joins.append(TextJoin(kind.value, prev.lines[-1], para.lines[0], l[-CONTEXT:], r[:CONTEXT], evidence))
                 # keep the left paragraph's leading and the right paragraph's trailing whitespace as they were
                 lead = prev.text[: len(prev.text) - len(prev.text.lstrip())]
-                trail = para.text[len(para.text.rstrip()):]
+                trail = para.text[len(para.text.rstrip()) :]
                 prev.text = lead + glue(kind, l, r) + trail
                 prev.lines.extend(para.lines)
                 continue

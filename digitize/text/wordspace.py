@@ -37,7 +37,9 @@ def _piece_score(piece: str, lang: str, settings: RepairSettings = DEFAULT.repai
     if core.endswith(tuple(LINE_HYPHENS)) and LATIN_WORD.fullmatch(core[:-1] or "-"):
         return FRAGMENT + FRAGMENT_PER_CHAR * len(core)
     if not LATIN_WORD.fullmatch(core):
-        return 0.0 if not any(c.isalpha() for c in core) else settings.unknown_word_score  # numbers and marks stand as read
+        return (
+            0.0 if not any(c.isalpha() for c in core) else settings.unknown_word_score
+        )  # numbers and marks stand as read
     frequency = zipf(core.lower(), lang)
     return frequency - 9 if frequency > 0 else settings.unknown_word_score
 
@@ -50,10 +52,15 @@ def _segment(token: str, gaps: list[float], lang: str, settings: RepairSettings 
     best: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
     for j in range(1, len(points)):
         end = points[j]
-        bonus = 0.0 if end == len(token) else (
-            settings.cut_at_word_gap_score if gaps[end] >= settings.word_gap else settings.cut_at_gap_score)
-        best[j] = max((best[i][0] + _piece_score(token[points[i]:end], lang, settings) + bonus, best[i][1] + [end])
-                      for i in range(j))
+        bonus = (
+            0.0
+            if end == len(token)
+            else (settings.cut_at_word_gap_score if gaps[end] >= settings.word_gap else settings.cut_at_gap_score)
+        )
+        best[j] = max(
+            (best[i][0] + _piece_score(token[points[i] : end], lang, settings) + bonus, best[i][1] + [end])
+            for i in range(j)
+        )
     return _cut(token, best[len(points) - 1][1][:-1])
 
 
@@ -64,12 +71,14 @@ def restore_word_spaces(line: Line, lang: str, settings: RepairSettings = DEFAUL
     chars = [c for c in line.text if not c.isspace()]
     if not mostly_latin(line.text) or len(chars) != len(line.glyphs) or len(chars) < 2:
         return
-    gap = [0.0] + [(line.glyphs[k].box[0] - line.glyphs[k - 1].box[2]) / max(1, line.height)
-                   - (settings.wide_letter_allowance if chars[k - 1] in WIDE_LETTERS else 0.0)
-                   for k in range(1, len(chars))]
+    gap = [0.0] + [
+        (line.glyphs[k].box[0] - line.glyphs[k - 1].box[2]) / max(1, line.height)
+        - (settings.wide_letter_allowance if chars[k - 1] in WIDE_LETTERS else 0.0)
+        for k in range(1, len(chars))
+    ]
     out, k = [], 0
     for token in line.text.split():
-        gaps = gap[k: k + len(token)]
+        gaps = gap[k : k + len(token)]
         k += len(token)
         if max(gaps[1:], default=0.0) < settings.weak_gap or _one_known_word(token, lang, settings):
             out.append(token)
@@ -88,8 +97,9 @@ def _merge_split_words(tokens: list[str], lang: str, settings: RepairSettings = 
     for token in tokens:
         if out and not out[-1].endswith(tuple(LINE_HYPHENS)):
             merged = out[-1] + token
-            if _one_known_word(merged, lang, settings) and not (_known(out[-1], lang, settings)
-                                                               and _known(token, lang, settings)):
+            if _one_known_word(merged, lang, settings) and not (
+                _known(out[-1], lang, settings) and _known(token, lang, settings)
+            ):
                 out[-1] = merged
                 continue
         out.append(token)
