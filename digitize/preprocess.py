@@ -88,7 +88,7 @@ def deskew(
     if abs(angle) < settings.min_deskew_degrees:  # under 0.1° a rule drifts < 2 px per 1000: not worth resampling
         return gray, Transform(skew_degrees=0.0)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    working = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    working = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=(255,))
     back = cv2.invertAffineTransform(m)
     return working, Transform(matrix=back, skew_degrees=angle)
 

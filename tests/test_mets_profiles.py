@@ -86,6 +86,7 @@ def workspace(tmp: Path, profile: str, metadata: IssueMetadata | None = None, pa
     return mets
 
 
+@pytest.mark.slow  # runs ocrd in a subprocess: seconds each
 @pytest.mark.parametrize("profile", PROFILES)
 def test_valid_and_ocrd_validate_reports_no_error(profile, tmp_path):
     mets = workspace(tmp_path, profile, METADATA if profile != "ocrd" else None, page_xml=profile == "ocrd")

@@ -84,6 +84,7 @@ def replay(seed: int, size: str = "ci") -> str:
 # --- the generator, quickly -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # renders full pages twice
 @pytest.mark.parametrize("k", range(2))
 def test_pages_replay_exactly_and_their_ground_truth_is_consistent(tmp_path, k):
     seed = page_seeds(SEED)[k]
@@ -135,6 +136,7 @@ def test_geometric_degradations_move_the_ground_truth_with_the_page():
         assert inside < around - 60, (profile, f, inside, around, f"DIGITIZE_SEED={SEED}, degrade seed {seed}")
 
 
+@pytest.mark.slow  # renders a whole issue
 def test_an_issue_links_its_continued_stories_in_the_ground_truth(tmp_path):
     iss = random_pages.make_issue(SEED, tmp_path, "ci")
     assert 2 <= len(iss["pages"]) <= 4 and iss["links"], f"DIGITIZE_SEED={SEED}: make_issue({SEED})"
