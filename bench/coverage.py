@@ -178,7 +178,7 @@ def hypothesis(path: Path, engine) -> tuple[list[str], float, dict]:
     strings: list[str] = []
     info: dict = {}
     for page in iter_pages(path, engine):
-        strings += alto_strings(page_to_alto(page))
+        strings += alto_strings(page_to_alto(page, punctuation="original"))  # as printed, as the recogniser reads
         info = {
             "blocks": sum(1 for b in page.blocks if b.role.has_text),
             "photos": sum(1 for b in page.blocks if not b.role.has_text),
