@@ -169,6 +169,7 @@ def test_orientation_all_four_turns(small_page_image):
         assert np.array_equal(back, upright)
 
 
+@pytest.mark.slow  # PP-OCR's detector and line classifier on three full sample pages
 @pytest.mark.parametrize(
     "sample", ["families/english-tabloid-scan.jpg", "families/english-scan.jpg", "jinzhong-front-scan.jpg"]
 )
