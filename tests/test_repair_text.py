@@ -279,3 +279,16 @@ def test_repair_never_joins_across_a_heading(text):
     for j in joins:
         between = lines[j.left_line - 1 : j.right_line - 1]
         assert not any(is_heading(line.strip()) for line in between), j
+
+
+def test_repair_output_that_cannot_be_written_is_one_line_and_leaves_nothing(tmp_path):
+    """-o under a path that is a file: one `error:` line, exit 2, no partial or temp file anywhere."""
+    source = tmp_path / "in.txt"
+    source.write_text("## 标题\n\n正文第一段。\n", encoding="utf-8")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    result = CliRunner().invoke(repair_command, [str(source), "-o", str(blocker / "out.txt")])
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {blocker}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "in.txt"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -22,9 +21,9 @@ from ..diff import (
     read_input,
     summary_rows,
 )
-from ..exit_codes import ExitCode
 from ..export.punctuation import PUNCTUATION_CHOICES
-from ..paths import write_atomic
+from .common import fail as _fail
+from .common import write_text as _write
 
 
 def print_summary(console: Console, result: DiffResult) -> None:
@@ -54,18 +53,6 @@ def print_summary(console: Console, result: DiffResult) -> None:
 
 
 # --- command line -------------------------------------------------------------------------------------------
-
-
-def _fail(path: Path | str, reason: str) -> None:
-    Console(stderr=True, highlight=False).print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
-    sys.exit(ExitCode.USAGE)
-
-
-def _write(path: Path, content: str) -> None:
-    try:  # atomic: a full disk or a kill leaves the old report or none, never a truncated one
-        write_atomic(path, content.encode("utf-8"))
-    except OSError as exc:
-        _fail(path, exc.strerror or str(exc))
 
 
 def _page_image(hyp_path: Path, result: DiffResult, image: Path | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,19 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..exit_codes import ExitCode
 from ..export.punctuation import PUNCTUATION_CHOICES
 from ..repair_text import repair_text
 from ..text.rejoin import TextJoin
-
-
-def _fail(console: Console, path: Path, reason: str) -> None:
-    console.print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
-    sys.exit(ExitCode.USAGE)
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+from .common import fail, write_text
 
 
 def joins_table(joins: list[TextJoin]) -> Table:
@@ -64,23 +54,13 @@ def repair_command(file: Path, output: Path, joins_path: Path | None, punctuatio
     try:
         text = file.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        _fail(console, file, _reason(exc))
+        fail(file, exc.strerror or str(exc))
     except UnicodeDecodeError as exc:
-        _fail(console, file, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
+        fail(file, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
     repaired, joins = repair_text(text, punctuation)
-    try:
-        output.write_text(repaired, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        _fail(console, output, _reason(exc))
+    write_text(output, repaired)  # atomic: a full disk leaves no truncated output
     if joins_path is not None:
-        try:
-            joins_path.write_text(
-                json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8",
-                newline="\n",
-            )
-        except OSError as exc:
-            _fail(console, joins_path, _reason(exc))
+        write_text(joins_path, json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n")
     console.print(f"{len(joins)} joins", soft_wrap=True)
     if joins:
         console.print(joins_table(joins))
