@@ -43,6 +43,7 @@ def front():
     return fixture_page("front-clean")
 
 
+@pytest.mark.slow  # dinglehopper aligns the whole front page twice
 @pytest.mark.parametrize("profile", ["corpus", "original"])
 def test_dinglehopper_cer_alto_equals_text(front, profile, tmp_path):
     gt = strip(extract(str(GROUND_TRUTH), plain_encoding="utf-8").text)

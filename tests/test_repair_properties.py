@@ -39,7 +39,7 @@ GROUND_TRUTH = ROOT / "samples" / "jinzhong-front.gt.txt"
 HEADING_ROLES = {Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.INTERTITLE, Role.BYLINE}
 
 PROPERTY = settings(
-    max_examples=int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "100")),  # a fresh draw every run; more locally
+    max_examples=int(os.environ.get("REPAIR_PROPERTY_EXAMPLES", "75")),  # a fresh draw every run; more locally
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
