@@ -23,7 +23,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` all at once or not at all."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{_cut(path.name, _TEMP_NAME_BYTES)}.", suffix=PARTIAL_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -34,6 +34,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# ``.NAME.XXXXXXXX.digitize.part`` adds 24 bytes to NAME; a name near the 255-byte limit is shortened in the
+# temp name only (the temp file still matches `is_our_partial`), so a long but valid output name can be written.
+_TEMP_NAME_BYTES = 255 - 24
+
+
+def _cut(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes (UTF-8) at a character boundary."""
+    kept, used = [], 0
+    for char in name:
+        used += len(char.encode("utf-8", "surrogateescape"))
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept)
 
 
 def _umask() -> int:

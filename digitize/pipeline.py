@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import layout, order, preprocess, quality, repair, textlines
 from .errors import InputError
-from .export.names import SUFFIXES
+from .export.names import SUFFIXES, file_stem
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
 from .issue import issue_document
 from .model import Document, Page, Role
@@ -142,7 +142,7 @@ class Issue:
     @property
     def stem(self) -> str:
         """Issue outputs are named after the issue's first input: ``p1.issue.txt``, ``p1.mets.xml``."""
-        return Path(self.document.path).stem
+        return file_stem(self.document.path)
 
 
 def _pages_of(

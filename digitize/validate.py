@@ -17,6 +17,7 @@ from lxml import etree
 from . import schemas
 from .export.mets import METS_NS
 from .export.newsml import NAR_NS, NITF_NS
+from .read import ReadError, read_input_bytes
 
 ALTO_NAMESPACES = {  # namespace → ALTO major version
     "http://www.loc.gov/standards/alto/ns-v2#": 2,
@@ -76,7 +77,11 @@ def detect(doc: etree._ElementTree) -> Kind:
 def validate_file(path: Path | str) -> tuple[Kind | None, list[str]]:
     """Detect and validate one file: (its kind, error messages with line numbers); no errors means valid."""
     try:
-        doc = schemas.parse_safely(path)
+        # Read by us, not by libxml2 from a name: a FIFO or /dev/zero is refused, the size is bounded, and a
+        # name that is not UTF-8 (which lxml cannot encode) is opened as the bytes it is.
+        doc = schemas.parse_safely(read_input_bytes(path))
+    except ReadError as exc:
+        return None, [f"cannot read: {exc.reason}"]
     except etree.XMLSyntaxError as exc:
         if "entity" in exc.msg.lower():  # libxml2 stops entity blow-ups (billion laughs) itself
             return None, [f"line {exc.lineno}: document type declaration refused (entity expansion): {exc.msg}"]

@@ -314,7 +314,7 @@ def test_batch_pairs_by_stem_worst_first(tmp_path):
     assert [p["page"] for p in summary["pages"]] == ["p2", "p1", "p3"]
     assert [p["distance"] for p in summary["pages"]] == [10, 1, 0]
     assert summary["only_in_reference"] == ["p4"]
-    assert {f.name for f in out.iterdir()} == {"summary.json"} | {
+    assert {f.name for f in out.iterdir()} == {"summary.json", "index.html"} | {
         f"p{k}.{ext}" for k in (1, 2, 3) for ext in ("html", "json")
     }
     assert res.output.index("p2") < res.output.index("p1") < res.output.index("p3")

@@ -11,6 +11,7 @@ and the batch goes on. The same loop drives a Dask cluster (`digitize.batch.dask
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import json
@@ -18,9 +19,10 @@ import multiprocessing
 import os
 import signal
 import socket
+import sqlite3
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -89,6 +91,19 @@ class BatchError(Exception):
     """The batch cannot start (sources collide, OUTDIR is in use); the message is one line."""
 
 
+class OutputStopped(Exception):
+    """An output could not be written for a reason every next page would share (disk full, file-size limit,
+    read-only file system): the batch stopped, the pages not written went back to pending. One line."""
+
+
+# Write errors that are the disk's, not the page's: going on would only fail every next page the same way.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def disk_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in DISK_ERRNOS
+
+
 # ------------------------------------------------------------------------------------------ planning
 
 
@@ -103,22 +118,39 @@ def _selected(relpath: str, include: Iterable[str], exclude: Iterable[str]) -> b
 
 
 def find_inputs(
-    sources: Iterable[Path], outdir: Path, include: Iterable[str] = DEFAULT_INCLUDE, exclude: Iterable[str] = ()
+    sources: Iterable[Path],
+    outdir: Path,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    exclude: Iterable[str] = (),
+    on_skip: Callable[[str], None] = lambda reason: None,
 ) -> list[tuple[Path, str]]:
     """Every input file as (absolute path, path relative to its SOURCE), sorted. A SOURCE that is a file is
-    taken whatever its name; folders are walked (hidden entries and OUTDIR left out)."""
+    taken whatever its name; folders are walked (hidden entries and OUTDIR left out). Symbolic links to
+    folders are followed (outputs mirror the link's name); a link back to a folder already walked (a loop, or
+    a second way to one folder) and a broken link that no glob takes are not, and ``on_skip`` is told why."""
     outdir = outdir.resolve()
     found: dict[str, Path] = {}
     for source in sources:
         source = source.resolve()
         if source.is_dir():
-            for dirpath, dirnames, filenames in os.walk(source):
+            walked: dict[tuple[int, int], Path] = {}
+            for dirpath, dirnames, filenames in os.walk(source, followlinks=True):
                 here = Path(dirpath)
+                info = os.stat(here)
+                first = walked.setdefault((info.st_dev, info.st_ino), here)
+                if first != here:
+                    dirnames[:] = []
+                    on_skip(f"{here}: skipped: a link to {first}, which is already walked")
+                    continue
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() != outdir)
                 for name in filenames:
                     rel = (here / name).relative_to(source).as_posix()
-                    if not name.startswith(".") and _selected(rel, include, exclude):
+                    if name.startswith("."):
+                        continue
+                    if _selected(rel, include, exclude):
                         _add(found, rel, here / name)
+                    elif (here / name).is_symlink() and not (here / name).exists():
+                        on_skip(f"{here / name}: skipped: a broken symbolic link")
         else:
             _add(found, source.name, source)  # a missing file is kept: its page fails with "no such file"
     return sorted(((path, rel) for rel, path in found.items()), key=lambda item: item[1])
@@ -307,7 +339,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
         return stem
 
     def failed(path, exc: Exception) -> None:
-        if isinstance(exc, EngineError):
+        if isinstance(exc, EngineError) or disk_error(exc):
             raise exc
         unit = current[0]
         results[(unit.source, unit.page_index)]["error"] = (
@@ -316,6 +348,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
 
     start = time.perf_counter()
     issue: dict[str, Any] = {"state": "done", "error": None, "outputs": []}
+    stop: str | None = None
     try:
         # A bug or a library failing on one page fails that page; the issue goes on.
         done = process_issue(
@@ -348,11 +381,20 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
             )
     except EngineError:
         raise
-    except Exception as exc:  # the issue outputs could not be written: the pages stand, the issue failed
-        issue.update(state="failed", error=f"{work.issue}: {one_line(exc)}")
+    except Exception as exc:
+        if isinstance(exc, OSError) and disk_error(exc):
+            # The disk, not the page: the pages not written go back to pending and the batch stops.
+            reason = exc.strerror or str(exc)
+            for result in results.values():
+                if result["state"] != "done":
+                    result.update(state="pending", error=None)
+            issue.update(state="pending", error=None)
+            stop = f"cannot write output ({reason})"
+        else:  # the issue outputs could not be written: the pages stand, the issue failed
+            issue.update(state="failed", error=f"{work.issue}: {one_line(exc)}")
     for result in results.values():
         result["timings"].setdefault("total", time.perf_counter() - start)
-    return {"pages": [results[(u.source, u.page_index)] for u in work.pages], "issue": issue}
+    return {"pages": [results[(u.source, u.page_index)] for u in work.pages], "issue": issue, "stop": stop}
 
 
 # ------------------------------------------------------------------------------------------ executors
@@ -371,6 +413,7 @@ class Executor(Protocol):
 def _worker_main(conn, settings: Settings, outdir: str, threads: int) -> None:
     # Ctrl-C reaches the whole process group; the client decides what happens to in-flight pages.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit fails the write (EFBIG), not the worker
     try:
         get_engine(
             settings.engine, threads, settings.pipeline.ocr
@@ -581,18 +624,29 @@ def run_units(
                         reporter.started(unit, slot)
                 for work, result in executor.poll(0.5):
                     for unit, page in zip(work.pages, result["pages"]):
+                        if page["state"] == "pending":  # not written: the disk stopped it (result["stop"])
+                            manifest.mark_pending(unit)
+                            continue
                         manifest.mark_finished(unit, page)
                         manifest.count_run(run_id, page["state"])
                         reporter.finished(unit, page)
                     issue = result["issue"]
-                    manifest.mark_issue(work, issue["state"], issue["error"], issue["outputs"])
+                    if issue["state"] == "pending":
+                        manifest.mark_issue(work, "pending")
+                    else:
+                        manifest.mark_issue(work, issue["state"], issue["error"], issue["outputs"])
+                    if result.get("stop"):
+                        raise OutputStopped(result["stop"])
         except BaseException:
             in_flight = executor.in_flight()
             executor.close()
-            for work in in_flight:
-                manifest.mark_issue(work, "pending")
-                for unit in work.pages:
-                    manifest.mark_pending(unit)
+            try:
+                for work in in_flight:
+                    manifest.mark_issue(work, "pending")
+                    for unit in work.pages:
+                        manifest.mark_pending(unit)
+            except sqlite3.Error:
+                pass  # the manifest cannot be written either (a full disk): the next run resets 'running' pages
             raise
     executor.close()
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fcntl
 import json
+import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from ..batch.runner import (
     Executor,
     Interrupted,
     LocalWorkers,
+    OutputStopped,
     Settings,
     find_inputs,
     plan_units,
@@ -37,18 +40,36 @@ from ..batch.runner import (
 from ..batch.status import status_report
 from ..exit_codes import ExitCode
 from ..ocr.base import EngineError
+from ..paths import printable
+from .log import QUIET, VERBOSE, DigitizeGroup, Log, get_log, log_options
 from .options import run_options
 
 LOCK_NAME = ".batch.lock"
 
-err = Console(stderr=True, highlight=False)
+
+class QuietReport(JsonLog):
+    """``-q``: nothing but the pages that failed, one ``error:`` line each."""
+
+    def __init__(self, total: int, log: Log):
+        super().__init__(total)
+        self.log = log
+
+    def started(self, unit: Unit, slot: str) -> None:
+        pass
+
+    def finished(self, unit: Unit, result: dict) -> None:
+        self.rate.tick()
+        if result["state"] == "failed":
+            self.log.error(result["error"] or unit.source, event="page", source=unit.source, page=unit.page_index + 1)
 
 
 class RichProgress(JsonLog):
-    """A progress bar with pages/min and ETA; failures printed above it as they happen."""
+    """A progress bar with pages/min and ETA; failures (with -v every page) printed above it as they happen."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, log: Log):
         super().__init__(total)
+        self.verbose = log.verbosity >= VERBOSE
+        err = log.console
         self.progress = Progress(
             TextColumn("[bold]pages"),
             BarColumn(),
@@ -73,7 +94,13 @@ class RichProgress(JsonLog):
             eta="–" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta)),
         )
         if result["state"] == "failed":
-            self.progress.console.print(f"[red]failed:[/red] {escape(result['error'])}", soft_wrap=True)
+            self.progress.console.print(f"[red]failed:[/red] {escape(printable(result['error']))}", soft_wrap=True)
+        elif self.verbose:
+            seconds = result["timings"].get("total", 0.0)
+            line = f"{unit.relpath} p{unit.page_index + 1}: {seconds:.1f} s → " + ", ".join(
+                o["path"] for o in result["outputs"]
+            )
+            self.progress.console.print(escape(printable(line)), soft_wrap=True)
 
     def __enter__(self):
         self.progress.start()
@@ -84,13 +111,23 @@ class RichProgress(JsonLog):
         return False
 
 
-def _lock(outdir: Path):
+def _cannot_write(log: Log, outdir: Path, exc: BaseException) -> None:
+    """OUTDIR (its lock, manifest or outputs) cannot be written: disk full, file-size limit, read-only."""
+    reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+    log.error(f"{outdir}: cannot write ({reason})", event="output-error", path=str(outdir), reason=reason)
+    sys.exit(ExitCode.OUTPUT)
+
+
+def _lock(outdir: Path, log: Log):
     """One batch per OUTDIR at a time (the lock goes with the process, even when it is killed)."""
-    handle = (outdir / LOCK_NAME).open("a")
+    try:
+        handle = (outdir / LOCK_NAME).open("a")
+    except OSError as exc:
+        _cannot_write(log, outdir, exc)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        err.print(f"error: {escape(str(outdir))}: another batch is running on this folder", soft_wrap=True)
+        log.error(f"{outdir}: another batch is running on this folder", path=str(outdir))
         sys.exit(ExitCode.USAGE)
     return handle
 
@@ -126,10 +163,8 @@ def _lock(outdir: Path):
     help="Seconds before a page counts as hung.",
 )
 @click.option("--retry-failed", is_flag=True, help="Redo pages that failed before.")
-@click.option(
-    "--log-json", is_flag=True, help="JSON lines on stderr instead of a progress bar (default without a TTY)."
-)
 @run_options(threads_help="onnxruntime threads per worker (default: cores // workers).", debug_overlay=False)
+@log_options
 def batch_command(
     sources,
     outdir,
@@ -140,7 +175,6 @@ def batch_command(
     scheduler,
     page_timeout,
     retry_failed,
-    log_json,
     engine,
     formats,
     punctuation,
@@ -174,30 +208,48 @@ def batch_command(
         mets_profile=mets_profile,
         issue_metadata=issue_metadata,
     )
+    log = get_log()
+    if outdir == Path("-"):
+        raise click.UsageError("batch writes files: -o needs a folder, not -")
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit fails the write (EFBIG), not the process
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err.print(f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})")
+        reason = exc.strerror or str(exc)
+        log.error(f"{outdir}: cannot create output folder ({reason})", path=str(outdir), reason=reason)
         sys.exit(ExitCode.USAGE)
-    lock = _lock(outdir)
-    manifest = Manifest(outdir / MANIFEST_NAME)
+    lock = _lock(outdir, log)
+    try:
+        manifest = Manifest(outdir / MANIFEST_NAME)
+    except sqlite3.Error as exc:
+        _cannot_write(log, outdir / MANIFEST_NAME, exc)
     try:
         remove_partial_outputs(outdir)
-        units = plan_units(
-            find_inputs(sources, outdir, include or DEFAULT_INCLUDE, exclude), settings, issue_per_folder
-        )
+        found = find_inputs(sources, outdir, include or DEFAULT_INCLUDE, exclude, on_skip=lambda why: log.warning(why))
+        units = plan_units(found, settings, issue_per_folder)
         todo, unchanged = select_work(manifest, units, settings, outdir, retry_failed)
+        run_id = manifest.start_run(settings_record(settings, workers=workers, scheduler=scheduler))
     except BatchError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        log.error(str(exc))
         sys.exit(ExitCode.USAGE)
-    run_id = manifest.start_run(settings_record(settings, workers=workers, scheduler=scheduler))
+    except sqlite3.Error as exc:
+        _cannot_write(log, outdir / MANIFEST_NAME, exc)
     pages_todo = sum(len(work.pages) for work in todo)
-    reporter = (JsonLog if log_json or not err.is_terminal else RichProgress)(pages_todo)
-    if isinstance(reporter, RichProgress):
-        err.print(f"{len(units)} pages: {pages_todo} to do, {unchanged} unchanged")
+    reporter: JsonLog
+    if log.json:
+        reporter = JsonLog(pages_todo)
+    elif log.verbosity <= QUIET:
+        reporter = QuietReport(pages_todo, log)
+    elif not log.console.is_terminal:
+        reporter = JsonLog(pages_todo)  # logs, cron: JSON lines by default without a terminal
     else:
+        reporter = RichProgress(pages_todo, log)
+    if isinstance(reporter, RichProgress):
+        log.info(f"{len(units)} pages: {pages_todo} to do, {unchanged} unchanged")
+    elif not isinstance(reporter, QuietReport):
         reporter.emit("plan", pages=len(units), todo=pages_todo, unchanged=unchanged, issues=len(todo))
     outcome, code = "completed", ExitCode.OK
+    stopped: str | None = None
     try:
         if scheduler:
             try:
@@ -214,27 +266,45 @@ def batch_command(
                 todo,
                 reporter,
                 run_id,
-                on_stop_request=lambda: err.print(
-                    "stopping: pages in flight go back to pending (Ctrl-C again to force)"
+                on_stop_request=lambda: log.warning(
+                    "stopping: pages in flight go back to pending (Ctrl-C again to force)", event="stopping"
                 ),
             )
     except Interrupted:
         outcome, code = "interrupted", ExitCode.INTERRUPTED
     except EngineError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        log.error(str(exc), event="engine-error")
         outcome, code = "engine error", ExitCode.ENGINE
-    manifest.finish_run(run_id, outcome)
-    selected = {(u.source, u.page_index) for u in units}
-    failed = [row for row in manifest.pages("failed") if (row["source"], row["page_index"]) in selected]
-    issues = {unit.issue if issue_per_folder else unit.relpath for unit in units}
-    failed_issues = [row for row in manifest.issues("failed") if row["issue"] in issues]
+    except OutputStopped as exc:
+        outcome, code, stopped = "output error", ExitCode.OUTPUT, str(exc)
+    except sqlite3.Error as exc:  # the manifest cannot be written any more (disk full, file-size limit)
+        outcome, code, stopped = "output error", ExitCode.OUTPUT, f"cannot write {MANIFEST_NAME} ({exc})"
+    if stopped is not None:
+        log.error(
+            f"{outdir}: {stopped}; the batch stopped, pages not written are pending (re-run to resume)",
+            event="output-error",
+            path=str(outdir),
+        )
+    try:
+        manifest.finish_run(run_id, outcome)
+        selected = {(u.source, u.page_index) for u in units}
+        failed = [row for row in manifest.pages("failed") if (row["source"], row["page_index"]) in selected]
+        issues = {unit.issue if issue_per_folder else unit.relpath for unit in units}
+        failed_issues = [row for row in manifest.issues("failed") if row["issue"] in issues]
+    except sqlite3.Error as exc:
+        if stopped is None:
+            _cannot_write(log, outdir / MANIFEST_NAME, exc)
+        failed, failed_issues = [], []
     manifest.close()
     lock.close()
     if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
-        err.print(
+        log.warning(
             f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
-            f"without their issue outputs (digitize status {escape(str(outdir))})"
+            f"without their issue outputs (digitize status {outdir})",
+            event="summary",
+            failed_pages=len(failed),
+            failed_issues=len(failed_issues),
         )
     sys.exit(code)
 
@@ -248,12 +318,20 @@ def batch_command(
 @click.option(
     "--slowest", type=click.IntRange(0), default=10, show_default=True, help="How many slowest pages to list."
 )
+@log_options
 def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
-    """Counts by state, throughput, failures by reason and the slowest pages of a batch in OUTDIR."""
-    if not (outdir / MANIFEST_NAME).exists():
-        err.print(f"error: {escape(str(outdir))}: no {MANIFEST_NAME} (not a batch output folder)")
+    """Counts by state, throughput, failures by reason and the slowest pages of a batch in OUTDIR.
+
+    Reads the manifest only (never writes into OUTDIR), so it works on a full disk or a read-only folder."""
+    log = get_log()
+    if not (outdir / MANIFEST_NAME).is_file():
+        log.error(f"{outdir}: no {MANIFEST_NAME} (not a batch output folder)", path=str(outdir))
         sys.exit(ExitCode.USAGE)
-    report = status_report(outdir, slowest)
+    try:
+        report = status_report(outdir, slowest)
+    except sqlite3.Error as exc:
+        log.error(f"{outdir / MANIFEST_NAME}: cannot be read ({exc})", path=str(outdir / MANIFEST_NAME))
+        sys.exit(ExitCode.USAGE)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -267,16 +345,16 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
     if report["failures"]:
         table = Table("pages", "failure reason", title="failures")
         for failure in report["failures"]:
-            table.add_row(str(failure["pages"]), escape(failure["reason"]))
+            table.add_row(str(failure["pages"]), escape(printable(failure["reason"])))
         out.print(table)
     if report["slowest"]:
         table = Table("seconds", "page", "source", title="slowest pages")
         for page in report["slowest"]:
-            table.add_row(f"{page['seconds']:.2f}", str(page["page"]), escape(page["source"]))
+            table.add_row(f"{page['seconds']:.2f}", str(page["page"]), escape(printable(page["source"])))
         out.print(table)
 
 
-@click.group()
+@click.group(cls=DigitizeGroup)
 def batch_main() -> None:
     """Batch digitization (``python -m digitize.batch``)."""
 

@@ -6,16 +6,14 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from rich.console import Console
-from rich.markup import escape
-
 from ..exit_codes import ExitCode
 from ..paths import write_atomic
+from .log import get_log
 
 
 def fail(path: Path | str, reason: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
-    """``error: PATH: reason`` on stderr, one line, and exit with ``code``."""
-    Console(stderr=True, highlight=False).print(f"error: {escape(str(path))}: {escape(reason)}", soft_wrap=True)
+    """``error: PATH: reason`` on stderr, one line (the path escaped), and exit with ``code``."""
+    get_log().error(f"{path}: {reason}", path=str(path), reason=reason)
     sys.exit(code)
 
 

@@ -6,16 +6,14 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from ..convert import CONVERT_FORMATS, convert
 from ..errors import InputError
 from ..exit_codes import ExitCode
 from ..export.alto import UNITS
 from ..export.files import SUFFIXES, write_atomic
-
-err = Console(stderr=True, highlight=False)
+from .common import fail
+from .log import get_log, log_options
 
 
 @click.command("convert")
@@ -24,28 +22,25 @@ err = Console(stderr=True, highlight=False)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     default=None,
-    help="Output file (default: standard output). A multi-page ALTO gets -p0001… before the suffix.",
+    help="Output file (default or -: standard output). A multi-page ALTO gets -p0001… before the suffix.",
 )
 @click.option("--alto-unit", type=click.Choice(UNITS), default="pixel", show_default=True, help="ALTO MeasurementUnit.")
+@log_options
 def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str) -> None:
     """Convert SOURCE (ALTO 1.4–4.4, hOCR, PAGE XML, our JSON or corpus text) to ALTO 4.4, PAGE XML 2019, hOCR,
     corpus text or JSON."""
     try:
         outputs = convert(source, fmt, alto_unit)
     except InputError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        get_log().error(str(exc), path=str(source))
         sys.exit(ExitCode.FAILURES)
     except ValueError as exc:  # e.g. a physical ALTO unit for a page without dpi
-        err.print(f"error: {escape(str(source))}: {escape(str(exc))}", soft_wrap=True)
-        sys.exit(ExitCode.FAILURES)
-    if output is None:
+        fail(source, str(exc), ExitCode.FAILURES)
+    if output is None or output == Path("-"):
         if len(outputs) > 1:
-            err.print(
-                f"error: {escape(str(source))}: {len(outputs)} pages give {len(outputs)} {fmt} files; name one with -o"
-            )
-            sys.exit(ExitCode.USAGE)
+            fail(source, f"{len(outputs)} pages give {len(outputs)} {fmt} files; name one with -o")
         sys.stdout.buffer.write(outputs[0][1])
         return
     for number, data in outputs:
@@ -56,7 +51,5 @@ def convert_command(source: Path, fmt: str, output: Path | None, alto_unit: str)
         try:
             write_atomic(target, data)
         except OSError as exc:
-            err.print(
-                f"error: {escape(str(target))}: cannot write ({escape(str(exc.strerror or exc))})", soft_wrap=True
-            )
-            sys.exit(ExitCode.FAILURES)
+            fail(target, f"cannot write ({exc.strerror or exc})", ExitCode.FAILURES)
+        get_log().detail(f"→ {target}", event="written", path=str(target))

@@ -21,9 +21,14 @@ from ..diff import (
     read_input,
     summary_rows,
 )
+from ..export.names import safe_stem
 from ..export.punctuation import PUNCTUATION_CHOICES
+from ..paths import printable
 from .common import fail as _fail
 from .common import write_text as _write
+from .log import get_log, log_options
+
+INDEX_NAME, SUMMARY_NAME = "index.html", "summary.json"
 
 
 def print_summary(console: Console, result: DiffResult) -> None:
@@ -31,7 +36,7 @@ def print_summary(console: Console, result: DiffResult) -> None:
     table.add_column("metric")
     table.add_column("value", justify="right")
     for k, v in summary_rows(result):
-        table.add_row(k, escape(v))
+        table.add_row(k, escape(printable(v)))
     console.print(table)
     console.print("normalisation: " + escape("; ".join(result.options.applied())), soft_wrap=True)
     if result.repair is not None:
@@ -41,14 +46,14 @@ def print_summary(console: Console, result: DiffResult) -> None:
         for name in ("article", "units", "errors", "error rate"):
             per.add_column(name, justify="left" if name == "article" else "right")
         for g in groups["articles"]:
-            per.add_row(escape(g["id"]), str(g["units"]), str(g["errors"]), f"{g['error_rate']:.2%}")
+            per.add_row(escape(printable(g["id"])), str(g["units"]), str(g["errors"]), f"{g['error_rate']:.2%}")
         console.print(per)
     if result.confusions:
         conf = Table(title=f"top {len(result.confusions)} confusions (reference→hypothesis)")
         conf.add_column("confusion")
         conf.add_column("count", justify="right")
         for c in result.confusions:
-            conf.add_row(escape(c["label"]), str(c["count"]))
+            conf.add_row(escape(printable(c["label"])), str(c["count"]))
         console.print(conf)
 
 
@@ -103,10 +108,25 @@ def _write_reports(
         _write(html_path, render_html(result, _page_image(hypothesis, result, image)))
 
 
+def report_names(stems: list[str]) -> dict[str, str]:
+    """The file name (without .html/.json) of each page's reports: its stem, made short enough for the file
+    system, and never ``index`` or ``summary`` (the batch's own files) nor another page's name."""
+    taken, names = {"index", "summary"}, {}
+    for stem in stems:
+        name = base = safe_stem(stem)
+        n = 1
+        while name in taken:
+            n += 1
+            name = safe_stem(f"{base}~{n}")
+        taken.add(name)
+        names[stem] = name
+    return names
+
+
 def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, console: Console) -> list[dict]:
-    """Diff every pair, write ``<stem>.html`` and ``<stem>.json`` per page and ``summary.json``; print the
-    summary table, worst page (highest CER) first."""
-    from ..report import render_html
+    """Diff every pair, write ``<stem>.html`` and ``<stem>.json`` per page, ``summary.json`` and ``index.html``
+    (every page, worst first, linking its report); print the summary table, worst page (highest CER) first."""
+    from ..report import render_html, render_index
 
     for folder in (ref_dir, hyp_dir):
         if not folder.is_dir():
@@ -117,10 +137,14 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
     except OSError as exc:
         _fail(out_dir, exc.strerror or str(exc))
     pages = []
+    names = report_names([stem for stem, _, _ in pairs])
+    log = get_log()
     for stem, ref, hyp in pairs:
         result = _run_one(ref, hyp, options)
-        _write(out_dir / f"{stem}.json", json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-        _write(out_dir / f"{stem}.html", render_html(result, _page_image(hyp, result, None)))
+        name = names[stem]
+        _write(out_dir / f"{name}.json", json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        _write(out_dir / f"{name}.html", render_html(result, _page_image(hyp, result, None)))
+        log.detail(f"{stem}: CER {result.metrics['cer']:.4%}", event="page", page=stem, cer=result.metrics["cer"])
         m = result.metrics
         pages.append(
             {
@@ -132,7 +156,7 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
                 "flexible_character_accuracy": m["flexible_character_accuracy"],
                 "distance": m["distance"],
                 "units": result.reference["units"],
-                "report": f"{stem}.html",
+                "report": f"{name}.html",
             }
         )
     pages.sort(key=lambda p: (-p["cer"], p["page"]))
@@ -142,24 +166,26 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
         "only_in_hypothesis": only_hyp,
         "normalisations_applied": options.applied(),
     }
-    _write(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    _write(out_dir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    _write(out_dir / INDEX_NAME, render_index(pages, only_ref, only_hyp, options.applied()))
     table = Table(title=f"diff of {len(pages)} pages, worst first")
     for name in ("page", "CER", "WER", "FCA", "edits", "units", "report"):
         table.add_column(name, justify="left" if name in ("page", "report") else "right")
     for p in pages:
         table.add_row(
-            escape(p["page"]),
+            escape(printable(p["page"])),
             f"{p['cer']:.4%}",
             f"{p['wer']:.4%}",
             f"{p['flexible_character_accuracy']:.4%}",
             str(p["distance"]),
             str(p["units"]),
-            escape(str(out_dir / p["report"])),
+            escape(printable(out_dir / p["report"])),
         )
     console.print(table)
+    console.print(f"index: {escape(printable(out_dir / INDEX_NAME))}", soft_wrap=True)
     for label, stems in (("only in the reference folder", only_ref), ("only in the hypothesis folder", only_hyp)):
         if stems:
-            console.print(f"{label}: " + escape(", ".join(stems)), soft_wrap=True)
+            console.print(f"{label}: " + escape(printable(", ".join(stems))), soft_wrap=True)
     return pages
 
 
@@ -196,9 +222,9 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
     "-o",
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path, allow_dash=True),
     default=None,
-    help="With --batch: folder for <stem>.html, <stem>.json and summary.json.",
+    help="With --batch: folder for <stem>.html, <stem>.json, summary.json and index.html.",
 )
 @click.option(
     "--punctuation",
@@ -228,6 +254,7 @@ def run_batch(ref_dir: Path, hyp_dir: Path, out_dir: Path, options: Options, con
     default=False,
     help="Rejoin the reference's paragraphs split at column/region boundaries first (and report how many).",
 )
+@log_options
 def diff_command(
     reference: Path,
     hypothesis: Path,
@@ -246,8 +273,8 @@ def diff_command(
     options = Options(punctuation, fold_width, ignore_whitespace, repair_reference, fold_han)
     console = Console(highlight=False)
     if batch:
-        if out_dir is None:
-            raise click.UsageError("--batch needs -o/--out FOLDER for the per-page reports")
+        if out_dir is None or out_dir == Path("-"):
+            raise click.UsageError("--batch needs -o/--out FOLDER for the per-page reports (a folder, not -)")
         run_batch(reference, hypothesis, out_dir, options, console)
         return
     result = _run_one(reference, hypothesis, options)

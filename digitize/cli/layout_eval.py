@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..layout_eval import PageScore, evaluate_dir, summary
+from .log import log_options
 
 
 def print_report(scores: list[PageScore]) -> None:
@@ -43,6 +44,7 @@ def print_report(scores: list[PageScore]) -> None:
 @click.argument("gt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
+@log_options
 def layout_eval_command(gt_dir: Path, out_dir: Path, as_json: bool) -> None:
     """Score OUT_DIR's <stem>.json against GT_DIR's <stem>.gt.json: blocks, reading order, articles, joins."""
     scores = evaluate_dir(gt_dir, out_dir)

@@ -7,20 +7,23 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..export.punctuation import PUNCTUATION_CHOICES
+from ..paths import printable
 from ..repair_text import repair_text
 from ..text.rejoin import TextJoin
 from .common import fail, write_text
+from .log import get_log, log_options
 
 
 def joins_table(joins: list[TextJoin]) -> Table:
     table = Table("lines", "left | right", "kind", "evidence", show_lines=False)
     for j in joins:
-        table.add_row(f"{j.left_line}→{j.right_line}", escape(f"…{j.left} | {j.right}…"), j.kind, escape(j.evidence))
+        table.add_row(
+            f"{j.left_line}→{j.right_line}", escape(printable(f"…{j.left} | {j.right}…")), j.kind, escape(j.evidence)
+        )
     return table
 
 
@@ -48,9 +51,10 @@ def joins_table(joins: list[TextJoin]) -> Table:
     show_default=True,
     help="Punctuation profile of the output (keep: as in the input).",
 )
+@log_options
 def repair_command(file: Path, output: Path, joins_path: Path | None, punctuation: str) -> None:
     """Rejoin paragraphs of a corpus-format FILE that were split where the text crossed a column or region."""
-    console = Console(stderr=True, highlight=False)
+    log = get_log()
     try:
         text = file.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -61,6 +65,6 @@ def repair_command(file: Path, output: Path, joins_path: Path | None, punctuatio
     write_text(output, repaired)  # atomic: a full disk leaves no truncated output
     if joins_path is not None:
         write_text(joins_path, json.dumps([asdict(j) for j in joins], ensure_ascii=False, indent=2) + "\n")
-    console.print(f"{len(joins)} joins", soft_wrap=True)
-    if joins:
-        console.print(joins_table(joins))
+    log.info(f"{len(joins)} joins", event="joins", joins=len(joins), output=str(output))
+    if joins and log.shows_progress:
+        log.console.print(joins_table(joins))

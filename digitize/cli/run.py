@@ -1,15 +1,20 @@
-"""``digitize run``: digitize files into a folder, each file alone or all of them as the pages of one issue."""
+"""``digitize run``: digitize files into a folder, each file alone or all of them as the pages of one issue.
+
+``-o -`` with ``--format txt`` streams each page's text to stdout as the page is done (nothing is written to
+disk, and the issue text is not made); with any other format ``-o -`` is a usage error, so no folder named
+``-`` is ever created. Ctrl-C (or SIGTERM) stops the run with exit 130: the outputs of the pages already
+done are kept whole, the page in hand leaves no temp file.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
 from ..exit_codes import ExitCode
@@ -17,25 +22,39 @@ from ..export.files import OUTPUT_FORMATS, output_stem, write_atomic, write_issu
 from ..export.issue_metadata import IssueMetadata
 from ..export.names import output_collisions
 from ..export.overlay import page_overlay
+from ..export.text import page_text
 from ..io import page_count
 from ..model import Page
 from ..ocr.base import EngineError
 from ..paths import printable, remove_our_partials
 from ..pipeline import get_engine, process_issue
 from ..settings import Settings
+from .log import Log, get_log, log_options
 from .options import run_options
 
-err = Console(stderr=True, highlight=False)
+STDOUT = Path("-")
 
 
-def output_failed(console: Console, outdir: Path, exc: OSError) -> None:
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def output_failed(log: Log, outdir: Path, exc: OSError) -> None:
     """An output cannot be written (no permission, disk full): every next one would fail alike, so stop.
     write_atomic has removed its temp file; nothing partial is left under a final name."""
-    console.print(
-        f"[red]error:[/red] {escape(str(outdir))}: cannot write output ({escape(exc.strerror or str(exc))})",
-        soft_wrap=True,
-    )
+    reason = exc.strerror or str(exc)
+    log.error(f"{outdir}: cannot write output ({reason})", event="output-error", path=str(outdir), reason=reason)
     sys.exit(ExitCode.OUTPUT)
+
+
+def refuse_stdout(formats: tuple[str, ...], debug_overlay: bool) -> None:
+    """``-o -`` streams text only: every other output is a file and needs a folder."""
+    if formats != ("txt",) or debug_overlay:
+        others = [f for f in formats if f != "txt"] + (["--debug-overlay"] if debug_overlay else [])
+        raise click.UsageError(
+            f"-o - streams the text to stdout and takes only --format txt (not {', '.join(others)}); "
+            "give a folder for the other outputs"
+        )
 
 
 def refuse_colliding_outputs(
@@ -62,12 +81,18 @@ def refuse_colliding_outputs(
     "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
 )  # io names each failure
 @click.option(
-    "-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path, allow_dash=True),
+    help="Output folder; - streams the text to stdout (with --format txt only).",
 )
 @click.option(
     "--issue", is_flag=True, help="The inputs are the pages of one issue: link continued articles across them."
 )
 @run_options()
+@log_options
 def run_command(
     inputs: tuple[Path, ...],
     outdir: Path,
@@ -91,95 +116,141 @@ def run_command(
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
     """
-    refuse_colliding_outputs(inputs, formats, outdir, debug_overlay, issue, pdf_password)
-    signal.signal(
-        signal.SIGXFSZ, signal.SIG_IGN
-    )  # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
+    log = get_log()
+    to_stdout = outdir == STDOUT
+    if to_stdout:
+        refuse_stdout(formats, debug_overlay)
+    else:
+        refuse_colliding_outputs(inputs, formats, outdir, debug_overlay, issue, pdf_password)
+    # a file-size limit (ulimit -f) fails the write (EFBIG), not the process
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     page_formats = [f for f in formats if f in OUTPUT_FORMATS]
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        err.print(
-            f"error: {escape(str(outdir))}: cannot create output folder ({escape(str(exc.strerror or exc))})",
-            soft_wrap=True,
-        )
-        sys.exit(ExitCode.USAGE)
-    remove_our_partials(outdir)  # temp files of an earlier run that was killed mid-write; never a user's file
+    if not to_stdout:
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            log.error(f"{outdir}: cannot create output folder ({reason})", path=str(outdir), reason=reason)
+            sys.exit(ExitCode.USAGE)
+        remove_our_partials(outdir)  # temp files of an earlier run that was killed mid-write; never a user's file
     try:
         reader = get_engine(engine, threads, settings.ocr)
     except EngineError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        log.error(str(exc), event="engine-error")
         sys.exit(ExitCode.ENGINE)
+    log.detail(f"engine {engine}; settings digest {settings.digest()}")
     failures = 0
+    pages_done = 0
     issues = [list(inputs)] if issue else [[path] for path in inputs]
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    ) as progress:
-        say = lambda text: progress.console.print(escape(printable(text)), soft_wrap=True)
-        totals: dict[str, int] = {}
-        tasks: dict[str, TaskID] = {}
+    totals: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
+    previous_term = signal.signal(signal.SIGTERM, _terminate)  # a kill stops as Ctrl-C does: exit 130
+    progress = log.progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+    )
+    try:
+        with progress:
 
-        def failed(path, exc: Exception) -> None:
-            nonlocal failures
-            failures += 1
-            progress.console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+            def failed(path, exc: Exception) -> None:
+                nonlocal failures
+                failures += 1
+                log.error(str(exc), path=str(path))
 
-        def files(paths: list[Path]):
-            for path in paths:
-                try:
-                    totals[str(path)] = page_count(path, pdf_password)
-                except InputError as exc:
-                    failed(path, exc)
-                    continue
-                tasks[str(path)] = progress.add_task(escape(path.name), total=totals[str(path)])
-                yield path, None
+            def files(paths: list[Path]):
+                for path in paths:
+                    try:
+                        totals[str(path)] = page_count(path, pdf_password)
+                    except InputError as exc:
+                        failed(path, exc)
+                        continue
+                    tasks[str(path)] = progress.add_task(printable(path.name), total=totals[str(path)])
+                    yield path, None
 
-        def write_page(page: Page) -> str:
-            path = Path(page.source.path)
-            stem = output_stem(path, page.source.index + 1, totals[page.source.path])
-            written = write_page_outputs(page, outdir, stem, page_formats, punctuation, alto_unit)
-            if debug_overlay:
-                written.append(outdir / f"{stem}.overlay.png")
-                assert page.image is not None  # kept for the overlay (keep_image=debug_overlay)
-                write_atomic(written[-1], page_overlay(page, page.image))
-            progress.advance(tasks[page.source.path])
-            say(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → " + ", ".join(map(str, written)))
-            return stem
-
-        for paths in issues:
-            try:
-                result = process_issue(
-                    str(paths[0]),
-                    files(paths),
-                    reader,
-                    write_page,
-                    failed,
-                    dpi=dpi,
-                    password=pdf_password,
-                    max_pixels=max_pixels,
-                    keep_image=debug_overlay,
-                    settings=settings,
+            def write_page(page: Page) -> str:
+                nonlocal pages_done
+                path = Path(page.source.path)
+                stem = output_stem(path, page.source.index + 1, totals[page.source.path])
+                if to_stdout:
+                    written: list[Path] = []
+                    sys.stdout.buffer.write(page_text(page, punctuation).encode("utf-8"))
+                    sys.stdout.buffer.flush()
+                else:
+                    written = write_page_outputs(page, outdir, stem, page_formats, punctuation, alto_unit)
+                if debug_overlay:
+                    written.append(outdir / f"{stem}.overlay.png")
+                    assert page.image is not None  # kept for the overlay (keep_image=debug_overlay)
+                    write_atomic(written[-1], page_overlay(page, page.image))
+                pages_done += 1
+                progress.advance(tasks[page.source.path])
+                seconds = page.timings["total"]
+                log.info(
+                    f"{path.name} p{page.number}: {seconds:.1f} s → " + (", ".join(map(str, written)) or "stdout"),
+                    event="page",
+                    path=str(path),
+                    page=page.source.index + 1,
+                    seconds=round(seconds, 3),
+                    outputs=[str(p) for p in written],
                 )
-                if result.document.pages:
-                    for target in write_issue_outputs(
-                        result.document,
-                        outdir,
-                        result.stem,
-                        list(formats),
-                        punctuation,
-                        newsml_body,
-                        result.alto_names,
-                        metadata=issue_metadata,
-                        mets_profile=mets_profile,
-                    ):
-                        say(f"issue {result.stem}: → {target}")
-            except OSError as exc:
-                output_failed(progress.console, outdir, exc)
+                log.detail(
+                    f"{path.name} p{page.number}: "
+                    + ", ".join(f"{stage} {t:.2f} s" for stage, t in page.timings.items() if stage != "total"),
+                    event="timings",
+                    path=str(path),
+                    page=page.source.index + 1,
+                    timings={k: round(v, 3) for k, v in page.timings.items()},
+                )
+                return stem
+
+            for paths in issues:
+                try:
+                    result = process_issue(
+                        str(paths[0]),
+                        files(paths),
+                        reader,
+                        write_page,
+                        failed,
+                        dpi=dpi,
+                        password=pdf_password,
+                        max_pixels=max_pixels,
+                        keep_image=debug_overlay,
+                        settings=settings,
+                    )
+                    if result.document.pages and not to_stdout:
+                        for target in write_issue_outputs(
+                            result.document,
+                            outdir,
+                            result.stem,
+                            list(formats),
+                            punctuation,
+                            newsml_body,
+                            result.alto_names,
+                            metadata=issue_metadata,
+                            mets_profile=mets_profile,
+                        ):
+                            log.info(
+                                f"issue {result.stem}: → {target}", event="issue", stem=result.stem, output=str(target)
+                            )
+                except OSError as exc:
+                    if to_stdout:
+                        # nothing more can reach a closed pipe, not even the flush at exit
+                        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+                    output_failed(log, STDOUT if to_stdout else outdir, exc)
+    except KeyboardInterrupt:
+        # The page in hand is dropped (write_atomic removed its temp file); pages done before it stay whole.
+        log.error(
+            f"interrupted: {pages_done} pages written; the page in hand and the inputs after it were not",
+            event="interrupted",
+            pages_done=pages_done,
+        )
+        sys.exit(ExitCode.INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
     if failures:
-        err.print(f"completed with failures: {failures} of {len(inputs)} inputs failed")
+        log.warning(
+            f"completed with failures: {failures} of {len(inputs)} inputs failed",
+            event="summary",
+            failures=failures,
+            inputs=len(inputs),
+        )
         sys.exit(ExitCode.FAILURES)
+    log.detail(None, event="summary", failures=0, inputs=len(inputs), pages=pages_done)

@@ -6,26 +6,34 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from .. import schemas
 from ..exit_codes import ExitCode
+from ..paths import printable
 from ..validate import validate_file
+from .log import get_log, log_options
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@log_options
 def validate_command(files: tuple[Path, ...]) -> None:
     """Validate ALTO (1.4-4.4), NewsML-G2, METS and PAGE files against the official schemas, offline.
 
     Prints FILE: valid (kind), or FILE:LINE: error for each problem. Exit 1 if any file is invalid.
     """
+    log = get_log()
     invalid = 0
     try:
         for path in files:
             kind, errors = validate_file(path)
             if not errors:
                 assert kind is not None  # an unknown kind always comes with an error
-                click.echo(f"{path}: valid ({kind.name}, {kind.schema})")
+                if log.json:
+                    log.info(None, event="valid", path=str(path), kind=kind.name, schema=kind.schema)
+                elif log.verbosity >= 0:
+                    click.echo(f"{printable(path)}: valid ({kind.name}, {kind.schema})")
                 continue
             invalid += 1
             what = f" ({kind.name})" if kind else ""
@@ -33,12 +41,25 @@ def validate_command(files: tuple[Path, ...]) -> None:
                 line, _, message = error.partition(": ")
                 where = line.removeprefix("line ") if line.startswith("line ") else ""
                 text = message if where else error
-                click.echo(f"{path}:{where + ':' if where else ''} error{what}: {text}", err=True)
+                if log.json:
+                    log.error(
+                        text,
+                        event="invalid",
+                        path=str(path),
+                        line=int(where) if where.isdigit() else None,
+                        kind=kind.name if kind else None,
+                    )
+                else:
+                    # FILE:LINE: error (kind): message -- compiler style, so editors can jump to it
+                    log.console.print(
+                        escape(printable(f"{path}:{where + ':' if where else ''} error{what}: {text}")),
+                        soft_wrap=True,
+                    )
     except schemas.SchemaNotFound as exc:
-        click.echo(f"error: {exc}", err=True)
+        log.error(str(exc), event="schemas-missing")
         sys.exit(ExitCode.ENGINE)
     if invalid:
-        click.echo(f"{invalid} of {len(files)} files invalid", err=True)
+        log.warning(f"{invalid} of {len(files)} files invalid", event="summary", invalid=invalid, files=len(files))
         sys.exit(ExitCode.INVALID)
 
 
@@ -57,6 +78,7 @@ def validate_command(files: tuple[Path, ...]) -> None:
     default=None,
     help="Where to put them (default: the cache, $DIGITIZE_CACHE_DIR/schemas).",
 )
+@log_options
 def fetch_schemas_command(source: Path | None, download: bool, dest: Path | None) -> None:
     """Put the official ALTO, METS, PAGE and NewsML-G2/NITF schemas where `validate` finds them, once.
 
@@ -64,9 +86,13 @@ def fetch_schemas_command(source: Path | None, download: bool, dest: Path | None
     try:
         fetched = schemas.fetch_schemas(source, download=download, dest=dest)
     except schemas.SchemaNotFound as exc:
-        click.echo(f"error: {exc}", err=True)
+        get_log().error(str(exc), event="schemas-missing")
         sys.exit(ExitCode.ENGINE)
+    log = get_log()
     for item in fetched:
-        click.echo(f"{item.name}: {item.origin or 'missing'}")
+        if log.json:
+            log.info(None, event="schema", name=item.name, origin=item.origin)
+        elif log.verbosity >= 0 or not item.origin:
+            click.echo(f"{item.name}: {item.origin or 'missing'}")
     if any(not item.origin for item in fetched):
         sys.exit(ExitCode.ENGINE)

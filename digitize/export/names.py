@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,9 +22,43 @@ SUFFIXES = {
 }
 
 
+# File names are at most 255 bytes on every common file system (NAME_MAX). An output name is the input's stem,
+# a page part (-p0001, longer past 9,999 pages) and a suffix (.overlay.png, the longest, is 12 bytes): a stem
+# of at most 223 bytes leaves 32 for the two. A longer stem (a valid 244-byte input name) is cut at a
+# character boundary and given a hash of the whole stem, so two long names that share their start still
+# get outputs of their own.
+NAME_MAX = 255
+MAX_STEM_BYTES = NAME_MAX - 32
+_HASH_CHARS = 8
+
+
+def _byte_length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogateescape"))
+
+
+def file_stem(path: Path | str) -> str:
+    """The stem outputs of ``path`` are named after (`safe_stem` of its stem)."""
+    return safe_stem(Path(path).stem)
+
+
+def safe_stem(stem: str) -> str:
+    """``stem`` itself, or for a stem over `MAX_STEM_BYTES` bytes its start and ``~`` and 8 hex digits of its
+    SHA-256 (``<first 214 bytes>~1a2b3c4d``)."""
+    if _byte_length(stem) <= MAX_STEM_BYTES:
+        return stem
+    digest = hashlib.sha256(stem.encode("utf-8", "surrogateescape")).hexdigest()[:_HASH_CHARS]
+    budget, kept = MAX_STEM_BYTES - 1 - _HASH_CHARS, []
+    for char in stem:
+        budget -= _byte_length(char)
+        if budget < 0:
+            break
+        kept.append(char)
+    return "".join(kept) + "~" + digest
+
+
 def output_stem(path: Path, number: int, total: int) -> str:
-    """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one."""
-    return path.stem if total == 1 else f"{path.stem}-p{number:04d}"
+    """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one (`file_stem`)."""
+    return file_stem(path) if total == 1 else f"{file_stem(path)}-p{number:04d}"
 
 
 def parse_formats(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -65,11 +100,11 @@ def _issue_outputs(path: Path, pages: int, formats) -> list[tuple[str, Path, Non
     """What `files.write_issue_outputs` writes for an issue of ``pages`` pages named after ``path``."""
     names = []
     if "newsml" in formats:
-        names.append(path.stem + SUFFIXES["newsml"])
+        names.append(file_stem(path) + SUFFIXES["newsml"])
     if pages > 1 and "alto" in formats:
-        names.append(path.stem + SUFFIXES["mets"])
+        names.append(file_stem(path) + SUFFIXES["mets"])
     if pages > 1 and "txt" in formats:
-        names.append(path.stem + SUFFIXES["issue"])
+        names.append(file_stem(path) + SUFFIXES["issue"])
     return [(name, path, None) for name in names]
 
 
