@@ -88,9 +88,21 @@ class IssueUnit:
 class Manifest:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
+        self.stale = False  # read as the file stands, without its -wal (see below)
         if readonly:
             # a URI, so the path is percent-encoded: "out%41" must not open outA, "#" or "?" cut the name
-            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            uri = self.path.resolve().as_uri()
+            self.db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+            try:
+                self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # Reading a WAL database needs its -shm file, which cannot be made on a read-only folder, a
+                # full disk or under a file-size limit; the file alone can still be read. What a killed batch
+                # left in the -wal file is then not seen (``stale``).
+                self.db.close()
+                self.db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=30)
+                wal = self.path.with_name(self.path.name + "-wal")
+                self.stale = wal.exists() and wal.stat().st_size > 0
         else:
             self.db = sqlite3.connect(self.path, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")

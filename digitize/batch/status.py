@@ -23,6 +23,7 @@ def status_report(outdir: Path, slowest: int = 10) -> dict:
         rows = manifest.pages()
         runs = manifest.runs()
         counts = manifest.counts()
+        stale = manifest.stale
     finally:
         manifest.close()
     totals = [(json.loads(r["timings"] or "{}").get("total", 0.0), r) for r in rows if r["state"] == "done"]
@@ -40,6 +41,8 @@ def status_report(outdir: Path, slowest: int = 10) -> dict:
         if last is None
         else {"outcome": last["outcome"], "pages_done": last["pages_done"], "pages_failed": last["pages_failed"]},
         "pages_per_hour": None if throughput is None else round(throughput, 1),
+        # the folder could not hold SQLite's shared-memory file and the manifest has unmerged changes
+        "stale": stale,
         "median_page_seconds": round(statistics.median(t for t, _ in totals), 3) if totals else None,
         "failures": [{"reason": reason, "pages": n} for reason, n in failures.most_common()],
         "slowest": [

@@ -332,6 +332,12 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
     except sqlite3.Error as exc:
         log.error(f"{outdir / MANIFEST_NAME}: cannot be read ({exc})", path=str(outdir / MANIFEST_NAME))
         sys.exit(ExitCode.USAGE)
+    if report["stale"]:
+        log.warning(
+            f"{outdir / MANIFEST_NAME}: read without its -wal file (the folder is read-only or full): "
+            "the latest changes of a batch that was killed are not counted",
+            event="stale",
+        )
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

@@ -191,7 +191,9 @@ class DigitizeGroup(click.Group):
 
         def log() -> Log:
             # before the options are parsed (an unknown option), --log-json is looked for in the words given
-            return (self._meta or {}).get(META_KEY) or Log(json="--log-json" in args)
+            found = (self._meta or {}).get(META_KEY) or Log()
+            found.json = found.json or "--log-json" in args
+            return found
 
         try:
             returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

@@ -238,7 +238,7 @@ def run_command(
     except KeyboardInterrupt:
         # The page in hand is dropped (write_atomic removed its temp file); pages done before it stay whole.
         log.error(
-            f"interrupted: {pages_done} pages written; the page in hand and the inputs after it were not",
+            f"interrupted: pages written: {pages_done}; the page in hand and the inputs after it were not",
             event="interrupted",
             pages_done=pages_done,
         )
