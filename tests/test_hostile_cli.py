@@ -189,6 +189,30 @@ def test_validate_refuses_a_fifo_without_hanging(tmp_path):
     assert result.exit_code == ExitCode.INVALID and "not a regular file" in result.output
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_repair_refuses_a_fifo_or_device_without_hanging(tmp_path, kind):
+    """Before: `repair` on a FIFO blocked for ever, on /dev/zero it ate memory."""
+    source = tmp_path / "in.txt"
+    if kind == "fifo":
+        os.mkfifo(source)
+    else:
+        source = Path("/dev/zero")
+    started = time.monotonic()
+    result = invoke("repair", source, "-o", tmp_path / "out.txt")
+    assert result.exit_code == ExitCode.USAGE and time.monotonic() - started < 10
+    assert result.stderr.strip() == f"error: {source}: is not a regular file (a pipe, socket or device)"
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_repair_drops_control_characters(tmp_path):
+    """Before: NUL, VT, FF and NEL went through `repair` into its output."""
+    source = tmp_path / "in.txt"
+    source.write_bytes("甲乙\x00丙\x0b丁\x0c戊\u0085己\n".encode())
+    result = invoke("repair", source, "-o", tmp_path / "out.txt", "-q")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "甲乙丙丁戊\n己\n"
+
+
 # ---------------------------------------------------------------------------------------- temp files
 
 

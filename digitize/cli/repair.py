@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..export.punctuation import PUNCTUATION_CHOICES
 from ..paths import printable
+from ..read import ReadError, read_input_bytes, strip_controls
 from ..repair_text import repair_text
 from ..text.rejoin import TextJoin
 from .common import fail, write_text
@@ -56,11 +57,13 @@ def repair_command(file: Path, output: Path, joins_path: Path | None, punctuatio
     """Rejoin paragraphs of a corpus-format FILE that were split where the text crossed a column or region."""
     log = get_log()
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        fail(file, exc.strerror or str(exc))
+        # only a regular file of bounded size: a FIFO would block forever, /dev/zero never ends
+        text = read_input_bytes(file).decode("utf-8-sig")
+    except ReadError as exc:
+        fail(file, exc.reason)
     except UnicodeDecodeError as exc:
         fail(file, f"not UTF-8 text (byte {exc.start}: {exc.reason})")
+    text = strip_controls(text)  # NUL, VT, FF, C1 dropped and NEL made a line end, as every reader does
     repaired, joins = repair_text(text, punctuation)
     write_text(output, repaired)  # atomic: a full disk leaves no truncated output
     if joins_path is not None:
