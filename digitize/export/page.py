@@ -10,7 +10,11 @@ eScriptorium read.
   ``cjk_strings="clause"``) with one ``Glyph`` per character, and ``TextEquiv`` at every level whose text
   is the line in the text output's punctuation profile;
 * ``ReadingOrder``: an ``OrderedGroup`` of one ``OrderedGroupIndexed`` per article (``caption`` the headline)
-  then the blocks outside articles; PAGE has no article element, this is how OCR-D tools group them.
+  then the blocks outside articles; PAGE has no article element, this is how OCR-D tools group them;
+* line joins (how a line continues into the next line of its flow: hyphenated word, space, CJK, paragraph
+  break) in the ``TextLine``'s ``custom="join {type:hyphen-join;}"``, and ``Page custom="joins {recorded:true;}"``
+  saying the file records them (a line without one ends its flow), so reading the file back gives the text
+  output's paragraphs, words cut at a line or column end joined, instead of joins guessed from the text.
 
 Coordinates are source-image pixels. PAGE (and ``ocrd workspace validate``) wants every child inside its
 parent, while OCR's line boxes can reach past the layout's block box and glyph boxes past the line: a
@@ -58,6 +62,8 @@ LANGUAGES = {
     "ja": "Japanese",
     "ko": "Korean",
 }
+
+JOINS_RECORDED = "recorded:true"  # in Page/@custom: every joined TextLine says how (our PAGE reader reads it)
 
 _P = "{%s}" % PAGE_NS
 
@@ -124,6 +130,7 @@ class _PageWriter:
             imageFilename=image_filename or page.source.path,
             imageWidth=str(page.width),
             imageHeight=str(page.height),
+            custom=f"joins {{{JOINS_RECORDED};}}",
         )
         self._reading_order(pg)
         for _, blocks in self.articles:
@@ -201,7 +208,9 @@ class _PageWriter:
         if not layout.words:
             return None
         lid = self.ids.make(block.id, f"l{index + 1:03d}")
-        el = self.sub(region, "TextLine", id=lid)
+        el = self.sub(
+            region, "TextLine", id=lid, custom=f"join {{type:{line.join.kind.value};}}" if line.join else None
+        )
         words = [_union([c.box for c in w.chars]) for w in layout.words]
         line_box = _union([tuple(line.box), *words])
         self.sub(el, "Coords", points=_points(line_box))
