@@ -55,3 +55,14 @@ def test_issue_package(tmp_path):
 
     with pdfplumber.open(out / "issue.issue.pdf") as pdf:
         assert len(pdf.pages) == 2
+
+
+def test_issue_pdf_name_is_checked_for_collisions(tmp_path):
+    """``scan.tif`` of two pages writes ``scan.issue.pdf``; so does the page PDF of an input ``scan.issue.png``."""
+    from digitize.export.names import output_collisions
+
+    tif, png = tmp_path / "scan.tif", tmp_path / "scan.issue.png"
+    assert output_collisions([(tif, 2), (png, 1)], ("pdf",), tmp_path) == [
+        f"scan.issue.pdf would be written for both {tif} and {png} (page 1)"
+    ]
+    assert output_collisions([(tif, 2), (tmp_path / "other.png", 1)], ("pdf",), tmp_path) == []

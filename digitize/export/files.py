@@ -97,7 +97,8 @@ def write_issue_outputs(
     metadata: IssueMetadata | None = None,
     mets_profile: str = "enmap",
 ) -> list[Path]:
-    """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for; for an issue of several
+    """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for (its paragraphs in the text
+    output's ``punctuation`` profile, as the issue text and ALTO have them); for an issue of several
     pages, METS tying the ALTO files together (in ``mets_profile``, with the issue ``metadata``, every file
     referenced relative to ``outdir``), the text with continued articles joined once, and the issue PDF."""
     written = []
@@ -106,7 +107,11 @@ def write_issue_outputs(
         write_atomic(
             written[-1],
             document_to_news_message(
-                doc, body=newsml_body, metadata=metadata, page_links=_page_links(doc, outdir, alto_names)
+                doc,
+                body=newsml_body,
+                punctuation=punctuation,
+                metadata=metadata,
+                page_links=_page_links(doc, outdir, alto_names),
             ),
         )
     if len(doc.pages) > 1 and "alto" in formats and alto_names:

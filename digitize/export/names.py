@@ -70,6 +70,8 @@ def _issue_outputs(path: Path, pages: int, formats) -> list[tuple[str, Path, Non
         names.append(path.stem + SUFFIXES["mets"])
     if pages > 1 and "txt" in formats:
         names.append(path.stem + SUFFIXES["issue"])
+    if pages > 1 and "pdf" in formats:
+        names.append(path.stem + SUFFIXES["issue-pdf"])
     return [(name, path, None) for name in names]
 
 
