@@ -5,7 +5,7 @@ batch wrote:
 * every XML file validates against the official schema its root names (ALTO 4.4, METS, NewsML-G2 with NITF,
   PAGE 2019; ``DIGITIZE_SCHEMA_DIR`` or ../shared/schemas); hOCR (no XSD) is well-formed XHTML and our hOCR
   reader reads from it the text the text output has;
-* the METS of each profile (enmap from the batch itself; ndnp and ocrd written by the same writer from the
+* the METS of each profile (images with MIX read from the files, ALTO and PAGE files; enmap from the batch itself; ndnp and ocrd written by the same writer from the
   issue read back from the batch's JSON, which gives the batch's enmap METS byte for byte) validates, and its
   every ``FLocat`` is a relative path that resolves from the METS folder; ``ocrd workspace validate`` reports
   no error on the ocrd one;
@@ -133,11 +133,12 @@ def test_mets_of_each_profile_validates_and_its_files_resolve(batch, profile, tm
             rebuilt.mkdir(parents=True, exist_ok=True)
             for stem in _stems(folder):
                 shutil.copy(out / folder / f"{stem}.alto.xml", rebuilt)
+                shutil.copy(out / folder / f"{stem}.page.xml", rebuilt)
             write_issue_outputs(
                 doc,
                 rebuilt,
                 first,
-                ["alto"],
+                ["alto", "page"],
                 alto_names={n: f"{s}.alto.xml" for n, s in enumerate(_stems(folder), 1)},
                 metadata=metadata,
             )
@@ -150,7 +151,7 @@ def test_mets_of_each_profile_validates_and_its_files_resolve(batch, profile, tm
                 doc,
                 out / folder,
                 f"{first}-{profile}",
-                ["alto"],
+                ["alto", "page"],
                 alto_names={n: f"{s}.alto.xml" for n, s in enumerate(_stems(folder), 1)},
                 metadata=metadata,
                 mets_profile=profile,
@@ -159,7 +160,7 @@ def test_mets_of_each_profile_validates_and_its_files_resolve(batch, profile, tm
         assert _valid(mets_path) == "mets.xsd"
         mets = etree.parse(str(mets_path)).getroot()
         hrefs = [loc.get(f"{{{XLINK_NS}}}href") for loc in mets.iter(f"{{{METS_NS}}}FLocat")]
-        assert len(hrefs) >= 4  # two images, two ALTO files
+        assert len(hrefs) == 6  # two images, two ALTO files, two PAGE files
         for href in hrefs:
             assert not Path(href).is_absolute(), href
             assert (mets_path.parent / href.split("#")[0]).resolve().is_file(), href

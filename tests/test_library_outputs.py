@@ -48,6 +48,17 @@ def test_issue_package(tmp_path):
     for loc in mets.iter(f"{{{METS_NS}}}FLocat"):
         href = loc.get(f"{{{XLINK_NS}}}href")
         assert not Path(href).is_absolute() and (out / href).resolve().is_file(), href
+    # MIX from the image files (colour, size on disk), the PAGE files in their own group, each PAGE file's
+    # pcGtsId its METS file ID (OCR-D checks it)
+    mix = "{http://www.loc.gov/mix/v20}"
+    assert [e.text for e in mets.iter(mix + "colorSpace")] == ["BlackIsZero", "BlackIsZero"]
+    assert [int(e.text) for e in mets.iter(mix + "fileSize")] == [
+        (ROOT / "samples" / "issue" / n).stat().st_size for n in ("p1.png", "p4.png")
+    ]
+    (group,) = [g for g in mets.iter(f"{{{METS_NS}}}fileGrp") if g.get("USE") == "page"]
+    for f in group:
+        href = f[0].get(f"{{{XLINK_NS}}}href")
+        assert href.endswith(".page.xml") and etree.parse(str(out / href)).getroot().get("pcGtsId") == f.get("ID")
     news = (out / "issue.newsml.xml").read_bytes()
     assert b'href="issue-p0001.alto.xml"' in news and b"samples/issue/p1.png" in news
     assert len(written) == 4

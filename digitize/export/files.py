@@ -4,13 +4,14 @@ killed run never leaves a half-written file under a final name."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import Document, Page
 from ..paths import write_atomic
 from .alto import page_to_alto, xml_text
 from .json import page_json
-from .mets import IssueMetadata, document_to_mets
+from .mets import ImageFacts, IssueMetadata, document_to_mets, image_facts
 from .names import DOCUMENT_FORMATS, OUTPUT_FORMATS, SUFFIXES, output_stem  # noqa: F401 (re-exported)
 from .newsml import document_to_news_message
 from .text import issue_text, page_text
@@ -86,6 +87,24 @@ def _page_links(doc: Document, outdir: Path, alto_names: dict[int, str] | None) 
     return links
 
 
+def _image_facts(doc: Document) -> dict[int, ImageFacts]:
+    """MIX facts read from each page's image file (colour, bits, compression, file size on top of what the
+    model knows); a page whose source is a PDF or is gone keeps the model's facts."""
+    facts = {}
+    for page in doc.pages:
+        path = Path(page.source.path)
+        if path.suffix.lower() == ".pdf" or page.source.mime == "application/pdf" or not path.is_file():
+            continue
+        try:
+            fact = image_facts(path, page.source.sha256 or None)
+        except (OSError, ValueError):  # unreadable now: the model's facts are still true
+            continue
+        if fact.x_dpi is None and page.source.dpi:  # a file without a resolution: the one the page was read at
+            fact = replace(fact, x_dpi=float(page.source.dpi), y_dpi=float(page.source.dpi))
+        facts[page.number] = fact
+    return facts
+
+
 def write_issue_outputs(
     doc: Document,
     outdir: Path,
@@ -100,7 +119,8 @@ def write_issue_outputs(
     """Outputs of a whole issue (its pages already written): NewsML-G2 when asked for (its paragraphs in the text
     output's ``punctuation`` profile, as the issue text and ALTO have them); for an issue of several
     pages, METS tying the ALTO files together (in ``mets_profile``, with the issue ``metadata``, every file
-    referenced relative to ``outdir``), the text with continued articles joined once, and the issue PDF."""
+    referenced relative to ``outdir``; the page images' MIX facts read from the files; the PAGE files when PAGE
+    is among the formats), the text with continued articles joined once, and the issue PDF."""
     written = []
     if "newsml" in formats:
         written.append(outdir / (stem + SUFFIXES["newsml"]))
@@ -116,6 +136,9 @@ def write_issue_outputs(
         )
     if len(doc.pages) > 1 and "alto" in formats and alto_names:
         altos = {n: (outdir / name).read_bytes() for n, name in alto_names.items()}
+        page_names = {n: name.removesuffix(SUFFIXES["alto"]) + SUFFIXES["page"] for n, name in alto_names.items()}
+        if "page" not in formats or not all((outdir / name).is_file() for name in page_names.values()):
+            page_names = {}
         written.append(outdir / (stem + SUFFIXES["mets"]))
         write_atomic(
             written[-1],
@@ -126,6 +149,9 @@ def write_issue_outputs(
                 metadata=metadata,
                 profile=mets_profile,
                 mets_dir=outdir,
+                images=_image_facts(doc),
+                page_xml_name=(lambda _doc, page: page_names[page.number]) if page_names else None,
+                page_xml_files={n: (outdir / name).read_bytes() for n, name in page_names.items()},
             ),
         )
     if len(doc.pages) > 1 and "txt" in formats:

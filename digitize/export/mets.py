@@ -40,7 +40,7 @@ from ..model import Block, Document, Page, Role, article_paragraphs
 from ..text.continued import whole_article
 from .alto import IdAllocator, _software_version, alto_block_ids, sub_element, xml_text
 from .issue_metadata import IssueMetadata
-from .names import SUFFIXES, output_stem
+from .names import SUFFIXES, output_stem, page_xml_file_id
 from .newsml import Story, issue_stories, story_text
 
 METS_NS = "http://www.loc.gov/METS/"
@@ -206,7 +206,7 @@ class _MetsWriter:
         self.img_ids = {p.number: self.ids.claim(f"IMG{p.number:05d}") for p in doc.pages}
         self.alto_ids = {p.number: self.ids.claim(f"ALTO{p.number:05d}") for p in doc.pages}
         self.page_xml_ids = (
-            {p.number: self.ids.claim(f"PAGE{p.number:05d}") for p in doc.pages} if page_xml_name else {}
+            {p.number: self.ids.claim(page_xml_file_id(p.number)) for p in doc.pages} if page_xml_name else {}
         )
         self.phys_ids = {p.number: self.ids.claim(f"PHYS{p.number:05d}") for p in doc.pages}
         self.tech_ids = {p.number: self.ids.claim(f"TECHMD_IMG{p.number:05d}") for p in doc.pages}

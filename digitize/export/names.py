@@ -21,6 +21,12 @@ SUFFIXES = {
 }
 
 
+def page_xml_file_id(number: int) -> str:
+    """The METS file ID of page ``number``'s PAGE XML file, which is also that file's ``pcGtsId`` (OCR-D
+    requires the two to be equal)."""
+    return f"PAGE{number:05d}"
+
+
 def output_stem(path: Path, number: int, total: int) -> str:
     """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one."""
     return path.stem if total == 1 else f"{path.stem}-p{number:04d}"

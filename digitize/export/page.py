@@ -33,6 +33,7 @@ from lxml import etree
 from ..model import Article, Block, Line, Page, Role
 from .alto import IdAllocator, _conf, _is_identity, _layout_line, sub_element, xml_text
 from .line_text import line_in_profile
+from .names import page_xml_file_id
 
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 PAGE_XSD = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15/pagecontent.xsd"
@@ -118,7 +119,7 @@ class _PageWriter:
     ) -> etree._Element:
         root = etree.Element(_P + "PcGts", nsmap={None: PAGE_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{PAGE_NS} {PAGE_XSD}")
-        root.set("pcGtsId", self.ids.claim(pcgts_id) if pcgts_id else self.ids.make("pcgts"))
+        root.set("pcGtsId", self.ids.claim(pcgts_id or page_xml_file_id(self.page.number)))
         meta = self.sub(root, "Metadata")
         self.sub(meta, "Creator", creator)
         self.sub(meta, "Created", created)
@@ -265,7 +266,7 @@ def page_to_page_xml(
     ``punctuation`` is the text output's profile; ``cjk_strings`` ``"run"`` or ``"clause"`` as for ALTO;
     ``created`` (``xsd:dateTime``) is written as ``Created`` and ``LastChange`` (default: the page header's
     date, else 1970-01-01T00:00:00); ``image_filename`` is the ``imageFilename`` written (default the page's
-    source path; an OCR-D workspace wants it relative to the workspace); ``pcgts_id`` the ``pcGtsId`` (OCR-D
-    wants the METS file ID of the PAGE file)."""
+    source path; an OCR-D workspace wants it relative to the workspace); ``pcgts_id`` the ``pcGtsId`` (default
+    the METS file ID our METS gives the page's PAGE file, `names.page_xml_file_id`: OCR-D wants them equal)."""
     root = page_to_page_xml_tree(page, punctuation, cjk_strings, created, creator, image_filename, pcgts_id)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
