@@ -14,10 +14,6 @@ from digitize import to_text
 from digitize.export.alto import ALTO_NS, page_to_alto
 from digitize.model import Document
 
-dinglehopper = pytest.importorskip("dinglehopper", reason="dinglehopper is in the 'agreement' extra")
-from dinglehopper.character_error_rate import character_error_rate  # noqa: E402
-from dinglehopper.ocr_files import extract  # noqa: E402
-
 A = "{%s}" % ALTO_NS
 GROUND_TRUTH = ROOT / "samples" / "jinzhong-front.gt.txt"
 
@@ -43,9 +39,21 @@ def front():
     return fixture_page("front-clean")
 
 
+@pytest.fixture(scope="module")
+def dinglehopper():
+    """(character_error_rate, extract) of dinglehopper, skipping where it is not installed (the kraken test
+    runs in a venv of kraken's own, without it)."""
+    pytest.importorskip("dinglehopper", reason="dinglehopper is in the 'agreement' extra")
+    from dinglehopper.character_error_rate import character_error_rate
+    from dinglehopper.ocr_files import extract
+
+    return character_error_rate, extract
+
+
 @pytest.mark.slow  # dinglehopper aligns the whole front page twice
 @pytest.mark.parametrize("profile", ["corpus", "original"])
-def test_dinglehopper_cer_alto_equals_text(front, profile, tmp_path):
+def test_dinglehopper_cer_alto_equals_text(front, profile, tmp_path, dinglehopper):
+    character_error_rate, extract = dinglehopper
     gt = strip(extract(str(GROUND_TRUTH), plain_encoding="utf-8").text)
     text_file, alto_file = tmp_path / "page.txt", tmp_path / "page.alto.xml"
     text_file.write_text(to_text(Document("", [front]), profile), encoding="utf-8")
@@ -62,9 +70,10 @@ def test_dinglehopper_cer_alto_equals_text(front, profile, tmp_path):
     assert len(whole) == len(strip(extract(str(text_file), plain_encoding="utf-8").text)) + len(strip(header))
 
 
-def test_dinglehopper_reads_no_spaces_into_cjk_runs(front, tmp_path):
+def test_dinglehopper_reads_no_spaces_into_cjk_runs(front, tmp_path, dinglehopper):
     """One String per whitespace-free run: dinglehopper, which joins a line's Strings with a space, reads the
     line's text exactly (clause Strings would give it a space per cut: see docs/alto-profile)."""
+    _, extract = dinglehopper
     f = tmp_path / "p.alto.xml"
     f.write_bytes(page_to_alto(front))
     lines = extract(str(f)).text.split("\n")
@@ -87,9 +96,9 @@ def test_every_text_line_is_in_a_print_space_text_block(front):
 
 
 def test_kraken_reads_every_line(front, tmp_path):
-    """kraken's own ALTO parser (kraken pulls torch, so it is not in our extras: this runs where kraken is
-    installed, e.g. ``pip install kraken``; the test above walks the same path its parser walks,
-    kraken/lib/xml/alto.py: ``./Layout/Page/PrintSpace/*`` then ``./TextLine``)."""
+    """kraken's own ALTO parser (kraken pulls torch, so make test does not install it: this runs where kraken is
+    installed, e.g. the ``kraken`` extra in a venv of its own, bench/library-packages.md; the test above walks
+    the same path its parser walks, kraken/lib/xml/alto.py: ``./Layout/Page/PrintSpace/*`` then ``./TextLine``)."""
     xml = pytest.importorskip("kraken.lib.xml", reason="kraken is not installed (it needs torch)")
     f = tmp_path / "front.alto.xml"
     f.write_bytes(page_to_alto(front))

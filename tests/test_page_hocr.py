@@ -129,7 +129,8 @@ def test_hocr_structure_and_issue(page):
     pg = root.find(f"{h}body/{h}div")
     assert (
         pg.get("class") == "ocr_page"
-        and pg.get("title") == 'image "samples/rmrb-2024-07-01-01.png"; bbox 0 0 2400 3600; ppageno 0'
+        and pg.get("title")
+        == 'image "samples/rmrb-2024-07-01-01.png"; bbox 0 0 2400 3600; ppageno 0; x_digitize_joins recorded'
     )
     words = [w for w in root.iter(f"{h}span") if w.get("class") == "ocrx_word"]
     first = words[0]

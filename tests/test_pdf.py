@@ -1,6 +1,7 @@
 """Searchable PDF: the page image with an invisible text layer. pdfplumber (pdfminer), poppler's pdftotext and
 pdfium all read back the text output (plus the page header, which the text output leaves out), in reading
-order, CJK included; the same page gives the same bytes."""
+order, CJK included; the same page gives the same bytes. The file is PDF/A-2b: no PDF/A validator (veraPDF is
+Java, on neither PyPI nor Debian) can run here, so `test_pdf_a_2b_parts` checks the parts PDF/A-2b requires."""
 
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def test_issue_pdf_and_reproducible(tmp_path):
     blank = {p.number: Image.new("L", (p.width, p.height), 255) for p in issue.pages}
     data = document_to_pdf(issue, images=blank)
     assert data == document_to_pdf(issue, images=blank)  # no clock, no random ids
-    assert b"D:20251211" in data  # the creation date is the issue date from the page header
+    assert b'xmp:CreateDate="2025-12-11T00:00:00+00:00"' in data  # the issue date from the page header
     pdfplumber = pytest.importorskip("pdfplumber")
     path = tmp_path / "issue.pdf"
     path.write_bytes(data)
@@ -119,7 +120,7 @@ def test_issue_pdf_and_reproducible(tmp_path):
         got = "".join(p.extract_text(use_text_flow=True) for p in pdf.pages)
     assert strip(got) == expected_text(issue)
     later = document_to_pdf(issue, images=blank, created=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
-    assert b"D:20260102" in later
+    assert b'xmp:CreateDate="2026-01-02T00:00:00+00:00"' in later
 
 
 def test_missing_image_is_a_clear_error():
@@ -127,3 +128,61 @@ def test_missing_image_is_a_clear_error():
     page.source.path = "/nonexistent/p1.png"
     with pytest.raises(PdfError, match="page image not found"):
         page_to_pdf(page)
+
+
+def _walk(obj, seen=None):
+    """Every dictionary reachable from ``obj`` (indirect objects followed once)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen = set() if seen is None else seen
+    if isinstance(obj, IndirectObject):
+        if (obj.idnum, obj.generation) in seen:
+            return
+        seen.add((obj.idnum, obj.generation))
+        obj = obj.get_object()
+    if isinstance(obj, DictionaryObject):
+        yield obj
+        for key, value in obj.items():
+            if key != "/Parent":
+                yield from _walk(value, seen)
+    elif isinstance(obj, ArrayObject):
+        for value in obj:
+            yield from _walk(value, seen)
+
+
+def test_pdf_a_2b_parts(front_pdf):
+    """ISO 19005-2 level B, the parts a validator checks first: header and binary comment (6.1.2), a file ID
+    (6.1.3), no encryption (6.1.3), an sRGB GTS_PDFA1 output intent with its ICC profile (6.2.3), every font
+    embedded (6.2.11.4), no transparency (no soft masks, no constant alpha below 1, no transparency group),
+    no JavaScript or launch actions (6.5/6.6), an unfiltered XMP metadata stream identifying PDF/A-2b (6.6)."""
+    pypdf = pytest.importorskip("pypdf")
+    from lxml import etree
+
+    data = front_pdf.read_bytes()
+    assert data.startswith(b"%PDF-1.7\n%") and all(b > 127 for b in data[10:14])
+    reader = pypdf.PdfReader(front_pdf)
+    assert "/Encrypt" not in reader.trailer
+    ids = reader.trailer["/ID"]
+    assert len(ids) == 2 and ids[0] == ids[1] and len(ids[0]) == 16
+    root = reader.trailer["/Root"]
+    (intent,) = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/OutputConditionIdentifier"] == "sRGB"
+    icc = intent["/DestOutputProfile"].get_object()
+    profile = icc.get_data()
+    assert icc["/N"] == 3 and profile[36:40] == b"acsp" and profile[16:20] == b"RGB "
+    metadata = root["/Metadata"].get_object()
+    assert "/Filter" not in metadata and metadata["/Subtype"] == "/XML"
+    xmp = etree.fromstring(metadata.get_data())
+    ns = {"pdfaid": "http://www.aiim.org/pdfa/ns/id/", "dc": "http://purl.org/dc/elements/1.1/"}
+    assert xmp.xpath("//pdfaid:part/text()", namespaces=ns) == ["2"]
+    assert xmp.xpath("//pdfaid:conformance/text()", namespaces=ns) == ["B"]
+    assert xmp.xpath("//dc:title//text()", namespaces=ns) == ["晋中日报 2025-12-11"]
+    dicts = list(_walk(root))
+    fonts = [d for d in dicts if d.get("/Type") == "/FontDescriptor"]
+    assert fonts and all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in fonts)
+    assert not [d for d in dicts if d.get("/Subtype") == "/Type1" and "/FontDescriptor" not in d]  # no base-14 font
+    assert not [d for d in dicts if "/SMask" in d or d.get("/S") in ("/Transparency", "/JavaScript", "/Launch")]
+    assert not [d for d in dicts if float(d.get("/CA", 1)) < 1 or float(d.get("/ca", 1)) < 1]
+    images = [d for d in dicts if d.get("/Subtype") == "/Image"]
+    assert images and all(d["/ColorSpace"] in ("/DeviceGray", "/DeviceRGB") for d in images)
+    assert "/Info" not in reader.trailer or reader.metadata.title == "晋中日报 2025-12-11"

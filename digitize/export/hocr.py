@@ -7,7 +7,10 @@ for headlines, kickers, subtitles and intertitles; ``ocr_caption`` for captions;
 ``bbox``, ``baseline`` and ``x_size``) > ``ocrx_word`` (``bbox``, ``x_wconf`` 0–100 and the characters' boxes in
 ``x_bboxes``). A space stands between two words only where the line has one, so the words' text is the line's
 text in the text output's punctuation profile; rules are ``ocr_separator``. The article and role of a block
-are in its ``ocr_carea`` title (``x_digitize_article``, ``x_digitize_role``: hOCR allows ``x_`` properties).
+are in its ``ocr_carea`` title (``x_digitize_article``, ``x_digitize_role``: hOCR allows ``x_`` properties), how a
+line continues into the next line of its flow in the line's title (``x_digitize_join hyphen-join``, the model's
+`JoinKind`), and ``x_digitize_joins recorded`` in the ``ocr_page`` title says the file records joins (a line
+without one ends its flow), so reading it back joins words cut at a line or column end as the text output does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HEADER_ROLES = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.INTERTITLE)
 CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocr_header ocr_caption ocrx_word ocr_photo ocr_separator"
+
+JOINS_RECORDED = "x_digitize_joins recorded"  # in the ocr_page title: every joined line says how
 
 _H = "{%s}" % XHTML_NS
 
@@ -63,7 +68,7 @@ def _page(body, page: Page, punctuation: str) -> None:
         **{
             "class": "ocr_page",
             "id": f"page_{n}",
-            "title": f'image "{image}"; {_bbox((0, 0, page.width, page.height))}; ppageno {n - 1}',
+            "title": f'image "{image}"; {_bbox((0, 0, page.width, page.height))}; ppageno {n - 1}; ' + JOINS_RECORDED,
         },
     )
     for b, article in _ordered_blocks(page):
@@ -112,7 +117,8 @@ def _page(body, page: Page, punctuation: str) -> None:
                 **{
                     "class": line_class,
                     "id": f"{bid}_l{i + 1:03d}",
-                    "title": f"{_bbox(line.box)}; baseline 0 0; x_size {max(1, y1 - y0)}",
+                    "title": f"{_bbox(line.box)}; baseline 0 0; x_size {max(1, y1 - y0)}"
+                    + (f"; x_digitize_join {line.join.kind.value}" if line.join else ""),
                 },
             )
             last = None

@@ -40,7 +40,7 @@ from ..model import Block, Document, Page, Role, article_paragraphs
 from ..text.continued import whole_article
 from .alto import IdAllocator, _software_version, alto_block_ids, sub_element, xml_text
 from .issue_metadata import IssueMetadata
-from .names import SUFFIXES, output_stem
+from .names import SUFFIXES, output_stem, page_xml_file_id
 from .newsml import Story, issue_stories, story_text
 
 METS_NS = "http://www.loc.gov/METS/"
@@ -184,6 +184,7 @@ class _MetsWriter:
         images: dict[int, ImageFacts],
         page_xml_name: Callable[[Document, Page], str] | None,
         page_xml_files: dict[int, bytes],
+        image_path: Callable[[Document, Page], str],
     ):
         if profile not in PROFILES:
             raise ValueError(f"METS profile must be one of {', '.join(PROFILES)}, got {profile!r}")
@@ -195,6 +196,7 @@ class _MetsWriter:
         self.images = images
         self.page_xml_name = page_xml_name
         self.page_xml_files = page_xml_files
+        self.image_path = image_path
         first = doc.pages[0].metadata if doc.pages else {}
         self.meta = metadata
         self.title = metadata.title or first.get("title") or Path(doc.path).stem
@@ -206,7 +208,7 @@ class _MetsWriter:
         self.img_ids = {p.number: self.ids.claim(f"IMG{p.number:05d}") for p in doc.pages}
         self.alto_ids = {p.number: self.ids.claim(f"ALTO{p.number:05d}") for p in doc.pages}
         self.page_xml_ids = (
-            {p.number: self.ids.claim(f"PAGE{p.number:05d}") for p in doc.pages} if page_xml_name else {}
+            {p.number: self.ids.claim(page_xml_file_id(p.number)) for p in doc.pages} if page_xml_name else {}
         )
         self.phys_ids = {p.number: self.ids.claim(f"PHYS{p.number:05d}") for p in doc.pages}
         self.tech_ids = {p.number: self.ids.claim(f"TECHMD_IMG{p.number:05d}") for p in doc.pages}
@@ -433,7 +435,7 @@ class _MetsWriter:
                 CHECKSUMTYPE="SHA-256" if facts.sha256 else None,
                 SIZE=str(facts.file_size) if facts.file_size is not None else None,
             )
-            self._flocat(f, _image_path(self.doc, page))
+            self._flocat(f, self.image_path(self.doc, page))
         altos = self.sub(file_sec, "fileGrp", ID="ALTOGRP", USE=alto_use)
         for page in self.doc.pages:
             data = self.alto_files.get(page.number)
@@ -606,10 +608,12 @@ def _mods_language(doc: Document) -> str | None:
     }.get(code)
 
 
-def _image_path(doc: Document, page: Page) -> str:
-    """The page image: its source file, with the RFC 8118 ``#page=N`` fragment when the file holds several pages."""
+def source_image_path(doc: Document, page: Page, path: str | None = None) -> str:
+    """The page image: its source file (or ``path``, a copy of it), with the RFC 8118 ``#page=N`` fragment when
+    the file holds several pages of the issue."""
     shared = sum(1 for p in doc.pages if p.source.path == page.source.path) > 1
-    return f"{page.source.path}#page={page.source.index + 1}" if shared else page.source.path
+    path = path or page.source.path
+    return f"{path}#page={page.source.index + 1}" if shared else path
 
 
 def _is_heading(block: Block) -> bool:
@@ -627,6 +631,7 @@ def document_to_mets(
     images: dict[int, ImageFacts] | None = None,
     page_xml_name: Callable[[Document, Page], str] | None = None,
     page_xml_files: dict[int, bytes] | None = None,
+    image_path: Callable[[Document, Page], str] = source_image_path,
 ) -> bytes:
     """METS (UTF-8) for the issue ``doc`` in ``profile`` (``enmap``, ``ndnp`` or ``ocrd``).
 
@@ -635,7 +640,8 @@ def document_to_mets(
     ``metadata`` is what the library knows of the issue (`IssueMetadata`); ``mets_dir`` is the folder the METS
     file is written to: every file reference is made relative to it; ``images`` maps page number to the
     image's technical facts (`image_facts`; default: what the model knows: size, dpi, MIME, checksum);
-    ``page_xml_name``/``page_xml_files`` add a PAGE XML file group."""
+    ``page_xml_name``/``page_xml_files`` add a PAGE XML file group; ``image_path(doc, page)`` is where each page's
+    image is (default its source file, `source_image_path`; a copy in the package, say)."""
     root = _MetsWriter(
         doc,
         alto_name,
@@ -646,5 +652,6 @@ def document_to_mets(
         images or {},
         page_xml_name,
         page_xml_files or {},
+        image_path,
     ).build()
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

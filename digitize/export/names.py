@@ -56,6 +56,12 @@ def safe_stem(stem: str) -> str:
     return "".join(kept) + "~" + digest
 
 
+def page_xml_file_id(number: int) -> str:
+    """The METS file ID of page ``number``'s PAGE XML file, which is also that file's ``pcGtsId`` (OCR-D
+    requires the two to be equal)."""
+    return f"PAGE{number:05d}"
+
+
 def output_stem(path: Path, number: int, total: int) -> str:
     """``scan`` for a one-page input, ``scan-p0001`` … for each page of a multi-page one (`file_stem`)."""
     return file_stem(path) if total == 1 else f"{file_stem(path)}-p{number:04d}"
@@ -105,6 +111,8 @@ def _issue_outputs(path: Path, pages: int, formats) -> list[tuple[str, Path, Non
         names.append(file_stem(path) + SUFFIXES["mets"])
     if pages > 1 and "txt" in formats:
         names.append(file_stem(path) + SUFFIXES["issue"])
+    if pages > 1 and "pdf" in formats:
+        names.append(file_stem(path) + SUFFIXES["issue-pdf"])
     return [(name, path, None) for name in names]
 
 

@@ -10,7 +10,11 @@ eScriptorium read.
   ``cjk_strings="clause"``) with one ``Glyph`` per character, and ``TextEquiv`` at every level whose text
   is the line in the text output's punctuation profile;
 * ``ReadingOrder``: an ``OrderedGroup`` of one ``OrderedGroupIndexed`` per article (``caption`` the headline)
-  then the blocks outside articles; PAGE has no article element, this is how OCR-D tools group them.
+  then the blocks outside articles; PAGE has no article element, this is how OCR-D tools group them;
+* line joins (how a line continues into the next line of its flow: hyphenated word, space, CJK, paragraph
+  break) in the ``TextLine``'s ``custom="join {type:hyphen-join;}"``, and ``Page custom="joins {recorded:true;}"``
+  saying the file records them (a line without one ends its flow), so reading the file back gives the text
+  output's paragraphs, words cut at a line or column end joined, instead of joins guessed from the text.
 
 Coordinates are source-image pixels. PAGE (and ``ocrd workspace validate``) wants every child inside its
 parent, while OCR's line boxes can reach past the layout's block box and glyph boxes past the line: a
@@ -29,6 +33,7 @@ from lxml import etree
 from ..model import Article, Block, Line, Page, Role
 from .alto import IdAllocator, _conf, _is_identity, _layout_line, sub_element, xml_text
 from .line_text import line_in_profile
+from .names import page_xml_file_id
 
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 PAGE_XSD = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15/pagecontent.xsd"
@@ -58,6 +63,8 @@ LANGUAGES = {
     "ja": "Japanese",
     "ko": "Korean",
 }
+
+JOINS_RECORDED = "recorded:true"  # in Page/@custom: every joined TextLine says how (our PAGE reader reads it)
 
 _P = "{%s}" % PAGE_NS
 
@@ -112,7 +119,7 @@ class _PageWriter:
     ) -> etree._Element:
         root = etree.Element(_P + "PcGts", nsmap={None: PAGE_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{PAGE_NS} {PAGE_XSD}")
-        root.set("pcGtsId", self.ids.claim(pcgts_id) if pcgts_id else self.ids.make("pcgts"))
+        root.set("pcGtsId", self.ids.claim(pcgts_id or page_xml_file_id(self.page.number)))
         meta = self.sub(root, "Metadata")
         self.sub(meta, "Creator", creator)
         self.sub(meta, "Created", created)
@@ -124,6 +131,7 @@ class _PageWriter:
             imageFilename=image_filename or page.source.path,
             imageWidth=str(page.width),
             imageHeight=str(page.height),
+            custom=f"joins {{{JOINS_RECORDED};}}",
         )
         self._reading_order(pg)
         for _, blocks in self.articles:
@@ -201,7 +209,9 @@ class _PageWriter:
         if not layout.words:
             return None
         lid = self.ids.make(block.id, f"l{index + 1:03d}")
-        el = self.sub(region, "TextLine", id=lid)
+        el = self.sub(
+            region, "TextLine", id=lid, custom=f"join {{type:{line.join.kind.value};}}" if line.join else None
+        )
         words = [_union([c.box for c in w.chars]) for w in layout.words]
         line_box = _union([tuple(line.box), *words])
         self.sub(el, "Coords", points=_points(line_box))
@@ -256,7 +266,7 @@ def page_to_page_xml(
     ``punctuation`` is the text output's profile; ``cjk_strings`` ``"run"`` or ``"clause"`` as for ALTO;
     ``created`` (``xsd:dateTime``) is written as ``Created`` and ``LastChange`` (default: the page header's
     date, else 1970-01-01T00:00:00); ``image_filename`` is the ``imageFilename`` written (default the page's
-    source path; an OCR-D workspace wants it relative to the workspace); ``pcgts_id`` the ``pcGtsId`` (OCR-D
-    wants the METS file ID of the PAGE file)."""
+    source path; an OCR-D workspace wants it relative to the workspace); ``pcgts_id`` the ``pcGtsId`` (default
+    the METS file ID our METS gives the page's PAGE file, `names.page_xml_file_id`: OCR-D wants them equal)."""
     root = page_to_page_xml_tree(page, punctuation, cjk_strings, created, creator, image_filename, pcgts_id)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

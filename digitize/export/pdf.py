@@ -12,10 +12,12 @@ It needs no system font, embeds in a few kilobytes, and extraction tools (pdfmin
 pdftotext, pdfium) map every glyph back to its character. (fpdf2 embeds a CFF font such as Noto CJK with a
 CMap stream that pdfminer cannot read: pdfplumber extracted nothing from such a PDF.)
 
-Output is reproducible: creation date from the caller or the page header's date, never the clock.
+The file is PDF/A-2b, by fpdf2's own compliance mode (``enforce_compliance``, fpdf2 ≥ 2.8.5): PDF 1.7, the
+sRGB ICC output intent fpdf2 ships, the font embedded, no encryption, no transparency group (the page images
+have no alpha), a file ``/ID``, and an XMP packet with ``pdfaid:part`` 2 and ``pdfaid:conformance`` B. The XMP is
+written here rather than by fpdf2, whose packet takes ``ModifyDate`` from the clock.
 
-Not done: PDF/A-2b. fpdf2 does not write the XMP ``pdfaid`` packet or an sRGB output intent by itself and no
-PDF/A validator (veraPDF) is installed here to check a hand-made one; see docs/library-formats.md.
+Output is reproducible: creation date from the caller or the page header's date, never the clock.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from ..model import Block, Document, Page
-from .alto import _is_identity, _layout_line
+from .alto import _is_identity, _layout_line, xml_text
 from .line_text import line_in_profile
 
 # Where the baseline sits in a line box, from its top, as a share of the box height: the glyphless font's
@@ -39,6 +41,7 @@ BASELINE_SHARE = 0.88
 FONT_ASCENT, FONT_DESCENT = 880, -120
 FONT_EPOCH = 2082844800  # TrueType timestamps count seconds from 1904: this is 1970-01-01, fixed for reproducibility
 FALLBACK_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+PDFA = "PDF/A-2B"
 
 
 class PdfError(ValueError):
@@ -136,7 +139,8 @@ class _PdfWriter:
 
         line_in_profile("", punctuation)  # an unknown profile fails before any output
         self.punctuation = punctuation
-        self.pdf = FPDF(unit="pt")
+        self.pdf = FPDF(unit="pt", enforce_compliance=PDFA)
+        self.pdf.allow_images_transparency = False  # no page transparency group: the images have no alpha
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(0, 0, 0)
         chars = {c for page in doc.pages for text, _ in _words(page, punctuation) for c in text}
@@ -181,10 +185,41 @@ class _PdfWriter:
 
     def output(self, created: dt.datetime, title: str) -> bytes:
         self.pdf.set_creation_date(created)
-        self.pdf.set_creator("digitize")
-        self.pdf.set_producer("digitize (fpdf2)")
+        self.pdf.set_creator(CREATOR)
+        self.pdf.set_producer(PRODUCER)
         self.pdf.set_title(title)
+        self.pdf.set_xmp_metadata(pdfa_xmp(title, created))
         return bytes(self.pdf.output())
+
+
+CREATOR, PRODUCER = "digitize", "digitize (fpdf2)"
+
+
+def pdfa_xmp(title: str, created: dt.datetime) -> str:
+    """The XMP packet body (``x:xmpmeta``; fpdf2 adds the ``xpacket`` wrapper) of a PDF/A-2b file: the
+    ``pdfaid`` identification, title, tool and dates, the modification and metadata dates equal to the
+    creation date (the file is written once; the clock would make it unreproducible)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    when = created.astimezone(dt.UTC).isoformat(timespec="seconds")
+    return "\n".join(
+        [
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+            ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+            '  <rdf:Description rdf:about=""',
+            '    xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+            '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+            f"    xmp:CreatorTool={quoteattr(CREATOR)} pdf:Producer={quoteattr(PRODUCER)}",
+            f'    xmp:CreateDate="{when}" xmp:ModifyDate="{when}" xmp:MetadataDate="{when}">',
+            "   <pdfaid:part>2</pdfaid:part>",
+            "   <pdfaid:conformance>B</pdfaid:conformance>",
+            "   <dc:format>application/pdf</dc:format>",
+            f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(xml_text(title))}</rdf:li></rdf:Alt></dc:title>',
+            "  </rdf:Description>",
+            " </rdf:RDF>",
+            "</x:xmpmeta>",
+        ]
+    )
 
 
 def _embeddable(im: Image.Image) -> Image.Image:

@@ -6,7 +6,8 @@ blocks (``ocr_carea`` when a file has no paragraphs), ``ocr_line``/``ocrx_line``
 as photos and ``ocr_separator`` as rules. hOCR has no articles, so a page is one article in document order;
 roles: a block of ``ocr_header`` lines is a headline, one with an ``ocr_caption`` line a caption. Files digitize
 wrote carry each block's role and article in its ``ocr_carea`` title (``x_digitize_role``,
-``x_digitize_article``); those are read back when present.
+``x_digitize_article``); those are read back when present, and so are line joins (``x_digitize_join`` in a
+line's title) when the ``ocr_page`` title says ``x_digitize_joins recorded``; else joins are inferred.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 
 from lxml import etree, html
 
-from ..model import Article, Block, Document, Line, Page, PageSource, Role, Separator, box_union
+from ..model import Article, Block, Document, Join, JoinKind, Line, Page, PageSource, Role, Separator, box_union
 from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, number, refuse_entities
 
@@ -26,6 +27,9 @@ _BBOX = re.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
 _WCONF = re.compile(r"\bx_wconf\s+([^\s;]+)")
 _PAGENO = re.compile(r"\bppageno\s+(\d{1,7})\b")
 _OWN = re.compile(r"\bx_digitize_(role|article)\s+([^;]+)")
+_JOIN = re.compile(r"\bx_digitize_join\s+([a-z-]+)")
+_JOINS_RECORDED = re.compile(r"\bx_digitize_joins\s+recorded\b")
+JOIN_KINDS = {k.value: k for k in JoinKind}
 
 
 def _own(node) -> dict[str, str]:
@@ -65,7 +69,11 @@ def _line(el, path: str) -> Line | None:
         for w in words
         if (m := _WCONF.search(w.get("title") or ""))
     ]
-    return Line(" ".join(texts), _bbox(el, path) or (0, 0, 0, 0), line_confidence(confidences))
+    line = Line(" ".join(texts), _bbox(el, path) or (0, 0, 0, 0), line_confidence(confidences))
+    m = _JOIN.search(el.get("title") or "")
+    if m and m.group(1) in JOIN_KINDS:
+        line.join = Join(JOIN_KINDS[m.group(1)], "read from hOCR")
+    return line
 
 
 def _page(el, index: int, path: str) -> Page:
@@ -118,7 +126,8 @@ def _page(el, index: int, path: str) -> Page:
         if block.article_id:
             articles.setdefault(block.article_id, Article(block.article_id)).blocks.append(block)
     page.articles = list(articles.values())
-    return finish_page(page, file_has_articles=bool(articles), file_has_joins=False)
+    joins = bool(_JOINS_RECORDED.search(el.get("title") or ""))
+    return finish_page(page, file_has_articles=bool(articles), file_has_joins=joins)
 
 
 def read_hocr(root: etree._Element, path: str | os.PathLike) -> Document:

@@ -8,7 +8,8 @@ credit → byline, everything else body), their ``TextLine``s lines (text from t
 ``custom="structure {type:…;}"`` naming a digitize role (Transkribus' convention, which our writer uses)
 overrides the role from ``@type``. PAGE has no articles: a page is one article, unless its reading order
 groups regions in ``OrderedGroup(Indexed)``s whose ``custom`` says ``structure {type:article;}`` (our writer's
-grouping), each of which is an article.
+grouping), each of which is an article. Line joins are read from ``TextLine custom="join {type:…;}"`` when the
+``Page``'s ``custom`` says ``joins {recorded:true;}`` (our writer's), else inferred from the text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 
 from lxml import etree
 
-from ..model import Article, Block, Document, Glyph, Line, Page, PageSource, Role, Separator
+from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator
 from ..text.language import guess_language
 from .common import ReadError, finish_page, line_confidence, local_name, number
 
@@ -32,16 +33,20 @@ ROLES = {
     "credit": Role.BYLINE,
 }
 PHOTO_REGIONS = ("ImageRegion", "GraphicRegion")
-_STRUCTURE = re.compile(r"structure\s*\{([^}]*)\}")
+JOIN_KINDS = {k.value: k for k in JoinKind}
 
 
-def _structure(el) -> dict[str, str]:
-    """The ``structure {key:value; …}`` part of a ``custom`` attribute."""
-    m = _STRUCTURE.search(el.get("custom") or "")
+def _custom(el, name: str) -> dict[str, str]:
+    """The ``name {key:value; …}`` part of a ``custom`` attribute (Transkribus' convention)."""
+    m = re.search(rf"(?:^|[\s}}]){re.escape(name)}\s*\{{([^}}]*)\}}", el.get("custom") or "")
     if not m:
         return {}
     pairs = (p.split(":", 1) for p in m.group(1).split(";") if ":" in p)
     return {k.strip(): v.strip() for k, v in pairs}
+
+
+def _structure(el) -> dict[str, str]:
+    return _custom(el, "structure")
 
 
 def _role(el, default: Role) -> Role:
@@ -95,6 +100,9 @@ def _line(el, path: str) -> Line | None:
     box = _box(el, path) or (0, 0, 0, 0)
     confidences = [c for _, c in word_texts if c is not None] or ([conf] if conf is not None else [])
     line = Line(text, box, line_confidence(confidences))
+    kind = JOIN_KINDS.get(_custom(el, "join").get("type", ""))
+    if kind is not None:
+        line.join = Join(kind, "read from PAGE")
     glyphs = []
     for w, (_wt, _) in zip(words, word_texts):
         for g in _children(w, "Glyph"):
@@ -147,7 +155,8 @@ def read_page_xml(root: etree._Element, path: str | os.PathLike) -> Document:
     ordered = list(dict.fromkeys([i for i in order if i in blocks] + list(blocks)))
     page.blocks = [blocks[i] for i in ordered]
     page.articles = articles
-    return Document(str(path), [finish_page(page, file_has_articles=bool(articles), file_has_joins=False)])
+    joins = _custom(pg, "joins").get("recorded") == "true"
+    return Document(str(path), [finish_page(page, file_has_articles=bool(articles), file_has_joins=joins)])
 
 
 def _group_order(group, blocks: dict[str, Block], articles: list[Article], path) -> list[str]:

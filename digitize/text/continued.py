@@ -26,8 +26,10 @@ def without_markers(paragraphs: list[Paragraph]) -> list[Paragraph]:
 
 def whole_article(doc: Document, page: Page, article: Article) -> list[Paragraph]:
     """An article with the parts it continues in, markers taken out, the repeated headline dropped and the
-    paragraph cut by the page jump joined again."""
-    paragraphs = without_markers(article.paragraphs())
+    paragraph cut by the page jump joined again. An article linked to no other part keeps its markers: they
+    are the only trace of the part this issue does not hold (NewsML keeps them too)."""
+    linked = any(c.linked_to for c in article.continuations)
+    paragraphs = without_markers(article.paragraphs()) if linked else article.paragraphs()
     seen = {(page.number, article.id)}
     part = article
     while link := next((c.linked_to for c in part.continuations if c.direction == "forward" and c.linked_to), None):
