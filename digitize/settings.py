@@ -378,6 +378,11 @@ class OcrSettings:
         "0.4 starts to cost characters. Latin lines are read again at full width",
     )
     min_score: float = _f(0.3, "line fragments the recogniser scores under this are dropped (both engines)")
+    rec_model: str = _f(
+        "",
+        "ppocr: a folder with another PP-OCR recognition model (.onnx and its dictionary), --rec-model; "
+        "'' is the bundled PP-OCRv6 small model (ocr/models.py: what each covers)",
+    )
     space_gap_em: float = _f(
         0.5,
         "a gap wider than this many text heights between two fragments of a row is written as "
@@ -544,6 +549,18 @@ class QualitySettings:
     # Written / read characters below which a page is flagged: the target (≥ 97 % of what the
     # recogniser reads on the page); repair's punctuation profile moves ~1 % of characters on the samples.
     coverage_floor: float = 0.97
+    # MEASURED (bench/review_thresholds.md) — placeholders until the run finishes.
+    ink_level: int = 128
+    blank_ink_share: float = 0.001
+    sparse_line_density: float = 0.3
+    min_lines_for_script: int = 5
+    max_unread_share: float = 0.5
+    unsupported_confidence: float = 0.7
+    min_mean_confidence: float = 0.8
+    min_confidence_p5: float = 0.3
+    max_fallback_blocks: int = 1000
+    min_expected_script_share: float = 0.5
+    scripts: str = ""
 
 
 # --- all stages -----------------------------------------------------------------------------------------------

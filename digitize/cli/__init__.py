@@ -17,6 +17,7 @@ from .convert import convert_command
 from .diff import diff_command
 from .layout_eval import layout_eval_command
 from .repair import repair_command
+from .review import review_command
 from .run import run_command
 from .settings import settings_command
 from .validate import fetch_schemas_command, validate_command
@@ -39,6 +40,7 @@ for command in (
     convert_command,
     batch_command,
     status_command,
+    review_command,
     settings_command,
     fetch_schemas_command,
 ):

@@ -37,6 +37,7 @@ from ..batch.runner import (
 from ..batch.status import status_report
 from ..exit_codes import ExitCode
 from ..ocr.base import EngineError
+from ..paths import printable
 from .options import run_options
 
 LOCK_NAME = ".batch.lock"
@@ -74,6 +75,9 @@ class RichProgress(JsonLog):
         )
         if result["state"] == "failed":
             self.progress.console.print(f"[red]failed:[/red] {escape(result['error'])}", soft_wrap=True)
+        elif result.get("reasons"):
+            where = printable(f"{unit.source} p{unit.page_index + 1}: {result['reasons']}")
+            self.progress.console.print(f"[yellow]review:[/yellow] {escape(where)}", soft_wrap=True)
 
     def __enter__(self):
         self.progress.start()
@@ -153,6 +157,7 @@ def batch_command(
     settings,
     mets_profile,
     issue_metadata,
+    strict=False,
 ) -> None:
     """Digitize folders of pages into OUTDIR, resumably: re-run the same command to continue.
 
@@ -228,7 +233,13 @@ def batch_command(
     failed = [row for row in manifest.pages("failed") if (row["source"], row["page_index"]) in selected]
     issues = {unit.issue if issue_per_folder else unit.relpath for unit in units}
     failed_issues = [row for row in manifest.issues("failed") if row["issue"] in issues]
+    review = [row for row in manifest.needs_review() if (row["source"], row["page_index"]) in selected]
     manifest.close()
+    if code in (ExitCode.OK, ExitCode.FAILURES):
+        err.print(
+            f"{len(units)} pages: {len(units) - len(failed) - len(review)} done, {len(review)} need review, "
+            f"{len(failed)} failed" + (f" (digitize review {escape(printable(str(outdir)))})" if review else "")
+        )
     lock.close()
     if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
@@ -236,6 +247,8 @@ def batch_command(
             f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
             f"without their issue outputs (digitize status {escape(str(outdir))})"
         )
+    if code == ExitCode.OK and strict and review:
+        code = ExitCode.NEEDS_REVIEW
     sys.exit(code)
 
 
@@ -249,7 +262,8 @@ def batch_command(
     "--slowest", type=click.IntRange(0), default=10, show_default=True, help="How many slowest pages to list."
 )
 def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
-    """Counts by state, throughput, failures by reason and the slowest pages of a batch in OUTDIR."""
+    """Counts by state; pages done, needing review and failed, and the list needing review; throughput,
+    failures by reason and the slowest pages of a batch in OUTDIR."""
     if not (outdir / MANIFEST_NAME).exists():
         err.print(f"error: {escape(str(outdir))}: no {MANIFEST_NAME} (not a batch output folder)")
         sys.exit(ExitCode.USAGE)
@@ -259,6 +273,12 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
         return
     out = Console(highlight=False)
     out.print("  ".join(f"{state} {n}" for state, n in report["counts"].items()))
+    out.print("  ".join(f"{state} {n}" for state, n in report["review"].items()))
+    if report["needs_review"]:
+        table = Table("page", "source", "reasons", title="needs review (worst first; digitize review OUTDIR)")
+        for page in report["needs_review"]:
+            table.add_row(str(page["page"]), escape(printable(page["source"])), escape(printable(page["reasons"])))
+        out.print(table)
     if report["pages_per_hour"] is not None:
         out.print(
             f"last run ({report['last_run']['outcome'] or 'running or killed'}): "

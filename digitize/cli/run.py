@@ -22,6 +22,7 @@ from ..model import Page
 from ..ocr.base import EngineError
 from ..paths import printable, remove_our_partials
 from ..pipeline import get_engine, process_issue
+from ..quality import review_summary
 from ..settings import Settings
 from .options import run_options
 
@@ -85,11 +86,16 @@ def run_command(
     settings: Settings,
     mets_profile: str,
     issue_metadata: IssueMetadata | None,
+    strict: bool = False,
 ) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...).
 
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
+
+    Every page ends done, needing review (one "review:" line each, with its reasons; `digitize review OUTDIR`
+    lists them) or failed; the last line counts them. Exit 0 unless an input failed (1), or --strict and a
+    page needs review (5).
     """
     refuse_colliding_outputs(inputs, formats, outdir, debug_overlay, issue, pdf_password)
     signal.signal(
@@ -111,6 +117,7 @@ def run_command(
         err.print(f"error: {escape(str(exc))}", soft_wrap=True)
         sys.exit(ExitCode.ENGINE)
     failures = 0
+    pages_done: list[Page] = []  # every page written, for the closing count
     issues = [list(inputs)] if issue else [[path] for path in inputs]
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -149,6 +156,13 @@ def run_command(
                 write_atomic(written[-1], page_overlay(page, page.image))
             progress.advance(tasks[page.source.path])
             say(f"{path.name} p{page.number}: {page.timings['total']:.1f} s → " + ", ".join(map(str, written)))
+            pages_done.append(page)
+            if page.quality is not None and page.quality.reasons:
+                progress.console.print(
+                    "[yellow]review:[/yellow] "
+                    + escape(printable(f"{page.source.path} p{page.source.index + 1}: {review_summary(page.quality)}")),
+                    soft_wrap=True,
+                )
             return stem
 
         for paths in issues:
@@ -180,6 +194,15 @@ def run_command(
                         say(f"issue {result.stem}: → {target}")
             except OSError as exc:
                 output_failed(progress.console, outdir, exc)
+    review = sum(1 for p in pages_done if p.quality is not None and p.quality.reasons)
+    err.print(
+        f"{len(pages_done)} pages: {len(pages_done) - review} done, {review} need review"
+        + (f" (digitize review {escape(printable(str(outdir)))})" if review else "")
+        + f"; {failures} of {len(inputs)} inputs failed",
+        soft_wrap=True,
+    )
     if failures:
         err.print(f"completed with failures: {failures} of {len(inputs)} inputs failed")
         sys.exit(ExitCode.FAILURES)
+    if strict and review:
+        sys.exit(ExitCode.NEEDS_REVIEW)

@@ -22,14 +22,39 @@ from __future__ import annotations
 import math
 import os
 import re
+import typing
 
 from lxml import etree
 
-from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
+from ..model import (
+    Article,
+    Block,
+    Document,
+    Glyph,
+    Join,
+    JoinKind,
+    Line,
+    Page,
+    PageQuality,
+    PageSource,
+    Role,
+    Separator,
+    TextStyle,
+)
 from ..settings import SettingsError, parse_changed
 from ..text.language import guess_language
 from ..text.patterns import is_cjk
-from .common import DEFAULT_DPI, MAX_NUMBER, ReadError, finish_page, line_confidence, local_name, namespace, number
+from .common import (
+    DEFAULT_DPI,
+    MAX_NUMBER,
+    ReadError,
+    finish_page,
+    line_confidence,
+    local_name,
+    namespace,
+    number,
+    parse_xml,
+)
 
 NAMESPACES = {
     None: "1.x",
@@ -41,6 +66,7 @@ NAMESPACES = {
 # Units per inch; ALTO 1.x files without a MeasurementUnit are in mm10 (the schema's stated default).
 UNITS_PER_INCH = {"pixel": None, "mm10": 254.0, "inch1200": 1200.0}
 _SETTING = re.compile(r"(?:^|;\s*)([a-z ]+):\s*([^;]*)")
+_QUALITY_SETTING = re.compile(r"(?:^|;\s*)([a-z0-9 ]+):\s*([^;]*)")
 BLOCK_TAGS = ("TextBlock", "Illustration", "GraphicalElement", "ComposedBlock")
 MIN_DPI, MAX_DPI = 50.0, 4800.0  # a recorded dpi outside this range is ignored (the default applies)
 
@@ -169,6 +195,7 @@ class _Reader:
             page.settings_changed = parse_changed(self.settings.get("settings changed", ""))
         except SettingsError:
             pass  # another producer's words: not ours to read
+        page.quality = quality_record(self.root)
 
         blocks: dict[int, Block] = {}  # id(element) -> block, in document order
         self.hyphenated: dict[int, set[int]] = {}
@@ -370,3 +397,50 @@ def _index(recorded: str | None, default: int) -> int:
 def read_alto(root: etree._Element, path: str | os.PathLike, dpi: float | None = None) -> Document:
     """The Document of a parsed ALTO file (one Page per ``Layout/Page``)."""
     return _Reader(root, str(path), dpi).read()
+
+
+def quality_record(root: etree._Element) -> PageQuality | None:
+    """The quality record our writer puts in a ``Processing`` step described as "quality record: ..."
+    (export/alto.py); None when there is none, or when its values are not what we write."""
+    for step in (e for e in root.iter() if isinstance(e.tag, str) and local_name(e) == "Processing"):
+        texts = {local_name(e): (e.text or "").strip() for e in step if isinstance(e.tag, str)}
+        if not texts.get("processingStepDescription", "").startswith("quality record"):
+            continue
+        pairs = dict(_QUALITY_SETTING.findall(texts.get("processingStepSettings", "")))
+        values: dict[str, object] = {}
+        for name, kind in typing.get_type_hints(PageQuality).items():
+            text = pairs.get(name.replace("_", " "), "").strip()
+            if not text:
+                continue
+            if kind == list[str]:
+                values[name] = [] if text == "none" else [t.strip() for t in text.split(",") if t.strip()]
+            elif kind is str:
+                values[name] = text
+            elif text == "none":
+                values[name] = None
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    return None
+                if not math.isfinite(value):
+                    return None
+                values[name] = int(value) if kind in (int, int | None) else value
+        return PageQuality(**values)  # type: ignore[arg-type]
+    return None
+
+
+def read_quality(path: str | os.PathLike) -> tuple[PageQuality | None, str, int]:
+    """The quality record of one of our ALTO files, with the source file it names and the source page index
+    (``digitize review`` reads only these)."""
+    from . import read_input_bytes
+
+    root = parse_xml(read_input_bytes(path), path)
+    names = [(e.text or "").strip() for e in root.iter() if isinstance(e.tag, str) and local_name(e) == "fileName"]
+    settings = ""
+    for e in root.iter():
+        if isinstance(e.tag, str) and local_name(e) == "processingStepSettings":
+            settings = e.text or ""
+            break
+    index = _index(dict(_SETTING.findall(settings)).get("source page index"), 0)
+    return quality_record(root), names[0] if names else "", index
