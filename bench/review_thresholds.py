@@ -48,6 +48,11 @@ def measure(path: Path) -> dict:
 
 
 def table(jsonl: Path) -> str:
+    """One row per page; the reasons are assessed again with today's QualitySettings (the stored record's
+    measures do not depend on them)."""
+    from digitize.model import PageQuality
+    from digitize.quality import review_reasons
+
     rows = [json.loads(line) for line in jsonl.read_text().splitlines() if line.strip()]
     out = [
         "| page | chars | det/read lines | sparse/written | unread | ink | mean conf | p5 conf | density p5 | reasons |",
@@ -58,6 +63,7 @@ def table(jsonl: Path) -> str:
             out.append(f"| {r['page']} | error: {r['error']} |")
             continue
         q = r["quality"]
+        q["reasons"] = review_reasons(PageQuality(**q), r["chars"])
         unread = "–" if r["unread_share"] is None else f"{r['unread_share']:.2f}"
         out.append(
             f"| {Path(r['page']).parent.name}/{Path(r['page']).name} | {r['chars']} | {q['detected_lines']}/{q['read_lines']} "

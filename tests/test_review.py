@@ -44,7 +44,7 @@ def quality(**values) -> PageQuality:
 CASES = {
     # name: (record, characters written, expected reasons)
     "done": (
-        quality(mean_confidence=0.95, confidence_p5=0.7, detected_lines=80, read_lines=79, written_lines=60),
+        quality(mean_confidence=0.98, confidence_p5=0.9, detected_lines=80, read_lines=79, written_lines=60),
         3000,
         [],
     ),
@@ -72,7 +72,7 @@ CASES = {
         quality(
             text_coverage=0.5,
             mean_confidence=0.95,
-            confidence_p5=0.7,
+            confidence_p5=0.9,
             detected_lines=80,
             read_lines=80,
             written_lines=40,
@@ -93,7 +93,7 @@ CASES = {
     ),
     "fallback": (
         quality(
-            mean_confidence=0.95, confidence_p5=0.7, fallback_blocks=SETTINGS.max_fallback_blocks, written_lines=60
+            mean_confidence=0.98, confidence_p5=0.9, fallback_blocks=SETTINGS.max_fallback_blocks, written_lines=60
         ),
         3000,
         ["fallback-layout"],
@@ -108,7 +108,7 @@ def test_review_reasons(name):
 
 
 def test_unexpected_script_needs_a_declared_script():
-    record = quality(mean_confidence=0.95, confidence_p5=0.7, written_lines=60)
+    record = quality(mean_confidence=0.98, confidence_p5=0.9, written_lines=60)
     letters = Counter({"Han": 900, "Latin": 30})
     assert review_reasons(record, 1000, SETTINGS, letters) == []
     latin = dataclasses.replace(SETTINGS, scripts="Latin")
@@ -161,7 +161,7 @@ def test_quality_record_round_trips_through_alto(tmp_path):
     page = flagged_page()
     path = tmp_path / "p4.alto.xml"
     path.write_bytes(page_to_alto(page))
-    record, source, index = read_quality(path)
+    record, source, index = read_quality(path.read_bytes(), path)
     assert record == page.quality
     assert source == page.source.path and index == page.source.index
     text = path.read_text(encoding="utf-8")

@@ -3,7 +3,7 @@ lives in its own module here; nothing below `digitize.cli` imports click or rich
 
 Exit codes (`digitize.exit_codes.ExitCode`): 0 all done; 1 completed, but some inputs failed (validate: some
 file is invalid); 2 usage error; 3 an engine (validate: the schemas) could not be loaded, nothing was processed;
-4 an output could not be written; 130 batch interrupted.
+4 an output could not be written; 5 run/batch --strict and some pages need review; 130 batch interrupted.
 """
 
 from __future__ import annotations

@@ -76,6 +76,7 @@ def from_manifest(outdir: Path) -> list[tuple[ReviewEntry, Path | None]]:
 
 def from_folder(outdir: Path, console: Console) -> list[tuple[ReviewEntry, Path | None]]:
     """Pages of a `run` output folder whose ALTO (else JSON) quality record says they need review."""
+    from ..read import read_input_bytes
     from ..read.alto import read_quality
 
     found: list[tuple[ReviewEntry, Path | None]] = []
@@ -84,7 +85,7 @@ def from_folder(outdir: Path, console: Console) -> list[tuple[ReviewEntry, Path 
         stem = _stem_path(path)
         alto_stems.add(stem)
         try:
-            quality, source, index = read_quality(path)
+            quality, source, index = read_quality(read_input_bytes(path), path)
         except (ReadError, OSError) as exc:
             console.print(f"warning: {escape(printable(str(exc)))}", soft_wrap=True)
             continue

@@ -54,6 +54,7 @@ def apply_script_options(command: Callable) -> Callable:
         settings: Settings = kwargs["settings"]
         declared = _declared(langs, scripts)
         folder = str(rec_model) if rec_model is not None else settings.ocr.rec_model
+        folder = str(Path(folder).absolute()) if folder else ""  # workers may run elsewhere (batch)
         if folder and kwargs.get("engine", "ppocr") != "ppocr":
             raise click.UsageError("--rec-model is for --engine ppocr")
         if folder or declared:

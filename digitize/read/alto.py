@@ -19,6 +19,7 @@ all. What is read:
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import re
@@ -82,6 +83,9 @@ class _Reader:
         self.by_id = {el.get("ID"): el for el in root.iter() if isinstance(el.tag, str) and el.get("ID")}
         desc = self._first(root, "Description")
         self.settings = dict(_SETTING.findall(self._text(desc, "processingStepSettings")))
+        # Read once: the record is the file's (one page per file as we write it); per page it made a 4,000-page
+        # file quadratic.
+        self.quality = quality_record(desc) if desc is not None else None
         unit = self._text(desc, "MeasurementUnit") or ("mm10" if NAMESPACES[self.ns] == "1.x" else "pixel")
         if unit not in UNITS_PER_INCH:
             raise ReadError(path, f"unknown MeasurementUnit {unit!r}")
@@ -195,7 +199,7 @@ class _Reader:
             page.settings_changed = parse_changed(self.settings.get("settings changed", ""))
         except SettingsError:
             pass  # another producer's words: not ours to read
-        page.quality = quality_record(self.root)
+        page.quality = copy.deepcopy(self.quality)
 
         blocks: dict[int, Block] = {}  # id(element) -> block, in document order
         self.hyphenated: dict[int, set[int]] = {}
@@ -430,17 +434,16 @@ def quality_record(root: etree._Element) -> PageQuality | None:
     return None
 
 
-def read_quality(path: str | os.PathLike) -> tuple[PageQuality | None, str, int]:
-    """The quality record of one of our ALTO files, with the source file it names and the source page index
-    (``digitize review`` reads only these)."""
-    from . import read_input_bytes
-
-    root = parse_xml(read_input_bytes(path), path)
-    names = [(e.text or "").strip() for e in root.iter() if isinstance(e.tag, str) and local_name(e) == "fileName"]
-    settings = ""
-    for e in root.iter():
-        if isinstance(e.tag, str) and local_name(e) == "processingStepSettings":
-            settings = e.text or ""
-            break
+def read_quality(data: bytes, path: str | os.PathLike) -> tuple[PageQuality | None, str, int]:
+    """The quality record in one of our ALTO files (its bytes, as ``read.read_input_bytes`` gives them), with
+    the source file it names and the source page index (``digitize review`` reads only these)."""
+    root = parse_xml(data, path)
+    desc = next((e for e in root if isinstance(e.tag, str) and local_name(e) == "Description"), None)
+    if desc is None:
+        return None, "", 0
+    names = [(e.text or "").strip() for e in desc.iter() if isinstance(e.tag, str) and local_name(e) == "fileName"]
+    settings = next(
+        (e.text or "" for e in desc.iter() if isinstance(e.tag, str) and local_name(e) == "processingStepSettings"), ""
+    )
     index = _index(dict(_SETTING.findall(settings)).get("source page index"), 0)
-    return quality_record(root), names[0] if names else "", index
+    return quality_record(desc), names[0] if names else "", index
