@@ -71,7 +71,7 @@ CASES = {
     "low coverage": (
         quality(
             text_coverage=0.5,
-            mean_confidence=0.95,
+            mean_confidence=0.98,
             confidence_p5=0.9,
             detected_lines=80,
             read_lines=80,
