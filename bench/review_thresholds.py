@@ -51,7 +51,7 @@ def table(jsonl: Path) -> str:
     """One row per page; the reasons are assessed again with today's QualitySettings (the stored record's
     measures do not depend on them)."""
     from digitize.model import PageQuality
-    from digitize.quality import review_reasons
+    from digitize.quality import review_reasons, unread_share
 
     rows = [json.loads(line) for line in jsonl.read_text().splitlines() if line.strip()]
     out = [
@@ -64,7 +64,8 @@ def table(jsonl: Path) -> str:
             continue
         q = r["quality"]
         q["reasons"] = review_reasons(PageQuality(**q), r["chars"])
-        unread = "–" if r["unread_share"] is None else f"{r['unread_share']:.2f}"
+        share = unread_share(PageQuality(**q))
+        unread = "–" if share is None else f"{share:.2f}"
         out.append(
             f"| {Path(r['page']).parent.name}/{Path(r['page']).name} | {r['chars']} | {q['detected_lines']}/{q['read_lines']} "
             f"| {q['sparse_lines']}/{q['written_lines']} | {unread} | {q['ink_share']:.4f} | {q['mean_confidence']:.3f} "

@@ -143,12 +143,16 @@ def assess(
 
 
 def unread_share(q: PageQuality) -> float | None:
-    """Share of the lines the detector saw that were not read, or read as a few marks (None: no detector)."""
+    """Share of the line boxes the detector saw that were not read, or were read as a few marks (None: no
+    detector ran). In detector units: written lines can be rows merged from several boxes, so the sparse share
+    of the written lines stands for the same share of the boxes read."""
     if q.detected_lines is None:
         return None
-    dropped = max(0, q.detected_lines - (q.read_lines or 0))
-    seen = dropped + q.written_lines
-    return (dropped + q.sparse_lines) / seen if seen else 0.0
+    if not q.detected_lines:
+        return 0.0
+    read = min(q.read_lines or 0, q.detected_lines)
+    sparse = q.sparse_lines / q.written_lines * read if q.written_lines else 0.0
+    return min(1.0, (q.detected_lines - read + sparse) / q.detected_lines)
 
 
 def review_reasons(
