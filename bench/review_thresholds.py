@@ -55,20 +55,21 @@ def table(jsonl: Path) -> str:
 
     rows = [json.loads(line) for line in jsonl.read_text().splitlines() if line.strip()]
     out = [
-        "| page | chars | det/read lines | sparse/written | unread | ink | mean conf | p5 conf | density p5 | reasons |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | chars | det/read lines | sparse/written | unread | ink | text fill | mean conf | p5 conf | density p5 | reasons |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if "error" in r:
             out.append(f"| {r['page']} | error: {r['error']} |")
             continue
         q = r["quality"]
-        q["reasons"] = review_reasons(PageQuality(**q), r["chars"])
+        q["reasons"] = review_reasons(PageQuality(**({"text_fill": 1.0} | q)), r["chars"])
         share = unread_share(PageQuality(**q))
         unread = "–" if share is None else f"{share:.2f}"
+        fill = f"{q['text_fill']:.3f}" if "text_fill" in q else "–"  # not recorded before it existed
         out.append(
             f"| {Path(r['page']).parent.name}/{Path(r['page']).name} | {r['chars']} | {q['detected_lines']}/{q['read_lines']} "
-            f"| {q['sparse_lines']}/{q['written_lines']} | {unread} | {q['ink_share']:.4f} | {q['mean_confidence']:.3f} "
+            f"| {q['sparse_lines']}/{q['written_lines']} | {unread} | {q['ink_share']:.4f} | {fill} | {q['mean_confidence']:.3f} "
             f"| {q['confidence_p5']:.3f} | {r['density']['5']} | {', '.join(q['reasons']) or '–'} |"
         )
     return "\n".join(out)

@@ -278,6 +278,10 @@ class PageQuality:
     sparse_lines: int = 0
     written_lines: int = 0
     ink_share: float = 0.0  # share of the page's pixels that are ink (tells a blank page from a photo)
+    # Characters written per body-text em-square of the text blocks' area: a block that layout drew over a
+    # column but whose lines were not read holds few (the default path's stand-in for text coverage, which
+    # only the text-first path measures).
+    text_fill: float = 0.0
     # What a person should do with the page: "done", or "needs-review" for the ``reasons`` (quality.REASONS:
     # "blank", "photo-only", "empty", "unsupported-script", "low-coverage", "low-confidence", "fallback-layout").
     state: str = "done"

@@ -98,6 +98,13 @@ def ink_share(image: np.ndarray | None, settings: QualitySettings = DEFAULT.qual
     return float((gray[::step, ::step] < settings.ink_level).mean())
 
 
+def text_fill(page: Page, written_chars: int) -> float:
+    """Characters written per em-square (body text size) of the area of the text blocks that hold lines."""
+    em = page.text_size_px or 30.0
+    area = sum((b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) for b in page.blocks if b.role.has_text and b.lines)
+    return written_chars / (area / (em * em)) if area else 0.0
+
+
 def assess(
     page: Page,
     read_texts: list[str] | None,
@@ -128,6 +135,7 @@ def assess(
         sparse_lines=sum(1 for d in densities if d < settings.sparse_line_density),
         written_lines=len(densities),
         ink_share=round(ink_share(page.image, settings), 4),
+        text_fill=round(text_fill(page, total), 4),
     )
     if read_texts is not None:
         read = _chars(read_texts)
@@ -177,7 +185,11 @@ def review_reasons(
             reasons.append("photo-only")
         else:
             reasons.append("empty")
-    if q.text_coverage is not None and q.text_coverage < settings.coverage_floor and written_chars:
+    if written_chars and (
+        q.text_coverage < settings.coverage_floor
+        if q.text_coverage is not None
+        else q.text_fill < settings.min_text_fill
+    ):
         reasons.append("low-coverage")
     expected = [s for s in settings.scripts.split(",") if s]
     if expected and page_letters:
@@ -208,6 +220,8 @@ def review_summary(q: PageQuality) -> str:
         figures.append(f"{q.sparse_lines} of {q.written_lines} read as a few marks")
     if q.text_coverage is not None:
         figures.append(f"coverage {q.text_coverage:.2f}")
+    elif "low-coverage" in q.reasons:
+        figures.append(f"{q.text_fill:.2f} characters an em-square of the text blocks")
     if q.written_lines:
         figures.append(f"confidence {q.mean_confidence:.2f} (p5 {q.confidence_p5:.2f})")
     else:

@@ -591,6 +591,13 @@ class QualitySettings:
         0.75,
         "... or under this 5th percentile: the same good pages >= 0.89, the hard ones <= 0.63",
     )
+    min_text_fill: float = _f(
+        0.15,
+        "low-coverage (default path, where coverage is not measured) when the text blocks hold fewer characters "
+        "than this per body em-square: chronam 0.013 (coverage 0.067, bench/coverage.md), headlinedaily "
+        "2023 0.098 (0.40); the next real page 0.24 (0.29, flagged low-confidence), shenbao 0.28 (0.92), zaobao "
+        "0.46 (0.99); our samples >= 0.47",
+    )
     max_fallback_blocks: int = _f(
         2,
         "fallback-layout at this many blocks read by per-block detection (text-first path only): 0 on the four "

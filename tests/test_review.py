@@ -35,7 +35,8 @@ ROOT = Path(__file__).parent.parent
 
 
 def quality(**values) -> PageQuality:
-    return PageQuality(**values)
+    """A record whose text blocks are as full as our samples' (text_fill ~0.5) unless told otherwise."""
+    return PageQuality(**({"text_fill": 0.5} | values))
 
 
 # --- review reasons from the record ---------------------------------------------------------------------------
@@ -78,6 +79,13 @@ CASES = {
             written_lines=40,
         ),
         1500,
+        ["low-coverage"],
+    ),
+    "blocks nearly empty": (
+        quality(
+            mean_confidence=0.98, confidence_p5=0.9, detected_lines=29, read_lines=26, written_lines=15, text_fill=0.013
+        ),
+        530,
         ["low-coverage"],
     ),
     "low confidence": (

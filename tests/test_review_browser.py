@@ -89,29 +89,33 @@ def assert_inert(index: Path) -> None:
     assert "window.__xss" in text  # the payloads are there, as text
 
 
-@pytest.mark.parametrize("make", [batch_index, run_index])
-def test_no_script_runs_in_the_review_index(tmp_path, make):
-    index = make(tmp_path)
-    assert_inert(index)
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for both indexes (a launch costs seconds on a loaded machine)."""
     with sync_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
+            str(tmp_path_factory.mktemp("profile")),
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
             offline=True,
         )
-        dialogs: list[str] = []
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(index.as_uri())
-        page.mouse.move(200, 200)
-        for link in page.query_selector_all("td"):  # hover every cell: an injected onmouseover would fire
-            link.hover()
-        assert page.evaluate("typeof window.__xss") == "undefined"
-        assert dialogs == []
-        rows = page.query_selector_all("tr.failed, tr.review")
-        assert len(rows) >= len(XSS_PAYLOADS)
-        body = page.inner_text("body")
-        assert "window.__xss" in body  # shown as text
+        yield context
         context.close()
+
+
+@pytest.mark.parametrize("make", [batch_index, run_index])
+def test_no_script_runs_in_the_review_index(tmp_path, browser, make):
+    index = make(tmp_path)
+    assert_inert(index)
+    dialogs: list[str] = []
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(index.as_uri())
+    for cell in page.query_selector_all("td"):  # hover every cell: an injected onmouseover would fire
+        cell.hover()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert dialogs == []
+    assert len(page.query_selector_all("tr.failed, tr.review")) >= len(XSS_PAYLOADS)
+    assert "window.__xss" in page.inner_text("body")  # shown as text
+    page.close()
