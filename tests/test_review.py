@@ -25,7 +25,7 @@ from digitize.batch.status import status_report
 from digitize.cli import main
 from digitize.exit_codes import ExitCode
 from digitize.export.alto import page_to_alto
-from digitize.model import PageQuality
+from digitize.model import Document, PageQuality
 from digitize.quality import REASONS, review_reasons, severity
 from digitize.read.alto import read_quality
 from digitize.settings import DEFAULT, QualitySettings
@@ -283,6 +283,20 @@ def test_review_index_from_a_run_folder(tmp_path):
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "unsupported-script, low-confidence" in html and 'href="../p4.overlay.png"' in html
     assert html.count("<tr class=") == 1
+
+
+def test_review_makes_a_diff_report_against_a_reference(tmp_path):
+    from digitize.export.text import document_text
+
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    out.mkdir(), ref.mkdir()
+    page = flagged_page()
+    (out / "p4.alto.xml").write_bytes(page_to_alto(page))
+    (ref / "p4.gt.txt").write_text(document_text(Document("p4.png", [page])), encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(out), "--reference", str(ref)])
+    assert result.exit_code == 0, result.output
+    assert (out / "review-diffs" / "p4.diff.html").is_file()
+    assert 'href="review-diffs/p4.diff.html"' in (out / "review.html").read_text(encoding="utf-8")
 
 
 def test_review_refuses_a_folder_that_is_not_ours(tmp_path):
