@@ -49,6 +49,11 @@ def batch_out(pages, tmp_path_factory) -> Path:
     )
     # every page written (no failure), every one flagged: --strict says so with its own code
     assert proc.returncode == ExitCode.NEEDS_REVIEW, proc.stderr[-2000:]
+    summary = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith('{"event": "summary"')]
+    present = sum(1 for p in pages.values() if isinstance(p, Path))
+    assert summary and summary[0]["needs_review"] == present and summary[0]["done"] == 0, proc.stderr[-2000:]
+    reviewed = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith('{"event": "page"')]
+    assert len(reviewed) == present and all(e["review"] for e in reviewed)
     return out
 
 

@@ -236,10 +236,15 @@ def batch_command(
     review = [row for row in manifest.needs_review() if (row["source"], row["page_index"]) in selected]
     manifest.close()
     if code in (ExitCode.OK, ExitCode.FAILURES):
-        err.print(
-            f"{len(units)} pages: {len(units) - len(failed) - len(review)} done, {len(review)} need review, "
-            f"{len(failed)} failed" + (f" (digitize review {escape(printable(str(outdir)))})" if review else "")
-        )
+        done = len(units) - len(failed) - len(review)
+        if isinstance(reporter, JsonLog):
+            reporter.emit("summary", done=done, needs_review=len(review), failed=len(failed))
+        else:
+            err.print(
+                f"{len(units)} pages: {done} done, {len(review)} need review, {len(failed)} failed"
+                + (f" (digitize review {escape(printable(str(outdir)))})" if review else ""),
+                soft_wrap=True,
+            )
     lock.close()
     if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
