@@ -299,6 +299,18 @@ def test_review_makes_a_diff_report_against_a_reference(tmp_path):
     assert 'href="review-diffs/p4.diff.html"' in (out / "review.html").read_text(encoding="utf-8")
 
 
+def test_review_skips_a_json_record_of_the_wrong_types(tmp_path):
+    page = {
+        "number": 1,
+        "source": {"path": "x.png", "index": 0},
+        "quality": {"text_coverage": "high", "reasons": ["empty"]},
+    }
+    (tmp_path / "x.json").write_text(json.dumps({"format": "digitize-page", "page": page}))
+    result = CliRunner().invoke(main, ["review", str(tmp_path)])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "not a quality record" in result.output
+
+
 def test_review_refuses_a_folder_that_is_not_ours(tmp_path):
     result = CliRunner().invoke(main, ["review", str(tmp_path)])
     assert result.exit_code == ExitCode.USAGE and "not a digitize output folder" in result.output

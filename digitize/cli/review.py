@@ -9,6 +9,7 @@ the outputs, or one made here against ``--reference DIR`` (``<stem>.txt`` or ``<
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -42,11 +43,18 @@ def _beside(stem: Path, suffix: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def _number(value: object) -> float | None:
+    """A finite number from a record that may not be ours (a JSON file in OUTDIR), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def _with_quality(entry: ReviewEntry, quality: PageQuality | None) -> ReviewEntry:
     if quality is not None:
-        entry.reasons = list(quality.reasons)
-        entry.coverage = quality.text_coverage
-        entry.confidence = quality.mean_confidence if quality.written_lines else None
+        entry.reasons = [str(r) for r in quality.reasons] if isinstance(quality.reasons, list) else []
+        entry.coverage = _number(quality.text_coverage)
+        entry.confidence = _number(quality.mean_confidence) if quality.written_lines else None
     return entry
 
 
@@ -106,7 +114,12 @@ def from_folder(outdir: Path, console: Console) -> list[tuple[ReviewEntry, Path 
         except (OSError, ValueError, TypeError, KeyError):
             continue  # not one of our page JSONs
         if quality is not None and quality.reasons:
-            entry = ReviewEntry(str(source), index + 1, "needs-review", review_summary(quality))
+            try:
+                summary = review_summary(quality)
+            except (TypeError, ValueError):  # values of the wrong type: not a record we wrote
+                console.print(f"warning: {escape(printable(str(path)))}: not a quality record digitize wrote")
+                continue
+            entry = ReviewEntry(str(source), index + 1, "needs-review", summary)
             found.append((_with_quality(entry, quality), stem))
     return found
 
