@@ -112,8 +112,8 @@ def test_no_script_runs_in_the_review_index(tmp_path, browser, make):
     page = browser.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(index.as_uri())
-    for cell in page.query_selector_all("td"):  # hover every cell: an injected onmouseover would fire
-        cell.hover()
+    for row in page.query_selector_all("tr"):  # hover every row: an injected onmouseover would fire
+        row.hover()
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert dialogs == []
     assert len(page.query_selector_all("tr.failed, tr.review")) >= len(XSS_PAYLOADS)
