@@ -12,4 +12,5 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad option or argument, unreadable input of diff/repair/convert, OUTDIR in use
     ENGINE = 3  # the OCR engine (or, for validate, the schemas) could not be loaded: nothing was processed
     OUTPUT = 4  # an output could not be written: the run stops there
+    NEEDS_REVIEW = 5  # run/batch --strict: every input was written, but some pages need review (quality.REASONS)
     INTERRUPTED = 130  # batch stopped by Ctrl-C/SIGTERM (resumable)

@@ -270,6 +270,22 @@ class PageQuality:
     vertical_share: float = 0.0  # share of the characters set vertically
     scripts: list[str] = field(default_factory=list)  # "Han", "Latin", ... seen, most characters first
     flags: list[str] = field(default_factory=list)  # "empty", "under-coverage", "photo-demoted", ...
+    # What the detector saw against what was read: line boxes found (None: no detector ran, e.g. a text layer),
+    # how many read as text, and how many written lines hold far fewer characters than their length (a script
+    # the model does not cover reads as a few punctuation marks).
+    detected_lines: int | None = None
+    read_lines: int | None = None
+    sparse_lines: int = 0
+    written_lines: int = 0
+    ink_share: float = 0.0  # share of the page's pixels that are ink (tells a blank page from a photo)
+    # Characters written per body-text em-square of the text blocks' area: a block that layout drew over a
+    # column but whose lines were not read holds few (the default path's stand-in for text coverage, which
+    # only the text-first path measures).
+    text_fill: float = 0.0
+    # What a person should do with the page: "done", or "needs-review" for the ``reasons`` (quality.REASONS:
+    # "blank", "photo-only", "empty", "unsupported-script", "low-coverage", "low-confidence", "fallback-layout").
+    state: str = "done"
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass

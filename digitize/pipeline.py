@@ -95,12 +95,16 @@ def process_page(
         order.reading_order(page, settings.order)
     with _timed(page, "repair"):
         repair.repair(page, settings.repair)
+    # Line boxes the detector saw and how many read as text: the whole-page pass plus the engine's per-block one.
+    # (None: no detector ran, e.g. a PDF text layer, or an engine that does not count.)
+    seen: tuple[int, int] | None = getattr(reader, "last_lines", None)
     if page_lines is not None:
         fallback = sum(1 for b in text_blocks if b.lines and not b.vertical)  # read by per-block detection
-        page.quality = quality.assess(page, page_lines.texts, fallback, page_lines.flags, settings.quality)
+        detected, read = seen or (0, 0)
+        seen = (detected + page_lines.detected, read + page_lines.read)
+        page.quality = quality.assess(page, page_lines.texts, fallback, page_lines.flags, settings.quality, seen)
     else:
-        page.quality = quality.assess(page, None, settings=settings.quality)
-    quality.warn(page, settings.quality)
+        page.quality = quality.assess(page, None, settings=settings.quality, lines_seen=seen)
     page.to_source_coordinates()
     # Boxes now refer to the source image, so that is the image worth keeping (for overlays).
     page.image = loaded.image if keep_image else None

@@ -378,6 +378,11 @@ class OcrSettings:
         "0.4 starts to cost characters. Latin lines are read again at full width",
     )
     min_score: float = _f(0.3, "line fragments the recogniser scores under this are dropped (both engines)")
+    rec_model: str = _f(
+        "",
+        "ppocr: a folder with another PP-OCR recognition model (.onnx and its dictionary), --rec-model; "
+        "'' is the bundled PP-OCRv6 small model (ocr/models.py: what each covers)",
+    )
     space_gap_em: float = _f(
         0.5,
         "a gap wider than this many text heights between two fragments of a row is written as "
@@ -541,9 +546,67 @@ class TextLinesSettings:
 class QualitySettings:
     """The per-page quality record and its review flags (quality.py)."""
 
-    # Written / read characters below which a page is flagged: the issue's target (≥ 97 % of what the
-    # recogniser reads on the page); repair's punctuation profile moves ~1 % of characters on the samples.
-    coverage_floor: float = 0.97
+    coverage_floor: float = _f(
+        0.97,
+        "written / read characters below which a page is flagged low-coverage: the issue's target (>= 97 % of "
+        "what the recogniser reads on the page); repair's punctuation profile moves ~1 % of characters",
+    )
+    # Measured on 24 pages (bench/review_thresholds.md: 5 of our samples, 14 real pages, and the rendered
+    # Cyrillic, Korean, Arabic, blank and photo-only pages), default path.
+    ink_level: int = _f(128, "a pixel of the cleaned page darker than this is ink (paper is ~255 after flattening)")
+    blank_ink_share: float = _f(
+        0.002,
+        "a page with less ink than this share is blank: the blank scan measured 0.0000, the least inked page "
+        "with text 0.023 (rendered), 0.052 (real); 0.2 % of a page is about one short line of type",
+    )
+    sparse_line_density: float = _f(
+        0.2,
+        "a written line holding fewer characters than this per em-square of its box 'read as a few marks': "
+        "the Cyrillic/Korean pages' lines have a median of 0.05-0.12, the real pages' 1st percentile is "
+        ">= 0.29 (Fraktur aside)",
+    )
+    min_lines_for_script: int = _f(
+        5,
+        "the detector must see this many lines before a page is judged unreadable rather than a picture "
+        "(the photo page: 1 line; real pages with text: >= 18)",
+    )
+    max_unread_share: float = _f(
+        0.6,
+        "unsupported-script when this share of the detected lines read as nothing or as a few marks: "
+        "Cyrillic 1.00, Korean 0.96, Arabic 1.00, a Fraktur page 0.74; pages in covered scripts <= 0.17, "
+        "and 0.46 for a 7 px English page read text-first",
+    )
+    unsupported_confidence: float = _f(
+        0.65,
+        "unsupported-script, too, when the mean glyph confidence is under this (look-alike characters): "
+        "Korean 0.59, Fraktur 0.56; the worst real page in a covered script (a camera photo) 0.72",
+    )
+    min_mean_confidence: float = _f(
+        0.96,
+        "low-confidence under this mean glyph confidence: clean and scanned samples and the good real pages "
+        "(zaobao, headlinedaily, trove, chronam) >= 0.980; the hard ones (7 px web image, camera photo, "
+        "1872 vertical, halftone vertical, Fraktur) <= 0.948",
+    )
+    min_confidence_p5: float = _f(
+        0.75,
+        "... or under this 5th percentile: the same good pages >= 0.89, the hard ones <= 0.63",
+    )
+    min_text_fill: float = _f(
+        0.15,
+        "low-coverage (default path, where coverage is not measured) when the text blocks hold fewer characters "
+        "than this per body em-square: chronam 0.013 (coverage 0.067, bench/coverage.md), headlinedaily "
+        "2023 0.098 (0.40); the next real page 0.24 (0.29, flagged low-confidence), shenbao 0.28 (0.92), zaobao "
+        "0.46 (0.99); our samples >= 0.47",
+    )
+    max_fallback_blocks: int = _f(
+        2,
+        "fallback-layout at this many blocks read by per-block detection (text-first path only): 0 on the four "
+        "pages in covered scripts measured text-first, 1 on the Korean page; thin evidence, see the bench note",
+    )
+    min_expected_script_share: float = _f(
+        0.5, "unexpected-script when fewer than this share of the letters read are in the --script/--lang given"
+    )
+    scripts: str = _f("", "the pages' scripts as given with --script/--lang (comma-separated quality.SCRIPTS names)")
 
 
 # --- all stages -----------------------------------------------------------------------------------------------

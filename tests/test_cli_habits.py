@@ -77,7 +77,7 @@ def test_quiet_and_verbose_on_every_command(command, tmp_path):
     verbose = invoke(*args[:1], "-v", *args[1:])
     assert quiet.exit_code == verbose.exit_code and (code is None or quiet.exit_code == code)
     # -q: errors and warnings (and usage messages) only; validate's errors are FILE:LINE: error: ...
-    allowed = re.compile(r"^(error:|warning:|Usage:|Try |Error:|.*: error\b)")
+    allowed = re.compile(r"^(error:|warning:|review:|Usage:|Try |Error:|.*: error\b)")
     noise = [ln for ln in quiet.stderr.splitlines() if ln and not allowed.match(ln)]
     assert noise == [], quiet.stderr
     assert "Traceback" not in quiet.output + verbose.output

@@ -51,7 +51,7 @@ def test_every_field_is_typed_documented_and_of_its_type():
         instance = cls()
         for f in dataclasses.fields(cls):
             assert f.metadata.get("doc"), f"{cls.__name__}.{f.name} has no reason recorded"
-            kind = {"int": int, "float": float}[f.type] if isinstance(f.type, str) else f.type
+            kind = {"int": int, "float": float, "str": str}[f.type] if isinstance(f.type, str) else f.type
             assert type(getattr(instance, f.name)) is kind, f"{cls.__name__}.{f.name}"
 
 
@@ -86,7 +86,8 @@ def test_digest_is_stable_and_changes_with_any_value():
         part = getattr(DEFAULT, section)
         for f in dataclasses.fields(part):
             value = getattr(part, f.name)
-            changed = dataclasses.replace(DEFAULT, **{section: dataclasses.replace(part, **{f.name: value + 1})})
+            other = value + "x" if isinstance(value, str) else value + 1  # ocr.rec_model is a folder name
+            changed = dataclasses.replace(DEFAULT, **{section: dataclasses.replace(part, **{f.name: other})})
             seen.add(changed.digest())
     assert len(seen) == 1 + sum(len(dataclasses.fields(c)) for c in STAGES)  # every value counts, each differently
 

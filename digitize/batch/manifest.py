@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS pages (
     outputs TEXT,                    -- JSON: [{"path": relative to OUTDIR, "sha256": ...}]
     started_at REAL,
     finished_at REAL,
+    review_state TEXT,               -- a done page: 'done' or 'needs-review'; NULL when not assessed (failed, older run)
+    reasons TEXT,                    -- why it needs review, with figures (quality.review_summary); NULL when done
+    quality TEXT,                    -- JSON: the page's quality record (model.PageQuality)
     PRIMARY KEY (source, page_index)
 );
 CREATE INDEX IF NOT EXISTS pages_state ON pages (state);
@@ -85,6 +88,12 @@ class IssueUnit:
         return json.dumps([[u.source, u.page_index] for u in self.pages], ensure_ascii=False)
 
 
+# Columns added since the first manifests; a manifest opened for writing gets the ones it lacks (ALTER TABLE ADD
+# COLUMN keeps every row; the new columns are NULL, i.e. "not assessed", for pages done before).
+ADDED_COLUMNS = {"pages": (("review_state", "TEXT"), ("reasons", "TEXT"), ("quality", "TEXT"))}
+REVIEW_STATES = ("done", "needs-review")
+
+
 class Manifest:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
@@ -110,7 +119,16 @@ class Manifest:
             # can drop the last commits, and those pages are then simply redone.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            self._migrate()
         self.db.row_factory = sqlite3.Row
+
+    def _migrate(self) -> None:
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    with self.db:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -174,10 +192,13 @@ class Manifest:
         )
 
     def mark_finished(self, unit: Unit, result: dict) -> None:
-        """Record a worker's result: state done or failed, with error, engine, timings and outputs."""
+        """Record a worker's result: state done or failed, with error, engine, timings and outputs, and for a
+        done page its review state, reasons and quality record."""
+        quality = result.get("quality")
         self._write(
             """UPDATE pages SET state=?, error=?, engine=?, version=?, timings=?, outputs=?, finished_at=?,
-                 worker=COALESCE(?, worker), source_sha256=COALESCE(?, source_sha256)
+                 worker=COALESCE(?, worker), source_sha256=COALESCE(?, source_sha256),
+                 review_state=?, reasons=?, quality=?
                WHERE source=? AND page_index=?""",
             (
                 result["state"],
@@ -189,6 +210,9 @@ class Manifest:
                 time.time(),
                 result.get("worker"),
                 result.get("source_sha256"),
+                result.get("review_state") if result["state"] == "done" else None,
+                result.get("reasons") if result["state"] == "done" else None,
+                None if quality is None else json.dumps(quality),
                 unit.source,
                 unit.page_index,
             ),
@@ -250,6 +274,26 @@ class Manifest:
         if state:
             return self.db.execute("SELECT * FROM pages WHERE state=? ORDER BY source, page_index", (state,)).fetchall()
         return self.db.execute("SELECT * FROM pages ORDER BY source, page_index").fetchall()
+
+    def review_counts(self) -> dict[str, int]:
+        """Pages by what a person should do: done, needs review, failed (pending, running, skipped apart)."""
+        counts = self.counts()
+        review = 0
+        if self.has_column("pages", "review_state"):
+            review = self.db.execute(
+                "SELECT COUNT(*) FROM pages WHERE state='done' AND review_state='needs-review'"
+            ).fetchone()[0]
+        return {"done": counts["done"] - review, "needs review": review, "failed": counts["failed"]}
+
+    def needs_review(self) -> list[sqlite3.Row]:
+        if not self.has_column("pages", "review_state"):
+            return []  # a manifest from before the quality record, opened read-only: nothing assessed
+        return self.db.execute(
+            "SELECT * FROM pages WHERE state='done' AND review_state='needs-review' ORDER BY source, page_index"
+        ).fetchall()
+
+    def has_column(self, table: str, column: str) -> bool:
+        return any(row[1] == column for row in self.db.execute(f"PRAGMA table_info({table})"))
 
     def runs(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()

@@ -54,6 +54,7 @@ class JsonLog:
             page=unit.page_index + 1,
             state=result["state"],
             error=result.get("error"),
+            review=result.get("reasons"),
             seconds=round(result["timings"].get("total", 0.0), 3),
             outputs=[o["path"] for o in result["outputs"]],
             finished=self.rate.finished,

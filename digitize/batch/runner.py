@@ -40,6 +40,7 @@ from ..model import Page
 from ..ocr.base import EngineError, default_threads
 from ..paths import remove_our_partials
 from ..pipeline import get_engine, process_issue
+from ..quality import review_summary
 from ..settings import Settings as PipelineSettings
 from .manifest import IssueUnit, Manifest, Unit
 
@@ -329,12 +330,16 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
             settings.punctuation,
             settings.alto_unit,
         )
+        quality = page.quality
         results[(unit.source, unit.page_index)].update(
             state="done",
             engine=page.engine,
             timings=page.timings,
             source_sha256=page.source.sha256,
             outputs=record(written),
+            review_state=quality.state if quality is not None else None,
+            reasons=review_summary(quality) if quality is not None and quality.reasons else None,
+            quality=asdict(quality) if quality is not None else None,
         )
         return stem
 

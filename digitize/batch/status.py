@@ -1,4 +1,5 @@
-"""What ``digitize status`` reports about a batch: counts by state, throughput, failures by reason, slowest pages."""
+"""What ``digitize status`` reports about a batch: counts by state, pages done / needing review / failed and the
+list of those needing review (worst first), throughput, failures by reason, slowest pages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from ..quality import REASONS
 from .manifest import MANIFEST_NAME, Manifest
 
 
@@ -24,6 +26,8 @@ def status_report(outdir: Path, slowest: int = 10) -> dict:
         runs = manifest.runs()
         counts = manifest.counts()
         stale = manifest.stale
+        review_counts = manifest.review_counts()
+        review = manifest.needs_review()
     finally:
         manifest.close()
     totals = [(json.loads(r["timings"] or "{}").get("total", 0.0), r) for r in rows if r["state"] == "done"]
@@ -33,8 +37,22 @@ def status_report(outdir: Path, slowest: int = 10) -> dict:
         elapsed = (last["finished_at"] or max(r["finished_at"] or 0 for r in rows)) - last["started_at"]
         throughput = 3600.0 * last["pages_done"] / elapsed if elapsed > 0 else None
     failures = Counter(_reason(r) for r in rows if r["state"] == "failed")
+
+    def worst_first(row) -> tuple:
+        quality = json.loads(row["quality"] or "null") or {}
+        reasons = quality.get("reasons") or []
+        worst = min((REASONS.index(r) for r in reasons if r in REASONS), default=len(REASONS))
+        coverage = quality.get("text_coverage")
+        return (worst, 1.0 if coverage is None else coverage, quality.get("mean_confidence", 1.0), row["source"])
+
     return {
         "counts": counts,
+        # What a person should do: done, look at the page (needs review), or redo it (failed).
+        "review": review_counts,
+        "needs_review": [
+            {"source": r["source"], "page": r["page_index"] + 1, "reasons": r["reasons"] or ""}
+            for r in sorted(review, key=worst_first)
+        ],
         "pages": len(rows),
         "runs": len(runs),
         "last_run": None

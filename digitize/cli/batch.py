@@ -61,6 +61,8 @@ class QuietReport(JsonLog):
         self.rate.tick()
         if result["state"] == "failed":
             self.log.error(result["error"] or unit.source, event="page", source=unit.source, page=unit.page_index + 1)
+        elif result.get("reasons"):
+            self.log.review(f"{unit.source} p{unit.page_index + 1}: {result['reasons']}")
 
 
 class RichProgress(JsonLog):
@@ -95,7 +97,11 @@ class RichProgress(JsonLog):
         )
         if result["state"] == "failed":
             self.progress.console.print(f"[red]failed:[/red] {escape(printable(result['error']))}", soft_wrap=True)
-        elif self.verbose:
+            return
+        if result.get("reasons"):
+            where = printable(f"{unit.source} p{unit.page_index + 1}: {result['reasons']}")
+            self.progress.console.print(f"[yellow]review:[/yellow] {escape(where)}", soft_wrap=True)
+        if self.verbose:
             seconds = result["timings"].get("total", 0.0)
             line = f"{unit.relpath} p{unit.page_index + 1}: {seconds:.1f} s → " + ", ".join(
                 o["path"] for o in result["outputs"]
@@ -187,6 +193,7 @@ def batch_command(
     settings,
     mets_profile,
     issue_metadata,
+    strict=False,
 ) -> None:
     """Digitize folders of pages into OUTDIR, resumably: re-run the same command to continue.
 
@@ -291,21 +298,33 @@ def batch_command(
         failed = [row for row in manifest.pages("failed") if (row["source"], row["page_index"]) in selected]
         issues = {unit.issue if issue_per_folder else unit.relpath for unit in units}
         failed_issues = [row for row in manifest.issues("failed") if row["issue"] in issues]
+        review = [row for row in manifest.needs_review() if (row["source"], row["page_index"]) in selected]
     except sqlite3.Error as exc:
         if stopped is None:
             _cannot_write(log, outdir / MANIFEST_NAME, exc)
-        failed, failed_issues = [], []
+        failed, failed_issues, review = [], [], []
     manifest.close()
+    if code in (ExitCode.OK, ExitCode.FAILURES):
+        done = len(units) - len(failed) - len(review)
+        if isinstance(reporter, RichProgress):
+            log.info(
+                f"{len(units)} pages: {done} done, {len(review)} need review, {len(failed)} failed"
+                + (f" (digitize review {outdir})" if review else "")
+            )
+        elif not isinstance(reporter, QuietReport):
+            reporter.emit("summary", done=done, needs_review=len(review), failed=len(failed))
     lock.close()
     if code == ExitCode.OK and (failed or failed_issues):
         code = ExitCode.FAILURES
         log.warning(
             f"completed with failures: {len(failed)} of {len(units)} pages failed, {len(failed_issues)} issues "
             f"without their issue outputs (digitize status {outdir})",
-            event="summary",
+            event="failures",
             failed_pages=len(failed),
             failed_issues=len(failed_issues),
         )
+    if code == ExitCode.OK and strict and review:
+        code = ExitCode.NEEDS_REVIEW
     sys.exit(code)
 
 
@@ -320,7 +339,8 @@ def batch_command(
 )
 @log_options
 def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
-    """Counts by state, throughput, failures by reason and the slowest pages of a batch in OUTDIR.
+    """Counts by state; pages done, needing review and failed, and the list needing review; throughput,
+    failures by reason and the slowest pages of a batch in OUTDIR.
 
     Reads the manifest only (never writes into OUTDIR), so it works on a full disk or a read-only folder."""
     log = get_log()
@@ -343,6 +363,12 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
         return
     out = Console(highlight=False)
     out.print("  ".join(f"{state} {n}" for state, n in report["counts"].items()))
+    out.print("  ".join(f"{state} {n}" for state, n in report["review"].items()))
+    if report["needs_review"]:
+        table = Table("page", "source", "reasons", title="needs review (worst first; digitize review OUTDIR)")
+        for page in report["needs_review"]:
+            table.add_row(str(page["page"]), escape(printable(page["source"])), escape(printable(page["reasons"])))
+        out.print(table)
     if report["pages_per_hour"] is not None:
         out.print(
             f"last run ({report['last_run']['outcome'] or 'running or killed'}): "

@@ -74,6 +74,13 @@ class Log:
     def warning(self, message: str, event: str = "warning", **fields: Any) -> None:
         self.emit(event, "warning", message, **fields)
 
+    def review(self, message: str, **fields: Any) -> None:
+        """A page that needs review: ``review: FILE pN: reasons (figures)``, shown as warnings are (also with -q)."""
+        if self.json:
+            self.emit("review", "warning", message, **fields)
+        else:
+            self.console.print("[yellow]review:[/yellow] " + escape(printable(message)), soft_wrap=True)
+
     def info(self, message: str | None, event: str = "info", **fields: Any) -> None:
         """Progress and results of the run; hidden by ``-q``."""
         if self.verbosity >= NORMAL:

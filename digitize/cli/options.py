@@ -16,6 +16,7 @@ from ..export.punctuation import PROFILES
 from ..io import DEFAULT_DPI, DEFAULT_MAX_PIXELS
 from ..ocr.base import ENGINE_NAMES
 from ..settings import Settings, SettingsError, load_settings
+from .script_options import apply_script_options, script_options
 
 ALL_FORMATS = OUTPUT_FORMATS + DOCUMENT_FORMATS
 
@@ -152,7 +153,10 @@ def run_options(
             )
         )
 
+    options += script_options()  # --lang, --script, --rec-model, --strict
+
     def apply(command: Callable) -> Callable:
+        command = apply_script_options(command)  # folds --lang/--script/--rec-model into ``settings``
         command = settings_options(command)
         for option in reversed(options):  # click lists options in the order their decorators are written
             command = option(command)

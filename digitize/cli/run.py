@@ -28,6 +28,7 @@ from ..model import Page
 from ..ocr.base import EngineError
 from ..paths import printable, remove_our_partials
 from ..pipeline import get_engine, process_issue
+from ..quality import review_summary
 from ..settings import Settings
 from .log import Log, get_log, log_options
 from .options import run_options
@@ -110,11 +111,16 @@ def run_command(
     settings: Settings,
     mets_profile: str,
     issue_metadata: IssueMetadata | None,
+    strict: bool = False,
 ) -> None:
     """Digitize page images and PDFs into OUTDIR (<stem>.txt, <stem>.alto.xml, ...).
 
     A multi-page input, or all inputs with --issue, is one issue: continued articles are linked across its
     pages and written once, whole, to <stem>.issue.txt; with ALTO output it also gets <stem>.mets.xml.
+
+    Every page ends done, needing review (one "review:" line each, with its reasons; `digitize review OUTDIR`
+    lists them) or failed; the last line counts them. Exit 0 unless an input failed (1), or --strict and a
+    page needs review (5).
     """
     log = get_log()
     to_stdout = outdir == STDOUT
@@ -140,7 +146,7 @@ def run_command(
         sys.exit(ExitCode.ENGINE)
     log.detail(f"engine {engine}; settings digest {settings.digest()}")
     failures = 0
-    pages_done = 0
+    pages_done: list[Page] = []  # every page written, for the closing count
     issues = [list(inputs)] if issue else [[path] for path in inputs]
     totals: dict[str, int] = {}
     tasks: dict[str, TaskID] = {}
@@ -167,7 +173,6 @@ def run_command(
                     yield path, None
 
             def write_page(page: Page) -> str:
-                nonlocal pages_done
                 path = Path(page.source.path)
                 stem = output_stem(path, page.source.index + 1, totals[page.source.path])
                 if to_stdout:
@@ -180,7 +185,7 @@ def run_command(
                     written.append(outdir / f"{stem}.overlay.png")
                     assert page.image is not None  # kept for the overlay (keep_image=debug_overlay)
                     write_atomic(written[-1], page_overlay(page, page.image))
-                pages_done += 1
+                pages_done.append(page)
                 progress.advance(tasks[page.source.path])
                 seconds = page.timings["total"]
                 log.info(
@@ -199,6 +204,13 @@ def run_command(
                     page=page.source.index + 1,
                     timings={k: round(v, 3) for k, v in page.timings.items()},
                 )
+                if page.quality is not None and page.quality.reasons:
+                    log.review(
+                        f"{page.source.path} p{page.source.index + 1}: {review_summary(page.quality)}",
+                        path=page.source.path,
+                        page=page.source.index + 1,
+                        reasons=list(page.quality.reasons),
+                    )
                 return stem
 
             for paths in issues:
@@ -238,19 +250,32 @@ def run_command(
     except KeyboardInterrupt:
         # The page in hand is dropped (write_atomic removed its temp file); pages done before it stay whole.
         log.error(
-            f"interrupted: pages written: {pages_done}; the page in hand and the inputs after it were not",
+            f"interrupted: pages written: {len(pages_done)}; the page in hand and the inputs after it were not",
             event="interrupted",
-            pages_done=pages_done,
+            pages_done=len(pages_done),
         )
         sys.exit(ExitCode.INTERRUPTED)
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+    review = sum(1 for p in pages_done if p.quality is not None and p.quality.reasons)
+    log.info(
+        f"{len(pages_done)} pages: {len(pages_done) - review} done, {review} need review"
+        + (f" (digitize review {outdir})" if review and not to_stdout else "")
+        + f"; {failures} of {len(inputs)} inputs failed",
+        event="summary",
+        pages=len(pages_done),
+        done=len(pages_done) - review,
+        needs_review=review,
+        failures=failures,
+        inputs=len(inputs),
+    )
     if failures:
         log.warning(
             f"completed with failures: {failures} of {len(inputs)} inputs failed",
-            event="summary",
+            event="failures",
             failures=failures,
             inputs=len(inputs),
         )
         sys.exit(ExitCode.FAILURES)
-    log.detail(None, event="summary", failures=0, inputs=len(inputs), pages=pages_done)
+    if strict and review:
+        sys.exit(ExitCode.NEEDS_REVIEW)

@@ -24,6 +24,7 @@ Main rules:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -498,6 +499,39 @@ class _AltoWriter:
         proc = step(desc, "Processing")
         proc.set("ID", self.ids.make("PROCESSING"))
         self.processing_id = proc.get("ID")
+        if page.quality is not None:
+            self._quality(desc)
+
+    def _quality(self, desc) -> None:
+        """The page's quality record (model.PageQuality) as a second ``Processing`` step, a post-operation:
+        its state and review reasons in the description, every measure in the settings as ``name: value``
+        pairs (field names with spaces; lists comma-separated; ``none`` for a measure not taken)."""
+        quality = self.page.quality
+        assert quality is not None
+        pairs = []
+        for name, value in dataclasses.asdict(quality).items():
+            if isinstance(value, list):
+                text = ", ".join(str(v) for v in value) or "none"
+            elif value is None:
+                text = "none"
+            elif isinstance(value, float):
+                text = self._num(round(value, 4))
+            else:
+                text = str(value)
+            pairs.append(f"{name.replace('_', ' ')}: {text}")
+        step = self._sub(desc, "Processing", ID=self.ids.make("QUALITY"))
+        self._sub(step, "processingCategory", "postOperation")
+        reasons = ", ".join(quality.reasons)
+        self._sub(
+            step,
+            "processingStepDescription",
+            f"quality record: {quality.state}" + (f" ({reasons})" if reasons else ""),
+        )
+        self._sub(step, "processingStepSettings", "; ".join(pairs))
+        software = self._sub(step, "processingSoftware")
+        self._sub(software, "softwareCreator", "digitize contributors")
+        self._sub(software, "softwareName", "digitize")
+        self._sub(software, "softwareVersion", _software_version())
 
     def _styles(self, root) -> None:
         if not self.style_ids and not self.paragraph_style_ids:

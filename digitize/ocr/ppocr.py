@@ -25,6 +25,7 @@ from ..model import Box, Line
 from ..settings import DEFAULT, OcrSettings
 from ..text.patterns import mostly_latin
 from .base import EngineError, TextRegion, glyphs_from_chars, group_rows, merge_row_fragments, onnx_session
+from .models import ModelError, covered_scripts, load_rec_model
 
 
 class PPOCREngine:
@@ -42,26 +43,35 @@ class PPOCREngine:
             raise EngineError(f"the ppocr engine needs rapidocr: {exc}") from exc
         models = Path(rapidocr.__file__).parent / "models"
         det_path = models / "PP-OCRv6_det_small.onnx"
-        rec_path = models / "PP-OCRv6_rec_small.onnx"
-        for p in (det_path, rec_path):
-            if not p.is_file():
-                raise EngineError(f"bundled model file missing: {p}")
-        self.models = (det_path.name, rec_path.name)
+        if not det_path.is_file():
+            raise EngineError(f"bundled model file missing: {det_path}")
+        try:
+            self.rec_model = load_rec_model(settings.rec_model)
+        except ModelError as exc:
+            raise EngineError(str(exc)) from exc
+        rec_path = self.rec_model.onnx
+        self.scripts = covered_scripts(list(self.rec_model.characters))  # what the recogniser can read
+        self.models = (det_path.name, self.rec_model.name)
         self.description = f"rapidocr {version('rapidocr')} + onnxruntime {version('onnxruntime')}; " + ", ".join(
             self.models
         )
-        config = RapidOCR(
-            params={
-                "Det.model_path": str(det_path),
-                "Rec.model_path": str(rec_path),
-                "Global.log_level": "error",
-                "Det.limit_type": "max",
-                "Det.limit_side_len": 100000,  # we scale blocks ourselves; the detector must not
-            }
-        ).cfg
+        params: dict[str, object] = {
+            "Det.model_path": str(det_path),
+            "Rec.model_path": str(rec_path),
+            "Global.log_level": "error",
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 100000,  # we scale blocks ourselves; the detector must not
+        }
+        if self.rec_model.dictionary is not None:
+            # A model without its characters inside: the folder's dictionary, given explicitly (rapidocr would
+            # otherwise download one).
+            params["Rec.rec_keys_path"] = str(self.rec_model.dictionary)
+        config = RapidOCR(params=params).cfg
         for task in (config.Det, config.Rec):
             task.engine_cfg = config.EngineConfig.onnxruntime
             task.model_root_dir = str(models)
+        if self.rec_model.dictionary is not None:
+            config.Rec.rec_keys_path = str(self.rec_model.dictionary)
         config.Rec.font_path = None  # only used by rapidocr's visualiser
         self.detector = TextDetector(config.Det)
         self.recognizer = TextRecognizer(config.Rec)
@@ -70,10 +80,14 @@ class PPOCREngine:
         self.detector.session.session = onnx_session(det_path, 1, arena=False)  # whole-page tiles: see tiling.py
         self.rec_session = self.recognizer.session.session = onnx_session(rec_path, 1)
         self.rec_input = self.rec_session.get_inputs()[0].name
-        self.rec_height = self.recognizer.rec_image_shape[1]
+        height = self.rec_session.get_inputs()[0].shape[2]  # fixed in older PP-OCR models (32), else dynamic
+        self.rec_height = height if isinstance(height, int) and height > 0 else self.recognizer.rec_image_shape[1]
         self.word_boxes = CalRecBoxes()
         self.pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="ppocr")
         self.last_timings: dict[str, float] = {}  # seconds of the last recognize(): "detect", "recognize"
+        # Line boxes the last recognize() detected, and how many of them read as text (score ≥ min_score): a
+        # page whose lines are seen but not read is in a script the model does not cover (quality.py).
+        self.last_lines: tuple[int, int] = (0, 0)
 
     def detect(self, image: np.ndarray, region: TextRegion) -> list[Box]:
         x0, y0, x1, y1 = region.box
@@ -194,15 +208,18 @@ class PPOCREngine:
         fragments = iter(self.read_lines(image, flat))
         self.last_timings = {"detect": detected - start, "recognize": time.perf_counter() - detected}
         results = []
+        read = 0
         for region, boxes in zip(regions, per_region):
             frags = [next(fragments) for _ in boxes]
             frags = [f for f in frags if f.text.strip() and f.confidence >= st.min_score]
+            read += len(frags)
             rows = group_rows([f.box for f in frags], st.row_min_overlap)
             lines = [
                 merge_row_fragments([frags[i] for i in row], space_gap=st.space_gap_em * region.text_height)
                 for row in rows
             ]
             results.append(lines)
+        self.last_lines = (len(flat), read)
         return results
 
 

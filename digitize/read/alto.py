@@ -19,17 +19,43 @@ all. What is read:
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import re
+import typing
 
 from lxml import etree
 
-from ..model import Article, Block, Document, Glyph, Join, JoinKind, Line, Page, PageSource, Role, Separator, TextStyle
+from ..model import (
+    Article,
+    Block,
+    Document,
+    Glyph,
+    Join,
+    JoinKind,
+    Line,
+    Page,
+    PageQuality,
+    PageSource,
+    Role,
+    Separator,
+    TextStyle,
+)
 from ..settings import SettingsError, parse_changed
 from ..text.language import guess_language
 from ..text.patterns import is_cjk
-from .common import DEFAULT_DPI, MAX_NUMBER, ReadError, finish_page, line_confidence, local_name, namespace, number
+from .common import (
+    DEFAULT_DPI,
+    MAX_NUMBER,
+    ReadError,
+    finish_page,
+    line_confidence,
+    local_name,
+    namespace,
+    number,
+    parse_xml,
+)
 
 NAMESPACES = {
     None: "1.x",
@@ -41,6 +67,7 @@ NAMESPACES = {
 # Units per inch; ALTO 1.x files without a MeasurementUnit are in mm10 (the schema's stated default).
 UNITS_PER_INCH = {"pixel": None, "mm10": 254.0, "inch1200": 1200.0}
 _SETTING = re.compile(r"(?:^|;\s*)([a-z ]+):\s*([^;]*)")
+_QUALITY_SETTING = re.compile(r"(?:^|;\s*)([a-z0-9 ]+):\s*([^;]*)")
 BLOCK_TAGS = ("TextBlock", "Illustration", "GraphicalElement", "ComposedBlock")
 MIN_DPI, MAX_DPI = 50.0, 4800.0  # a recorded dpi outside this range is ignored (the default applies)
 
@@ -56,6 +83,9 @@ class _Reader:
         self.by_id = {el.get("ID"): el for el in root.iter() if isinstance(el.tag, str) and el.get("ID")}
         desc = self._first(root, "Description")
         self.settings = dict(_SETTING.findall(self._text(desc, "processingStepSettings")))
+        # Read once: the record is the file's (one page per file as we write it); per page it made a 4,000-page
+        # file quadratic.
+        self.quality = quality_record(desc) if desc is not None else None
         unit = self._text(desc, "MeasurementUnit") or ("mm10" if NAMESPACES[self.ns] == "1.x" else "pixel")
         if unit not in UNITS_PER_INCH:
             raise ReadError(path, f"unknown MeasurementUnit {unit!r}")
@@ -169,6 +199,7 @@ class _Reader:
             page.settings_changed = parse_changed(self.settings.get("settings changed", ""))
         except SettingsError:
             pass  # another producer's words: not ours to read
+        page.quality = copy.deepcopy(self.quality)
 
         blocks: dict[int, Block] = {}  # id(element) -> block, in document order
         self.hyphenated: dict[int, set[int]] = {}
@@ -370,3 +401,49 @@ def _index(recorded: str | None, default: int) -> int:
 def read_alto(root: etree._Element, path: str | os.PathLike, dpi: float | None = None) -> Document:
     """The Document of a parsed ALTO file (one Page per ``Layout/Page``)."""
     return _Reader(root, str(path), dpi).read()
+
+
+def quality_record(root: etree._Element) -> PageQuality | None:
+    """The quality record our writer puts in a ``Processing`` step described as "quality record: ..."
+    (export/alto.py); None when there is none, or when its values are not what we write."""
+    for step in (e for e in root.iter() if isinstance(e.tag, str) and local_name(e) == "Processing"):
+        texts = {local_name(e): (e.text or "").strip() for e in step if isinstance(e.tag, str)}
+        if not texts.get("processingStepDescription", "").startswith("quality record"):
+            continue
+        pairs = dict(_QUALITY_SETTING.findall(texts.get("processingStepSettings", "")))
+        values: dict[str, object] = {}
+        for name, kind in typing.get_type_hints(PageQuality).items():
+            text = pairs.get(name.replace("_", " "), "").strip()
+            if not text:
+                continue
+            if kind == list[str]:
+                values[name] = [] if text == "none" else [t.strip() for t in text.split(",") if t.strip()]
+            elif kind is str:
+                values[name] = text
+            elif text == "none":
+                values[name] = None
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    return None
+                if not math.isfinite(value):
+                    return None
+                values[name] = int(value) if kind in (int, int | None) else value
+        return PageQuality(**values)  # type: ignore[arg-type]
+    return None
+
+
+def read_quality(data: bytes, path: str | os.PathLike) -> tuple[PageQuality | None, str, int]:
+    """The quality record in one of our ALTO files (its bytes, as ``read.read_input_bytes`` gives them), with
+    the source file it names and the source page index (``digitize review`` reads only these)."""
+    root = parse_xml(data, path)
+    desc = next((e for e in root if isinstance(e.tag, str) and local_name(e) == "Description"), None)
+    if desc is None:
+        return None, "", 0
+    names = [(e.text or "").strip() for e in desc.iter() if isinstance(e.tag, str) and local_name(e) == "fileName"]
+    settings = next(
+        (e.text or "" for e in desc.iter() if isinstance(e.tag, str) and local_name(e) == "processingStepSettings"), ""
+    )
+    index = _index(dict(_SETTING.findall(settings)).get("source page index"), 0)
+    return quality_record(desc), names[0] if names else "", index
