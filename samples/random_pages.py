@@ -2122,7 +2122,16 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
         t = int(rng.integers(s + 1, npages))
         plan.setdefault(s, []).append(t)
     pending: dict[int, list] = {}
-    issue = {"seed": seed, "kind": "issue", "lang": lang, "size": size, "pages": [], "links": [], "stories": []}
+    issue = {
+        "seed": seed,
+        "kind": "issue",
+        "lang": lang,
+        "size": size,
+        "pages": [],
+        "links": [],
+        "stories": [],
+        "unplaced": [],  # jumps whose continued part found no room on its page (as a jump to a page not held)
+    }
     for k, no in enumerate(numbers):
         f = {"seed": seed, "kind": "issue-page", "issue_page": k + 1, "size": size, "lang": lang, "hyphenate": hyph}
         jumps = [_jump(rng, lang, no, numbers[t]) | {"target": t} for t in plan.get(k, [])]
@@ -2168,8 +2177,12 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
         stem = f"iss-{seed}-p{k + 1}"
         gt = render_out(c, rng, stem, out, prof, f)
         issue["pages"].append({"stem": stem, "image": gt["image"], "number": no})
+        placed = {b["article"] for b in gt["blocks"]}
         for r in reserve:
             src = r["source"]
+            if r["id"] not in placed:  # no story leaf was left for it: the jump leads out of the issue
+                issue.setdefault("unplaced", []).append({"forward": [src["from"] + 1, src["id"]], "page": k + 1})
+                continue
             issue["links"].append(
                 {
                     "forward": [src["from"] + 1, src["id"]],
