@@ -470,6 +470,22 @@ def write_md(
             "lines of the pages (>= 4 characters) of which >= 60 % of the 4-grams are in the issue text.",
             "",
         ]
+    roles: dict[str, list[int]] = {}
+    for r in hi:
+        for role, v in r["per_role"].items():
+            roles[role] = [x + y for x, y in zip(roles.get(role, [0, 0, 0]), v)]
+    L += [
+        "## Per role, pages at ≥ 150 dpi",
+        "",
+        "A block is found when one of ours of the same role overlaps it at IoU ≥ 0.5 (layout-eval's matching); "
+        "worst recall first. Roles the pipeline has no name for (`table`) are never found.",
+        "",
+        "| role | truth | ours | found | recall | precision |",
+        "|---|---|---|---|---|---|",
+    ]
+    for role, (t, o, fd) in sorted(roles.items(), key=lambda kv: kv[1][2] / kv[1][0] if kv[1][0] else 2.0):
+        L.append(f"| {role} | {t} | {o} | {fd} | {fd / t if t else 1:.3f} | {fd / o if o else 1:.3f} |")
+    L.append("")
     L += [
         "## Per factor, worst first",
         "",
