@@ -41,6 +41,11 @@ REGRESSION_SEEDS: list[int] = []
 # page (check that the new page still shows the bug, or replace the seed with one that does).
 REGRESSION_PAGES: list[tuple[int, str, str | None]] = [
     # (page seed, what it exposed, None when fixed or the open bug's xfail reason)
+    # Found by `python bench/layout_random.py --n 48 --seed 61207 --size ci` (bench/layout-random.md): 15 of its
+    # 48 pages found no block at all, every page with a dark scanner border and every camera photo.
+    (61207027, "scan, dark scanner border, skew 3°, bleed-through", "open: a dark scanner border collapses the page"),
+    (61207002, "camera photo on a dark table, perspective", "open: a camera photo's dark surround collapses the page"),
+    (61207013, "scan turned, scanner border, bilevel, stains", "open: a turned page with a border collapses"),
 ]
 
 PAGES = 12
