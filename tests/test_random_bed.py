@@ -5,10 +5,11 @@ carries it and the command that replays the page. The generator's own consistenc
 every run; the slow test reads 12 pages across the factors with the real pipeline and holds them to floors.
 
 Interim floors: today's pipeline does not meet the issue's floors on random pages (it was built on the
-fixed families). INTERIM_FLOORS are set below what it gave on three real runs and on 2,000 twelve-page
-subsets of the benchmark's pages (the comment at INTERIM_FLOORS has the figures); ISSUE_FLOORS are the target, checked by an xfail test until the layout rewrite
-lands, when they replace the interim ones. A floor is never lowered to let a seed pass: a seed that
-exposed a bug is added to REGRESSION_SEEDS and the bug fixed.
+fixed families). INTERIM_FLOORS are set below what it gave on 12-page samples of the benchmark's pages (the
+comment at INTERIM_FLOORS has the figures and commands) and are printed beside the issue's floors
+(ISSUE_FLOORS, the target, checked by an xfail test until the layout rewrite lands, when they replace the
+interim ones). A floor is never lowered to let a seed pass: a seed that exposed a bug is added to
+REGRESSION_PAGES (one page) or REGRESSION_SEEDS (a 12-page sample) and the bug fixed.
 """
 
 from __future__ import annotations
@@ -63,28 +64,35 @@ ISSUE_FLOORS = {
     "article_f1": 0.95,
     "edges": 0.98,
 }
-# Interim floors over the 12-page sample (INTERIM: below today's pipeline, to catch a regression; the issue's
-# floors, ISSUE_FLOORS above, are printed beside them on every run and are the target), measured 2026-12-07 on today's pipeline (bench/layout-random.md): three real
-# runs of this test (DIGITIZE_SEED 744289, 411552, 346119) gave block P 0.104/0.344/0.518, block R 0.285/0.278/0.535,
-# order 0.794/0.814/0.752, headline P 0.722/0.263/0.636, headline R 0.295/0.119/0.350, article F1 0.843/0.800/0.773
-# (the first two as layout-eval counts a collapsed page, 1.0; run three 0.690 counting it 0, as pooled() now does),
-# edges 0.161/0.147/0.366, bag CER 0.317/0.430/0.239; and 2,000 random 12-page subsets of the bench's 48 pages gave
-# 1st percentiles block P 0.147, block R 0.323, order 0.825, headline P 0.350, headline R 0.143, article F1 0.395
-# (collapsed pages 0), edges 0.125, 99th percentile bag CER 0.457. Each floor is the lowest of those, rounded down a
-# step of 0.05 (so that ten fresh seeds in a row pass), not ten literal runs: the shared machine gave 7-9 minutes a
-# run. A fourth run with these floors (DIGITIZE_SEED 1858621) passed in 3 min. Pages whose dark surround (scanner lid,
-# camera table) today's layout reads as one block are most of the gap. Raise the floors as the pipeline improves; the
-# issue's target (ISSUE_FLOORS) is block P/R 0.95, order 0.98, headline P/R 0.97, article F1 0.95, edges 0.98.
+# INTERIM floors over the 12-page sample: below today's pipeline, to catch a regression; the issue's floors
+# (ISSUE_FLOORS above, the target) are printed beside them on every run. How they were set:
+# - 2026-12-07, first bed (bench/layout-random.md of 752253): three real runs of this test (DIGITIZE_SEED 744289,
+#   411552, 346119) and 2,000 random 12-page subsets of a 48-page bench gave 1st percentiles block P 0.147,
+#   block R 0.323, order 0.825, headline P 0.350, headline R 0.143, article F1 0.395, edges 0.125, 99th percentile
+#   bag CER 0.457: floors block P 0.05, block R 0.20, order 0.70, headline P 0.20, headline R 0.05, article F1
+#   0.35, edges 0.05, bag CER <= 0.55.
+# - 2026-12-07, the bed with tables, text wrapped around photos, adverts in the grid, two stories under one headline
+#   (a harder bed, not a worse pipeline): the 48-page bench `python bench/layout_random.py --n 48 --seed 61207 --size
+#   ci`, default and text-first (--set lines.enabled=true), gave 1st percentiles over 2,000 random 12-page subsets
+#   block P 0.178/0.199, block R 0.219/0.228, order 0.693/0.675, headline P 0.200/0.200, headline R 0.115/0.118,
+#   article F1 0.302/0.303, edges 0.068/0.051, 99th percentile bag CER 0.586/0.296. Drawing 12 pages in this
+#   test's profile mix (3 clean, 6 scans, 1 each of 72-150 dpi, camera, web) from those pages, the first floors
+#   failed 2.2 % / 3.0 % of samples (order, bag CER), these 0.36 % / 0.34 % (so ten fresh seeds in a row pass
+#   ~96 % of the time). Lowered: order 0.70 -> 0.65, headline P 0.20 -> 0.15, article F1 0.35 -> 0.25, bag CER
+#   0.55 -> 0.60; the others kept.
+# A third of the bench's pages (every dark scanner border and camera photo) are read as one region: that is most of
+# the gap to the issue's floors (REGRESSION_PAGES). Raise the floors as the pipeline improves; never lower one
+# to let a seed pass (a seed that exposes a bug goes to REGRESSION_PAGES or REGRESSION_SEEDS).
 INTERIM_FLOORS = {
     "block_p": 0.05,
     "block_r": 0.20,
-    "order": 0.70,
-    "headline_p": 0.20,
+    "order": 0.65,
+    "headline_p": 0.15,
     "headline_r": 0.05,
-    "article_f1": 0.35,
+    "article_f1": 0.25,
     "edges": 0.05,
 }
-INTERIM_MAX_BAG_CER = 0.55  # recognition: order-free CER, mean of pages (highest seen 0.457, raised a step)
+INTERIM_MAX_BAG_CER = 0.60  # recognition: order-free CER, mean of pages (99th percentile 0.586, default path)
 
 
 def floors_line(p: dict) -> str:
