@@ -1398,17 +1398,16 @@ class Composer:
             cl = self.caption_lines(cap, px0, ptop + ph + em // 2, pw)
             pg.placed(aid, cl, "caption", cap)
             bottom = cl[-1].y + self.caption_st.size
-        if s.y1 - bottom < 3 * pitch:
-            bottom = s.y1 - 3 * pitch  # cannot happen for the heights drawn; keeps the slot valid
         self.count("wrap_photo")
         beside_x = s.x if right else s.x + pw + em
+        below = [Slot(s.x, bottom + em, s.y1, s.w, s.col)] if s.y1 - bottom > 3 * pitch else []
         return (
             slots[:k]
             + [
                 Slot(s.x, s.y0, ptop - em // 2, s.w, s.col, True),
-                Slot(beside_x, ptop, bottom, s.w - pw - em, s.col, True),
-                Slot(s.x, bottom + em, s.y1, s.w, s.col),
+                Slot(beside_x, ptop, min(bottom, s.y1), s.w - pw - em, s.col, True),
             ]
+            + below
             + slots[k + 1 :]
         )
 
