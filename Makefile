@@ -69,11 +69,15 @@ bench: apt-deps $(VENV)/.bench
 extras-check:
 	bench/extras_check.sh
 
-# Benchmark, not a test: layout and text on N fresh randomized pages (issue 14), per-factor breakdown, written to
-# bench/layout-random.md. N=300 full-size pages take hours on a 2-core machine; N and SEED can be set.
+# Benchmark, not a test: layout and text on N fresh randomized pages and ISSUES issues (issue 14), per-factor
+# breakdown, written to bench/layout-random.md. N=300 full-size pages take hours on a 2-core machine; N, SEED,
+# SIZE (full, medium, ci) and SET (pipeline settings, e.g. SET=lines.enabled=true for the text-first path) can be set.
 N ?= 300
+ISSUES ?= 20
+SIZE ?= full
 bench-layout: apt-deps $(VENV)/.test
-	$(BIN)/python bench/layout_random.py --n $(N) $(if $(SEED),--seed $(SEED),) --size full
+	$(BIN)/python bench/layout_random.py --n $(N) $(if $(SEED),--seed $(SEED),) --size $(SIZE) --issues $(ISSUES) \
+		$(foreach s,$(SET),--set $(s))
 
 # One randomized page (or issue, ISSUE=1) for a seed: make random-page SEED=123 OUT=out/rnd
 OUT ?= out/rnd

@@ -242,8 +242,8 @@ def degrade(
         a = uneven_light(a, f["uneven_light"], rng)
     if draw("binding_shadow", p * 0.7, 0.2, 1.0):
         fold = rng.random() < 0.5
-        if fold:
-            f["fold"] = 1.0
+        if fold:  # the crease's darkness scales with the same strength
+            f["fold"] = f["binding_shadow"]
         a = binding_shadow(a, f["binding_shadow"], rng, fold)
     # resolution: scans are resampled to the drawn output dpi, web images to a drawn pixel width
     if profile == "lowres":

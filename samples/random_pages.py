@@ -16,20 +16,24 @@ seed so that layout cannot be tuned to it. A page records its seed and every fac
 - type: every installed Chinese face (Song/Ming, Hei, Kai, Fangsong; fc-list :lang=zh; Japanese and Korean
   faces left out), simplified or traditional text (OpenCC), Latin faces for English pages, faux bold;
 - structure: headlines over 1 to all columns, left or centred, 1-3 lines; kickers, `——` subtitles, bylines,
-  `本报讯` leads, intertitles, lists; boxed and shaded articles; L-shapes; photos (halftone, grey, colour)
-  with captions below or beside; photo stories; adverts (frames, reversed text, logos); banner mastheads
-  with ears, folio lines, page numbers, jump lines; vertical headlines; fully vertical pages (tiers of
-  right-to-left vertical lines under rules, vertical punctuation forms);
+  `本报讯` leads, intertitles, lists (bullets, numbers, circled numbers, 一、); ruled tables (role "table",
+  a line per cell); boxed and shaded articles; L-shapes; photos (halftone, grey, colour) with captions below
+  or beside, and photos set into a column with the text wrapped beside them; photo stories; two different
+  stories under the same headline; adverts of mixed sizes (foot strips and grid cells; single or double
+  frames, reversed text, logos, prices and telephone numbers); banner mastheads with ears, folio lines,
+  page numbers, jump lines; vertical headlines; fully vertical pages (tiers of right-to-left vertical lines
+  under rules, vertical punctuation forms);
 - text: the reference corpus and sentences drawn from wordfreq's Chinese and English word lists by
   frequency, so that no page's words can be learnt;
-- issues of 2-4 pages with continued stories (`(下转第N版)`/`(上接第N版)`, `(转第N版)`, `(续第N版)`,
-  "Continued on Page N", "See X, Page N"), repeated and shortened headlines;
+- issues of 2-4 pages with continued stories (`(下转第N版)`/`(上接第N版)`, `(转第N版)`, `(续第N版)`, `(续)`,
+  "Continued on Page N", "See X, Page N"), repeated and shortened headlines, and a different story on the
+  continued part's page under the continued headline (linked by the ground truth to nothing);
 - degradations (samples/degrade.py), each with a strength: skew, quarter turns, blur, noise, JPEG 25-90,
   72-600 dpi, 700-1,200 px web images, bilevel, dark scanner border, binding shadow and fold, bleed-through,
   uneven light, yellowed paper, stains, camera perspective.
 
-Not drawn yet: tables, two different stories under one headline, text wrapped around a photo inside a
-column (photos take whole columns), adverts of mixed sizes inside the story grid (adverts are strips).
+Not drawn yet: tables inside adverts, tables that break across columns, photos wrapped by text on both
+sides, one headline set over two different stories side by side.
 
 Ground truth is in the shape `digitize layout-eval` reads (samples/families/*.gt.json): blocks with role,
 article, order, column, continues_previous, vertical; lines; page_header/page_footer; articles with their
@@ -479,6 +483,8 @@ class Slot:
     y0: int
     y1: int
     w: int
+    col: int = -1  # the grid column (a column cut around a photo is several slots of one column)
+    fixed: bool = False  # set to its full height even when the columns are balanced (text around a photo)
 
 
 @dataclass
@@ -663,6 +669,8 @@ class Composer:
             }
         )
         self.structures: dict[str, int] = {}
+        self.used_heads: list[str] = []  # headlines set on this page (a later story may carry one again)
+        self.decoys: list[str] = []  # an issue's continued headline, given to a different story on its page
         self.n_art = 0
         self.top = self.margin
         self.bottom = H - self.margin
@@ -905,15 +913,25 @@ class Composer:
         target = capacity_chars * fill
         n = 0
         inter = R.random() < 0.3
-        listy = R.random() < 0.08
+        listy = R.random() < 0.12
         lead = (not self.latin) and R.random() < 0.35
         while n < target:
             if inter and n > target * 0.25 and R.random() < 0.3 and items and items[-1].role == "body":
                 items.append(Item("intertitle", T.short(5, 14)))
                 self.count("intertitle")
             if listy and n > target * 0.3 and R.random() < 0.5:
-                mark = str(R.choice(["● ", "■ ", "◆ "])) if not self.latin else "• "
-                for _k in range(int(R.integers(2, 5))):
+                # bullets or numbers: "● ", "1. ", "(1) ", "① ", "一、"
+                kind = int(R.integers(0, 4))
+                bullet = str(R.choice(["● ", "■ ", "◆ "])) if not self.latin else "• "
+                for k in range(int(R.integers(2, 6))):
+                    mark = [
+                        bullet,
+                        f"{k + 1}. ",
+                        f"({k + 1}) " if self.latin else f"({k + 1})",
+                        ("①②③④⑤"[k] + " ") if not self.latin else f"{chr(97 + k)}) ",
+                    ][kind]
+                    if kind == 3 and not self.latin and R.random() < 0.5:
+                        mark = "一二三四五"[k] + "、"
                     t = mark + (T.short(8, 20) if not self.latin else T._en_sentence())
                     items.append(Item("body", t))
                     n += len(t)
@@ -939,7 +957,7 @@ class Composer:
         out = [[] for _ in slots]
         si = 0
         y = slots[0].y0 if slots else 0
-        limit = lambda s: s.y1 if cap is None else min(s.y1, s.y0 + cap)
+        limit = lambda s: s.y1 if cap is None or s.fixed else min(s.y1, s.y0 + cap)
         hy = bool(self.f.get("hyphenate", True))
         for ii, it in enumerate(items):
             if it.role == "intertitle":
@@ -1130,8 +1148,18 @@ class Composer:
                 self.count("boxed")
             y0 += inset
             y1 -= inset
-        head = head or self.make_head(x1 - x0, big=(n >= self.ncols // 2))
+        if head is None:
+            head = self.make_head(x1 - x0, big=(n >= self.ncols // 2))
+            # two different stories under the same headline: a story of the page's, or the continued story's
+            if cont is None and self.decoys:
+                head["headline"] = self.decoys.pop(0)
+                self.count("same_headline_as_continued")
+            elif cont is None and self.used_heads and R.random() < 0.06:
+                head["headline"] = str(R.choice(self.used_heads))
+                self.count("same_headline")
         head = self.fit_head(head, x1 - x0, (y1 - y0) * 0.4)
+        if cont is None:
+            self.used_heads.append(head["headline"])
         pg.begin(aid, head["headline"], (cont or {}).get("continuation") or (jump or {}).get("continuation"))
         vertical = (not self.latin) and n >= 2 and R.random() < 0.1 and cont is None
         col_x = [self.col_x[c] for c in range(c0, c0 + n)]
@@ -1184,7 +1212,11 @@ class Composer:
         # photo at the head of the flow
         slots: list[Slot] = []
         pre = []  # slots above a beside-caption
-        if cont is None and R.random() < 0.3 and y1 - max(tops) > 20 * self.body.pitch:
+        placed_head_photo = False
+        if cont is None and R.random() < 0.12 and y1 - max(tops) > 20 * self.body.pitch:
+            placed_head_photo = self.table(aid, slots_cols, col_x, col_w, tops, y1)
+        elif cont is None and R.random() < 0.3 and y1 - max(tops) > 20 * self.body.pitch:
+            placed_head_photo = True
             m = int(R.integers(1, len(slots_cols) + 1))
             right = R.random() < 0.3
             pc = slots_cols[-m:] if right else slots_cols[:m]
@@ -1210,7 +1242,7 @@ class Composer:
                         l.y += cy
                     pg.placed(aid, cl, "caption", cap)
                     self.count("caption_beside")
-                    pre.append((bc, Slot(col_x[bc], tops[bc], cy - self.em, col_w[bc])))
+                    pre.append((bc, Slot(col_x[bc], tops[bc], cy - self.em, col_w[bc], bc)))
                     tops[bc] = pbox[3] + self.em
                 else:
                     cl = None
@@ -1230,9 +1262,11 @@ class Composer:
                 if bc == i:
                     slots.append(s)
             if y1 - tops[i] > 2 * self.body.pitch:
-                slots.append(Slot(col_x[i], tops[i], y1, col_w[i]))
+                slots.append(Slot(col_x[i], tops[i], y1, col_w[i], i))
         if not slots:
             return aid, None
+        if cont is None and not placed_head_photo and R.random() < 0.2:
+            slots = self.wrap_photo(aid, slots)
         if items is None:
             fill = R.uniform(0.9, 1.3) if jump is None else R.uniform(1.5, 2.5)
             items = self.make_items(self.capacity(slots), fill)
@@ -1242,7 +1276,7 @@ class Composer:
         self.record_flow(aid, placed_items, cols)
         if self.column_rules:
             for a, b in zip(slots, slots[1:]):
-                if b.x > a.x:
+                if b.x > a.x and b.col != a.col:
                     xm = b.x - self.gutter // 2 - 1
                     yb = max([l.y + l.style.size for c in cols for _, l, _ in c] + [b.y0])
                     pg.rule([xm, b.y0, xm + max(1, self.em // 12), yb])
@@ -1255,7 +1289,131 @@ class Composer:
             return aid, rest_cut
         return aid, None
 
+    def _fit_cell(self, text: str, st: FStyle, width: float) -> Line | None:
+        """One table cell's line, its text cut until it fits `width` (None when nothing fits)."""
+        while text:
+            lines = self._display(text, st, 10**6, center=False)
+            if lines and lines[0].width <= width:
+                return lines[0]
+            cut = text.rstrip().rfind(" ")
+            text = text[:cut].rstrip() if self.latin and cut > 0 else text[:-1].rstrip()
+        return None
+
+    def _number(self) -> str:
+        R = self.rng
+        v = float(R.lognormal(3, 1.5))
+        form = int(R.integers(0, 5))
+        if form == 0:
+            return f"{v:.1f}"
+        if form == 1:
+            return f"{R.uniform(-30, 99):.1f}%"
+        if form == 2:
+            return f"{int(v * 100):,}"
+        if form == 3 and not self.latin:
+            return f"{v:.2f}" + str(R.choice(["万", "亿", "元", "人", "吨"]))
+        return str(int(v))
+
+    def table(self, aid: str, slots_cols, col_x, col_w, tops, y1) -> bool:
+        """A ruled table at the head of the flow over 1..n of the story's columns: a header row and 2-7 rows
+        of a label and figures. Ground truth: one block of role "table", a line per cell, the text a row a
+        paragraph (cells separated by a space). Returns False when the columns are too narrow for two cells."""
+        R, T, pg = self.rng, self.text, self.page
+        m = int(R.integers(1, len(slots_cols) + 1))
+        pc = slots_cols[:m]
+        x0, x1 = col_x[pc[0]], col_x[pc[-1]] + col_w[pc[-1]]
+        top = max(tops[i] for i in pc)
+        st = self.caption_st
+        head_st = FStyle(st.file, st.size, st.pitch, st.index, 1, st.fallback)
+        pad = max(3, st.size // 3)
+        unit = st.size * (0.55 if self.latin else 1.0)
+        ncols_t = int(min(R.integers(2, 6), (x1 - x0) // ((6 if self.latin else 4) * unit + 2 * pad)))
+        row_h = st.size + 2 * pad
+        nrows = int(min(R.integers(3, 9), (y1 - top) * 0.5 // row_h))
+        if ncols_t < 2 or nrows < 3:
+            return False
+        weights = np.array([float(R.uniform(1.2, 2.0))] + [1.0] * (ncols_t - 1))
+        edges = [x0] + [int(x0 + (x1 - x0) * c) for c in np.cumsum(weights)[:-1] / weights.sum()] + [x1]
+        rows: list[list[Line]] = []
+        for r in range(nrows):
+            y = top + r * row_h + pad
+            row = []
+            for c in range(ncols_t):
+                cw = edges[c + 1] - edges[c] - 2 * pad
+                if r == 0:
+                    text = T.short(2, 5) if not self.latin else T.short(2, 5).split(" ")[0]
+                elif c == 0:
+                    text = T.short(2, 7)
+                else:
+                    text = self._number()
+                line = self._fit_cell(text, head_st if r == 0 else st, cw)
+                if line is None:
+                    continue
+                right = r > 0 and c > 0
+                line.x = edges[c + 1] - pad - line.width if right else edges[c] + pad
+                line.y = y
+                row.append(line)
+            rows.append(row)
+        th = nrows * row_h
+        t = max(2, self.em // 8)
+        pg.rule([x0, top, x1, top + t])
+        pg.rule([x0, top + th - t, x1, top + th])
+        pg.rule([x0, top + row_h - 1, x1, top + row_h - 1 + max(1, t // 2)])
+        if R.random() < 0.5:
+            for r in range(2, nrows):
+                pg.rule([x0, top + r * row_h, x1, top + r * row_h + 1], 0 if R.random() < 0.5 else 150)
+        if R.random() < 0.4:
+            for e in edges[1:-1]:
+                pg.rule([e, top, e + max(1, t // 2), top + th])
+        cells = [l for row in rows for l in row]
+        pg.lines += [(l, 0) for l in cells]
+        text = "\n\n".join(" ".join(render.to_corpus(l.text) for l in row) for row in rows if row)
+        pg.block(aid, "table", text, [(l.box(), l.text) for l in cells], box=[x0, top, x1, top + th])
+        for i in pc:
+            tops[i] = top + th + self.em
+        self.count("table")
+        return True
+
+    def wrap_photo(self, aid: str, slots: list[Slot]) -> list[Slot]:
+        """A photo set into one column, narrower than it, with the text running beside it: the column's slot
+        becomes three (above, beside, below the photo and its caption)."""
+        R, pg = self.rng, self.page
+        em, pitch = self.em, self.body.pitch
+        min_beside = (8 if self.latin else 5) * em
+        cands = [k for k, s in enumerate(slots) if s.y1 - s.y0 > 24 * pitch and s.w - int(s.w * 0.4) - em >= min_beside]
+        if not cands:
+            return slots
+        k = cands[int(R.integers(len(cands)))]
+        s = slots[k]
+        pw = min(int(s.w * R.uniform(0.4, 0.62)), s.w - em - min_beside)
+        ptop = s.y0 + int(R.integers(2, 7)) * pitch
+        ph = int(min(pw * R.uniform(0.6, 1.3), (s.y1 - s.y0) * 0.4))
+        right = R.random() < 0.6
+        px0 = s.x + s.w - pw if right else s.x
+        pbox = [px0, ptop, px0 + pw, ptop + ph]
+        kind = str(R.choice(["halftone", "grey", "colour"] if pg.colour else ["halftone", "grey"]))
+        self.photo(aid, pbox, kind)
+        bottom = ptop + ph
+        if R.random() < 0.7:
+            cap = self.text.caption()
+            cl = self.caption_lines(cap, px0, ptop + ph + em // 2, pw)
+            pg.placed(aid, cl, "caption", cap)
+            bottom = cl[-1].y + self.caption_st.size
+        self.count("wrap_photo")
+        beside_x = s.x if right else s.x + pw + em
+        below = [Slot(s.x, bottom + em, s.y1, s.w, s.col)] if s.y1 - bottom > 3 * pitch else []
+        return (
+            slots[:k]
+            + [
+                Slot(s.x, s.y0, ptop - em // 2, s.w, s.col, True),
+                Slot(beside_x, ptop, min(bottom, s.y1), s.w - pw - em, s.col, True),
+            ]
+            + below
+            + slots[k + 1 :]
+        )
+
     def advert(self, c0: int, n: int, y0: int, y1: int):
+        """An advert filling its box: a frame (single or double), reversed (white on black) or not, a slogan
+        in display type, smaller lines (an offer, a telephone number or price), a logo left or right."""
         R, pg = self.rng, self.page
         x0, x1 = self.span(c0, n)
         aid = f"ad{self.page_no}_{self.n_art + 1}"
@@ -1266,31 +1424,55 @@ class Composer:
         box = [x0, y0, x1, y1]
         pg.rects.append((box, ground if reversed_ else 255))
         t = max(2, self.em // 5)
-        for r in ([x0, y0, x1, y0 + t], [x0, y1 - t, x1, y1], [x0, y0, x0 + t, y1], [x1 - t, y0, x1, y1]):
-            pg.rule(r, 0)
+        frames = [0] + ([t + max(2, self.em // 4)] if R.random() < 0.3 else [])
+        for d in frames:
+            fx0, fy0, fx1, fy1 = x0 + d, y0 + d, x1 - d, y1 - d
+            tt = t if d == 0 else max(1, t // 2)
+            for r in (
+                [fx0, fy0, fx1, fy0 + tt],
+                [fx0, fy1 - tt, fx1, fy1],
+                [fx0, fy0, fx0 + tt, fy1],
+                [fx1 - tt, fy0, fx1, fy1],
+            ):
+                pg.rule(r, 0 if not reversed_ or d == 0 else 255)
+        if len(frames) > 1:
+            self.count("advert_double_frame")
+        inner = frames[-1] + t + self.em // 2
         slogan = self.text.short(4, 10)
         px = min((x1 - x0) * 0.8 / max(3, len(slogan) * (0.55 if self.latin else 1)), (y1 - y0) * 0.35)
         st = style(self.head_face, px, px * 1.2, stroke=max(1, round(px / 25)), fallback=self.fallback)
-        lines = self._display(slogan, st, x1 - x0 - 2 * self.em, center=True)
-        y = y0 + self.em
+        lines = self._display(slogan, st, x1 - x0 - 2 * inner, center=True)
+        y = y0 + inner
         for l in lines:
-            l.x, l.y = x0 + self.em, y
+            l.x, l.y = x0 + inner, y
             y += st.pitch
         small = style(self.sans_face, self.em * R.uniform(1.0, 1.8), self.em * 2.2, fallback=self.fallback)
-        more = self._display(
-            self.text.short(8, 18) + ("  " if self.latin else "\u3000") + self.text.short(4, 9),
-            small,
-            x1 - x0 - 2 * self.em,
-            center=True,
+        offer = self.text.short(8, 18) + ("  " if self.latin else "\u3000") + self.text.short(4, 9)
+        extra = (
+            f"Tel. {int(R.integers(200, 999))}-{int(R.integers(1000, 9999))}"
+            if self.latin
+            else self._t("电话:") + f"{int(R.integers(1000, 9999))}-{int(R.integers(1000000, 9999999))}"
         )
-        for l in more:
-            l.x, l.y = x0 + self.em, y
-            y += small.pitch
-        if y + self.em * 3 < y1:
-            lb = [x0 + self.em, y + self.em, x0 + self.em + min(y1 - y - 2 * self.em, (x1 - x0) // 4), y1 - self.em]
-            pg.logos.append((lb, ink))
+        if R.random() < 0.5:
+            extra = (
+                f"${R.integers(9, 999)}.99"
+                if self.latin
+                else self._t("特价") + f"{int(R.integers(9, 9999))}" + self._t("元")
+            )
+        more = []
+        for text, sst in ((offer, small), (extra, small)):
+            for l in self._display(text, sst, x1 - x0 - 2 * inner, center=True):
+                if y + sst.size > y1 - inner:  # what does not fit in the box is not printed
+                    break
+                l.x, l.y = x0 + inner, y
+                y += sst.pitch
+                more.append(l)
+        lines = [l for l in lines if l.y + l.style.size <= y1 - inner] or lines[:1]
+        if y + self.em * 3 < y1 - inner:
+            side = min(y1 - y - 2 * self.em - inner, (x1 - x0) // 4)
+            lx = x0 + inner if R.random() < 0.5 else x1 - inner - side
+            pg.logos.append(([lx, y + self.em, lx + side, y + self.em + side], ink))
         pg.lines += [(l, ink) for l in lines + more]
-        pg.advert_texts = getattr(pg, "advert_texts", [])
         pg.begin(aid, "")
         pg.block(
             aid,
@@ -1336,6 +1518,8 @@ class Composer:
                 kind = "article"
                 if depth >= 1 and R.random() < 0.08:
                     kind = "photo_story"
+                elif depth >= 1 and R.random() < 0.06:
+                    kind = "advert"  # an advert in the grid, of the leaf's size (adverts of mixed sizes)
                 leaves.append((kind, c0, n, y0, y1))
                 return
             if can_h and (not can_v or R.random() < h / (h + (self.col_w[0] + self.gutter) * n * 1.2)):
@@ -1786,9 +1970,20 @@ SECTIONS_EN = ["News", "Local", "Business", "Sports", "World", "Opinion", "Arts"
 
 
 def compose_page(
-    rng, size: str, lang: str, page_no: int, front: bool, paper: str, date: str, f: dict, reserve=None, jumps=None
+    rng,
+    size: str,
+    lang: str,
+    page_no: int,
+    front: bool,
+    paper: str,
+    date: str,
+    f: dict,
+    reserve=None,
+    jumps=None,
+    decoys=None,
 ):
     c = Composer(rng, size, lang, f, page_no, front)
+    c.decoys = list(decoys or [])
     if front:
         c.masthead(paper, date)
     else:
@@ -1892,7 +2087,8 @@ def _jump(rng, lang: str, src: int, dst: int) -> dict:
             "to": dst,
         }
     fwd = str(rng.choice([f"(下转第{dst}版)", f"(转第{dst}版)"]))
-    back = str(rng.choice([f"(上接第{src}版)", f"(续第{src}版)"]))
+    # "续" alone (no page number) is printed too: the part is found by its headline
+    back = str(rng.choice([f"(上接第{src}版)", f"(续第{src}版)", "(续)"], p=[0.45, 0.35, 0.2]))
     if lang == "zh-Hant":
         import opencc
 
@@ -1925,7 +2121,16 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
         t = int(rng.integers(s + 1, npages))
         plan.setdefault(s, []).append(t)
     pending: dict[int, list] = {}
-    issue = {"seed": seed, "kind": "issue", "lang": lang, "size": size, "pages": [], "links": [], "stories": []}
+    issue = {
+        "seed": seed,
+        "kind": "issue",
+        "lang": lang,
+        "size": size,
+        "pages": [],
+        "links": [],
+        "stories": [],
+        "unplaced": [],  # jumps whose continued part found no room on its page (as a jump to a page not held)
+    }
     for k, no in enumerate(numbers):
         f = {"seed": seed, "kind": "issue-page", "issue_page": k + 1, "size": size, "lang": lang, "hyphenate": hyph}
         jumps = [_jump(rng, lang, no, numbers[t]) | {"target": t} for t in plan.get(k, [])]
@@ -1960,15 +2165,23 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
                     "source": r,
                 }
             )
-        c, cuts = compose_page(rng, size, lang, no, k == 0, paper, date, f, reserve=reserve, jumps=jumps)
+        decoys = []
+        if reserve and rng.random() < 0.3:  # a different story on this page under the continued headline
+            decoys = [reserve[0]["head"]["headline"]]
+            f.setdefault("structures_issue", []).append("same_headline_decoy")
+        c, cuts = compose_page(rng, size, lang, no, k == 0, paper, date, f, reserve=reserve, jumps=jumps, decoys=decoys)
         for cut in cuts:
             t = cut["jump"]["target"]
             pending.setdefault(t, []).append({**cut, "from": k})
         stem = f"iss-{seed}-p{k + 1}"
         gt = render_out(c, rng, stem, out, prof, f)
         issue["pages"].append({"stem": stem, "image": gt["image"], "number": no})
+        placed = {b["article"] for b in gt["blocks"]}
         for r in reserve:
             src = r["source"]
+            if r["id"] not in placed:  # no story leaf was left for it: the jump leads out of the issue
+                issue.setdefault("unplaced", []).append({"forward": [src["from"] + 1, src["id"]], "page": k + 1})
+                continue
             issue["links"].append(
                 {
                     "forward": [src["from"] + 1, src["id"]],

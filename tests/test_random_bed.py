@@ -5,10 +5,11 @@ carries it and the command that replays the page. The generator's own consistenc
 every run; the slow test reads 12 pages across the factors with the real pipeline and holds them to floors.
 
 Interim floors: today's pipeline does not meet the issue's floors on random pages (it was built on the
-fixed families). INTERIM_FLOORS are set below what it gave on three real runs and on 2,000 twelve-page
-subsets of the benchmark's pages (the comment at INTERIM_FLOORS has the figures); ISSUE_FLOORS are the target, checked by an xfail test until the layout rewrite
-lands, when they replace the interim ones. A floor is never lowered to let a seed pass: a seed that
-exposed a bug is added to REGRESSION_SEEDS and the bug fixed.
+fixed families). INTERIM_FLOORS are set below what it gave on 12-page samples of the benchmark's pages (the
+comment at INTERIM_FLOORS has the figures and commands) and are printed beside the issue's floors
+(ISSUE_FLOORS, the target, checked by an xfail test until the layout rewrite lands, when they replace the
+interim ones). A floor is never lowered to let a seed pass: a seed that exposed a bug is added to
+REGRESSION_PAGES (one page) or REGRESSION_SEEDS (a 12-page sample) and the bug fixed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,21 @@ SEED = int(os.environ.get("DIGITIZE_SEED") or random.SystemRandom().randrange(1,
 print(f"\nrandom test bed: DIGITIZE_SEED={SEED}", file=sys.stderr)
 
 # Seeds that exposed a bug: each is read on every run, besides the fresh one. Add, never remove.
+# Twelve-page samples (a DIGITIZE_SEED) held to the interim floors: none yet (a sample costs 3-7 minutes).
 REGRESSION_SEEDS: list[int] = []
+# Single pages (a page seed, `python samples/random_pages.py --seed S --size ci` draws it) and the bug each
+# exposed. A page is read with the real pipeline and must not collapse: block recall >= 0.3 and bag-of-characters
+# CER <= 0.5. An open bug is a strict xfail: when the fix lands the test XPASSes and fails, and the mark goes.
+# The seeds replay the generator of the commit that added them; a change to the generator's draws re-draws the
+# page (check that the new page still shows the bug, or replace the seed with one that does).
+REGRESSION_PAGES: list[tuple[int, str, str | None]] = [
+    # (page seed, what it exposed, None when fixed or the open bug's xfail reason)
+    # Found by `python bench/layout_random.py --n 48 --seed 61207 --size ci` (bench/layout-random.md): 15 of its
+    # 48 pages found no block at all, every page with a dark scanner border and every camera photo.
+    (61207027, "scan, dark scanner border, skew 3°, bleed-through", "open: a dark scanner border collapses the page"),
+    (61207002, "camera photo on a dark table, perspective", "open: a camera photo's dark surround collapses the page"),
+    (61207013, "scan turned, scanner border, bilevel, stains", "open: a turned page with a border collapses"),
+]
 
 PAGES = 12
 # Each page's profile and language, so that the 12 cover the factors (the rest is drawn from the seed).
@@ -49,27 +64,45 @@ ISSUE_FLOORS = {
     "article_f1": 0.95,
     "edges": 0.98,
 }
-# Interim floors over the 12-page sample, measured 2026-12-07 on today's pipeline (bench/layout-random.md): three real
-# runs of this test (DIGITIZE_SEED 744289, 411552, 346119) gave block P 0.104/0.344/0.518, block R 0.285/0.278/0.535,
-# order 0.794/0.814/0.752, headline P 0.722/0.263/0.636, headline R 0.295/0.119/0.350, article F1 0.843/0.800/0.773
-# (the first two as layout-eval counts a collapsed page, 1.0; run three 0.690 counting it 0, as pooled() now does),
-# edges 0.161/0.147/0.366, bag CER 0.317/0.430/0.239; and 2,000 random 12-page subsets of the bench's 48 pages gave
-# 1st percentiles block P 0.147, block R 0.323, order 0.825, headline P 0.350, headline R 0.143, article F1 0.395
-# (collapsed pages 0), edges 0.125, 99th percentile bag CER 0.457. Each floor is the lowest of those, rounded down a
-# step of 0.05 (so that ten fresh seeds in a row pass), not ten literal runs: the shared machine gave 7-9 minutes a
-# run. A fourth run with these floors (DIGITIZE_SEED 1858621) passed in 3 min. Pages whose dark surround (scanner lid,
-# camera table) today's layout reads as one block are most of the gap. Raise the floors as the pipeline improves; the
-# issue's target (ISSUE_FLOORS) is block P/R 0.95, order 0.98, headline P/R 0.97, article F1 0.95, edges 0.98.
+# INTERIM floors over the 12-page sample: below today's pipeline, to catch a regression; the issue's floors
+# (ISSUE_FLOORS above, the target) are printed beside them on every run. How they were set:
+# - 2026-12-07, first bed (bench/layout-random.md of 752253): three real runs of this test (DIGITIZE_SEED 744289,
+#   411552, 346119) and 2,000 random 12-page subsets of a 48-page bench gave 1st percentiles block P 0.147,
+#   block R 0.323, order 0.825, headline P 0.350, headline R 0.143, article F1 0.395, edges 0.125, 99th percentile
+#   bag CER 0.457: floors block P 0.05, block R 0.20, order 0.70, headline P 0.20, headline R 0.05, article F1
+#   0.35, edges 0.05, bag CER <= 0.55.
+# - 2026-12-07, the bed with tables, text wrapped around photos, adverts in the grid, two stories under one headline
+#   (a harder bed, not a worse pipeline): the 48-page bench `python bench/layout_random.py --n 48 --seed 61207 --size
+#   ci`, default and text-first (--set lines.enabled=true), gave 1st percentiles over 2,000 random 12-page subsets
+#   block P 0.178/0.199, block R 0.219/0.228, order 0.693/0.675, headline P 0.200/0.200, headline R 0.115/0.118,
+#   article F1 0.302/0.303, edges 0.068/0.051, 99th percentile bag CER 0.586/0.296. Drawing 12 pages in this
+#   test's profile mix (3 clean, 6 scans, 1 each of 72-150 dpi, camera, web) from those pages, the first floors
+#   failed 2.2 % / 3.0 % of samples (order, bag CER), these 0.36 % / 0.34 % (so ten fresh seeds in a row pass
+#   ~96 % of the time). Lowered: order 0.70 -> 0.65, headline P 0.20 -> 0.15, article F1 0.35 -> 0.25, bag CER
+#   0.55 -> 0.60; the others kept.
+# A third of the bench's pages (every dark scanner border and camera photo) are read as one region: that is most of
+# the gap to the issue's floors (REGRESSION_PAGES). Raise the floors as the pipeline improves; never lower one
+# to let a seed pass (a seed that exposes a bug goes to REGRESSION_PAGES or REGRESSION_SEEDS).
 INTERIM_FLOORS = {
     "block_p": 0.05,
     "block_r": 0.20,
-    "order": 0.70,
-    "headline_p": 0.20,
+    "order": 0.65,
+    "headline_p": 0.15,
     "headline_r": 0.05,
-    "article_f1": 0.35,
+    "article_f1": 0.25,
     "edges": 0.05,
 }
-INTERIM_MAX_BAG_CER = 0.55  # recognition: order-free CER, mean of pages (highest seen 0.457, raised a step)
+INTERIM_MAX_BAG_CER = 0.60  # recognition: order-free CER, mean of pages (99th percentile 0.586, default path)
+
+
+def floors_line(p: dict) -> str:
+    """Each figure beside its interim floor and the issue's floor."""
+    return (
+        ", ".join(
+            f"{k} {p[k]:.3f} (interim {INTERIM_FLOORS[k]:.2f}, issue {ISSUE_FLOORS[k]:.2f})" for k in INTERIM_FLOORS
+        )
+        + f", bag CER {p['bag_cer']:.3f} (interim max {INTERIM_MAX_BAG_CER:.2f})"
+    )
 
 
 def page_seeds(seed: int) -> list[int]:
@@ -147,6 +180,9 @@ def test_an_issue_links_its_continued_stories_in_the_ground_truth(tmp_path):
         fgt = json.loads((tmp_path / f"{iss['pages'][fpage - 1]['stem']}.gt.json").read_text(encoding="utf-8"))
         art = next(a for a in fgt["articles"] if a["id"] == fid)
         assert art["continuation"]["direction"] == "forward", f"DIGITIZE_SEED={SEED}"
+        bgt = json.loads((tmp_path / f"{iss['pages'][bpage - 1]['stem']}.gt.json").read_text(encoding="utf-8"))
+        back = next((a for a in bgt["articles"] if a["id"] == bid), None)  # the continued part is on its page
+        assert back and back["continuation"]["direction"] == "backward", f"DIGITIZE_SEED={SEED}: {link}"
         assert link["marker_out"] not in story and link["marker_in"] not in story, f"DIGITIZE_SEED={SEED}"
         assert story.startswith(("## ", "### ")) and "\n## " in "\n" + story, f"DIGITIZE_SEED={SEED}"
         assert len(story) > 100, f"DIGITIZE_SEED={SEED}: the joined story is too short to have two parts"
@@ -172,18 +208,16 @@ def sample(tmp_path_factory):
 @pytest.mark.slow
 def test_twelve_fresh_pages_meet_the_interim_floors(sample):
     rows, _factors, p = sample
-    print(
-        f"DIGITIZE_SEED={SEED}: "
-        + ", ".join(f"{k} {p[k]:.3f}" for k in INTERIM_FLOORS)
-        + f", bag CER {p['bag_cer']:.3f}",
-        file=sys.stderr,
-    )
+    print(f"DIGITIZE_SEED={SEED}: {floors_line(p)}", file=sys.stderr)
     worst = sorted(rows, key=lambda r: r["block_r"])[:3]
     hint = "; worst pages: " + ", ".join(
         f"{r['stem']} ({r['factors']['profile']}, R {r['block_r']:.2f})" for r in worst
     )
     low = {k: round(p[k], 3) for k, floor in INTERIM_FLOORS.items() if p[k] < floor}
-    assert not low, f"DIGITIZE_SEED={SEED}: below the interim floors {low}{hint}; {replay(worst[0]['factors']['seed'])}"
+    assert not low, (
+        f"DIGITIZE_SEED={SEED}: below the interim floors {low}{hint}; {replay(worst[0]['factors']['seed'])}; "
+        f"all: {floors_line(p)}"
+    )
     assert p["bag_cer"] <= INTERIM_MAX_BAG_CER, f"DIGITIZE_SEED={SEED}: bag CER {p['bag_cer']:.3f}{hint}"
 
 
@@ -205,3 +239,24 @@ def test_regression_seeds_meet_the_interim_floors(seed, tmp_path):
     _rows, _factors, p = _read_sample(seed, tmp_path)
     low = {k: round(p[k], 3) for k, floor in INTERIM_FLOORS.items() if p[k] < floor}
     assert not low, f"regression seed {seed}: below the interim floors {low}"
+
+
+def _regression_params():
+    return [
+        pytest.param(seed, id=str(seed), marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
+        for seed, _what, why in REGRESSION_PAGES
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_seed", _regression_params())
+def test_regression_pages_are_read(page_seed, tmp_path):
+    from layout_random import run_pages
+
+    rows, _factors = run_pages([page_seed], tmp_path, "ci", log=lambda s: print(s, file=sys.stderr))
+    (r,) = rows
+    what = next(w for s, w, _ in REGRESSION_PAGES if s == page_seed)
+    assert r["block_r"] >= 0.3 and r["bag_cer"] <= 0.5, (
+        f"regression page {page_seed} ({what}): block R {r['block_r']:.3f}, bag CER {r['bag_cer']:.3f}; "
+        f"{replay(page_seed)}"
+    )
