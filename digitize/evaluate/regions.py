@@ -17,7 +17,6 @@ finer than any region edge the ground truth draws).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,23 +115,6 @@ def written_lines(dump: dict) -> list[dict]:
 def vertical_rules(page_xml: str | Path) -> list[tuple[int, int, int, int]]:
     """Boxes of the ground truth's vertical separators (column rules), for the gutter invariant."""
     return [r.box for r in read_page_regions(page_xml)[1] if r.kind == "separator" and r.vertical]
-
-
-def scaled(dump: dict, factor: float) -> dict:
-    """The dump with every block, line and separator box multiplied by ``factor`` (a page read reduced, scored
-    against ground truth drawn on the full-size image)."""
-    page = json.loads(json.dumps(_page(dump)))
-
-    def grow(box):
-        return [round(v * factor) for v in box]
-
-    for b in page["blocks"]:
-        b["box"] = grow(b["box"])
-        for ln in b["lines"]:
-            ln["box"] = grow(ln["box"])
-    for s in page.get("separators", []):
-        s["box"] = grow(s["box"])
-    return {"page": page}
 
 
 def score_regions(stem: str, page_xml: str | Path, dump: dict) -> RegionScore:
