@@ -10,7 +10,9 @@
    block of ours beside it (the rule ``tests/test_layout_invariants.py`` holds on rendered beds). That cannot see
    a line drawn across columns inside one page-wide block, so where ground truth is at hand the gutters come from
    it too: a line runs into two ground-truth text blocks that stand side by side (at least a line height into
-   each), or across a ground-truth vertical rule with a line height of it on either side.
+   each), or across a ground-truth vertical rule with a line height of it on either side. On every page the
+   reference gives a third view: one written line holds the centres of two reference lines of the same row with
+   a gap of at least a line height between them (the recogniser alone saw two lines there, e.g. two columns).
 3. **No text inside a photo or graphic block**: a written line whose centre lies in one of our photo blocks.
    Reference lines in our photo blocks are counted too, for information (printed text inside real photos is
    legitimate; a column of body text there is failure class 1 of the issue, and also shows as *missing*).
@@ -38,13 +40,20 @@ class InvariantReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     across_gutter: list[str] = field(default_factory=list)  # into another block of ours beside it
     across_truth: list[str] = field(default_factory=list)  # across a ground-truth gutter (blocks or rules)
+    across_reference: list[str] = field(default_factory=list)  # over a gap between two reference lines of a row
     in_photo: list[str] = field(default_factory=list)
     reference_in_photo: int = 0
 
     @property
     def holds(self) -> bool:
         return not (
-            self.missing or self.twice or self.duplicates or self.across_gutter or self.across_truth or self.in_photo
+            self.missing
+            or self.twice
+            or self.duplicates
+            or self.across_gutter
+            or self.across_truth
+            or self.across_reference
+            or self.in_photo
         )
 
     def summary(self) -> dict:
@@ -57,6 +66,7 @@ class InvariantReport:
             "duplicates": len(self.duplicates),
             "across_gutter": len(self.across_gutter),
             "across_truth": len(self.across_truth),
+            "across_reference": len(self.across_reference),
             "in_photo": len(self.in_photo),
             "reference_in_photo": self.reference_in_photo,
             "holds": self.holds,
@@ -126,9 +136,12 @@ def check(
             if beside and _inter(box, o) > GUTTER_REACH * _area(box):
                 report.across_gutter.append(ln["text"])
                 break
+    refs = [r["box"] for r in reference or [] if r.get("score", 1.0) >= REF_MIN_SCORE and r["text"].strip()]
     for _, ln in flat:
         if _across_truth(ln["box"], truth_blocks or [], truth_rules or []):
             report.across_truth.append(ln["text"])
+        if _across_gap(ln["box"], refs):
+            report.across_reference.append(ln["text"])
     report.in_photo = [ln["text"] for _, ln in written if any(_holds(p["box"], _centre(ln["box"])) for p in photos)]
     return report
 
@@ -144,3 +157,15 @@ def _across_truth(box: Box, blocks: list[Box], rules: list[Box]) -> bool:
     if any(a[2] <= b[0] or b[2] <= a[0] for i, a in enumerate(into) for b in into[i + 1 :]):
         return True
     return any(r[1] <= cy <= r[3] and box[0] + height <= r[0] and r[2] <= box[2] - height for r in rules)
+
+
+def _across_gap(box: Box, refs: list[Box]) -> bool:
+    """Two reference lines of one row, a line height apart or more, both centred in this written line."""
+    height = box[3] - box[1]
+    held = sorted((r for r in refs if _holds(box, _centre(r))), key=lambda r: r[0])
+    for i, a in enumerate(held):
+        for b in held[i + 1 :]:
+            row = min(a[3], b[3]) - max(a[1], b[1]) > BESIDE * min(a[3] - a[1], b[3] - b[1])
+            if row and b[0] - a[2] >= height:
+                return True
+    return False
