@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digitize.evaluate.invariants import check  # noqa: E402
-from digitize.evaluate.regions import score_regions, vertical_rules  # noqa: E402
+from digitize.evaluate.regions import gutter_truth, score_regions  # noqa: E402
 from digitize.layout_eval import match, our_regions, score_page, truth_regions  # noqa: E402
 
 REALPAGES = ROOT.parent / "shared" / "realpages"
@@ -119,7 +119,7 @@ def score(path: Path, setting: str, build_reference: bool, threads: int) -> dict
         }
     xml = path.with_suffix(".page.xml")
     if xml.is_file():
-        truth_rules = vertical_rules(xml)
+        truth_blocks, truth_rules = gutter_truth(xml)
         r = score_regions(path.stem, xml, dump)
         row["regions"] = {
             "text_area": r.text_area,

@@ -112,9 +112,12 @@ def written_lines(dump: dict) -> list[dict]:
     return [ln for b in _page(dump)["blocks"] if b["role"] != "photo" for ln in b["lines"] if ln["text"].strip()]
 
 
-def vertical_rules(page_xml: str | Path) -> list[tuple[int, int, int, int]]:
-    """Boxes of the ground truth's vertical separators (column rules), for the gutter invariant."""
-    return [r.box for r in read_page_regions(page_xml)[1] if r.kind == "separator" and r.vertical]
+def gutter_truth(page_xml: str | Path) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]]]:
+    """For the gutter invariant: the boxes of the ground truth's text regions and of its vertical rules."""
+    regions = read_page_regions(page_xml)[1]
+    return [r.box for r in regions if r.kind == "text"], [
+        r.box for r in regions if r.kind == "separator" and r.vertical
+    ]
 
 
 def score_regions(stem: str, page_xml: str | Path, dump: dict) -> RegionScore:
