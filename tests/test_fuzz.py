@@ -13,6 +13,7 @@ text.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import random
@@ -141,6 +142,119 @@ def reader_target(data: bytes) -> None:
     to_text(doc)
 
 
+def manifest_seed(folder: Path) -> Path:
+    """A small batch manifest as a real batch leaves it: a run, a page done (needing review), one failed, an
+    issue. The starting point of the ``status`` mutations."""
+    from digitize.batch.manifest import MANIFEST_NAME, IssueUnit, Manifest, Unit
+
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(folder / MANIFEST_NAME)
+    run = manifest.start_run({"engine": "ppocr"})
+    units = [Unit(f"/in/p{i}.png", 0, 1, f"p{i}.png", "issue", "0" * 64) for i in range(3)]
+    for unit in units:
+        manifest.upsert_pending(unit, "h")
+    quality = {"text_coverage": 0.5, "mean_confidence": 0.9, "reasons": ["low-coverage"]}
+    done = {"state": "done", "timings": {"total": 2.5}, "outputs": [{"path": "p0.txt", "sha256": "0"}]}
+    manifest.mark_finished(
+        units[0], done | {"review_state": "needs-review", "reasons": "low-coverage", "quality": quality}
+    )
+    manifest.mark_finished(units[1], done)
+    manifest.mark_finished(units[2], {"state": "failed", "error": "/in/p2.png: not an image"})
+    manifest.upsert_issue_pending(IssueUnit("issue", tuple(units)), "h")
+    manifest.count_run(run, "done")
+    manifest.finish_run(run, "completed")
+    manifest.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    manifest.close()
+    return folder / MANIFEST_NAME
+
+
+# Values a hand edit or a disk fault can leave in a column: wrong types, non-finite and huge numbers, JSON of
+# the wrong shape, markup and control characters.
+ODD_VALUES = [
+    None,
+    "",
+    "x",
+    "{",
+    "[]",
+    '{"total": "slow"}',
+    '{"reasons": {}}',
+    '{"total": 1e999}',
+    "null",
+    -1,
+    0,
+    2**62,
+    1e308,
+    float("nan"),
+    float("inf"),
+    b"\xff\xfe",
+    "<script>",
+    "\x1b[2J",
+    '"str"',
+    "[[1, 2]]",
+]
+MANIFEST_COLUMNS = {
+    "pages": [
+        "source",
+        "page_index",
+        "page_total",
+        "relpath",
+        "issue",
+        "state",
+        "attempts",
+        "error",
+        "engine",
+        "worker",
+        "timings",
+        "outputs",
+        "started_at",
+        "finished_at",
+        "review_state",
+        "reasons",
+        "quality",
+    ],
+    "runs": ["started_at", "finished_at", "settings", "pages_done", "pages_failed", "outcome"],
+    "issues": ["issue", "pages", "state", "error", "outputs", "finished_at"],
+}
+
+
+def status_target(seed: bytes, folder: Path, rng: random.Random) -> None:
+    """The property: `digitize status` (and `review`) on a damaged manifest (bytes mutated, or one column of one row set to an
+    odd value) ends with exit 0 or 2 and one-line messages, never a traceback."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from digitize.cli import main
+
+    path = folder / "manifest.sqlite"
+    for leftover in folder.glob("manifest.sqlite*"):
+        leftover.unlink()
+    if rng.random() < 0.5:
+        path.write_bytes(mutate(seed, rng))
+    else:
+        path.write_bytes(seed)
+        table = rng.choice(sorted(MANIFEST_COLUMNS))
+        column = rng.choice(MANIFEST_COLUMNS[table])
+        db = sqlite3.connect(path)
+        try:
+            # CHECK constraints off: a damaged file is not bound by them
+            db.execute("PRAGMA ignore_check_constraints=ON")
+            with db:
+                db.execute(
+                    f"UPDATE {table} SET {column}=? WHERE rowid=(SELECT min(rowid) FROM {table})",
+                    (rng.choice(ODD_VALUES),),
+                )
+        except sqlite3.Error:  # a NOT NULL column: the value cannot be there
+            pass
+        finally:
+            db.close()
+    command = rng.choice([["status", str(folder)], ["status", str(folder), "--json"], ["review", str(folder)]])
+    result = CliRunner().invoke(main, command)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 2), f"exit {result.exit_code}\n{result.output[-500:]}"
+
+
 def text_target(text: str) -> None:
     repaired, _ = repair_text(text)
     assert repaired == "" or repaired.endswith("\n")
@@ -191,6 +305,18 @@ def test_repair_and_compare_take_any_text(text):
     text_target(text)
 
 
+@functools.cache
+def manifest_bytes() -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return manifest_seed(Path(tmp)).read_bytes()
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_status_takes_any_damaged_manifest(tmp_path, seed):
+    status_target(manifest_bytes(), tmp_path, random.Random(seed))
+
+
 # Found by the long fuzz run: Page WIDTH/HEIGHT that are not finite numbers.
 @pytest.mark.parametrize("width", ["10p", "10\x7f", "nan", "inf"])
 def test_found_by_fuzzing_alto_page_width_not_a_number(width):
@@ -216,14 +342,18 @@ def long_run(seconds: float, out: Path, seed: int = 0) -> int:
     examples = crashes = 0
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
+        manifest = manifest_seed(Path(tmp) / "seed").read_bytes()
+        (Path(tmp) / "status").mkdir()
         while time.monotonic() - start < seconds:
-            target = rng.choice(["load"] * 7 + ["read", "read", "text"])
+            target = rng.choice(["load"] * 6 + ["read", "read", "text", "status"])
             if target == "load":
                 name = rng.choice(sorted(SEEDS))
                 data = mutate(SEEDS[name], rng)
             elif target == "read":
                 name = rng.choice(sorted(READER_SEEDS))
                 data = mutate(READER_SEEDS[name], rng)
+            elif target == "status":
+                name, data = "manifest", manifest
             else:
                 name = "text"
                 data = mutate("甲乙。\n\n## 标题\n\nabc-\n\ndef，丙\r\n".encode(), rng)
@@ -234,6 +364,8 @@ def long_run(seconds: float, out: Path, seed: int = 0) -> int:
                     load_target(data, Path(tmp))
                 elif target == "read":
                     reader_target(data)
+                elif target == "status":
+                    status_target(data, Path(tmp) / "status", random.Random(rng.getrandbits(32)))
                 else:
                     text_target(data.decode("utf-8", "replace"))
             except _Timeout:

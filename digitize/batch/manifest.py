@@ -94,6 +94,11 @@ ADDED_COLUMNS = {"pages": (("review_state", "TEXT"), ("reasons", "TEXT"), ("qual
 REVIEW_STATES = ("done", "needs-review")
 
 
+def _lenient_text(value: bytes) -> str:
+    # A damaged manifest can hold text that is not UTF-8 (status fuzzing found it): read it, marked, not stop.
+    return value.decode("utf-8", "replace")
+
+
 class Manifest:
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
@@ -102,6 +107,7 @@ class Manifest:
             # a URI, so the path is percent-encoded: "out%41" must not open outA, "#" or "?" cut the name
             uri = self.path.resolve().as_uri()
             self.db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+            self.db.text_factory = _lenient_text
             try:
                 self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:
@@ -110,6 +116,7 @@ class Manifest:
                 # left in the -wal file is then not seen (``stale``).
                 self.db.close()
                 self.db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=30)
+                self.db.text_factory = _lenient_text
                 wal = self.path.with_name(self.path.name + "-wal")
                 self.stale = wal.exists() and wal.stat().st_size > 0
         else:

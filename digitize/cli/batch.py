@@ -349,7 +349,7 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
         sys.exit(ExitCode.USAGE)
     try:
         report = status_report(outdir, slowest)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # not a manifest, or a damaged one
         log.error(f"{outdir / MANIFEST_NAME}: cannot be read ({exc})", path=str(outdir / MANIFEST_NAME))
         sys.exit(ExitCode.USAGE)
     if report["stale"]:
@@ -372,7 +372,8 @@ def status_command(outdir: Path, as_json: bool, slowest: int) -> None:
     if report["pages_per_hour"] is not None:
         out.print(
             f"last run ({report['last_run']['outcome'] or 'running or killed'}): "
-            f"{report['pages_per_hour']:.0f} pages/hour, median {report['median_page_seconds']:.2f} s a page"
+            f"{report['pages_per_hour']:.0f} pages/hour"
+            + (f", median {median:.2f} s a page" if (median := report["median_page_seconds"]) is not None else "")
         )
     if report["failures"]:
         table = Table("pages", "failure reason", title="failures")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import click
 
 from ..batch.manifest import MANIFEST_NAME, Manifest
+from ..batch.status import clean_page_row, json_object
 from ..exit_codes import ExitCode
 from ..model import PageQuality
 from ..quality import review_summary
@@ -56,16 +59,34 @@ def _with_quality(entry: ReviewEntry, quality: PageQuality | None) -> ReviewEntr
     return entry
 
 
+PAGE_QUALITY_FIELDS = {f.name for f in fields(PageQuality)}
+
+
+def _output_paths(text) -> list[str]:
+    """The output paths a manifest row lists: relative paths inside OUTDIR only (a damaged or edited manifest
+    cannot make the index link outside it)."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        value = None
+    paths = []
+    for output in value if isinstance(value, list) else []:
+        path = output.get("path") if isinstance(output, dict) else None
+        if isinstance(path, str) and path and not Path(path).is_absolute() and ".." not in Path(path).parts:
+            paths.append(path)
+    return paths
+
+
 def from_manifest(outdir: Path) -> list[tuple[ReviewEntry, Path | None]]:
     """Failed pages and pages needing review, from a batch manifest; with each the stem of its outputs."""
     manifest = Manifest(outdir / MANIFEST_NAME, readonly=True)
     try:
-        rows = list(manifest.pages("failed")) + list(manifest.needs_review())
+        rows = [clean_page_row(row) for row in list(manifest.pages("failed")) + list(manifest.needs_review())]
     finally:
         manifest.close()
     found = []
     for row in rows:
-        outputs = [outdir / o["path"] for o in json.loads(row["outputs"] or "[]")]
+        outputs = [outdir / path for path in _output_paths(row.get("outputs"))]
         stem = _stem_path(outputs[0]) if outputs else None
         failed = row["state"] == "failed"
         entry = ReviewEntry(
@@ -75,8 +96,13 @@ def from_manifest(outdir: Path) -> list[tuple[ReviewEntry, Path | None]]:
             summary=(row["error"] or "failed") if failed else (row["reasons"] or "needs review"),
             outputs=[o for o in outputs if o.is_file()],
         )
-        quality = json.loads(row["quality"] or "null") if "quality" in row.keys() else None  # noqa: SIM118 (a Row iterates its values)
-        found.append((_with_quality(entry, PageQuality(**quality) if quality else None), stem))
+        quality = json_object(row.get("quality"))
+        known = {key: value for key, value in quality.items() if key in PAGE_QUALITY_FIELDS}
+        try:
+            record = PageQuality(**known) if known else None
+        except TypeError:
+            record = None
+        found.append((_with_quality(entry, record), stem))
     return found
 
 
@@ -169,7 +195,10 @@ def review_command(outdir: Path, index: Path | None, reference: Path | None) -> 
     log = get_log()
     index = index or outdir / "review.html"
     if (outdir / MANIFEST_NAME).is_file():
-        found = from_manifest(outdir)
+        try:
+            found = from_manifest(outdir)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # not a manifest, or a damaged one
+            fail(outdir / MANIFEST_NAME, f"cannot be read ({exc})")
     else:
         found = from_folder(outdir, log)
         if not found and not any(outdir.rglob(f"*{ALTO}")) and not any(outdir.rglob(f"*{JSON}")):
