@@ -807,7 +807,10 @@ def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings 
     bx0, by0, bx1, by1 = block.box
     px0, py0, px1, py1 = photo.box
     overlap = min(bx1, px1) - max(bx0, px0)
-    if overlap > st.caption_min_overlap * (bx1 - bx0) and 0 <= by0 - py1 <= st.caption_max_gap_em * em:
+    if (
+        overlap > st.caption_min_overlap * (bx1 - bx0)
+        and -st.caption_max_overlap_em * em <= by0 - py1 <= st.caption_max_gap_em * em
+    ):
         return True
     gap = max(bx0 - px1, px0 - bx1)
     small = block.style is not None and block.style.size_px < em

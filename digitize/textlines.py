@@ -23,6 +23,7 @@ from .layout import number_blocks, role_from_size
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows, merge_row_fragments
 from .ocr.vertical import read_vertical
+from .preprocess import binarize, runs
 from .settings import DEFAULT, TextLinesSettings
 
 SETTINGS = DEFAULT.lines
@@ -75,6 +76,25 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
     return sorted(kept + display, key=lambda b: (b[1], b[0]))
 
 
+def drop_photo_texture(
+    image: np.ndarray, boxes: list[Box], photos: list[Box], settings: TextLinesSettings = SETTINGS
+) -> list[Box]:
+    """Boxes inside a photo whose ground is not paper: the picture itself (cols6-photos-scan: a drawing of four
+    monitors with sine waves, 100 px high, read as "wwww" at 0.97 and written as a headline). Type set in a
+    photo's box on paper (a small-type page taken for a photo, a caption the box grew over) is kept."""
+    if not photos or not boxes:
+        return boxes
+    paper = float(np.percentile(image[::8, ::8], 90))
+    kept = []
+    for b in boxes:
+        if any(_holds(p, _centre(b)) for p in photos):
+            ground = float(np.median(image[b[1] : b[3], b[0] : b[2]]))
+            if ground < settings.photo_ground_share * paper:
+                continue
+        kept.append(b)
+    return kept
+
+
 def _inside_share(inner: Box, outer: Box) -> float:
     ix = min(inner[2], outer[2]) - max(inner[0], outer[0])
     iy = min(inner[3], outer[3]) - max(inner[1], outer[1])
@@ -109,6 +129,10 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     vertical = [b for b in page.blocks if b.role.has_text and b.vertical]
     # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
     boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
+    assert page.image is not None
+    boxes = drop_photo_texture(page.image, boxes, [b.box for b in page.blocks if b.role is Role.PHOTO], settings)
+    boxes = cut_at_blank_rows(page.image, boxes, det_px, settings)
+    boxes = cut_at_aligned_gaps(page.image, boxes, det_px, settings)
     boxes = cut_at_gutters(
         boxes,
         [b.box for b in page.blocks if b.role.has_text and not b.vertical],
@@ -183,20 +207,27 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
             leftover.append(ln)
 
     blocks: list[Block] = [b for b in page.blocks if b not in horizontal]
+    seps = [s.box for s in page.separators if s.orientation == "horizontal"]
     for b in horizontal:
         mine = owner[id(b)]
         if not mine:
             blocks.append(b)  # read per block by the pipeline (or dropped there if it holds nothing)
             continue
-        parts = split_at_gutters(mine, line_px, settings)
+        parts = []
+        for part in split_at_gutters(mine, line_px, settings):
+            # Columns that lines running across them (a headline, a caption) hide from the strip search.
+            parts += group_leftovers(part, line_px, seps, settings) if column_edges(part, line_px, settings) else [part]
         if len(parts) == 1:
             b.lines = rows_to_lines(mine, line_px)
             b.box = box_union([b.box] + [ln.box for ln in b.lines])
+            role, size = measured_role(b.lines, em, line_px, b)
+            if b.role is not Role.BODY:  # a body column is not promoted by one block's taller detector boxes
+                b.role = role
+                b.style = TextStyle(size_px=size, bold=bool(b.style and b.style.bold))
             blocks.append(b)
         else:
             report.split_blocks += 1
             blocks += [new_block(part, em, line_px, b) for part in parts]
-    seps = [s.box for s in page.separators if s.orientation == "horizontal"]
     for leftover_lines in group_leftovers(leftover, line_px, seps, settings):
         blocks.append(new_block(leftover_lines, em, line_px))
         report.new_blocks += 1
@@ -224,6 +255,84 @@ def cut_at_gutters(boxes: list[Box], blocks: list[Box], rules: list[Box], line_p
         cuts = sorted(c for c in cuts if b[0] + 0.5 * h < c < b[2] - 0.5 * h)
         edges = [b[0]] + [int(c) for c in cuts] + [b[2]]
         out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 - x0 >= 0.5 * min(h, line_px)]
+    return out
+
+
+def cut_at_blank_rows(
+    image: np.ndarray, boxes: list[Box], line_px: float, settings: TextLinesSettings = SETTINGS
+) -> list[Box]:
+    """Boxes several lines high cut at the blank rows of their ink, each piece trimmed to its own ink: the
+    display pass at a third of the body scale runs stacked lines together (a kicker, its headline and the
+    subtitle under it became one box, read as the headline alone: the other two lines were lost). A row
+    with no ink across the whole box is between lines, never inside one; a piece under half a body line
+    high (a speck, a stroke of a rule) stays with its neighbour."""
+    out: list[Box] = []
+    for b in boxes:
+        w, h = b[2] - b[0], b[3] - b[1]
+        if h < settings.stack_min_lines * line_px or h > w:  # one line, or a column of vertical text
+            out.append(b)
+            continue
+        crop = image[b[1] : b[3], b[0] : b[2]]
+        ink = binarize(crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8))
+        rows = ink.sum(axis=1) > max(1, settings.blank_row_ink * w)
+        bands = [r for r in runs(rows, min_gap=2) if r[1] - r[0] >= settings.stack_min_piece_lines * line_px]
+        if len(bands) < 2:
+            out.append(b)
+            continue
+        edges = [0] + [(a[1] + c[0]) // 2 for a, c in zip(bands, bands[1:])] + [h]
+        for y0, y1 in zip(edges, edges[1:]):
+            cols = np.flatnonzero(ink[y0:y1].sum(axis=0) >= 2)
+            if not len(cols):
+                continue
+            pad = int(0.15 * (y1 - y0))
+            out.append(
+                (b[0] + max(0, int(cols[0]) - pad), b[1] + y0, b[0] + min(w, int(cols[-1]) + 1 + pad), b[1] + y1)
+            )
+    return out
+
+
+def _blank_runs(ink: np.ndarray, min_gap: float) -> list[tuple[int, int]]:
+    """Column spans of a line's ink mask with no ink, at least ``min_gap`` wide, not at the line's ends."""
+    blank = ink.sum(axis=0) == 0
+    inked = np.flatnonzero(~blank)
+    if len(inked) < 2:
+        return []
+    return [r for r in runs(blank, 1) if r[1] - r[0] >= min_gap and r[0] > inked[0] and r[1] <= inked[-1]]
+
+
+def cut_at_aligned_gaps(
+    image: np.ndarray, boxes: list[Box], line_px: float, settings: TextLinesSettings = SETTINGS
+) -> list[Box]:
+    """Boxes cut at gutters that no rule and no ink-layout block marks: a blank stretch of a line that the
+    lines above and below it leave blank at the same place is a gutter (blue_mountain_echo: seven columns of
+    small type with ~1 em gutters, every row joined across all of them by the detector, one block for the
+    page). Word spaces fall at random places from line to line; a gutter is blank in every line beside it."""
+    wide = [i for i, b in enumerate(boxes) if b[2] - b[0] >= settings.aligned_min_width_lines * (b[3] - b[1])]
+    if len(wide) < settings.aligned_min_lines:
+        return boxes
+    gaps: dict[int, list[tuple[int, int]]] = {}
+    for i in wide:
+        x0, y0, x1, y1 = boxes[i]
+        crop = image[y0:y1, x0:x1]
+        ink = binarize(crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8))
+        gaps[i] = [(x0 + a, x0 + c) for a, c in _blank_runs(ink, settings.aligned_min_gap_lines * (y1 - y0))]
+    tops = np.array([boxes[i][1] for i in wide])
+    out: list[Box] = []
+    for k, b in enumerate(boxes):
+        if k not in gaps or not gaps[k]:
+            out.append(b)
+            continue
+        reach = settings.aligned_window_lines * line_px
+        near = [wide[j] for j in np.flatnonzero(np.abs(tops - b[1]) <= reach) if wide[j] != k]
+        cuts = []
+        for a, c in gaps[k]:
+            mid = (a + c) / 2
+            covering = [j for j in near if boxes[j][0] < a and boxes[j][2] > c]
+            blank = [j for j in covering if any(ga <= mid <= gc for ga, gc in gaps[j])]
+            if len(covering) >= settings.aligned_min_lines and len(blank) >= settings.aligned_share * len(covering):
+                cuts.append(int(mid))
+        edges = [b[0]] + cuts + [b[2]]
+        out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 > x0]
     return out
 
 
@@ -268,17 +377,27 @@ def rows_to_lines(lines: list[Line], line_px: float) -> list[Line]:
     return [merge_row_fragments([lines[i] for i in row], space_gap=0.5 * line_px) for row in rows]
 
 
+def measured_role(lines: list[Line], em: float, line_px: float, template: Block | None = None) -> tuple[Role, float]:
+    """A block's role from its lines' size relative to the page's median detected line, and that size in ink
+    units (``em`` per median line). Detector boxes are taller than ink bands, and the ink measure can be
+    wrong on a real page (hkej: body columns of 7 px type in ink blocks sized as headlines), so the size is
+    compared at the scale the lines were found. An ink role the lines do not bear out (headline or heading
+    over lines of body size) gives way; page furniture and text-decided roles stay."""
+    size = float(np.median([ln.height for ln in lines])) * em / line_px
+    measured = role_from_size(size, False, em)
+    if template is None or template.role is Role.BODY:
+        return measured, size
+    bold = template.style is not None and template.style.bold
+    # A bold line of body size is a heading; a "headline" ink block of body-size lines is not (its weight was
+    # measured over whatever the block held: on blue_mountain_echo, the whole page).
+    if template.role is Role.HEADLINE or (template.role is Role.INTERTITLE and measured is Role.BODY and not bold):
+        return measured, size
+    return template.role, size
+
+
 def new_block(lines: list[Line], em: float, line_px: float, template: Block | None = None) -> Block:
     merged = rows_to_lines(lines, line_px)
-    height = float(np.median([ln.height for ln in merged]))
-    # Detector boxes are taller than ink bands (the box is grown around the ink): compare with the page's
-    # median detector line, in ink units.
-    size = height * em / line_px
-    role = template.role if template is not None and template.role is not Role.BODY else role_from_size(size, False, em)
-    if (template is not None and template.role is Role.PAGE_HEADER) or (
-        template is not None and template.role is Role.PAGE_FOOTER
-    ):
-        role = template.role
+    role, size = measured_role(merged, em, line_px, template)
     return Block(
         id="",
         role=role,
@@ -315,6 +434,46 @@ def split_at_gutters(lines: list[Line], line_px: float, settings: TextLinesSetti
     return parts
 
 
+def column_edges(lines: list[Line], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[float]:
+    """Column boundaries found from where lines end and start: a right edge many lines end at, with a left
+    edge many lines start at just beyond it, is a gutter, even where a headline or an advert runs across it
+    (blue_mountain_echo: eight columns of small type under one ink block, every strip crossed by a display
+    line, so no strip is free of lines). Within one column every line starts left of where any ends."""
+    if len(lines) < 2 * settings.edge_min_lines:
+        return []
+    bin_px = max(2.0, settings.edge_bin_lines * line_px)
+
+    def peaks(xs: list[int]) -> list[float]:
+        keys = np.floor(np.asarray(xs) / bin_px).astype(int)
+        counts = np.bincount(keys - keys.min() + 1, minlength=keys.max() - keys.min() + 4)
+        pairs = counts[:-1] + counts[1:]  # an edge may fall across two bins
+        found = []
+        for k in np.flatnonzero(pairs >= settings.edge_min_lines):
+            if pairs[k] >= pairs[k - 1] and pairs[k] > pairs[k + 1]:
+                members = [x for x, kk in zip(xs, (keys - keys.min() + 1).tolist()) if kk in (k, k + 1)]
+                found.append(float(np.median(members)))
+        return found
+
+    lefts = peaks([ln.box[0] for ln in lines])
+    rights = peaks([ln.box[2] for ln in lines])
+    tol = settings.edge_tolerance_lines * line_px
+    cuts: list[float] = []
+    for left in lefts:
+        before = [r for r in rights if left - settings.edge_max_gutter_lines * line_px <= r <= left + tol]
+        if not before:
+            continue
+        cut = (max(before) + left) / 2
+        west = sum(1 for ln in lines if ln.box[2] <= cut + tol)
+        east = sum(1 for ln in lines if ln.box[0] >= cut - tol)
+        if (
+            west >= settings.edge_min_lines
+            and east >= settings.edge_min_lines
+            and all(abs(cut - c) > tol for c in cuts)
+        ):
+            cuts.append(cut)
+    return sorted(cuts)
+
+
 def group_leftovers(
     lines: list[Line], line_px: float, rules: list[Box], settings: TextLinesSettings = SETTINGS
 ) -> list[list[Line]]:
@@ -332,6 +491,18 @@ def group_leftovers(
                 parts[sum(1 for c in xs if _centre(ln.box)[0] > c)].append(ln)
             for p in parts:
                 cut(p)
+            return
+        edges = column_edges(group, line_px, settings)
+        if edges:
+            tol = settings.edge_tolerance_lines * line_px
+            spanning = [ln for ln in group if any(ln.box[0] < c - tol and ln.box[2] > c + tol for c in edges)]
+            parts = [spanning] + [[] for _ in range(len(edges) + 1)]
+            for ln in group:
+                if not any(ln is s for s in spanning):
+                    parts[1 + sum(1 for c in edges if _centre(ln.box)[0] > c)].append(ln)
+            for p in parts:
+                if p:
+                    cut(p)
             return
         ys = _gaps([(ln.box[1], ln.box[3]) for ln in group], settings.row_gap_lines * line_px)
         if ys:

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
-from digitize import layout
+from digitize import layout, textlines
 from digitize.layout import LineBand
-from digitize.model import Article, Role
+from digitize.model import Article, Line, Role
 from digitize.settings import DEFAULT
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
@@ -597,3 +597,83 @@ def test_split_byline_takes_a_byline_first_line_off_a_body_block():
     byline = layout.split_byline(body)
     assert byline is not None and byline.role is Role.BYLINE and byline.box == (50, 80, 500, 120)
     assert body.box == (50, 120, 500, 200) and len(body.lines) == 2
+
+
+def test_a_caption_box_reaching_a_little_into_the_photos_foot_is_its_caption():
+    """A text-first line box is the detector's, grown around the ink: it starts 8 px inside the photo's foot.
+    [  P  ]
+    caption   (top 8 px above the photo's foot)
+    """
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("cap", BODY, (50, 392, 500, 430), ("图为会议现场",)),
+        block("A1", BODY, (550, 100, 950, 900), 20),
+    ]
+    assert refined(blocks)["cap"] is Role.CAPTION
+
+
+# ------------------------------------------------------------------------ text-first lines (textlines.py)
+
+
+def _stacked_image() -> np.ndarray:
+    """White page, ink rows 10–40 (x 200–500), 60–140 (x 50–650), 160–190 (x 150–550)."""
+    img = np.full((220, 700), 255, np.uint8)
+    for y0, y1, x0, x1 in ((10, 40, 200, 500), (60, 140, 50, 650), (160, 190, 150, 550)):
+        for x in range(x0, x1, 20):
+            img[y0:y1, x : min(x + 16, x1)] = 0
+    return img
+
+
+def test_a_display_box_over_stacked_lines_is_cut_at_its_blank_rows():
+    """The reduced pass ran a kicker, its headline and a subtitle into one box: three boxes, each its own ink.
+    +---------- one detector box ----------+
+    |        kicker                        |
+    |  HEADLINE  HEADLINE  HEADLINE        |
+    |      subtitle                        |
+    +--------------------------------------+
+    """
+    pieces = textlines.cut_at_blank_rows(_stacked_image(), [(40, 5, 660, 200)], line_px=30)
+    assert len(pieces) == 3
+    kicker, head, sub = pieces
+    assert kicker[1] == 5 and 40 <= kicker[3] <= 60 and 190 <= kicker[0] <= 200 and 496 <= kicker[2] <= 510
+    assert head[1] <= 60 and head[3] >= 140 and head[0] <= 50 and head[2] >= 646
+    assert sub[3] == 200 and 140 <= sub[1] <= 160
+
+
+def test_a_box_one_line_high_is_never_cut():
+    """A body line (under 1.8 lines high) is left whole, whatever blank rows its glyphs leave.
+    |  二  三  二  三 |
+    """
+    img = np.full((60, 400), 255, np.uint8)
+    for y in (10, 25, 40):  # strokes of 二/三 with blank rows between them
+        img[y : y + 5, 20:380] = 0
+    assert textlines.cut_at_blank_rows(img, [(10, 5, 390, 50)], line_px=45) == [(10, 5, 390, 50)]
+
+
+def test_a_box_in_a_photo_on_a_dark_ground_is_the_picture_but_type_on_paper_stays():
+    """A detected box inside a photo whose ground is not paper is part of the picture ("wwww" read off a
+    drawing); a box inside the photo's box on white paper is type (a caption the photo box grew over).
+    [ P  ░░wwww░░          ]
+    [        caption on white ]
+    """
+    img = np.full((600, 800), 250, np.uint8)
+    img[100:200, 300:500] = 110  # the picture's mid-grey ground
+    img[130:170, 320:480:10] = 0
+    img[520:540, 120:680:12] = 0  # glyph strokes on paper
+    texture, caption = (300, 100, 500, 200), (100, 510, 700, 550)
+    assert textlines.drop_photo_texture(img, [texture, caption], [(0, 0, 800, 600)]) == [caption]
+    assert textlines.drop_photo_texture(img, [texture, caption], []) == [texture, caption]
+
+
+def test_a_headline_ink_block_over_body_size_lines_is_body():
+    """Ink measured the block as a headline, but its detected lines are the page's median line: body.
+    +-- ink "headline" --+
+    | body-size lines    |
+    """
+    ink = block("A", H, (0, 0, 400, 300))
+    lines = [Line("正文", (0, k * 30, 400, k * 30 + 30), 0.9) for k in range(10)]
+    role, size = textlines.measured_role(lines, em=EM, line_px=30, template=ink)
+    assert role is BODY and size == EM
+    bigger = [Line("标题", (0, 0, 400, 60), 0.9)]
+    assert textlines.measured_role(bigger, em=EM, line_px=30, template=ink)[0] is H
