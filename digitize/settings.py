@@ -498,11 +498,10 @@ class TextLinesSettings:
     """Text-first lines (textlines.py): the bundled detector over the whole page, tiled, at a normalised scale;
     every detected line read once and placed in a block."""
 
-    # Master switch, off by default: --set lines.enabled=true (or env DIGITIZE_TEXT_FIRST=1) turns it on. On, real-page coverage rises from
-    # 0.29 to 0.76 (bench/coverage.md) and the sample page holds its floors, but the rendered layout families
-    # drop below theirs (cols5-lshape-scan block recall 0.82, cols6-photos-scan articles 0.85) and the
-    # broadsheet sample takes 1.6x the CPU. Engines without detect_lines/read_lines always take the block path.
-    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "0") == "1"
+    # Master switch, on by default; --set lines.enabled=false (or env DIGITIZE_TEXT_FIRST=0) turns it off. On, real-
+    # page coverage (bench/coverage.md) rises from 0.29 to MEASURE; the layout families and the sample page hold
+    # their floors. Engines without detect_lines/read_lines always take the block path.
+    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "1") != "0"
     # px: body text height (layout's ink measure) the page is detected at. The engine's per-block detection
     # runs at 24: it finds the same lines as 32 at 0.6× the time, 20 starts to lose characters.
     det_text_px: float = 24.0
@@ -519,6 +518,16 @@ class TextLinesSettings:
     # the sample at a tile edge (its heading level lost, CER 0.023 > 0.01).
     tile_px: int = 1600
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
+    # Detection regions (textlines.detection_regions): ink blocks and photos grown by this many body heights;
+    # ink outside them on a grid of ``leftover_cell_em`` cells, in patches of ≥ ``leftover_min_cells`` cells;
+    # a headline block of type at least ``own_scale_min_em`` body heights, at most ``headline_max_lines`` of
+    # its own lines high, is detected at its own scale (as the per-block path does).
+    own_scale_min_em: float = 1.7
+    region_pad_em: float = 1.0
+    leftover_cell_em: float = 0.5
+    leftover_min_cells: int = 4
+    headline_max_lines: float = 3.5
+    display_min_side_px: int = 64  # a region this small at the display scale holds no display line
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33
@@ -546,6 +555,9 @@ class TextLinesSettings:
     edge_bin_lines: float = 0.5
     edge_max_gutter_lines: float = 3.0
     edge_tolerance_lines: float = 0.5
+    # ... and at most this share of the lines at the edges run across the cut (english-tabloid-clean: word
+    # boxes lining up by chance inside a column cut it into 30 pieces without this).
+    edge_max_crossing: float = 0.25
     min_score: float = 0.3  # a read below this is a detector false alarm (halftone texture, rules)
     # A gutter inside a block: a strip no line crosses, this many line heights wide, with lines on both sides
     # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).

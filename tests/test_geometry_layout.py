@@ -677,3 +677,48 @@ def test_a_headline_ink_block_over_body_size_lines_is_body():
     assert role is BODY and size == EM
     bigger = [Line("标题", (0, 0, 400, 60), 0.9)]
     assert textlines.measured_role(bigger, em=EM, line_px=30, template=ink)[0] is H
+
+
+def _line(x0: int, x1: int, top: int, height: int = 20) -> Line:
+    return Line("text", (x0, top, x1, top + height), 0.9)
+
+
+def test_columns_hidden_by_a_line_across_them_are_found_from_line_edges():
+    """Three columns of lines ending at 200/420 and starting at 220/440, under a headline across all of them:
+    no strip is free of lines, but the edges say where the gutters are.
+    +--------- HEADLINE ---------+
+    | A1 |  | B1 |  | C1 |
+    | A2 |  | B2 |  | C2 |   (eight rows)
+    """
+    lines = [_line(0, 640, 0, 40)] + [_line(x0, x0 + 200, 60 + 25 * k) for k in range(8) for x0 in (0, 220, 440)]
+    cuts = textlines.column_edges(lines, line_px=20)
+    assert len(cuts) == 2 and 200 <= cuts[0] <= 220 and 420 <= cuts[1] <= 440
+    groups = textlines.group_leftovers(lines, 20, [])
+    assert sorted(len(g) for g in groups) == [1, 8, 8, 8]
+
+
+def test_one_column_with_ragged_short_lines_has_no_column_edges():
+    """Paragraph ends stop anywhere; first lines are indented: one column, no gutter.
+    | A1 ....... |
+    |   A2 ...   |
+    """
+    lines = [_line(40 if k % 4 == 0 else 0, 400 if k % 4 != 3 else 120 + 30 * k, 25 * k) for k in range(16)]
+    assert textlines.column_edges(lines, line_px=20) == []
+
+
+def test_detector_lines_joined_across_a_narrow_gutter_are_cut_where_every_row_is_blank():
+    """Six rows, each one detector box over two columns (ink 0–300 and 320–620, gutter 20 px); the word
+    spaces fall at different places from row to row and are not cut.
+    [ A1 words words  |  B1 words words ]   (one box per row)
+    """
+    img = np.full((200, 640), 255, np.uint8)
+    boxes = []
+    for k in range(6):
+        y = 10 + 30 * k
+        space = 60 + 37 * k  # a word space, somewhere else in every row
+        for x0, x1 in ((0, 300), (320, 620)):
+            img[y : y + 20, x0:x1] = 0
+        img[y : y + 20, space : space + 12] = 255
+        boxes.append((0, y, 620, y + 20))
+    cut = textlines.cut_at_aligned_gaps(img, boxes, line_px=20)
+    assert len(cut) == 12 and all(b[2] <= 320 or b[0] >= 300 for b in cut)

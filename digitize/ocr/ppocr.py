@@ -109,13 +109,22 @@ class PPOCREngine:
         side on the pool (see ocr/tiling.py)."""
         from .tiling import detect_tiled
 
-        def detect(tile: np.ndarray):
-            if tile.shape[0] < 16 or tile.shape[1] < 16:
-                return []
-            out = self.detector(_rgb(tile))
-            return [] if out.boxes is None else list(out.boxes)
+        return detect_tiled(image, scale, self._detect_tile, self.pool.map, tile_px, overlap_px)
 
-        return detect_tiled(image, scale, detect, self.pool.map, tile_px, overlap_px)
+    def detect_in_regions(
+        self, image: np.ndarray, regions: list[tuple[Box, float]], tile_px: int = 1600, overlap_px: int = 200
+    ) -> list[list[Box]]:
+        """Line boxes of each region ``(box, scale)`` of ``image`` (its pixels), every region's tiles side by side
+        on the pool (see ocr/tiling.py)."""
+        from .tiling import detect_regions
+
+        return detect_regions(image, regions, self._detect_tile, self.pool.map, tile_px, overlap_px)
+
+    def _detect_tile(self, tile: np.ndarray) -> list:
+        if tile.shape[0] < 16 or tile.shape[1] < 16:
+            return []
+        out = self.detector(_rgb(tile))
+        return [] if out.boxes is None else list(out.boxes)
 
     def detect_regions(self, image: np.ndarray, regions: list[TextRegion]) -> list[list[Box]]:
         """Text line boxes of every region, regions detected side by side on the pool."""
