@@ -766,7 +766,7 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
         if b.role is Role.INTERTITLE:
             if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
                 b.role = Role.SUBTITLE
-            elif head_top is not None and b.box[3] <= head_top:
+            elif head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px:
                 b.role = Role.KICKER
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE

@@ -332,6 +332,12 @@ class LayoutSettings:
     subtitle_max_lines: int = _f(2, "a subtitle has at most this many lines; " + UNMEASURED)
     subtitle_max_gap_em: float = _f(2.0, "a subtitle stands at most this far under its headline; " + UNMEASURED)
     subtitle_max_offset_em: float = _f(2.0, "... centred on it within this; " + UNMEASURED)
+    kicker_max_overlap_em: float = _f(
+        0.5,
+        "a kicker's foot may reach this far below the headline's top: text-first line boxes are the "
+        "detector's, grown around the ink (sample page: kicker and headline boxes overlapping by 6-10 px, the "
+        "kicker read as an intertitle after its headline)",
+    )
     caption_min_overlap: float = _f(
         0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED
     )
@@ -527,7 +533,6 @@ class TextLinesSettings:
     leftover_cell_em: float = 0.5
     leftover_min_cells: int = 4
     headline_max_lines: float = 3.5
-    display_min_side_px: int = 64  # a region this small at the display scale holds no display line
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33

@@ -88,7 +88,7 @@ def detection_regions(page: Page, scale: float, settings: TextLinesSettings = SE
         )
         own = float(np.clip(settings.det_text_px / size, settings.min_scale, scale)) if display else scale
         regions.append((padded(b.box), own))
-    regions += [(padded(b), scale) for b in uncovered_ink(page, [r for r, _ in regions], settings)]
+    regions += [(padded(b), scale) for b in uncovered_ink(page, [b.box for b in page.blocks], settings)]
     return regions
 
 
@@ -114,52 +114,46 @@ def uncovered_ink(page: Page, covered: list[Box], settings: TextLinesSettings = 
 
 
 def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
-    """Line boxes of the page: every detection region (``detection_regions``) at its scale, and the regions at
-    the body scale again at ``display_scale`` of it for type too large for the detector at body scale. Engines
-    without ``detect_in_regions`` detect the whole page."""
+    """Line boxes of the page: every detection region (``detection_regions``) at its scale, then the whole
+    page at ``display_scale`` of the body scale for type too large for the detector at body scale (run per
+    region instead, the small crops at a fifth of the body scale came back as boxes over three columns of body
+    text, written as one garbled line). Engines without ``detect_in_regions`` detect the whole page."""
     assert page.image is not None
     em = page.text_size_px or 30.0
     scale = body_scale(page, settings)
-    h, w = page.image.shape[:2]
     if hasattr(engine, "detect_in_regions"):
         regions = detection_regions(page, scale, settings)
         found = engine.detect_in_regions(page.image, regions, settings.tile_px, settings.overlap_px)
-        owners = [r for r, _ in regions]
-        body = _owned(owners, found, em, settings)
-        display_regions = [(r, s * settings.display_scale) for r, s in regions if s == scale]
+        body = _owned([r for r, _ in regions], found, em, settings)
     else:
         body = engine.detect_lines(page.image, scale, settings.tile_px, settings.overlap_px)
-        display_regions = [((0, 0, w, h), scale * settings.display_scale)]
     heights = [b[3] - b[1] for b in body if b[2] - b[0] >= 2 * (b[3] - b[1])]
     line_px = float(np.median(heights)) if heights else em
-    display_regions = [
-        (r, s)
-        for r, s in display_regions
-        if s >= settings.min_scale * 0.5 and max(r[2] - r[0], r[3] - r[1]) * s >= settings.display_min_side_px
-    ]
-    if not display_regions:
+    display_scale = scale * settings.display_scale
+    if display_scale < settings.min_scale * 0.5 or max(page.image.shape) * display_scale < 200:
         return body
-    if hasattr(engine, "detect_in_regions"):
-        display_found = engine.detect_in_regions(page.image, display_regions, settings.tile_px, settings.overlap_px)
-        display_all = _owned([r for r, _ in display_regions], display_found, em, settings)
-    else:
-        display_all = engine.detect_lines(page.image, display_regions[0][1], settings.tile_px, settings.overlap_px)
-    display = [b for b in display_all if b[3] - b[1] >= settings.display_min_lines * line_px]
+    display = [
+        b
+        for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
+        if b[3] - b[1] >= settings.display_min_lines * line_px
+    ]
     # Display boxes win over the body pass's pieces of the same headline (characters cut apart at body scale).
     kept = [b for b in body if not any(_inside_share(b, d) > 0.5 for d in display)]
     return sorted(kept + display, key=lambda b: (b[1], b[0]))
 
 
 def _owned(padded: list[Box], found: list[list[Box]], em: float, settings: TextLinesSettings) -> list[Box]:
-    """Each region's boxes whose centre lies in the region proper (not its padding), or in no region proper
-    at all; a line cut by a region's edge, found in two regions, is joined from its overlapping pieces."""
+    """Each region's boxes whose centre lies in the region proper (not its padding: there the detector sees
+    slices of the next column's lines, whose boxes, joined to the lines beside them, interleaved two columns
+    of the sample page); a line cut by a region's edge, found in two regions, is joined from its pieces.
+    Ink in no block is a region of its own (``uncovered_ink``), so no line is left to the padding alone."""
     pad = int(settings.region_pad_em * em)
     proper = [(r[0] + pad, r[1] + pad, r[2] - pad, r[3] - pad) for r in padded]
     kept: list[tuple[float, float, float, float]] = []
     for i, boxes in enumerate(found):
         for b in boxes:
             c = _centre(b)
-            if _holds(proper[i], c) or not any(_holds(p, c) for p in proper):
+            if _holds(proper[i], c):
                 kept.append(b)
     return [tuple(int(v) for v in b) for b in join_cut_pieces(kept)]  # type: ignore[misc]
 

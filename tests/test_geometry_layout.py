@@ -462,6 +462,20 @@ def test_a_medium_line_above_the_headline_is_its_kicker():
     assert refined(blocks)["K"] is Role.KICKER
 
 
+def test_a_kicker_box_reaching_a_little_into_the_headlines_top_is_still_its_kicker():
+    """Text-first boxes are the detector's, grown around the ink: the kicker's foot is 8 px below the
+    headline's top, and it is still the kicker (not an intertitle read after the headline).
+       K
+    +---- H ----+   (K's foot 8 px inside H's box)
+    """
+    blocks = [
+        block("K", MEDIUM, (100, 0, 700, 68), ("坚持人民至上",), size=40),
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("A1", BODY, (50, 200, 950, 600), 10),
+    ]
+    assert refined(blocks)["K"] is Role.KICKER
+
+
 def test_a_medium_line_opening_with_a_dash_is_a_subtitle_wherever_it_stands():
     """A bold medium line starting with —— below the body's top, off the headline's centre: still a subtitle.
     +---- H ----+
