@@ -529,6 +529,7 @@ class TextLinesSettings:
     # a headline block of type at least ``own_scale_min_em`` body heights, at most ``headline_max_lines`` of
     # its own lines high, is detected at its own scale (as the per-block path does).
     own_scale_min_em: float = 1.7
+    own_scale_max_em: float = 8.0  # the largest real headline type seen: mastheads of 5–7 body heights
     region_pad_em: float = 1.0
     leftover_cell_em: float = 0.5
     leftover_min_cells: int = 4
@@ -537,6 +538,8 @@ class TextLinesSettings:
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33
     display_min_lines: float = 2.2
+    # ... unless every body-pass box inside it is at most this many body lines high (a blob of body lines).
+    blob_line_ratio: float = 1.3
     # A box at least this many body lines high is cut at rows with no ink (at most ``blank_row_ink`` of its
     # width inked) into pieces at least ``stack_min_piece_lines`` high: stacked display lines the reduced
     # pass ran together (cols5-lshape-scan: kicker, headline and subtitle in one box, two of them lost).

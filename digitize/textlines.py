@@ -69,7 +69,9 @@ def detection_regions(page: Page, scale: float, settings: TextLinesSettings = SE
     block holds, at the body scale; a headline block of a few display lines at its own. Detecting the whole
     page at the body scale spent 2.8× the detector time of the per-block path on the broadsheet sample
     (margins, gutters and display type at body scale); the ink regions hold 62 % of its pixels. A headline
-    block many of its own lines high is no headline (hkej: body columns under one "headline" ink block)."""
+    block many of its own lines high, or of type over ``own_scale_max_em`` body heights, is no headline: the
+    ink layout measured a whole region as one line (blue_mountain_echo: the page, "1786 px type"; hkej, chronam,
+    headlinedaily: columns of body text as 356–1128 px "headlines"; read at their scale, nothing was found)."""
     assert page.image is not None
     h, w = page.image.shape[:2]
     em = page.text_size_px or 30.0
@@ -83,7 +85,7 @@ def detection_regions(page: Page, scale: float, settings: TextLinesSettings = SE
         size = b.style.size_px if b.style is not None else em
         display = (
             b.role is Role.HEADLINE
-            and size >= settings.own_scale_min_em * em
+            and settings.own_scale_min_em * em <= size <= settings.own_scale_max_em * em
             and b.box[3] - b.box[1] <= settings.headline_max_lines * size
         )
         own = float(np.clip(settings.det_text_px / size, settings.min_scale, scale)) if display else scale
@@ -137,9 +139,18 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
         for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
         if b[3] - b[1] >= settings.display_min_lines * line_px
     ]
+    display = [d for d in display if not body_lines_blob(d, body, line_px, settings)]
     # Display boxes win over the body pass's pieces of the same headline (characters cut apart at body scale).
     kept = [b for b in body if not any(_inside_share(b, d) > 0.5 for d in display)]
     return sorted(kept + display, key=lambda b: (b[1], b[0]))
+
+
+def body_lines_blob(display: Box, body: list[Box], line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    """A display-pass box over body lines only: at a third of the body scale narrow gutters and leading vanish,
+    and a row of four columns' lines with a byline became one box, written as one line (english-tabloid-clean).
+    Display type shows at body scale as pieces taller than a body line; here every box inside is a body line."""
+    inside = [b for b in body if _inside_share(b, display) > 0.5]
+    return len(inside) >= 2 and all(b[3] - b[1] <= settings.blob_line_ratio * line_px for b in inside)
 
 
 def _owned(padded: list[Box], found: list[list[Box]], em: float, settings: TextLinesSettings) -> list[Box]:
@@ -284,7 +295,11 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         c = _centre(ln.box)
         holders = [b for b in horizontal if _holds(b.box, c)]
         if holders:
-            owner[id(min(holders, key=lambda b: _area(b.box)))].append(ln)
+            # The block the line fits across, not merely the smallest: a one-row ink block over four columns
+            # (a byline level with the columns' first lines) took those lines and wrote them as one.
+            width = ln.box[2] - ln.box[0]
+            best = min(holders, key=lambda b: (abs(b.box[2] - b.box[0] - width), _area(b.box)))
+            owner[id(best)].append(ln)
         else:
             leftover.append(ln)
 
@@ -301,7 +316,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
             parts += group_leftovers(part, line_px, seps, settings) if column_edges(part, line_px, settings) else [part]
         if len(parts) == 1:
             b.lines = rows_to_lines(mine, line_px)
-            b.box = box_union([b.box] + [ln.box for ln in b.lines])
+            b.box = box_union([ln.box for ln in b.lines])  # the ink box may have held lines now elsewhere
             role, size = measured_role(b.lines, em, line_px, b)
             if b.role is not Role.BODY:  # a body column is not promoted by one block's taller detector boxes
                 b.role = role
@@ -409,9 +424,16 @@ def cut_at_aligned_gaps(
         cuts = []
         for a, c in gaps[k]:
             mid = (a + c) / 2
-            covering = [j for j in near if boxes[j][0] < a and boxes[j][2] > c]
-            blank = [j for j in covering if any(ga <= mid <= gc for ga, gc in gaps[j])]
-            if len(covering) >= settings.aligned_min_lines and len(blank) >= settings.aligned_share * len(covering):
+            # Lines beside it: those that reach the gap from either side. A line that stops short of it (the
+            # next column's lines, boxed one by one) is blank there as much as one with a blank stretch.
+            span = settings.aligned_min_width_lines * (b[3] - b[1])
+            beside = [j for j in near if boxes[j][0] < c + span and boxes[j][2] > a - span]
+            blank = [
+                j
+                for j in beside
+                if boxes[j][2] <= mid or boxes[j][0] >= mid or any(ga <= mid <= gc for ga, gc in gaps[j])
+            ]
+            if len(beside) >= settings.aligned_min_lines and len(blank) >= settings.aligned_share * len(beside):
                 cuts.append(int(mid))
         edges = [b[0]] + cuts + [b[2]]
         out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 > x0]

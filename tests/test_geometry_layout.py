@@ -736,3 +736,18 @@ def test_detector_lines_joined_across_a_narrow_gutter_are_cut_where_every_row_is
         boxes.append((0, y, 620, y + 20))
     cut = textlines.cut_at_aligned_gaps(img, boxes, line_px=20)
     assert len(cut) == 12 and all(b[2] <= 320 or b[0] >= 300 for b in cut)
+
+
+def test_a_display_box_over_body_lines_only_is_a_blob_but_over_headline_pieces_is_type():
+    """At a third of the body scale a row of columns' lines runs into one tall box: every body-pass box
+    inside is a body line, so the body lines are kept. Over a headline's pieces (taller than a body line)
+    the display box is the headline.
+    [ col line ][ col line ][ col line ]   one display box over them
+    [ HEAD  pieces  at  body  scale    ]
+    """
+    row = (0, 0, 1200, 90)
+    lines = [(0, 5, 380, 45), (410, 5, 790, 45), (820, 5, 1200, 45), (0, 48, 380, 88)]
+    assert textlines.body_lines_blob(row, lines, line_px=40)
+    head = (0, 200, 1200, 320)
+    pieces = [(0, 205, 110, 315), (130, 205, 240, 315)]
+    assert not textlines.body_lines_blob(head, pieces, line_px=40)
