@@ -525,15 +525,10 @@ class TextLinesSettings:
     tile_px: int = 1600
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
     # Detection regions (textlines.detection_regions): ink blocks and photos grown by this many body heights;
-    # ink outside them on a grid of ``leftover_cell_em`` cells, in patches of ≥ ``leftover_min_cells`` cells;
-    # a headline block of type at least ``own_scale_min_em`` body heights, at most ``headline_max_lines`` of
-    # its own lines high, is detected at its own scale (as the per-block path does).
-    own_scale_min_em: float = 1.7
-    own_scale_max_em: float = 8.0  # the largest real headline type seen: mastheads of 5–7 body heights
+    # ink outside them on a grid of ``leftover_cell_em`` cells, in patches of ≥ ``leftover_min_cells`` cells.
     region_pad_em: float = 1.0
     leftover_cell_em: float = 0.5
     leftover_min_cells: int = 4
-    headline_max_lines: float = 3.5
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33
