@@ -1,9 +1,11 @@
-"""Text-first lines: where text is comes from the text detector run over the whole page, not from the ink mask.
+"""Text-first lines: where text is comes from the text detector run wherever the page has ink, not from ink blocks.
 
 The ink layout (layout.py) finds rules, photos and blocks from an Otsu mask; on real pages it loses whole runs
 of lines (small text taken for a photo, no clean gutter, low resolution). Here:
-1. the whole working page is detected in tiles at a normalised scale (body text ``det_text_px`` high), plus a
-   reduced pass for display type; every box is read at the page's own resolution, once;
+1. every ink block, photo and patch of ink outside the blocks is detected in tiles at a normalised scale
+   (body text ``det_text_px`` high), plus a reduced pass over the whole page for display type; stacked lines
+   a box ran together are cut at blank rows, lines joined across a gutter at gaps the lines beside them share;
+   every box is read at the page's own resolution, once;
 2. every line that reads goes into exactly one text block: the ink block that holds its centre when that block
    is one column, else a block split at the lines' own gutters, else a new block grouped from the lines left
    over (column by column, never across a rule); a "photo" that holds lines is text, not a photo;
