@@ -170,15 +170,20 @@ def alto_strings(alto: bytes) -> list[str]:
     return [s.get("CONTENT", "") for s in root.iter("{*}String")]
 
 
-def hypothesis(path: Path, engine) -> tuple[list[str], float, dict]:
+def hypothesis(path: Path, engine, overlays: Path | None = None) -> tuple[list[str], float, dict]:
     from digitize.export.alto import page_to_alto
+    from digitize.export.overlay import page_overlay
     from digitize.pipeline import iter_pages
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     strings: list[str] = []
     info: dict = {}
-    for page in iter_pages(path, engine):
+    for page in iter_pages(path, engine, keep_image=overlays is not None):
         strings += alto_strings(page_to_alto(page, punctuation="original"))  # as printed, as the recogniser reads
+        if overlays is not None and page.image is not None:
+            overlays.mkdir(parents=True, exist_ok=True)
+            (overlays / f"{path.parent.name}__{path.stem}.overlay.png").write_bytes(page_overlay(page, page.image))
+            page.image = None
         info = {
             "blocks": sum(1 for b in page.blocks if b.role.has_text),
             "photos": sum(1 for b in page.blocks if not b.role.has_text),
@@ -186,6 +191,7 @@ def hypothesis(path: Path, engine) -> tuple[list[str], float, dict]:
         quality = getattr(page, "quality", None)
         if quality is not None:
             info["flags"] = ",".join(getattr(quality, "flags", []) or [])
+    info["cpu"] = time.process_time() - cpu  # all threads: the page's cost, whatever the machine's load
     return strings, time.perf_counter() - start, info
 
 
@@ -206,6 +212,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reference-only", action="store_true", help="build the reference cache and stop")
     ap.add_argument("--refresh", action="store_true", help="recompute cached references")
+    ap.add_argument("--overlays", default="", help="write each page's --debug-overlay PNG into this folder")
     ap.add_argument("--label", default="", help="a heading for the table (e.g. 'before', 'after')")
     args = ap.parse_args()
     if not REALPAGES.is_dir():
@@ -232,7 +239,7 @@ def main() -> int:
         print(f"{name}: reference {len(ref['lines'])} lines, text {ref['text_px']} px, {ref['seconds']} s", flush=True)
         if args.reference_only:
             continue
-        hyp, seconds, info = hypothesis(path, engine)
+        hyp, seconds, info = hypothesis(path, engine, Path(args.overlays) if args.overlays else None)
         total, written, cov, excess = score([l["text"] for l in ref["lines"]], hyp)
         fraktur = any(f in str(path) for f in FRAKTUR)
         rows.append((name, ref, total, written, cov, excess, seconds, fraktur, info))
@@ -244,14 +251,14 @@ def main() -> int:
         "",
         f"`python bench/coverage.py {' '.join(sys.argv[1:])}`".replace(" `", "`"),
         "",
-        "| page | size | text px | ref chars | written chars | coverage | excess | text blocks | seconds |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| page | size | text px | ref chars | written chars | coverage | excess | text blocks | seconds | CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, ref, total, written, cov, excess, seconds, fraktur, info in rows:
         mark = " (Fraktur: outside the recogniser)" if fraktur else ""
         lines.append(
             f"| {name}{mark} | {ref['size'][0]}×{ref['size'][1]} | {ref['text_px']:.0f} | {total} | {written} | "
-            f"{cov:.3f} | {excess:.3f} | {info.get('blocks', 0)} | {seconds:.1f} |"
+            f"{cov:.3f} | {excess:.3f} | {info.get('blocks', 0)} | {seconds:.1f} | {info.get('cpu', 0):.1f} |"
         )
     counted = [r for r in rows if not r[7]]
     if counted:
@@ -260,7 +267,8 @@ def main() -> int:
         lines += [
             "",
             f"Pooled coverage over {len(counted)} non-Fraktur pages: {hit / ref_sum:.3f} "
-            f"(worst {min(r[4] for r in counted):.3f}); seconds {sum(r[6] for r in counted):.0f}.",
+            f"(worst {min(r[4] for r in counted):.3f}); seconds {sum(r[6] for r in counted):.0f}, "
+            f"CPU seconds {sum(r[8].get('cpu', 0) for r in counted):.0f}.",
         ]
     out = Path(args.out)
     text = "\n".join(lines) + "\n"

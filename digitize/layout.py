@@ -766,7 +766,7 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
         if b.role is Role.INTERTITLE:
             if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
                 b.role = Role.SUBTITLE
-            elif head_top is not None and b.box[3] <= head_top:
+            elif head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px:
                 b.role = Role.KICKER
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
@@ -807,7 +807,10 @@ def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings 
     bx0, by0, bx1, by1 = block.box
     px0, py0, px1, py1 = photo.box
     overlap = min(bx1, px1) - max(bx0, px0)
-    if overlap > st.caption_min_overlap * (bx1 - bx0) and 0 <= by0 - py1 <= st.caption_max_gap_em * em:
+    if (
+        overlap > st.caption_min_overlap * (bx1 - bx0)
+        and -st.caption_max_overlap_em * em <= by0 - py1 <= st.caption_max_gap_em * em
+    ):
         return True
     gap = max(bx0 - px1, px0 - bx1)
     small = block.style is not None and block.style.size_px < em

@@ -332,10 +332,21 @@ class LayoutSettings:
     subtitle_max_lines: int = _f(2, "a subtitle has at most this many lines; " + UNMEASURED)
     subtitle_max_gap_em: float = _f(2.0, "a subtitle stands at most this far under its headline; " + UNMEASURED)
     subtitle_max_offset_em: float = _f(2.0, "... centred on it within this; " + UNMEASURED)
+    kicker_max_overlap_em: float = _f(
+        0.5,
+        "a kicker's foot may reach this far below the headline's top: text-first line boxes are the "
+        "detector's, grown around the ink (sample page: kicker and headline boxes overlapping by 6-10 px, the "
+        "kicker read as an intertitle after its headline)",
+    )
     caption_min_overlap: float = _f(
         0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED
     )
     caption_max_gap_em: float = _f(2.5, "a caption stands at most this far from its photo; " + UNMEASURED)
+    caption_max_overlap_em: float = _f(
+        0.5,
+        "a caption under a photo may reach this far up into its box: a text-first line box is the detector's, "
+        "grown ~0.3 em around the ink (cols6-photos-scan: caption 8 px into the photo's foot, read as body)",
+    )
     caption_side_min_drop_em: float = _f(
         2.0,
         "a caption beside a photo starts this far below its top (a body column "
@@ -375,7 +386,8 @@ class OcrSettings:
         0.5,
         "ppocr: lines are read squeezed to this fraction of their width: half the recognition "
         "compute, and fewer errors on the samples (full-width punctuation and dashes read better); "
-        "0.4 starts to cost characters. Latin lines are read again at full width",
+        "0.4 starts to cost characters. Latin lines, and lines that read as nothing or under min_score, "
+        "are read again at full width",
     )
     min_score: float = _f(0.3, "line fragments the recogniser scores under this are dropped (both engines)")
     rec_model: str = _f(
@@ -494,14 +506,16 @@ class RepairSettings:
 
 @dataclass(frozen=True)
 class TextLinesSettings:
-    """Text-first lines (textlines.py): the bundled detector over the whole page, tiled, at a normalised scale;
+    """Text-first lines (textlines.py): the bundled detector over every inked region of the page, tiled, at a
+    normalised scale;
     every detected line read once and placed in a block."""
 
-    # Master switch, off by default: --set lines.enabled=true (or env DIGITIZE_TEXT_FIRST=1) turns it on. On, real-page coverage rises from
-    # 0.29 to 0.76 (bench/coverage.md) and the sample page holds its floors, but the rendered layout families
-    # drop below theirs (cols5-lshape-scan block recall 0.82, cols6-photos-scan articles 0.85) and the
-    # broadsheet sample takes 1.6x the CPU. Engines without detect_lines/read_lines always take the block path.
-    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "0") == "1"
+    # Master switch, on by default; --set lines.enabled=false (or env DIGITIZE_TEXT_FIRST=0) turns it off. On,
+    # real-page coverage (bench/coverage.md, 10 non-Fraktur pages) is 0.875 pooled against 0.291 off; the layout
+    # families and the sample page hold their floors (sample CER clean 0.13 %, scan 0.15 %); the broadsheet
+    # sample costs 17.3 / 15.9 CPU s a page (scan / clean) against 13.2 / 13.1 off, peak RSS 771 MB.
+    # Engines without detect_lines/read_lines always take the block path.
+    enabled: bool = os.environ.get("DIGITIZE_TEXT_FIRST", "1") != "0"
     # px: body text height (layout's ink measure) the page is detected at. The engine's per-block detection
     # runs at 24: it finds the same lines as 32 at 0.6× the time, 20 starts to lose characters.
     det_text_px: float = 24.0
@@ -518,10 +532,43 @@ class TextLinesSettings:
     # the sample at a tile edge (its heading level lost, CER 0.023 > 0.01).
     tile_px: int = 1600
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
+    # Detection regions (textlines.detection_regions): ink blocks and photos grown by this many body heights;
+    # ink outside them on a grid of ``leftover_cell_em`` cells, in patches of ≥ ``leftover_min_cells`` cells.
+    region_pad_em: float = 1.0
+    leftover_cell_em: float = 0.5
+    leftover_min_cells: int = 4
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33
     display_min_lines: float = 2.2
+    # ... unless every body-pass box inside it is at most this many body lines high (a blob of body lines).
+    blob_line_ratio: float = 1.3
+    # A box at least this many body lines high is cut at rows with no ink (at most ``blank_row_ink`` of its
+    # width inked) into pieces at least ``stack_min_piece_lines`` high: stacked display lines the reduced
+    # pass ran together (cols5-lshape-scan: kicker, headline and subtitle in one box, two of them lost).
+    stack_min_lines: float = 1.8
+    blank_row_ink: float = 0.002
+    stack_min_piece_lines: float = 0.5
+    # A gutter no rule or ink block marks: a blank stretch of a line at least ``aligned_min_gap_lines`` of its
+    # height wide, blank too in ``aligned_share`` of the ≥ ``aligned_min_lines`` lines within
+    # ``aligned_window_lines`` body lines above and below that cover it (only lines at least
+    # ``aligned_min_width_lines`` heights long are looked at). blue_mountain_echo: 1 block → its columns.
+    aligned_min_gap_lines: float = 0.5
+    aligned_share: float = 0.8
+    aligned_min_lines: int = 4
+    aligned_window_lines: float = 6.0
+    aligned_min_width_lines: float = 6.0
+    # Columns from line edges (textlines.column_edges): at least ``edge_min_lines`` lines end at a right edge
+    # (within ``edge_bin_lines`` line heights) and as many start at a left edge at most
+    # ``edge_max_gutter_lines`` beyond it; a line reaching ``edge_tolerance_lines`` past the cut on both sides
+    # runs across it (a headline, an advert) and is grouped apart.
+    edge_min_lines: int = 5
+    edge_bin_lines: float = 0.5
+    edge_max_gutter_lines: float = 3.0
+    edge_tolerance_lines: float = 0.5
+    # ... and at most this share of the lines at the edges run across the cut (english-tabloid-clean: word
+    # boxes lining up by chance inside a column cut it into 30 pieces without this).
+    edge_max_crossing: float = 0.25
     min_score: float = 0.3  # a read below this is a detector false alarm (halftone texture, rules)
     # A gutter inside a block: a strip no line crosses, this many line heights wide, with lines on both sides
     # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).
@@ -534,6 +581,10 @@ class TextLinesSettings:
     # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
     # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
     photo_text_share: float = 0.15
+    # A detected box inside a photo whose median grey is under this share of the page's paper grey (its 90th
+    # percentile) is the picture, not type on paper (cols6-photos-scan's drawing: 115 against ~240; body lines
+    # have a median at the paper's).
+    photo_ground_share: float = 0.75
     # A detector box at least this many times as high as wide, and this many body lines high, is a column of
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
 
-from digitize import layout
+from digitize import layout, textlines
 from digitize.layout import LineBand
-from digitize.model import Article, Role
+from digitize.model import Article, Line, Role
 from digitize.settings import DEFAULT
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
@@ -462,6 +462,20 @@ def test_a_medium_line_above_the_headline_is_its_kicker():
     assert refined(blocks)["K"] is Role.KICKER
 
 
+def test_a_kicker_box_reaching_a_little_into_the_headlines_top_is_still_its_kicker():
+    """Text-first boxes are the detector's, grown around the ink: the kicker's foot is 8 px below the
+    headline's top, and it is still the kicker (not an intertitle read after the headline).
+       K
+    +---- H ----+   (K's foot 8 px inside H's box)
+    """
+    blocks = [
+        block("K", MEDIUM, (100, 0, 700, 68), ("坚持人民至上",), size=40),
+        block("H", H, (50, 60, 950, 130), ("扎实推进共同富裕",), size=70),
+        block("A1", BODY, (50, 200, 950, 600), 10),
+    ]
+    assert refined(blocks)["K"] is Role.KICKER
+
+
 def test_a_medium_line_opening_with_a_dash_is_a_subtitle_wherever_it_stands():
     """A bold medium line starting with —— below the body's top, off the headline's centre: still a subtitle.
     +---- H ----+
@@ -597,3 +611,143 @@ def test_split_byline_takes_a_byline_first_line_off_a_body_block():
     byline = layout.split_byline(body)
     assert byline is not None and byline.role is Role.BYLINE and byline.box == (50, 80, 500, 120)
     assert body.box == (50, 120, 500, 200) and len(body.lines) == 2
+
+
+def test_a_caption_box_reaching_a_little_into_the_photos_foot_is_its_caption():
+    """A text-first line box is the detector's, grown around the ink: it starts 8 px inside the photo's foot.
+    [  P  ]
+    caption   (top 8 px above the photo's foot)
+    """
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("cap", BODY, (50, 392, 500, 430), ("图为会议现场",)),
+        block("A1", BODY, (550, 100, 950, 900), 20),
+    ]
+    assert refined(blocks)["cap"] is Role.CAPTION
+
+
+# ------------------------------------------------------------------------ text-first lines (textlines.py)
+
+
+def _stacked_image() -> np.ndarray:
+    """White page, ink rows 10–40 (x 200–500), 60–140 (x 50–650), 160–190 (x 150–550)."""
+    img = np.full((220, 700), 255, np.uint8)
+    for y0, y1, x0, x1 in ((10, 40, 200, 500), (60, 140, 50, 650), (160, 190, 150, 550)):
+        for x in range(x0, x1, 20):
+            img[y0:y1, x : min(x + 16, x1)] = 0
+    return img
+
+
+def test_a_display_box_over_stacked_lines_is_cut_at_its_blank_rows():
+    """The reduced pass ran a kicker, its headline and a subtitle into one box: three boxes, each its own ink.
+    +---------- one detector box ----------+
+    |        kicker                        |
+    |  HEADLINE  HEADLINE  HEADLINE        |
+    |      subtitle                        |
+    +--------------------------------------+
+    """
+    pieces = textlines.cut_at_blank_rows(_stacked_image(), [(40, 5, 660, 200)], line_px=30)
+    assert len(pieces) == 3
+    kicker, head, sub = pieces
+    assert kicker[1] == 5 and 40 <= kicker[3] <= 60 and 190 <= kicker[0] <= 200 and 496 <= kicker[2] <= 510
+    assert head[1] <= 60 and head[3] >= 140 and head[0] <= 50 and head[2] >= 646
+    assert sub[3] == 200 and 140 <= sub[1] <= 160
+
+
+def test_a_box_one_line_high_is_never_cut():
+    """A body line (under 1.8 lines high) is left whole, whatever blank rows its glyphs leave.
+    |  二  三  二  三 |
+    """
+    img = np.full((60, 400), 255, np.uint8)
+    for y in (10, 25, 40):  # strokes of 二/三 with blank rows between them
+        img[y : y + 5, 20:380] = 0
+    assert textlines.cut_at_blank_rows(img, [(10, 5, 390, 50)], line_px=45) == [(10, 5, 390, 50)]
+
+
+def test_a_box_in_a_photo_on_a_dark_ground_is_the_picture_but_type_on_paper_stays():
+    """A detected box inside a photo whose ground is not paper is part of the picture ("wwww" read off a
+    drawing); a box inside the photo's box on white paper is type (a caption the photo box grew over).
+    [ P  ░░wwww░░          ]
+    [        caption on white ]
+    """
+    img = np.full((600, 800), 250, np.uint8)
+    img[100:200, 300:500] = 110  # the picture's mid-grey ground
+    img[130:170, 320:480:10] = 0
+    img[520:540, 120:680:12] = 0  # glyph strokes on paper
+    texture, caption = (300, 100, 500, 200), (100, 510, 700, 550)
+    assert textlines.drop_photo_texture(img, [texture, caption], [(0, 0, 800, 600)]) == [caption]
+    assert textlines.drop_photo_texture(img, [texture, caption], []) == [texture, caption]
+
+
+def test_a_headline_ink_block_over_body_size_lines_is_body():
+    """Ink measured the block as a headline, but its detected lines are the page's median line: body.
+    +-- ink "headline" --+
+    | body-size lines    |
+    """
+    ink = block("A", H, (0, 0, 400, 300))
+    lines = [Line("正文", (0, k * 30, 400, k * 30 + 30), 0.9) for k in range(10)]
+    role, size = textlines.measured_role(lines, em=EM, line_px=30, template=ink)
+    assert role is BODY and size == EM
+    bigger = [Line("标题", (0, 0, 400, 60), 0.9)]
+    assert textlines.measured_role(bigger, em=EM, line_px=30, template=ink)[0] is H
+
+
+def _line(x0: int, x1: int, top: int, height: int = 20) -> Line:
+    return Line("text", (x0, top, x1, top + height), 0.9)
+
+
+def test_columns_hidden_by_a_line_across_them_are_found_from_line_edges():
+    """Three columns of lines ending at 200/420 and starting at 220/440, under a headline across all of them:
+    no strip is free of lines, but the edges say where the gutters are.
+    +--------- HEADLINE ---------+
+    | A1 |  | B1 |  | C1 |
+    | A2 |  | B2 |  | C2 |   (eight rows)
+    """
+    lines = [_line(0, 640, 0, 40)] + [_line(x0, x0 + 200, 60 + 25 * k) for k in range(8) for x0 in (0, 220, 440)]
+    cuts = textlines.column_edges(lines, line_px=20)
+    assert len(cuts) == 2 and 200 <= cuts[0] <= 220 and 420 <= cuts[1] <= 440
+    groups = textlines.group_leftovers(lines, 20, [])
+    assert sorted(len(g) for g in groups) == [1, 8, 8, 8]
+
+
+def test_one_column_with_ragged_short_lines_has_no_column_edges():
+    """Paragraph ends stop anywhere; first lines are indented: one column, no gutter.
+    | A1 ....... |
+    |   A2 ...   |
+    """
+    lines = [_line(40 if k % 4 == 0 else 0, 400 if k % 4 != 3 else 120 + 30 * k, 25 * k) for k in range(16)]
+    assert textlines.column_edges(lines, line_px=20) == []
+
+
+def test_detector_lines_joined_across_a_narrow_gutter_are_cut_where_every_row_is_blank():
+    """Six rows, each one detector box over two columns (ink 0–300 and 320–620, gutter 20 px); the word
+    spaces fall at different places from row to row and are not cut.
+    [ A1 words words  |  B1 words words ]   (one box per row)
+    """
+    img = np.full((200, 640), 255, np.uint8)
+    boxes = []
+    for k in range(6):
+        y = 10 + 30 * k
+        space = 60 + 37 * k  # a word space, somewhere else in every row
+        for x0, x1 in ((0, 300), (320, 620)):
+            img[y : y + 20, x0:x1] = 0
+        img[y : y + 20, space : space + 12] = 255
+        boxes.append((0, y, 620, y + 20))
+    cut = textlines.cut_at_aligned_gaps(img, boxes, line_px=20)
+    assert len(cut) == 12 and all(b[2] <= 320 or b[0] >= 300 for b in cut)
+
+
+def test_a_display_box_over_body_lines_only_is_a_blob_but_over_headline_pieces_is_type():
+    """At a third of the body scale a row of columns' lines runs into one tall box: every body-pass box
+    inside is a body line, so the body lines are kept. Over a headline's pieces (taller than a body line)
+    the display box is the headline.
+    [ col line ][ col line ][ col line ]   one display box over them
+    [ HEAD  pieces  at  body  scale    ]
+    """
+    row = (0, 0, 1200, 90)
+    lines = [(0, 5, 380, 45), (410, 5, 790, 45), (820, 5, 1200, 45), (0, 48, 380, 88)]
+    assert textlines.body_lines_blob(row, lines, line_px=40)
+    head = (0, 200, 1200, 320)
+    pieces = [(0, 205, 110, 315), (130, 205, 240, 315)]
+    assert not textlines.body_lines_blob(head, pieces, line_px=40)

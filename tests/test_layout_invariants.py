@@ -66,6 +66,9 @@ class RecordingEngine:
     def detect_lines(self, *args, **kwargs):
         return self.engine.detect_lines(*args, **kwargs)
 
+    def detect_in_regions(self, *args, **kwargs):
+        return self.engine.detect_in_regions(*args, **kwargs)
+
     def read_lines(self, image, boxes):
         lines = self.engine.read_lines(image, boxes)
         self.read.append(lines)

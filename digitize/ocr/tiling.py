@@ -48,22 +48,43 @@ def detect_tiled(
     """Line boxes of ``image`` (in its pixels) found by ``detect`` (tile → quads in tile pixels) on the image
     scaled by ``scale`` and cut into ``tile``-px tiles overlapping by ``overlap`` px."""
     h, w = image.shape[:2]
-    scaled = (
-        image
-        if scale == 1
-        else cv2.resize(
-            image,
-            (max(1, round(w * scale)), max(1, round(h * scale))),
-            interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC,
+    return detect_regions(image, [((0, 0, w, h), scale)], detect, map_fn, tile, overlap)[0]
+
+
+def detect_regions(
+    image: np.ndarray,
+    regions: list[tuple[Box, float]],
+    detect: Callable[[np.ndarray], Iterable[np.ndarray]],
+    map_fn=map,
+    tile: int = 1600,
+    overlap: int = 200,
+) -> list[list[Box]]:
+    """Line boxes (image pixels) of each region ``(box, scale)``: the region cut out, scaled, tiled as in
+    ``detect_tiled``. The tiles of every region go to ``map_fn`` together, so small regions keep both
+    cores busy."""
+    scaled_crops = []
+    jobs: list[tuple[int, tuple[int, int], tuple[int, int]]] = []
+    for r, (box, scale) in enumerate(regions):
+        crop = image[box[1] : box[3], box[0] : box[2]]
+        h, w = crop.shape[:2]
+        scaled = (
+            crop
+            if scale == 1 or not crop.size
+            else cv2.resize(
+                crop,
+                (max(1, round(w * scale)), max(1, round(h * scale))),
+                interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC,
+            )
         )
-    )
-    sh, sw = scaled.shape[:2]
-    tiles = [(xs, ys) for ys in tile_spans(sh, tile, overlap) for xs in tile_spans(sw, tile, overlap)]
-    # A blank tile (margin, white space) holds no line: not worth a detector run.
-    tiles = [(xs, ys) for xs, ys in tiles if _inked(scaled[ys[0] : ys[1] : 2, xs[0] : xs[1] : 2])]
-    results = map_fn(lambda t: list(detect(scaled[t[1][0] : t[1][1], t[0][0] : t[0][1]])), tiles)
-    boxes: list[tuple[float, float, float, float]] = []
-    for (xs, ys), quads in zip(tiles, results):
+        scaled_crops.append(scaled)
+        sh, sw = scaled.shape[:2]
+        tiles = [(xs, ys) for ys in tile_spans(sh, tile, overlap) for xs in tile_spans(sw, tile, overlap)]
+        # A blank tile (margin, white space) holds no line: not worth a detector run.
+        jobs += [(r, xs, ys) for xs, ys in tiles if _inked(scaled[ys[0] : ys[1] : 2, xs[0] : xs[1] : 2])]
+    results = map_fn(lambda j: list(detect(scaled_crops[j[0]][j[2][0] : j[2][1], j[1][0] : j[1][1]])), jobs)
+    found: list[list[tuple[float, float, float, float]]] = [[] for _ in regions]
+    for (r, xs, ys), quads in zip(jobs, results):
+        sh, sw = scaled_crops[r].shape[:2]
         x, y = xs[0], ys[0]
         xlo, xhi = _core(xs, sw, overlap)
         ylo, yhi = _core(ys, sh, overlap)
@@ -71,19 +92,22 @@ def detect_tiled(
             (qx0, qy0), (qx1, qy1) = np.min(quad, axis=0), np.max(quad, axis=0)
             cx, cy = x + (qx0 + qx1) / 2, y + (qy0 + qy1) / 2
             if xlo <= cx < xhi and ylo <= cy < yhi:
-                boxes.append((x + qx0, y + qy0, x + qx1, y + qy1))
-    boxes = join_cut_pieces(boxes)
-    out = []
-    for x0, y0, x1, y1 in boxes:
-        b = (
-            int(max(0, np.floor(x0 / scale))),
-            int(max(0, np.floor(y0 / scale))),
-            int(min(w, np.ceil(x1 / scale))),
-            int(min(h, np.ceil(y1 / scale))),
-        )
-        if b[2] > b[0] and b[3] > b[1]:
-            out.append(b)
-    return sorted(out, key=lambda b: (b[1], b[0]))
+                found[r].append((x + qx0, y + qy0, x + qx1, y + qy1))
+    out: list[list[Box]] = []
+    for (box, scale), boxes in zip(regions, found):
+        w, h = box[2] - box[0], box[3] - box[1]
+        mine = []
+        for x0, y0, x1, y1 in join_cut_pieces(boxes):
+            b = (
+                box[0] + int(max(0, np.floor(x0 / scale))),
+                box[1] + int(max(0, np.floor(y0 / scale))),
+                box[0] + int(min(w, np.ceil(x1 / scale))),
+                box[1] + int(min(h, np.ceil(y1 / scale))),
+            )
+            if b[2] > b[0] and b[3] > b[1]:
+                mine.append(b)
+        out.append(sorted(mine, key=lambda b: (b[1], b[0])))
+    return out
 
 
 def _inked(tile: np.ndarray) -> bool:
