@@ -430,9 +430,10 @@ class OcrSettings:
     )
     vertical_ink_grey: int = _f(128, "vertical text: grey level under which a pixel is ink; " + _unmeasured("vertical"))
     vertical_column_aspect: float = _f(
-        1.5,
-        "vertical page: a detected box this many times as tall as wide is a column, read top to bottom "
-        "(rapidocr turns crops from the same ratio); shorter boxes are read as horizontal lines",
+        1.25,
+        "vertical page: a detected box this many times as tall as wide is a column, read top to bottom; "
+        "shorter boxes (one character, a row) are read as horizontal lines. rapidocr turns crops from 1.5; "
+        "a column of one character and a stop (力。) on the Hong Kong fragment is 1.49",
     )
     vertical_rec_width_scale: float = _f(
         1.0,
@@ -442,8 +443,15 @@ class OcrSettings:
     )
     vertical_page_rows_right_to_left: bool = _f(
         True,
-        "vertical page: a row of Chinese (a masthead date, a heading across columns) is read right to left, as "
-        "rows were set with vertical text; on the 1872 Shen Bao leaf every such row reads so",
+        "vertical page: a row of Chinese characters each detected apart (a row of one-character columns: the "
+        "masthead date of the 1872 Shen Bao leaf) is read right to left; a row detected as one line (a modern "
+        "masthead's date) stays left to right",
+    )
+    vertical_headline_ratio: float = _f(
+        1.5,
+        "vertical page: a block whose character pitch is this many times the body's is a headline (the pitch "
+        "holds the spacing between characters, which display type sets tighter): on the Hong Kong fragment "
+        "the two headlines stand at 1.64 and 2.3, a heading over two columns at 1.27",
     )
     vertical_display_new_share: float = _f(
         0.3,

@@ -191,3 +191,11 @@ def test_columns_are_not_grouped_across_a_rule():
     lower = [(x, 500, x + 40, 900) for x in range(500, 100, -50)]
     assert len(group_columns(upper + lower)) == 1  # no rule: the two bands are one block of stacked columns
     assert sorted(map(len, group_columns(upper + lower, [(0, 489, 1000, 491)]))) == [8, 8]
+
+
+def test_only_rows_of_separate_characters_are_right_to_left():
+    from digitize.vertical_page import _rows_of_cells
+
+    cells = [Line(c, (100 * i, 0, 100 * i + 80, 80), 0.9) for i, c in enumerate("日三十")]
+    modern = Line("2021年8月14日", (0, 200, 900, 280), 0.9)  # one detected line: set left to right
+    assert _rows_of_cells(cells + [modern]) == {(0, 0, 280, 80)}
