@@ -103,7 +103,7 @@ def process_page(
         layout.refine_roles(page, settings.layout)
         order.reading_order(page, settings.order)
         if page.vertical:
-            vertical_page.page_order(page, settings.order.cut_tolerance_em * (page.text_size_px or 30.0))
+            vertical_page.page_order(page, settings.order.cut_tolerance_em * (page.text_size_px or 30.0), settings.ocr)
     with _timed(page, "repair"):
         repair.repair(page, settings.repair)
     if page.vertical:

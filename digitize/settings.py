@@ -453,6 +453,11 @@ class OcrSettings:
         "holds the spacing between characters, which display type sets tighter): on the Hong Kong fragment "
         "the two headlines stand at 1.64 and 2.3, a heading over two columns at 1.27",
     )
+    vertical_leaf_gutter_em: float = _f(
+        3.0,
+        "vertical page: a gutter down the whole page at least this many text heights wide divides a leaf into "
+        "two original pages, the right one read first (the column gutters of the Shen Bao leaf are ~0.5)",
+    )
     vertical_display_new_share: float = _f(
         0.3,
         "vertical page: a box of the reduced (display type) pass is kept when the body pass's boxes cover less "

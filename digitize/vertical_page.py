@@ -29,7 +29,7 @@ from .layout import number_blocks, role_from_size
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows
 from .ocr.vertical import from_turned, read_columns, to_turned, turn_to_lines
-from .order import xy_order
+from .order import HEADING_GROUP, xy_order
 from .settings import DEFAULT, LayoutSettings, OcrSettings, TextLinesSettings
 from .textlines import TextLinesReport, group_leftovers, new_block
 
@@ -64,7 +64,10 @@ def detect_columns(
     if display_scale < settings.min_scale * 0.5 or max(page.image.shape) * display_scale < 200:
         return body
     display = [d for d in detect(display_scale) if _covered(d, body) < ocr.vertical_display_new_share]
-    inside = [b for b in body if any(_covered(b, [d]) > 0.5 for d in display)]
+    # A body box inside a display box is a piece of its display type, unless its type is much smaller (the
+    # date line under a masthead, which the display box's margin took in).
+    short = lambda b: min(b[2] - b[0], b[3] - b[1])
+    inside = [b for b in body if any(_covered(b, [d]) > 0.5 and short(b) >= 0.5 * short(d) for d in display)]
     return [b for b in body if b not in inside] + display
 
 
@@ -284,10 +287,29 @@ def _map_page(page: Page, fn) -> None:
         s.orientation = "vertical" if s.orientation == "horizontal" else "horizontal"
 
 
-def page_order(page: Page, tolerance: float) -> None:
-    """A vertical page's articles in the order of their first block on the page read band by band (top to
-    bottom), each band right to left: run on the turned page, where that is the column-first order."""
-    rank = {id(b): i for i, b in enumerate(xy_order([b for b in page.blocks if b.role.has_text], tolerance))}
+def leaf_pages(blocks: list[Block], min_gap: float) -> list[list[Block]]:
+    """Blocks of the turned page cut where a gap at least ``min_gap`` wide runs across all of them: on the page,
+    a gutter down its whole height between two original pages on one leaf. Right page first (on top here)."""
+    parts: list[list[Block]] = []
+    reach = -np.inf
+    for b in sorted(blocks, key=lambda b: b.box[1]):
+        if not parts or b.box[1] - reach >= min_gap:
+            parts.append([])
+        parts[-1].append(b)
+        reach = max(reach, b.box[3])
+    return parts
+
+
+def page_order(page: Page, tolerance: float, ocr: OcrSettings = DEFAULT.ocr) -> None:
+    """A vertical page's articles in the order of their first block on the page read page by page when the
+    leaf holds two (right first), then band by band (top to bottom), each band right to left: run on the
+    turned page, where that is the column-first order."""
+    em = page.text_size_px or DEFAULT.layout.fallback_text_size_px
+    text = [b for b in page.blocks if b.role.has_text]
+    reading = [b for part in leaf_pages(text, ocr.vertical_leaf_gutter_em * em) for b in xy_order(part, tolerance)]
+    rank = {id(b): i for i, b in enumerate(reading)}
+    for article in page.articles:  # the heading group first, as reading_order has it, then the page's order
+        article.blocks.sort(key=lambda b: (b.role not in HEADING_GROUP, rank.get(id(b), len(rank))))
     page.articles.sort(key=lambda a: min((rank.get(id(b), len(rank)) for b in a.blocks), default=len(rank)))
     for i, article in enumerate(page.articles):
         article.order = i

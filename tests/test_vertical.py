@@ -199,3 +199,20 @@ def test_only_rows_of_separate_characters_are_right_to_left():
     cells = [Line(c, (100 * i, 0, 100 * i + 80, 80), 0.9) for i, c in enumerate("日三十")]
     modern = Line("2021年8月14日", (0, 200, 900, 280), 0.9)  # one detected line: set left to right
     assert _rows_of_cells(cells + [modern]) == {(0, 0, 280, 80)}
+
+
+def test_two_pages_side_by_side_on_a_leaf_read_the_right_page_first():
+    """Each page of the leaf has a band at its top and its body below; the bands line up across the leaf, yet
+    the whole right page is read before the left one."""
+    from digitize import order
+
+    right_head, right_body = _column_block("RH", 560, 20, 980, 180), _column_block("RB", 560, 220, 980, 780)
+    left_head, left_body = _column_block("LH", 20, 20, 440, 180), _column_block("LB", 20, 220, 440, 780)
+    page = _page([left_head, left_body, right_head, right_body])
+    page.text_size_px = 20.0  # the 120 px gutter between the pages is 6 text heights
+    turn(page)
+    order.find_articles(page)
+    order.reading_order(page)
+    page_order(page, tolerance=30.0)
+    unturn(page)
+    assert [b.id for b in page.text_blocks_in_order()] == ["RH", "RB", "LH", "LB"]
