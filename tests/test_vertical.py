@@ -216,3 +216,24 @@ def test_two_pages_side_by_side_on_a_leaf_read_the_right_page_first():
     page_order(page, tolerance=30.0)
     unturn(page)
     assert [b.id for b in page.text_blocks_in_order()] == ["RH", "RB", "LH", "LB"]
+
+
+@pytest.mark.slow  # the whole pipeline (detector and recogniser) on the Hong Kong fragment
+def test_vertical_fragment_end_to_end():
+    """Upright, every text block vertical, each block's columns right to left, the rightmost headline first,
+    no column written twice."""
+    if not HK.is_file():
+        pytest.skip(f"{HK} is not here (../shared/realpages)")
+    import digitize
+
+    (page,) = digitize.process(HK).pages
+    assert page.vertical and page.transform.rotation_degrees == 0
+    blocks = page.text_blocks_in_order()
+    assert blocks and all(b.vertical for b in blocks)
+    for b in blocks:
+        rights = [ln.box[2] for ln in b.lines]
+        assert rights == sorted(rights, reverse=True), b.id
+    assert blocks[0].role is Role.HEADLINE and blocks[0].box[2] == max(b.box[2] for b in blocks)
+    boxes = [ln.box for b in blocks for ln in b.lines]
+    assert len(boxes) == len(set(boxes))
+    assert page.quality is not None and page.quality.vertical_share > 0.95
