@@ -305,6 +305,7 @@ class Page:
     settings_digest: str = ""
     settings_changed: dict[str, float | int | str | bool] = field(default_factory=dict)
     text_size_px: float = 0.0  # height of a body text line, measured by layout; the unit of most thresholds
+    vertical: bool = False  # set in vertical columns, read top to bottom and right to left (preprocess found it)
     label: str = ""  # printed page label ("1", "A4"), when the page header names it
     metadata: dict[str, str] = field(default_factory=dict)  # page header facts: date, edition, paper
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage

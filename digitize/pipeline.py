@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from . import layout, order, preprocess, quality, repair, textlines
+from . import layout, order, preprocess, quality, repair, textlines, vertical_page
 from .errors import InputError
 from .export.names import SUFFIXES, file_stem
 from .io import DEFAULT_DPI, DEFAULT_MAX_PIXELS, LoadedPage, load
@@ -68,7 +68,14 @@ def process_page(
     image = page.image
     assert image is not None  # the stages keep the image; only the caller drops it (keep_image)
     page.engine = reader.description
-    if not text_layer and settings.lines.enabled and textlines.supported(reader):
+    if not text_layer and page.vertical and textlines.supported(reader):
+        # A page set in vertical columns: its columns are detected and read top to bottom, whatever the switch of
+        # the text-first path (the block path reads a vertical page's columns as rows of single characters).
+        with _timed(page, "lines"):
+            page_lines = vertical_page.place_columns(page, reader, settings.lines, settings.ocr, settings.layout)
+        page.timings.update({f"lines.{k}": v for k, v in page_lines.seconds.items()})
+        text_blocks = [b for b in page.blocks if b.role.has_text and not b.lines]
+    elif not text_layer and settings.lines.enabled and textlines.supported(reader):
         with _timed(page, "lines"):
             page_lines = textlines.place_lines(page, reader, settings.lines)
         page.timings.update({f"lines.{k}": v for k, v in page_lines.seconds.items()})
@@ -89,12 +96,18 @@ def process_page(
         textlines.drop_seen(text_blocks, page)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
+    if page.vertical:  # articles, order and joins are decided on the page turned so that its columns are lines
+        vertical_page.turn(page)
     with _timed(page, "order"):
         order.find_articles(page, settings.order)
         layout.refine_roles(page, settings.layout)
         order.reading_order(page, settings.order)
+        if page.vertical:
+            vertical_page.page_order(page, settings.order.cut_tolerance_em * (page.text_size_px or 30.0), settings.ocr)
     with _timed(page, "repair"):
         repair.repair(page, settings.repair)
+    if page.vertical:
+        vertical_page.unturn(page)
     # Line boxes the detector saw and how many read as text: the whole-page pass plus the engine's per-block one.
     # (None: no detector ran, e.g. a PDF text layer, or an engine that does not count.)
     seen: tuple[int, int] | None = getattr(reader, "last_lines", None)

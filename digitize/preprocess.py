@@ -166,12 +166,164 @@ def upside_down_probability(lines: list[np.ndarray]) -> float:
     return float(probs[:, 1].mean())
 
 
+# --- vertical CJK: a page set in columns read top to bottom is upright, not sideways ------------------------
+#
+# On a page of vertical Chinese the detector's boxes are tall and narrow, as on a horizontal page scanned
+# sideways; only the characters tell them apart. The bundled recogniser (trained on vertical lines turned a
+# quarter counter-clockwise, as rapidocr reads them) reads characters upright or turned a quarter
+# counter-clockwise well and characters turned clockwise poorly. So each column is cut into its character
+# cells and read three times, the cells as they stand, each turned clockwise, each turned counter-clockwise:
+#   vertical page (characters upright):            as they stand good, clockwise poor, counter-clockwise good
+#   horizontal page scanned turned 90° clockwise:  as they stand poor (its characters are turned clockwise)
+#   horizontal page scanned turned 90° counter-cw: clockwise good (that makes them upright)
+# Measurements behind the thresholds: PreprocessSettings.vertical_*.
+
+
+def character_columns(
+    gray: np.ndarray, box: tuple[int, int, int, int], settings: PreprocessSettings = DEFAULT.preprocess
+) -> list[list[tuple[int, int, int, int]]]:
+    """The single columns of characters in a detected box (full resolution), each cut top to bottom into
+    cells about as tall as the column is wide. Rules (ink down most of the box) are not characters; a run of
+    touching characters is cut evenly into squares; columns whose cells are mostly not square are dropped."""
+    x0, y0, x1, y1 = box
+    ink = gray[y0:y1, x0:x1] < 128
+    if ink.size == 0:
+        return []
+    share = ink.mean(axis=0)
+    ink[:, share > settings.vertical_rule_ink] = False
+    out = []
+    # A gutter is not quite blank on a real scan (specks, a stray stroke): a pixel column is text when ink
+    # covers more than a small share of it.
+    parts = runs((share > settings.vertical_gutter_ink) & (share <= settings.vertical_rule_ink), min_gap=2)
+    merged: list[tuple[int, int]] = []
+    for cs, ce in parts:  # the halves of a character with a blank strip inside (川, 的) are one column
+        if merged and cs - merged[-1][1] <= 0.25 * min(ce - cs, merged[-1][1] - merged[-1][0]):
+            merged[-1] = (merged[-1][0], ce)
+        else:
+            merged.append((cs, ce))
+    # A run cut by the box's edge is a sliver of the neighbouring column, which the box grew over.
+    whole = [(cs, ce) for cs, ce in merged if cs > 0 and ce < len(share)]
+    for cs, ce in whole or merged:
+        width = ce - cs
+        if width < settings.vertical_min_cell_px:
+            continue
+        cells: list[tuple[int, int]] = []
+        rows = ink[:, cs:ce].sum(axis=1) > max(1, settings.vertical_gutter_ink * width)
+        for rs, re in runs(rows, min_gap=2):
+            if cells and re - cells[-1][0] <= 1.15 * width:  # a character in parts (二, 兴) is one cell
+                cells[-1] = (cells[-1][0], re)
+                continue
+            n = max(1, int(round((re - rs) / width)))  # touching characters: even squares
+            step = (re - rs) / n
+            cells += [(int(rs + i * step), int(rs + (i + 1) * step)) for i in range(n)]
+        square = [(rs, re) for rs, re in cells if 0.5 * width <= re - rs <= 1.3 * width]
+        if len(square) >= settings.vertical_probe_cells // 2 and len(square) >= 0.6 * len(cells):
+            out.append([(x0 + cs, y0 + rs, x0 + ce, y0 + re) for rs, re in square])
+    return out
+
+
+def _cell_strip(gray: np.ndarray, cells: list[tuple[int, int, int, int]], quarter_turns: int) -> np.ndarray:
+    """The cells side by side on white as one horizontal line, each turned ``quarter_turns`` times
+    counter-clockwise (np.rot90), so that a line recogniser reads the column top to bottom."""
+    size = max(max(c[2] - c[0], c[3] - c[1]) for c in cells)
+    pad = max(1, size // 4)
+    strip = np.full((size + 2 * pad, len(cells) * (size + pad) + pad), 255, np.uint8)
+    for i, (cx0, cy0, cx1, cy1) in enumerate(cells):
+        cell = np.rot90(gray[cy0:cy1, cx0:cx1], quarter_turns)
+        top, left = pad + (size - cell.shape[0]) // 2, pad + i * (size + pad) + (size - cell.shape[1]) // 2
+        strip[top : top + cell.shape[0], left : left + cell.shape[1]] = cell
+    return strip
+
+
+def read_strips(strips: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and mean character score of each strip, by the bundled PP-OCRv6 recogniser (greedy CTC decoding
+    with the character list stored in the model file), one batch at the model's 48 px height."""
+    if not strips:
+        return []
+    session = _bundled_model("PP-OCRv6_rec_small.onnx")
+    alphabet = _recogniser_alphabet()
+    widths = [max(48, int(np.ceil(48 * s.shape[1] / s.shape[0]))) for s in strips]
+    batch = np.zeros((len(strips), 3, 48, max(widths)), np.float32)  # padding 0 is mid-grey, as rapidocr pads
+    for i, (s, w) in enumerate(zip(strips, widths)):
+        batch[i, :, :, :w] = cv2.resize(s, (w, 48), interpolation=cv2.INTER_AREA).astype(np.float32) * (2 / 255) - 1
+    probs = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    out = []
+    for p in probs:
+        best, score = p.argmax(axis=1), p.max(axis=1)
+        keep = (best != 0) & np.concatenate([[True], best[1:] != best[:-1]])  # 0 is CTC's blank
+        text = "".join(alphabet[k] if k < len(alphabet) else "" for k in best[keep])
+        out.append((text, float(score[keep].mean()) if keep.any() else 0.0))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _recogniser_alphabet() -> list[str]:
+    meta = _bundled_model("PP-OCRv6_rec_small.onnx").get_modelmeta().custom_metadata_map
+    return ["", *meta["character"].splitlines(), " "]
+
+
+def _han_share(text: str) -> float:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf") / max(1, len(text))
+
+
+def vertical_votes(
+    gray: np.ndarray, boxes: list[tuple[int, int, int, int]], settings: PreprocessSettings = DEFAULT.preprocess
+) -> dict[str, int]:
+    """How many sampled columns read as vertical Chinese (``vertical``), as a horizontal page turned 90°
+    clockwise (``cw``) or counter-clockwise (``ccw``); a column that says neither clearly has no vote."""
+    st = settings
+    tall = sorted((b for b in boxes if b[3] - b[1] >= 2 * (b[2] - b[0])), key=lambda b: b[0] - b[2])
+    columns: list[list[tuple[int, int, int, int]]] = []
+    for b in tall:  # widest boxes first: the body columns, not a stray mark
+        columns += character_columns(gray, b, st)
+        if len(columns) >= 2 * st.vertical_probe_columns:
+            break
+    columns.sort(key=len, reverse=True)
+    sample = [c[(len(c) - st.vertical_probe_cells) // 2 :][: st.vertical_probe_cells] for c in columns]
+    sample = sample[: st.vertical_probe_columns]
+    votes = {"vertical": 0, "cw": 0, "ccw": 0}
+    if not sample:
+        return votes
+    reads = read_strips([_cell_strip(gray, c, k) for k in (0, -1, 1) for c in sample])
+    # A read's quality: its mean character score, times the share of the cells it found a character in (a
+    # column of turned characters often reads as one confident character).
+    quality = [score * min(1.0, len(text) / len(c)) for (text, score), c in zip(reads, sample * 3)]
+    n = len(sample)
+    for i, (upright, turned_cw, turned_ccw) in enumerate(zip(quality[:n], quality[n : 2 * n], quality[2 * n :])):
+        chinese = _han_share(reads[i][0]) >= st.vertical_han_share and upright >= st.vertical_min_quality
+        scores = {
+            "vertical": upright - turned_cw if chinese else 0.0,
+            "cw": turned_ccw - upright,  # scanned turned clockwise: turning the cells back makes them upright
+            "ccw": turned_cw - turned_ccw,
+        }
+        best = max(scores, key=lambda k: scores[k])
+        if scores[best] >= st.vertical_vote_margin:
+            votes[best] += 1
+    return votes
+
+
+def is_vertical_cjk(
+    gray: np.ndarray, boxes: list[tuple[int, int, int, int]], settings: PreprocessSettings = DEFAULT.preprocess
+) -> bool:
+    """Whether a page whose detected boxes are tall and narrow is set in vertical Chinese (upright: read its
+    columns top to bottom, right to left) rather than a horizontal page scanned sideways."""
+    votes = vertical_votes(gray, boxes, settings)
+    return votes["vertical"] >= settings.vertical_min_votes and votes["vertical"] > 2 * (votes["cw"] + votes["ccw"])
+
+
 def estimate_orientation(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> int:
     """The clockwise rotation, 0, 90, 180 or 270 degrees, that the page went through when scanned; turning
-    it back by that much makes its text upright."""
+    it back by that much makes its text upright. A page of vertical Chinese is upright as it stands."""
+    return orientation(gray, settings)[0]
+
+
+def orientation(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> tuple[int, bool]:
+    """The page's clockwise rotation (as ``estimate_orientation``), and whether it is set in vertical columns."""
     if (gray < 128).mean() < 1e-4:  # no ink, nothing to read: the detector answers noise
-        return 0
+        return 0, False
     boxes = text_line_boxes(gray, settings)
+    if _turned_a_quarter(boxes, settings) and is_vertical_cjk(gray, boxes, settings):
+        return 0, True
     turned = 90 if _turned_a_quarter(boxes, settings) else 0
     if turned:  # look at the page and its lines turned back a quarter (counter-clockwise)
         w = gray.shape[1]
@@ -184,7 +336,7 @@ def estimate_orientation(gray: np.ndarray, settings: PreprocessSettings = DEFAUL
     turned_over = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
     if upside_down_probability(crops) - upside_down_probability(turned_over) >= settings.upside_down_margin:
         turned += 180
-    return turned
+    return turned, False
 
 
 def runs(mask: npt.ArrayLike, min_gap: int = 1) -> list[tuple[int, int]]:
@@ -251,9 +403,13 @@ def preprocess(page: Page, settings: PreprocessSettings = DEFAULT.preprocess) ->
     ``page.transform`` (working pixels → source pixels, through both rotations)."""
     assert page.image is not None
     flat = flatten_background(page.image, settings)
-    rotation = estimate_orientation(flat, settings)
+    rotation, page.vertical = orientation(flat, settings)
     upright, to_source = rotate_upright(flat, rotation)
-    angle = estimate_skew(upright, settings)
+    # Skew levels a page's lines; a vertical page's lines are its columns: measured on the page transposed
+    # (a reflection, so the angle changes sign).
+    angle = (
+        -estimate_skew(np.ascontiguousarray(upright.T), settings) if page.vertical else estimate_skew(upright, settings)
+    )
     page.image, skew = deskew(upright, angle, settings)
     page.transform = Transform(matrix=_then(to_source, skew.matrix), skew_degrees=angle, rotation_degrees=rotation)
     return page

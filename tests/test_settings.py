@@ -51,7 +51,7 @@ def test_every_field_is_typed_documented_and_of_its_type():
         instance = cls()
         for f in dataclasses.fields(cls):
             assert f.metadata.get("doc"), f"{cls.__name__}.{f.name} has no reason recorded"
-            kind = {"int": int, "float": float, "str": str}[f.type] if isinstance(f.type, str) else f.type
+            kind = {"int": int, "float": float, "str": str, "bool": bool}[f.type] if isinstance(f.type, str) else f.type
             assert type(getattr(instance, f.name)) is kind, f"{cls.__name__}.{f.name}"
 
 

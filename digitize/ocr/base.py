@@ -50,7 +50,7 @@ class Engine(Protocol):
     # Optional, for text-first layout (digitize/textlines.py); an engine without them gets the block path:
     # def detect_lines(self, image, scale, tile_px, overlap_px) -> list[Box]:
     #     line boxes of the whole image (its pixels), detected on it scaled by ``scale``, in tiles.
-    # def read_lines(self, image, boxes) -> list[Line]:
+    # def read_lines(self, image, boxes[, width_scale]) -> list[Line]:
     #     one Line per box, read at the image's own resolution; glyph boxes in image pixels.
 
 

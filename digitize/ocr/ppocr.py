@@ -165,15 +165,17 @@ class PPOCREngine:
         lines, words = self.recognizer.postprocess_op(preds, True, wh_ratio_list=ratios, max_wh_ratio=max_ratio)
         return lines, words
 
-    def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[Line]:
-        """Recognise each box at native resolution; one Line per box, glyphs in image pixels."""
+    def read_lines(self, image: np.ndarray, boxes: list[Box], width_scale: float | None = None) -> list[Line]:
+        """Recognise each box at native resolution; one Line per box, glyphs in image pixels. ``width_scale``
+        replaces ``rec_width_scale`` (vertical columns turned into lines are read unsqueezed: ocr/vertical.py)."""
         if not boxes:
             return []
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         crops = [gray[b[1] : b[3], b[0] : b[2]] for b in boxes]  # views, not copies
         texts, scores = [""] * len(crops), [0.0] * len(crops)
         words: list = [None] * len(crops)  # rapidocr's WordInfo per crop: every one is filled by the first pass
-        self._recognise_into(crops, range(len(crops)), self.settings.rec_width_scale, texts, scores, words)
+        scale = self.settings.rec_width_scale if width_scale is None else width_scale
+        self._recognise_into(crops, range(len(crops)), scale, texts, scores, words)
         # Squeezing suits square CJK glyphs; narrow Latin marks (a line-end hyphen) can vanish in it, so Latin
         # lines are read again at full width.
         latin = [i for i, t in enumerate(texts) if mostly_latin(t)]

@@ -7,6 +7,8 @@ on the page. Columns are read right to left, as vertical Chinese is.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from ..model import Box, Glyph, Line
@@ -77,3 +79,56 @@ def read_vertical(
                 )
             )
     return lines
+
+
+def turn_to_lines(image: np.ndarray) -> np.ndarray:
+    """The page turned a quarter counter-clockwise: its columns become lines read left to right, the rightmost
+    column on top. A page box ``(x0, y0, x1, y1)`` is ``to_turned(box, width)`` there."""
+    return np.ascontiguousarray(np.rot90(image, 1))
+
+
+def to_turned(b: Box, width: int) -> Box:
+    """A box of a page ``width`` px wide in the page turned by ``turn_to_lines``."""
+    return (b[1], width - b[2], b[3], width - b[0])
+
+
+def from_turned(b: Box, width: int) -> Box:
+    """A box of the turned page (``turn_to_lines``) back in the page ``width`` px wide."""
+    return (width - b[3], b[0], width - b[1], b[2])
+
+
+def read_columns(
+    engine,
+    image: np.ndarray,
+    boxes: list[Box],
+    turned: np.ndarray | None = None,
+    settings: OcrSettings = DEFAULT.ocr,
+) -> list[Line]:
+    """Columns of vertical text read top to bottom: one Line per box, glyph boxes in ``image`` pixels.
+
+    The page is turned a quarter counter-clockwise (``turn_to_lines``; pass it as ``turned`` when already made),
+    so that each column lies as a line read left to right, and
+    the engine's ``read_lines`` reads the turned boxes at the page's own resolution: this is how PP-OCR reads
+    vertical lines (rapidocr turns a crop at least 1.5 times as tall as wide the same way), and its recogniser is
+    trained on them. Unlike cutting a column into character cells, it needs no blank space between characters.
+    """
+    if not boxes:
+        return []
+    w = image.shape[1]
+    if turned is None:
+        turned = turn_to_lines(image)
+    turned_boxes = [to_turned(b, w) for b in boxes]
+    if "width_scale" in inspect.signature(engine.read_lines).parameters:
+        lines = engine.read_lines(turned, turned_boxes, width_scale=settings.vertical_rec_width_scale)
+    else:
+        lines = engine.read_lines(turned, turned_boxes)
+    out = []
+    for box, line in zip(boxes, lines):
+        glyphs = [Glyph(g.text, _within(from_turned(g.box, w), box), g.confidence) for g in line.glyphs]
+        out.append(Line(line.text, box, line.confidence, glyphs))
+    return out
+
+
+def _within(b: Box, outer: Box) -> Box:
+    """A glyph box clipped to its column (the recogniser's boxes may reach a pixel past the crop)."""
+    return (max(b[0], outer[0]), max(b[1], outer[1]), min(b[2], outer[2]), min(b[3], outer[3]))

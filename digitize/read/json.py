@@ -108,6 +108,7 @@ def _page(d: dict) -> Page:
         in_source_coordinates=bool(d.get("in_source_coordinates")),
         engine=d.get("engine", ""),
         text_size_px=d.get("text_size_px", 0.0),
+        vertical=bool(d.get("vertical", False)),
         label=d.get("label", ""),
         metadata=dict(d.get("metadata") or {}),
         timings=dict(d.get("timings") or {}),
