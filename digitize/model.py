@@ -228,16 +228,20 @@ class Separator:
 
 @dataclass
 class Transform:
-    """Affine map from working-image pixels to source-image pixels (2×3 matrix)."""
+    """Map from working-image pixels to source-image pixels: a 2×3 affine matrix, or a 3×3 projective one when
+    the page was a camera photo warped flat (page_frame.py); a box maps to the bounding box of its corners."""
 
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
     skew_degrees: float = 0.0
     rotation_degrees: int = 0  # clockwise quarter turn (0, 90, 180, 270) the scan had; the working image undoes it
+    frame: str = ""  # how the sheet was cut from a dark frame around it: "", "crop" or "perspective" (warped flat)
 
     def map_box(self, box: Box, width: int, height: int) -> Box:
         x0, y0, x1, y1 = box
         corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
-        pts = corners @ self.matrix.T
+        pts = corners @ np.asarray(self.matrix, dtype=float).T
+        if pts.shape[1] == 3:  # projective: back from homogeneous coordinates
+            pts = pts[:, :2] / pts[:, 2:3]
         nx0, ny0 = np.floor(pts.min(axis=0)).astype(int)
         nx1, ny1 = np.ceil(pts.max(axis=0)).astype(int)
         return (max(0, int(nx0)), max(0, int(ny0)), min(width, int(nx1)), min(height, int(ny1)))

@@ -61,7 +61,7 @@ def process_page(
             # Born-digital: the characters' boxes are exact in page space, so the page must not be rotated.
             page.image = preprocess.flatten_background(loaded.image, settings.preprocess)
         else:
-            preprocess.preprocess(page, settings.preprocess)
+            preprocess.preprocess(page, settings.preprocess, settings.frame)
     with _timed(page, "layout"):
         layout.analyze(page, settings.layout)
     reader: Engine = TextLayerEngine(loaded.text_layer) if loaded.text_layer is not None else engine

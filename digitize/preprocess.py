@@ -14,8 +14,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from . import page_frame
 from .model import Page, Transform
-from .settings import DEFAULT, PreprocessSettings
+from .settings import DEFAULT, PageFrameSettings, PreprocessSettings
 
 
 def paper_level(gray: np.ndarray, settings: PreprocessSettings = DEFAULT.preprocess) -> np.ndarray:
@@ -392,17 +393,25 @@ def rotate_upright(gray: np.ndarray, rotation: int) -> tuple[np.ndarray, np.ndar
     return np.ascontiguousarray(np.rot90(gray, turns)), np.array(back, dtype=float)
 
 
-def _then(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The 2×3 affine map that applies ``second`` and then ``first``."""
-    as3 = lambda m: np.vstack([m, [0.0, 0.0, 1.0]])
-    return (as3(first) @ as3(second))[:2]
+def _then(*maps: np.ndarray) -> np.ndarray:
+    """The map that applies the last of ``maps`` first and the first last (2×3 affine or 3×3 projective
+    matrices); 2×3 unless one of them is projective."""
+    as3 = lambda m: m if m.shape == (3, 3) else np.vstack([m, [0.0, 0.0, 1.0]])
+    out = np.eye(3)
+    for m in maps:
+        out = out @ as3(np.asarray(m, dtype=float))
+    return out[:2] if np.allclose(out[2], [0.0, 0.0, 1.0]) else out / out[2, 2]
 
 
-def preprocess(page: Page, settings: PreprocessSettings = DEFAULT.preprocess) -> Page:
-    """Flatten, turn upright, estimate and correct skew. Sets ``page.image`` to the working image and
-    ``page.transform`` (working pixels → source pixels, through both rotations)."""
+def preprocess(
+    page: Page, settings: PreprocessSettings = DEFAULT.preprocess, frame: PageFrameSettings = DEFAULT.frame
+) -> Page:
+    """Take off a dark frame around the sheet (warping a camera photo flat), flatten, turn upright, estimate and
+    correct skew. Sets ``page.image`` to the working image and ``page.transform`` (working pixels → source
+    pixels, through the cut and both rotations)."""
     assert page.image is not None
-    flat = flatten_background(page.image, settings)
+    paper, from_paper, cut = page_frame.cut_to_paper(page.image, frame)
+    flat = flatten_background(paper, settings)
     rotation, page.vertical = orientation(flat, settings)
     upright, to_source = rotate_upright(flat, rotation)
     # Skew levels a page's lines; a vertical page's lines are its columns: measured on the page transposed
@@ -411,7 +420,9 @@ def preprocess(page: Page, settings: PreprocessSettings = DEFAULT.preprocess) ->
         -estimate_skew(np.ascontiguousarray(upright.T), settings) if page.vertical else estimate_skew(upright, settings)
     )
     page.image, skew = deskew(upright, angle, settings)
-    page.transform = Transform(matrix=_then(to_source, skew.matrix), skew_degrees=angle, rotation_degrees=rotation)
+    page.transform = Transform(
+        matrix=_then(from_paper, to_source, skew.matrix), skew_degrees=angle, rotation_degrees=rotation, frame=cut
+    )
     return page
 
 

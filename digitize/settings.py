@@ -135,6 +135,70 @@ class PreprocessSettings:
     )
 
 
+# --- page frame -----------------------------------------------------------------------------------------------
+
+_BED = "measured on the dark-border and camera pages of the randomized bed (bench/layout_random.py, seed 61207)"
+
+
+@dataclass(frozen=True)
+class PageFrameSettings:
+    """The sheet within the picture: dark scanner borders and camera surrounds taken off (page_frame.py)."""
+
+    work_side_px: int = _f(
+        1000,
+        "the sheet is found on a copy reduced to this longest side (a 0.5 % border is still 5 px there)",
+    )
+    paper_percentile: float = _f(
+        90.0, "percentile of the middle half of the page taken as its paper grey (over ink and photos)"
+    )
+    edge_band_fraction: float = _f(
+        0.01, "width of the band along each image edge whose median says whether a dark frame runs there"
+    )
+    frame_dark_ratio: float = _f(
+        0.6,
+        "an edge band darker than this share of the paper grey is frame: the bed's lid borders are 10-60 grey "
+        "and camera surrounds 30-120 against paper 200-250 (ratios 0.05-0.55); a binding shadow at full "
+        "strength darkens paper to 0.4 only in its outer few px, which the band median mostly passes; " + _BED,
+    )
+    min_paper_grey: float = _f(80.0, "a page whose paper is darker than this has no sheet to find (a negative)")
+    close_fraction: float = _f(
+        0.015,
+        "closing (of the longest side) that fills text and rules into the paper around them: body text strokes "
+        "are under 0.5 % of the page, a headline stroke about 1 %",
+    )
+    min_paper_fraction: float = _f(
+        0.3, "the sheet covers at least this share of the picture, or what was found is not the sheet"
+    )
+    inset_fraction: float = _f(
+        0.004,
+        "the sheet as found is moved in by this share of the longest side, so that no sliver of frame is left "
+        "at its edge to join things up again (printed matter keeps a wider margin; text_outside guards it)",
+    )
+    min_removed_fraction: float = _f(
+        0.01, "a frame under this share of the picture's area is left alone: nothing worth a resampling"
+    )
+    perspective_min_fraction: float = _f(
+        0.006,
+        "a sheet whose corners are further than this share of the longest side from a rectangle's is warped "
+        "flat; nearer, it is cropped and left to deskew. The bed's camera pages pull corners in by 2-12 %, "
+        "a scanned sheet skewed 3° is a rectangle within 0.1 %; " + _BED,
+    )
+    crop_max_tilt_degrees: float = _f(
+        3.0, "a rectangular sheet tilted more than deskew corrects (preprocess.max_skew_degrees) is warped upright"
+    )
+    ink_ratio: float = _f(0.55, "a pixel darker than this share of the paper grey is ink, for the text guard")
+    text_min_px: int = _f(3, "marks smaller than this (reduced-copy px) are specks, not letters, for the text guard")
+    text_max_fraction: float = _f(
+        0.06, "marks larger than this share of the longest side are photos or frame, not letters (text guard)"
+    )
+    text_max_aspect: float = _f(8.0, "marks longer than this many times their width are rules or frame edges")
+    min_text_marks: int = _f(
+        3,
+        "this many letter-sized marks on paper outside the sheet found keep the cut from crossing them "
+        "(one or two are dust or a stain's rim)",
+    )
+
+
 # --- layout ---------------------------------------------------------------------------------------------------
 
 
@@ -732,6 +796,7 @@ class Settings:
     """Every stage's settings. ``Settings()`` is today's calibration."""
 
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
+    frame: PageFrameSettings = field(default_factory=PageFrameSettings)
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     order: OrderSettings = field(default_factory=OrderSettings)

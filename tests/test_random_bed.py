@@ -44,9 +44,16 @@ REGRESSION_PAGES: list[tuple[int, str, str | None]] = [
     # (page seed, what it exposed, None when fixed or the open bug's xfail reason)
     # Found by `python bench/layout_random.py --n 48 --seed 61207 --size ci` (bench/layout-random.md): 15 of its
     # 48 pages found no block at all, every page with a dark scanner border and every camera photo.
-    (61207027, "scan, dark scanner border, skew 3°, bleed-through", "open: a dark scanner border collapses the page"),
-    (61207002, "camera photo on a dark table, perspective", "open: a camera photo's dark surround collapses the page"),
-    (61207013, "scan turned, scanner border, bilevel, stains", "open: a turned page with a border collapses"),
+    # The dark frame is taken off since page_frame.py (block R 0.00 -> 0.44 on both, bag CER 0.92 -> 0.02 and
+    # 0.98 -> 0.32); the camera page is warped flat, but its noisy paper (noise 0.98, blur 1.6) lets the
+    # halftone photo's box grow over the text above it (layout._grow_to_edges), so it is still one photo.
+    (61207027, "scan, dark scanner border, skew 3°, bleed-through", None),
+    (
+        61207002,
+        "camera photo on a dark table, perspective, heavy noise and blur",
+        "open: on noisy paper the halftone photo's box grows over the whole flattened page",
+    ),
+    (61207013, "scan turned, scanner border, bilevel, stains", None),
 ]
 
 PAGES = 12

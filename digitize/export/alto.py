@@ -470,6 +470,8 @@ class _AltoWriter:
             f"source mime: {src.mime}",
             f"dpi: {self._num(round(self.dpi, 2)) if self.dpi else 'unknown'}",
         ]
+        if page.transform.frame:
+            settings.append(f"page frame taken off: {page.transform.frame}")
         if page.transform.rotation_degrees:
             settings.append(f"turned upright: {page.transform.rotation_degrees} degrees")
         if page.transform.skew_degrees:

@@ -59,6 +59,7 @@ def _page(d: dict) -> Page:
         np.array(t.get("matrix") or [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=float),
         t.get("skew_degrees", 0.0),
         t.get("rotation_degrees", 0),
+        t.get("frame", ""),
     )
     blocks = []
     for b in d.get("blocks") or []:
