@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -354,6 +355,29 @@ def test_issue_metadata_and_mets_profile_reach_the_mets(born_digital_pdf, tmp_pa
     except schemas.SchemaNotFound as exc:
         pytest.skip(str(exc))
     assert schemas.validate(mets, "mets.xsd") == []
+
+
+@pytest.mark.parametrize("mode", ["copy", "link"])
+def test_images_option_puts_the_pages_into_the_package(born_digital_pdf, tmp_path, mode):
+    """--images copy|link: the issue's page files go into OUTDIR/images/ and the METS points there, so the
+    package still resolves after OUTDIR is moved away from the inputs."""
+    src = tmp_path / "src"
+    src.mkdir()
+    a, b = src / "a.pdf", src / "b.pdf"
+    a.write_bytes(born_digital_pdf.read_bytes())
+    b.write_bytes(born_digital_pdf.read_bytes())
+    out = tmp_path / "out"
+    result = invoke("run", a, b, "--issue", "-o", out, "--format", "txt,alto", "--images", mode)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "images").iterdir()) == ["a.pdf", "b.pdf"]
+    moved = tmp_path / "elsewhere"
+    out.rename(moved)
+    shutil.rmtree(src)
+    mets = etree.parse(str(moved / "a.mets.xml"))
+    hrefs = [loc.get("{http://www.w3.org/1999/xlink}href") for loc in mets.iter("{http://www.loc.gov/METS/}FLocat")]
+    assert any(h.startswith("images/") for h in hrefs), hrefs
+    for href in hrefs:
+        assert (moved / href.split("#")[0]).is_file(), href
 
 
 def test_bad_issue_metadata_is_a_usage_error(born_digital_pdf, tmp_path):

@@ -7,7 +7,8 @@ batch wrote:
   reader reads from it the text the text output has;
 * the METS of each profile (images with MIX read from the files, ALTO and PAGE files; enmap from the batch itself; ndnp and ocrd written by the same writer from the
   issue read back from the batch's JSON, which gives the batch's enmap METS byte for byte) validates, and its
-  every ``FLocat`` is a relative path that resolves from the METS folder; ``ocrd workspace validate`` reports
+  every ``FLocat`` is a relative path that resolves from the METS folder (`--images copy`: the page images in
+  the package's images/); ``ocrd workspace validate`` reports
   no error on the ocrd one;
 * the story continued from the first page to the other is one NewsML newsItem and one METS ARTICLE, and the
   newsItem's paragraphs are the issue text's paragraphs: the paragraph cut by the page jump is one ``<p>``,
@@ -66,7 +67,7 @@ def batch(tmp_path_factory):
     (tmp / "src" / "issue" / "issue.toml").write_text(SIDECAR, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "digitize.batch", "batch", str(tmp / "src"), "-o", str(tmp / "out")]
-        + ["--issue-per-folder", "--format", FORMATS, "--log-json"],
+        + ["--issue-per-folder", "--format", FORMATS, "--log-json", "--images", "copy"],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -141,6 +142,7 @@ def test_mets_of_each_profile_validates_and_its_files_resolve(batch, profile, tm
                 ["alto", "page"],
                 alto_names={n: f"{s}.alto.xml" for n, s in enumerate(_stems(folder), 1)},
                 metadata=metadata,
+                images="copy",
             )
             assert (rebuilt / f"{first}.mets.xml").read_bytes() == mets_path.read_bytes()
         else:
@@ -155,12 +157,14 @@ def test_mets_of_each_profile_validates_and_its_files_resolve(batch, profile, tm
                 alto_names={n: f"{s}.alto.xml" for n, s in enumerate(_stems(folder), 1)},
                 metadata=metadata,
                 mets_profile=profile,
+                images="copy",
             )
             mets_path = path
         assert _valid(mets_path) == "mets.xsd"
         mets = etree.parse(str(mets_path)).getroot()
         hrefs = [loc.get(f"{{{XLINK_NS}}}href") for loc in mets.iter(f"{{{METS_NS}}}FLocat")]
         assert len(hrefs) == 6  # two images, two ALTO files, two PAGE files
+        assert sum(href.startswith("images/") for href in hrefs) == 2  # --images copy: the package is one folder
         for href in hrefs:
             assert not Path(href).is_absolute(), href
             assert (mets_path.parent / href.split("#")[0]).resolve().is_file(), href

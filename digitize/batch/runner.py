@@ -60,6 +60,7 @@ class Settings:
     issue_per_folder: bool = False
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)  # every stage's thresholds
     mets_profile: str = "enmap"
+    image_mode: str = "reference"  # --images: page images referenced in place, or copied/linked into the package
     issue_metadata: IssueMetadata | None = None  # --issue-metadata; an issue folder's issue.toml/json adds to it
 
     @property
@@ -80,6 +81,7 @@ class Settings:
             ("newsml_body", "nitf"),
             ("issue_per_folder", False),
             ("mets_profile", "enmap"),
+            ("image_mode", "reference"),
         ):
             if getattr(self, name) != default:
                 key[name] = getattr(self, name)
@@ -382,6 +384,7 @@ def process_unit(work: IssueUnit, settings: Settings, outdir: str, threads: int 
                     done.alto_names,
                     metadata=metadata,
                     mets_profile=settings.mets_profile,
+                    images=settings.image_mode,
                 )
             )
     except EngineError:

@@ -192,6 +192,7 @@ def batch_command(
     newsml_body,
     settings,
     mets_profile,
+    image_mode,
     issue_metadata,
     strict=False,
 ) -> None:
@@ -213,6 +214,7 @@ def batch_command(
         issue_per_folder,
         pipeline=pipeline_settings,
         mets_profile=mets_profile,
+        image_mode=image_mode,
         issue_metadata=issue_metadata,
     )
     log = get_log()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..export.alto import UNITS as ALTO_UNITS
+from ..export.files import IMAGE_MODES
 from ..export.issue_metadata import IssueMetadata, IssueMetadataError, issue_metadata_from_file
 from ..export.mets import PROFILES as METS_PROFILES
 from ..export.names import DOCUMENT_FORMATS, OUTPUT_FORMATS, parse_formats
@@ -133,6 +134,15 @@ def run_options(
             default="enmap",
             show_default=True,
             help="METS profile of issue packages (docs/mets-profiles.md).",
+        ),
+        click.option(
+            "--images",
+            "image_mode",
+            type=click.Choice(IMAGE_MODES),
+            default="reference",
+            show_default=True,
+            help="Where an issue package's METS and NewsML-G2 find the page images: where they are (reference), "
+            "or copied / hard-linked into OUTDIR/images/ so the package travels as one folder.",
         ),
         click.option(
             "--issue-metadata",

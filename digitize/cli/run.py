@@ -110,6 +110,7 @@ def run_command(
     debug_overlay: bool,
     settings: Settings,
     mets_profile: str,
+    image_mode: str,
     issue_metadata: IssueMetadata | None,
     strict: bool = False,
 ) -> None:
@@ -238,6 +239,7 @@ def run_command(
                             result.alto_names,
                             metadata=issue_metadata,
                             mets_profile=mets_profile,
+                            images=image_mode,
                         ):
                             log.info(
                                 f"issue {result.stem}: → {target}", event="issue", stem=result.stem, output=str(target)
