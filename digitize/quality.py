@@ -178,7 +178,14 @@ def review_reasons(
         and q.mean_confidence < settings.unsupported_confidence
     ):
         reasons.append("unsupported-script")  # read, but as look-alike characters the model is unsure of
-    if not written_chars and not reasons:
+    # A line or two read from a picture's texture ("a" at 0.47 in a blurred photo) is not text: the page is a
+    # picture still (its marks are written, and the page is flagged as photo-only).
+    only_marks = (
+        0 < q.written_lines < settings.min_lines_for_script
+        and seen_lines < settings.min_lines_for_script
+        and q.mean_confidence < settings.unsupported_confidence
+    )
+    if (not written_chars or only_marks) and not reasons:
         if q.ink_share < settings.blank_ink_share:
             reasons.append("blank")
         elif seen_lines < settings.min_lines_for_script:

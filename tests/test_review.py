@@ -99,6 +99,13 @@ CASES = {
         3000,
         ["low-confidence"],
     ),
+    "a mark read in a photo": (  # the rendered photo page read text-first: "a" at 0.47 in the blurred picture
+        quality(
+            mean_confidence=0.47, confidence_p5=0.47, detected_lines=1, read_lines=1, written_lines=1, ink_share=0.18
+        ),
+        1,
+        ["photo-only", "low-confidence"],
+    ),
     "fallback": (
         quality(
             mean_confidence=0.98, confidence_p5=0.9, fallback_blocks=SETTINGS.max_fallback_blocks, written_lines=60
@@ -122,6 +129,14 @@ def test_unexpected_script_needs_a_declared_script():
     latin = dataclasses.replace(SETTINGS, scripts="Latin")
     assert review_reasons(record, 1000, latin, letters) == ["unexpected-script"]
     assert review_reasons(record, 1000, dataclasses.replace(SETTINGS, scripts="Han,Latin"), letters) == []
+
+
+def test_a_short_page_read_well_is_text_not_a_photo():
+    """A title page of two lines read with confidence is done; only marks read unsure make a page photo-only."""
+    record = quality(
+        mean_confidence=0.98, confidence_p5=0.95, detected_lines=2, read_lines=2, written_lines=2, ink_share=0.01
+    )
+    assert review_reasons(record, 12, SETTINGS) == []
 
 
 def test_worst_first():
