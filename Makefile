@@ -53,7 +53,7 @@ lint: $(VENV)/.test
 	$(BIN)/lint-imports
 
 test: apt-deps $(VENV)/.test lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	$(BIN)/pip install -q -e '.[bench]'
