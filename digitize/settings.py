@@ -713,6 +713,14 @@ class TextLinesSettings:
     # percentile) is the picture, not type on paper (cols6-photos-scan's drawing: 115 against ~240; body lines
     # have a median at the paper's).
     photo_ground_share: float = 0.75
+    # ... and a line read there is the picture's texture when it holds fewer distinct characters than this or
+    # reads under ``texture_min_confidence``. Measured (every line read on a picture's ground of these pages,
+    # 2026-12-07): the cols6-photos drawing reads "wwww", 1 distinct, at 0.85 (scan) and 0.96 (clean); type set on
+    # a picture's ground reads 3-14 distinct characters at 0.78-1.00 (HKEJ C4's sidebar on the photo's tint,
+    # 9 lines; headlinedaily's caption; zaobao's date band "星期二", 3 distinct at 1.00), all of which the
+    # ground test alone had dropped unread.
+    texture_max_distinct: int = 2
+    texture_min_confidence: float = 0.6
     # A detector box at least this many times as high as wide, and this many body lines high, is a column of
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.

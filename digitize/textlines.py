@@ -42,6 +42,7 @@ class TextLinesReport:
     new_blocks: int = 0  # blocks grouped from lines no ink block held
     split_blocks: int = 0  # ink blocks split at their lines' gutters
     photos_demoted: int = 0
+    photo_texture: int = 0  # lines read inside a photo's picture and dropped as its texture
     vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
     fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
     flags: list[str] = field(default_factory=list)
@@ -163,22 +164,34 @@ def _owned(padded: list[Box], found: list[list[Box]], em: float, settings: TextL
 
 
 def drop_photo_texture(
-    image: np.ndarray, boxes: list[Box], photos: list[Box], settings: TextLinesSettings = SETTINGS
-) -> list[Box]:
-    """Boxes inside a photo whose ground is not paper: the picture itself (cols6-photos-scan: a drawing of four
-    monitors with sine waves, 100 px high, read as "wwww" at 0.97 and written as a headline). Type set in a
-    photo's box on paper (a small-type page taken for a photo, a caption the box grew over) is kept."""
-    if not photos or not boxes:
-        return boxes
-    paper = float(np.percentile(image[::8, ::8], 90))
+    image: np.ndarray, lines: list[Line], photos: list[Box], settings: TextLinesSettings = SETTINGS
+) -> tuple[list[Line], int]:
+    """The read lines without the picture's own texture, and how many were dropped. A line inside a photo on a
+    ground that is not paper is texture when it reads as one character repeated, or unsure
+    (cols6-photos-scan: a drawing of four monitors with sine waves, 100 px high, read as "wwww" at 0.97 and
+    written as a headline). Type set on a picture's ground reads as varied, sure text and stays (HKEJ C4: a
+    sidebar of nine lines on the photo's tint, zaobao's date band, once dropped unread); type on paper in a
+    photo's box always stays."""
+    if not photos or not lines:
+        return lines, 0
+    paper = paper_grey(image)
     kept = []
-    for b in boxes:
-        if any(_holds(p, _centre(b)) for p in photos):
-            ground = float(np.median(image[b[1] : b[3], b[0] : b[2]]))
-            if ground < settings.photo_ground_share * paper:
+    for ln in lines:
+        if any(_holds(p, _centre(ln.box)) for p in photos) and on_picture_ground(image, ln.box, paper, settings):
+            distinct = len(set(ln.text.replace(" ", "")))
+            if distinct < settings.texture_max_distinct or ln.confidence < settings.texture_min_confidence:
                 continue
-        kept.append(b)
-    return kept
+        kept.append(ln)
+    return kept, len(lines) - len(kept)
+
+
+def paper_grey(image: np.ndarray) -> float:
+    return float(np.percentile(image[::8, ::8], 90))
+
+
+def on_picture_ground(image: np.ndarray, box: Box, paper: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    """Whether a box's median grey is darker than paper: set on a picture or a tint, not on the page."""
+    return float(np.median(image[box[1] : box[3], box[0] : box[2]])) < settings.photo_ground_share * paper
 
 
 def _inside_share(inner: Box, outer: Box) -> float:
@@ -216,7 +229,6 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     # Lines inside a vertical ink block are its columns or pieces of them: the vertical reader reads the block.
     boxes = [b for b in boxes if not any(_holds(v.box, _centre(b)) for v in vertical)]
     assert page.image is not None
-    boxes = drop_photo_texture(page.image, boxes, [b.box for b in page.blocks if b.role is Role.PHOTO], settings)
     boxes = cut_at_blank_rows(page.image, boxes, det_px, settings)
     boxes = cut_at_aligned_gaps(page.image, boxes, det_px, settings)
     boxes = cut_at_gutters(
@@ -231,6 +243,9 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     read = [
         ln for ln in engine.read_lines(page.image, boxes) if ln.text.strip() and ln.confidence >= settings.min_score
     ]
+    read, report.photo_texture = drop_photo_texture(
+        page.image, read, [b.box for b in page.blocks if b.role is Role.PHOTO], settings
+    )
     report.read = len(read)
     report.texts = [ln.text for ln in read]
     report.seconds["read"] = time.perf_counter() - start - report.seconds["detect"]
@@ -255,11 +270,29 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
                 )
             )
 
-    # A photo holding text lines: mostly text → not a photo at all; some text → the photo stays, its lines
-    # become a block of their own (a caption or a sign set into the picture).
+    # A photo holding text lines on paper: mostly text → not a photo at all (small type taken for a picture);
+    # some → the photo stays, its lines become a block of their own (a caption the box grew over). Lines set on
+    # the picture's own ground (a sidebar on its tint, HKEJ C4) leave the photo a photo: they are grouped apart.
     photos = [b for b in page.blocks if b.role is Role.PHOTO]
+    paper = paper_grey(page.image)
     for photo in photos:
-        inside = [ln for ln in read if _holds(photo.box, _centre(ln.box))]
+        on_ground = [
+            ln
+            for ln in read
+            if _holds(photo.box, _centre(ln.box)) and on_picture_ground(page.image, ln.box, paper, settings)
+        ]
+        if on_ground:  # a tinted panel the photo box took in at its side: the photo ends where the panel's type does
+            x0, y0, x1, y1 = photo.box
+            if all(_centre(ln.box)[0] < (x0 + x1) / 2 for ln in on_ground):
+                x0 = max(ln.box[2] for ln in on_ground)
+            elif all(_centre(ln.box)[0] >= (x0 + x1) / 2 for ln in on_ground):
+                x1 = min(ln.box[0] for ln in on_ground)
+            photo.box = (x0, y0, x1, y1)
+        inside = [
+            ln
+            for ln in read
+            if _holds(photo.box, _centre(ln.box)) and not on_picture_ground(page.image, ln.box, paper, settings)
+        ]
         if not inside:
             continue
         if len(inside) >= 3 or sum(_area(ln.box) for ln in inside) >= settings.photo_text_share * _area(photo.box):
@@ -325,6 +358,8 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     number_blocks(page.blocks)
     if report.photos_demoted:
         report.flags.append("photo-demoted")
+    if report.photo_texture:
+        report.flags.append("photo-texture")
     if report.new_blocks:
         report.flags.append("lines-outside-ink-blocks")
     return report

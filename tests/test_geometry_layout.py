@@ -665,19 +665,23 @@ def test_a_box_one_line_high_is_never_cut():
     assert textlines.cut_at_blank_rows(img, [(10, 5, 390, 50)], line_px=45) == [(10, 5, 390, 50)]
 
 
-def test_a_box_in_a_photo_on_a_dark_ground_is_the_picture_but_type_on_paper_stays():
-    """A detected box inside a photo whose ground is not paper is part of the picture ("wwww" read off a
-    drawing); a box inside the photo's box on white paper is type (a caption the photo box grew over).
-    [ P  ░░wwww░░          ]
-    [        caption on white ]
+def test_a_line_in_a_photo_on_a_dark_ground_reading_as_texture_is_the_picture():
+    """A line read inside a photo on a ground that is not paper, as one character repeated ("wwww" read off a
+    drawing) or unsure, is part of the picture; a line there reading as varied, sure text is type set on the
+    picture (a sidebar on a tint); a line on white paper inside the photo's box is type (a caption it grew over).
+    [ P  ░░wwww░░   ░░李維斯小檔案░░ ]
+    [        caption on white        ]
     """
     img = np.full((600, 800), 250, np.uint8)
-    img[100:200, 300:500] = 110  # the picture's mid-grey ground
-    img[130:170, 320:480:10] = 0
+    img[100:200, 100:700] = 110  # the picture's mid-grey ground
     img[520:540, 120:680:12] = 0  # glyph strokes on paper
-    texture, caption = (300, 100, 500, 200), (100, 510, 700, 550)
-    assert textlines.drop_photo_texture(img, [texture, caption], [(0, 0, 800, 600)]) == [caption]
-    assert textlines.drop_photo_texture(img, [texture, caption], []) == [texture, caption]
+    texture = Line("wwww", (120, 100, 300, 200), 0.97)
+    unsure = Line("a", (320, 120, 360, 180), 0.47)
+    sidebar = Line("李維斯小檔案", (400, 120, 680, 180), 0.78)
+    caption = Line("caption", (100, 510, 700, 550), 0.99)
+    lines = [texture, unsure, sidebar, caption]
+    assert textlines.drop_photo_texture(img, lines, [(0, 0, 800, 600)]) == ([sidebar, caption], 2)
+    assert textlines.drop_photo_texture(img, lines, []) == (lines, 0)
 
 
 def test_a_headline_ink_block_over_body_size_lines_is_body():

@@ -94,6 +94,11 @@ def _area(b: Box) -> int:
     return max(1, (b[2] - b[0]) * (b[3] - b[1]))
 
 
+def _texture_read(line, settings) -> bool:
+    distinct = len(set(line.text.replace(" ", "")))
+    return distinct < settings.lines.texture_max_distinct or line.confidence < settings.lines.texture_min_confidence
+
+
 @pytest.fixture(scope="module")
 def engine():
     return get_engine("ppocr")
@@ -117,6 +122,11 @@ def test_every_detected_line_written_once_no_gutter_no_text_in_photos(path: Path
     page = process(path, engine=recorder, settings=settings).pages[0]
     assert recorder.read, "the text-first stage did not run"
     found = [ln for ln in recorder.read[0] if ln.text.strip() and ln.confidence >= settings.lines.min_score]
+    # Lines read off a picture (one character repeated, or unsure, inside a photo on a dark ground) are dropped
+    # as its texture by the stage's documented rule, and the page says so ("photo-texture"): those may be missing.
+    texture = (
+        {id(ln) for ln in found if _texture_read(ln, settings)} if "photo-texture" in page.quality.flags else set()
+    )
     w, h = page.width, page.height
     detected = [page.transform.map_box(ln.box, w, h) for ln in found]
     text_blocks = [b for b in page.blocks if b.role.has_text]
@@ -131,7 +141,7 @@ def test_every_detected_line_written_once_no_gutter_no_text_in_photos(path: Path
         if any(_holds(v.box, c) for v in vertical):
             continue  # read by the vertical reader, column by column
         holders = [out for _, out in written if _holds(out.box, c)]
-        if not holders:
+        if not holders and id(ln) not in texture:
             missing.append(ln.text)
         elif len(holders) > 1 and sum(1 for out in holders if _inter(out.box, box) > 0.5 * _area(box)) > 1:
             twice.append(ln.text)
