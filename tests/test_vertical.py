@@ -75,6 +75,17 @@ def test_columns_are_cut_at_a_horizontal_rule():
     assert cut_at_rules([column], [beside], char_px=40) == [column]
 
 
+def _order_as_the_pipeline_does(page: Page) -> None:
+    """Articles and order decided on the page turned a quarter, then turned back (pipeline.process_page)."""
+    from digitize import order
+
+    turn(page)
+    order.find_articles(page)
+    order.reading_order(page)
+    page_order(page, tolerance=30.0)
+    unturn(page)
+
+
 def _page(blocks, separators=()):
     page = Page(1, 1000, 800, PageSource("x.png", 0, "image", ""), blocks=blocks, separators=list(separators))
     page.image = np.zeros((800, 1000), np.uint8)
@@ -107,13 +118,7 @@ def test_vertical_page_reads_bands_top_down_and_columns_right_to_left():
     page = _page(
         [upper_left, lower_left, upper_right, lower_right], [Separator("SE1", (0, 400, 1000, 402), "horizontal")]
     )
-    from digitize import order
-
-    turn(page)
-    order.find_articles(page)
-    order.reading_order(page)
-    page_order(page, tolerance=30.0)
-    unturn(page)
+    _order_as_the_pipeline_does(page)
     assert [b.id for b in page.text_blocks_in_order()] == ["UR", "UL", "LR", "LL"]
     assert all(b.vertical for b in page.blocks)
 
@@ -204,17 +209,12 @@ def test_only_rows_of_separate_characters_are_right_to_left():
 def test_two_pages_side_by_side_on_a_leaf_read_the_right_page_first():
     """Each page of the leaf has a band at its top and its body below; the bands line up across the leaf, yet
     the whole right page is read before the left one."""
-    from digitize import order
 
     right_head, right_body = _column_block("RH", 560, 20, 980, 180), _column_block("RB", 560, 220, 980, 780)
     left_head, left_body = _column_block("LH", 20, 20, 440, 180), _column_block("LB", 20, 220, 440, 780)
     page = _page([left_head, left_body, right_head, right_body])
     page.text_size_px = 20.0  # the 120 px gutter between the pages is 6 text heights
-    turn(page)
-    order.find_articles(page)
-    order.reading_order(page)
-    page_order(page, tolerance=30.0)
-    unturn(page)
+    _order_as_the_pipeline_does(page)
     assert [b.id for b in page.text_blocks_in_order()] == ["RH", "RB", "LH", "LB"]
 
 
