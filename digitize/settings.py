@@ -725,6 +725,9 @@ class TextLinesSettings:
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.
     column_aspect: float = 2.5
+    # A column whose character cells read as fewer than this share of height / width characters is read again
+    # turned a quarter (HKEJ C4's photo credits, 12 px wide: "–" for about six characters, then "（香港大學图片）").
+    column_min_char_share: float = 0.5
     column_min_lines: float = 2.0
     column_join_gap: float = 1.0
 

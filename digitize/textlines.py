@@ -26,7 +26,7 @@ from .layout import number_blocks, role_from_size
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows, merge_row_fragments
 from .ocr.tiling import join_cut_pieces
-from .ocr.vertical import read_vertical
+from .ocr.vertical import read_columns, read_vertical
 from .preprocess import binarize, runs
 from .settings import DEFAULT, TextLinesSettings
 
@@ -256,6 +256,18 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         width = float(np.median([b[2] - b[0] for b in group]))
         assert page.image is not None  # the stages keep the working image
         cols = [ln for ln in read_vertical(engine, page.image, box, width) if ln.text.strip()]
+        # Square characters: a column holds about height / width of them. Where the character cells read as far
+        # fewer (thin type, touching characters: HKEJ's 12 px photo credit read as "–" or nothing), the columns
+        # are read again turned a quarter, as PP-OCR reads vertical lines, and the fuller reading kept.
+        expected = sum((b[3] - b[1]) / max(1, b[2] - b[0]) for b in group)
+        if sum(len(ln.text.strip()) for ln in cols) < settings.column_min_char_share * expected:
+            turned = [
+                ln
+                for ln in read_columns(engine, page.image, sorted(group, key=lambda b: -b[0]))
+                if ln.text.strip() and ln.confidence >= settings.min_score
+            ]
+            if sum(len(ln.text.strip()) for ln in turned) > sum(len(ln.text.strip()) for ln in cols):
+                cols = turned
         if cols:
             report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
