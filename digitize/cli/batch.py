@@ -41,6 +41,7 @@ from ..batch.status import status_report
 from ..exit_codes import ExitCode
 from ..ocr.base import EngineError
 from ..paths import printable
+from .common import make_output_folder
 from .log import QUIET, VERBOSE, DigitizeGroup, Log, get_log, log_options
 from .options import run_options
 
@@ -221,12 +222,7 @@ def batch_command(
     if outdir == Path("-"):
         raise click.UsageError("batch writes files: -o needs a folder, not -")
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file-size limit fails the write (EFBIG), not the process
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        log.error(f"{outdir}: cannot create output folder ({reason})", path=str(outdir), reason=reason)
-        sys.exit(ExitCode.USAGE)
+    make_output_folder(outdir)
     lock = _lock(outdir, log)
     try:
         manifest = Manifest(outdir / MANIFEST_NAME)

@@ -1,4 +1,5 @@
-"""What several commands share: a one-line error that ends the command, and writing a text output atomically."""
+"""What several commands share: a one-line error that ends the command, the output folder, and writing a text
+output atomically."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def fail(path: Path | str, reason: str, code: ExitCode = ExitCode.USAGE) -> NoRe
     """``error: PATH: reason`` on stderr, one line (the path escaped), and exit with ``code``."""
     get_log().error(f"{path}: {reason}", path=str(path), reason=reason)
     sys.exit(code)
+
+
+def make_output_folder(outdir: Path) -> None:
+    """Create OUTDIR (and its parents); one that cannot be made ends the command with one line, exit 2."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        get_log().error(f"{outdir}: cannot create output folder ({reason})", path=str(outdir), reason=reason)
+        sys.exit(ExitCode.USAGE)
 
 
 def write_text(path: Path, content: str) -> None:

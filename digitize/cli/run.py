@@ -30,6 +30,7 @@ from ..paths import printable, remove_our_partials
 from ..pipeline import get_engine, process_issue
 from ..quality import review_summary
 from ..settings import Settings
+from .common import make_output_folder
 from .log import Log, get_log, log_options
 from .options import run_options
 
@@ -133,12 +134,7 @@ def run_command(
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     page_formats = [f for f in formats if f in OUTPUT_FORMATS]
     if not to_stdout:
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            log.error(f"{outdir}: cannot create output folder ({reason})", path=str(outdir), reason=reason)
-            sys.exit(ExitCode.USAGE)
+        make_output_folder(outdir)
         remove_our_partials(outdir)  # temp files of an earlier run that was killed mid-write; never a user's file
     try:
         reader = get_engine(engine, threads, settings.ocr)
