@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digitize.evaluate.invariants import check  # noqa: E402
+from digitize.evaluate.invariants import check, truth_text_blocks  # noqa: E402
 from digitize.evaluate.regions import gutter_truth, score_regions  # noqa: E402
 from digitize.layout_eval import match, our_regions, score_page, truth_regions  # noqa: E402
 
@@ -101,7 +101,7 @@ def score(path: Path, setting: str, build_reference: bool, threads: int) -> dict
     truth_blocks, truth_rules = None, None
     if gt.is_file():
         truth = json.loads(gt.read_text())
-        truth_blocks = [b["box"] for b in truth["blocks"] if b["role"] != "photo" and not b.get("vertical")]
+        truth_blocks = truth_text_blocks(truth)
         s = score_page(path.stem, truth, dump)
         truth_total = sum(v[0] for v in s.per_role.values())
         any_role = len(match(truth_regions(truth), our_regions(dump), same_role=False))

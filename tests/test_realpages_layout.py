@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from digitize import to_json
-from digitize.evaluate.invariants import check
+from digitize.evaluate.invariants import check, truth_text_blocks
 from digitize.evaluate.regions import gutter_truth, score_regions
 from digitize.layout_eval import score_page
 from digitize.pipeline import get_engine, process
@@ -122,7 +122,7 @@ def test_real_page_layout_ratchet(page: str, setting: str, engine, references):
     truth_blocks, truth_rules = None, None
     if gt.is_file():
         truth = json.loads(gt.read_text())
-        truth_blocks = [b["box"] for b in truth["blocks"] if b["role"] != "photo" and not b.get("vertical")]
+        truth_blocks = truth_text_blocks(truth)
         s = score_page(path.stem, truth, dump)
         got["blocks_found"], got["order"] = s.recall, s.order_accuracy
     if xml.is_file():

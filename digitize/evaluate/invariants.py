@@ -89,6 +89,12 @@ def _area(b: Box) -> float:
     return max(1.0, (b[2] - b[0]) * (b[3] - b[1]))
 
 
+def truth_text_blocks(truth: dict) -> list[Box]:
+    """The horizontal text blocks of a layout ground truth (``layout-eval``'s ``.gt.json``, bench/realpages-gt):
+    the columns whose gutters a written line must not cross (``check``'s ``truth_blocks``)."""
+    return [b["box"] for b in truth["blocks"] if b["role"] != "photo" and not b.get("vertical")]
+
+
 def check(
     dump: dict,
     reference: list[dict] | None,
