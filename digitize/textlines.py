@@ -185,7 +185,12 @@ def drop_photo_texture(
     return kept, len(lines) - len(kept)
 
 
+def _chars(lines: list[Line]) -> int:
+    return sum(len(ln.text.strip()) for ln in lines)
+
+
 def paper_grey(image: np.ndarray) -> float:
+    """The page's paper grey: the 90th percentile of a sparse sample (type and pictures are darker)."""
     return float(np.percentile(image[::8, ::8], 90))
 
 
@@ -260,13 +265,13 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         # fewer (thin type, touching characters: HKEJ's 12 px photo credit read as "–" or nothing), the columns
         # are read again turned a quarter, as PP-OCR reads vertical lines, and the fuller reading kept.
         expected = sum((b[3] - b[1]) / max(1, b[2] - b[0]) for b in group)
-        if sum(len(ln.text.strip()) for ln in cols) < settings.column_min_char_share * expected:
+        if _chars(cols) < settings.column_min_char_share * expected:
             turned = [
                 ln
                 for ln in read_columns(engine, page.image, sorted(group, key=lambda b: -b[0]))
                 if ln.text.strip() and ln.confidence >= settings.min_score
             ]
-            if sum(len(ln.text.strip()) for ln in turned) > sum(len(ln.text.strip()) for ln in cols):
+            if _chars(turned) > _chars(cols):
                 cols = turned
         if cols:
             report.texts += [ln.text for ln in cols]
@@ -288,23 +293,18 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     photos = [b for b in page.blocks if b.role is Role.PHOTO]
     paper = paper_grey(page.image)
     for photo in photos:
-        on_ground = [
-            ln
-            for ln in read
-            if _holds(photo.box, _centre(ln.box)) and on_picture_ground(page.image, ln.box, paper, settings)
-        ]
+        held = [ln for ln in read if _holds(photo.box, _centre(ln.box))]
+        tinted = [on_picture_ground(page.image, ln.box, paper, settings) for ln in held]
+        on_ground = [ln for ln, t in zip(held, tinted) if t]
         if on_ground:  # a tinted panel the photo box took in at its side: the photo ends where the panel's type does
             x0, y0, x1, y1 = photo.box
             if all(_centre(ln.box)[0] < (x0 + x1) / 2 for ln in on_ground):
                 x0 = max(ln.box[2] for ln in on_ground)
             elif all(_centre(ln.box)[0] >= (x0 + x1) / 2 for ln in on_ground):
                 x1 = min(ln.box[0] for ln in on_ground)
-            photo.box = (x0, y0, x1, y1)
-        inside = [
-            ln
-            for ln in read
-            if _holds(photo.box, _centre(ln.box)) and not on_picture_ground(page.image, ln.box, paper, settings)
-        ]
+            if x1 - x0 >= 0.5 * (photo.box[2] - photo.box[0]):  # else type across the picture: the photo stays whole
+                photo.box = (x0, y0, x1, y1)
+        inside = [ln for ln, t in zip(held, tinted) if not t and _holds(photo.box, _centre(ln.box))]
         if not inside:
             continue
         if len(inside) >= 3 or sum(_area(ln.box) for ln in inside) >= settings.photo_text_share * _area(photo.box):
