@@ -296,7 +296,10 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         held = [ln for ln in read if _holds(photo.box, _centre(ln.box))]
         tinted = [on_picture_ground(page.image, ln.box, paper, settings) for ln in held]
         on_ground = [ln for ln, t in zip(held, tinted) if t]
-        if on_ground:  # a tinted panel the photo box took in at its side: the photo ends where the panel's type does
+        # Type on the picture's ground along one side (HKEJ C4: a caption and a fact box set over the photo's left
+        # third): the photo block ends where that type does, so no written line lies inside a photo block. The
+        # picture loses that strip in the layout; the type is kept.
+        if on_ground:
             x0, y0, x1, y1 = photo.box
             if all(_centre(ln.box)[0] < (x0 + x1) / 2 for ln in on_ground):
                 x0 = max(ln.box[2] for ln in on_ground)
