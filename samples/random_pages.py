@@ -2103,6 +2103,9 @@ def _jump(rng, lang: str, src: int, dst: int) -> dict:
     }
 
 
+ISSUE_PAGE_ATTEMPTS = 6  # grids drawn for an issue page before a continued part is left without room
+
+
 def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = None, lang: str | None = None) -> dict:
     """An issue of 2-4 pages from `seed` with 1-3 stories continued from an earlier page to a later one.
     Writes iss-<seed>-p<K>.* per page and iss-<seed>.issue.json: pages, links, the joined stories."""
@@ -2169,7 +2172,15 @@ def make_issue(seed: int, out: Path, size: str = "full", profile: str | None = N
         if reserve and rng.random() < 0.3:  # a different story on this page under the continued headline
             decoys = [reserve[0]["head"]["headline"]]
             f.setdefault("structures_issue", []).append("same_headline_decoy")
-        c, cuts = compose_page(rng, size, lang, no, k == 0, paper, date, f, reserve=reserve, jumps=jumps, decoys=decoys)
+        # A continued part needs a story leaf of its page; a grid drawn without one for it (seed 176073: three
+        # parts for one page, none placed, an issue without a link) is drawn again, a few times at most.
+        for _attempt in range(ISSUE_PAGE_ATTEMPTS):
+            c, cuts = compose_page(
+                rng, size, lang, no, k == 0, paper, date, dict(f), reserve=list(reserve), jumps=jumps, decoys=decoys
+            )
+            if {r["id"] for r in reserve} <= {b["article"] for b in c.page.blocks}:
+                break
+        f = c.f
         for cut in cuts:
             t = cut["jump"]["target"]
             pending.setdefault(t, []).append({**cut, "from": k})
