@@ -728,6 +728,55 @@ def _mark_page_furniture(
             break
 
 
+def _reads_as_byline(block: Block) -> bool:
+    """A one-line block reading as a byline ("By Karen Garcia", "本报记者 …"): bold type makes the ink call it a
+    heading before the byline rule (refine_article_roles) has run."""
+    return len(block.lines) == 1 and bool(
+        BYLINE.match(block.lines[0].text.strip()) or LATIN_BYLINE.match(block.lines[0].text.strip())
+    )
+
+
+def _shares_width(a: Box, b: Box) -> bool:
+    """Two boxes one above the other in the same column: they share over a third of the narrower's width."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * min(a[2] - a[0], b[2] - b[0])
+
+
+def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
+    """Medium headings that open a story are its headline, so that articles start there. Type size alone
+    calls a 1.4-1.7 em headline an intertitle; its place tells: an intertitle stands inside a column, with the
+    column's text close above and under it; a headline stands over body text with nothing above it, or a
+    rule, or the story above further away than a column's paragraphs are, or it spans several columns."""
+    st = settings
+    em = page.text_size_px or st.fallback_text_size_px
+    rules = [s.box for s in page.separators if s.orientation == "horizontal"]
+    for head in page.blocks:
+        if head.role is not Role.INTERTITLE or head.vertical or len(head.lines) > st.story_head_max_lines:
+            continue
+        if head.style is None or head.style.size_px < st.story_head_min_em * em or _reads_as_byline(head):
+            continue  # small type, or a bold byline ("本报记者雷昊" at 1.57 em) at the top of its column
+        x0, y0, x1, y1 = head.box
+        width = x1 - x0
+        beside = [b for b in page.blocks if b is not head and _shares_width(head.box, b.box)]
+        # Above and below its middle: a kicker's box reaches into its headline's top (sample page: by 37 px).
+        below = [b for b in beside if b.box[1] >= (y0 + y1) / 2]
+        above = [b for b in beside if b.box[3] <= (y0 + y1) / 2]
+        under = min(below, key=lambda b: b.box[1], default=None)
+        if under is None or not (under.role in (Role.BODY, Role.BYLINE) or _reads_as_byline(under)):
+            continue  # a kicker over its headline, a heading over a photo, the page's foot
+        over = max(above, key=lambda b: b.box[3], default=None)
+        if over is not None and over.role is Role.HEADLINE and y0 - over.box[3] <= st.subtitle_max_gap_em * em:
+            continue  # a subtitle under its headline, or the headline's next line in a smaller size
+        opens = (
+            over is None
+            or width > st.story_head_span_ratio * (under.box[2] - under.box[0])
+            or (over.role is Role.BODY and y0 - over.box[3] > st.story_head_gap_em * em)
+            or any(over.box[3] - 2 <= (r[1] + r[3]) / 2 <= y0 + 2 and min(x1, r[2]) > max(x0, r[0]) for r in rules)
+        )
+        if opens:
+            head.role = Role.HEADLINE
+    return page
+
+
 # --- roles from text, after OCR and articles ---------------------------------------------------------
 
 
@@ -807,6 +856,8 @@ def _caption_of(block: Block, photo: Block, em: float, settings: LayoutSettings 
     bx0, by0, bx1, by1 = block.box
     px0, py0, px1, py1 = photo.box
     overlap = min(bx1, px1) - max(bx0, px0)
+    if len(block.lines) > st.caption_max_lines:
+        return False
     if (
         overlap > st.caption_min_overlap * (bx1 - bx0)
         and -st.caption_max_overlap_em * em <= by0 - py1 <= st.caption_max_gap_em * em

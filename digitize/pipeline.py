@@ -98,6 +98,8 @@ def process_page(
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     if page.vertical:  # articles, order and joins are decided on the page turned so that its columns are lines
         vertical_page.turn(page)
+    else:
+        layout.story_heads(page, settings.layout)
     with _timed(page, "order"):
         order.find_articles(page, settings.order)
         layout.refine_roles(page, settings.layout)

@@ -416,7 +416,12 @@ class LayoutSettings:
     furniture_rule_width: float = _f(
         0.7, "a rule spanning more than this fraction of the page bounds header or footer; " + UNMEASURED
     )
-    header_zone_divisor: int = _f(8, "the header rule lies in the page's top 1/this; " + UNMEASURED)
+    header_zone_divisor: int = _f(
+        4,
+        "the header rule lies in the page's top 1/this: a masthead, its ears and the folio line under it reach "
+        "0.12-0.23 of the page's height (randomized bed seed 61207, 24 masthead pages; 8 missed all but the "
+        "plainest); a folio line alone 0.03-0.13",
+    )
     footer_zone_divisor: int = _f(12, "the footer rule lies in the page's bottom 1/this; " + UNMEASURED)
     furniture_max_lines: int = _f(
         3, "page furniture blocks have fewer lines than this (running text has more); " + UNMEASURED
@@ -431,6 +436,29 @@ class LayoutSettings:
         "a kicker's foot may reach this far below the headline's top: text-first line boxes are the "
         "detector's, grown around the ink (sample page: kicker and headline boxes overlapping by 6-10 px, the "
         "kicker read as an intertitle after its headline)",
+    )
+    story_head_gap_em: float = _f(
+        2.0,
+        "a medium heading over body text whose block above is body set further away than this is a story's "
+        "headline, not an intertitle (randomized bed seed 61207: 19 headlines of 1.4-1.7 em read as intertitles "
+        "stood 2-6 em under the story above; intertitles inside a column stand 0.5-1.5 em under its text)",
+    )
+    story_head_span_ratio: float = _f(
+        1.3,
+        "... and so is one this many times as wide as the body under it (a heading over several columns; an "
+        "intertitle is set in its column)",
+    )
+    story_head_min_em: float = _f(
+        1.2,
+        "... a heading measured smaller than this (body heights) stays an intertitle whatever its place (bed "
+        "seed 61207: intertitles read as such measured 1.17-1.57, the headlines among them 1.02-1.97, median "
+        "1.48; HKEJ C4's fact box title on the photo, 1.13, is no headline)",
+    )
+    story_head_max_lines: int = _f(4, "... and so does one of more lines than this (a headline has 1-3)")
+    caption_max_lines: int = _f(
+        5,
+        "text under a photo with more lines than this is the column going on, not a caption (HKEJ C4: a body "
+        "column starting under the photo was read as a 20-line caption)",
     )
     caption_min_overlap: float = _f(
         0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED
@@ -706,6 +734,26 @@ class TextLinesSettings:
     # heights, at a height change beyond ``height_ratio``, or at a rule between two lines.
     row_gap_lines: float = 1.2
     height_ratio: float = 1.35
+    # Body blocks one above the other are one column's run of lines (merge_column_runs) when the gap between
+    # them is at most ``run_gap_lines`` line heights (a column's leading leaves 0.2-0.7: 1.16-1.63 pitch in the
+    # randomized bed; between two stories in one column there is a heading or a rule), their lines' heights
+    # differ by at most ``run_height_ratio`` (tighter than ``height_ratio``: a caption 0.85 body is apart),
+    # they overlap over ``run_min_overlap`` of the narrower, and the wider is at most ``run_width_ratio`` as
+    # wide, unless the narrower is one or two short lines inside the wider's edges (``run_edge_lines`` slack:
+    # an indented first line, a paragraph's last). A block of up to ``run_caption_rows`` rows just under a photo
+    # is its caption, not the story's start.
+    run_gap_lines: float = 1.2
+    run_height_ratio: float = 1.2
+    run_min_overlap: float = 0.8
+    run_width_ratio: float = 1.25
+    run_edge_lines: float = 0.5
+    run_caption_rows: int = 3
+    # Heading blocks one above the other are one heading's lines when set at most ``head_run_gap_lines`` of
+    # their line height apart (display leading: 1.18-1.3 pitch, a gap of 0.2-0.3 of the detector's line box;
+    # a kicker or subtitle differs in size anyway) and their left edges or centres lie within
+    # ``head_align_lines`` line heights of each other.
+    head_run_gap_lines: float = 0.8
+    head_align_lines: float = 1.0
     # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
     # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
     photo_text_share: float = 0.15

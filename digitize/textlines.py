@@ -45,6 +45,7 @@ class TextLinesReport:
     photo_texture: int = 0  # lines read inside a photo's picture and dropped as its texture
     vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
     fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
+    runs_merged: int = 0  # body blocks merged into the block above them in their column
     flags: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # what was read, for the quality record's coverage
     seconds: dict[str, float] = field(default_factory=dict)
@@ -369,6 +370,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     for leftover_lines in group_leftovers(leftover, line_px, seps, settings):
         blocks.append(new_block(leftover_lines, em, line_px))
         report.new_blocks += 1
+    report.runs_merged = merge_column_runs(blocks, line_px, seps, settings)
     page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
     number_blocks(page.blocks)
     if report.photos_demoted:
@@ -378,6 +380,129 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     if report.new_blocks:
         report.flags.append("lines-outside-ink-blocks")
     return report
+
+
+def _rows(block: Block) -> int:
+    return len(group_rows([ln.box for ln in block.lines]))
+
+
+def _line_height(block: Block) -> float:
+    return float(np.median([ln.height for ln in block.lines]))
+
+
+def _between(upper: Box, lower: Box, rules: list[Box]) -> bool:
+    """A rule lies in the gap between two boxes one above the other, across their common width."""
+    x0, x1 = max(upper[0], lower[0]), min(upper[2], lower[2])
+    return any(upper[3] - 2 <= (r[1] + r[3]) / 2 <= lower[1] + 2 and min(x1, r[2]) > max(x0, r[0]) for r in rules)
+
+
+def continues_column(
+    upper: Block, lower: Block, line_px: float, rules: list[Box], photos: list[Box], settings: TextLinesSettings
+) -> bool:
+    """Whether ``lower`` is more of ``upper``'s column of body text: the next lines down, as close as lines in
+    a column are, of the same size, over the same width (a short last line or an indented first line may be
+    narrower, never wider), with no rule between them and ``upper`` not a caption under a photo."""
+    if upper.role is not Role.BODY or lower.role is not Role.BODY:
+        return False
+    if lower.box[1] - upper.box[3] > settings.run_gap_lines * line_px:
+        return False
+    h_up, h_low = _line_height(upper), _line_height(lower)
+    if max(h_up, h_low) > settings.run_height_ratio * min(h_up, h_low):
+        return False
+    (ux0, _, ux1, _), (lx0, _, lx1, _) = upper.box, lower.box
+    narrow, wide = sorted((upper, lower), key=lambda b: b.box[2] - b.box[0])
+    n_w, w_w = narrow.box[2] - narrow.box[0], wide.box[2] - wide.box[0]
+    if min(ux1, lx1) - max(ux0, lx0) < settings.run_min_overlap * n_w:
+        return False
+    tol = settings.run_edge_lines * line_px
+    same_width = w_w <= settings.run_width_ratio * n_w
+    short_line = _rows(narrow) <= 2 and narrow.box[0] >= wide.box[0] - tol and narrow.box[2] <= wide.box[2] + tol
+    if not (same_width or short_line) or _between(upper.box, lower.box, rules):
+        return False
+    # A caption under a photo is body-sized and as close to the story under it as a column's lines are.
+    under_photo = any(0 <= upper.box[1] - p[3] <= 2 * line_px and min(ux1, p[2]) > max(ux0, p[0]) for p in photos)
+    return not (under_photo and _rows(upper) <= settings.run_caption_rows)
+
+
+def continues_heading(upper: Block, lower: Block, rules: list[Box], settings: TextLinesSettings) -> bool:
+    """Whether ``lower`` is the next line of ``upper``'s heading: a headline of two or three lines comes out
+    of the ink layout or the detector a block per line (in the randomized bed, a third of the medium
+    headings were such single lines). The same role and size, set as close as display lines are, aligned on
+    the left or centred on each other, with no rule between."""
+    if upper.role is not lower.role or upper.role not in (Role.HEADLINE, Role.INTERTITLE):
+        return False
+    h_up, h_low = _line_height(upper), _line_height(lower)
+    if max(h_up, h_low) > settings.run_height_ratio * min(h_up, h_low):
+        return False
+    h = min(h_up, h_low)
+    if lower.box[1] - upper.box[3] > settings.head_run_gap_lines * h:
+        return False
+    left = abs(upper.box[0] - lower.box[0]) <= settings.head_align_lines * h
+    centred = abs(upper.box[0] + upper.box[2] - lower.box[0] - lower.box[2]) / 2 <= settings.head_align_lines * h
+    return (left or centred) and not _between(upper.box, lower.box, rules)
+
+
+def row_in_pieces(upper: Block, pieces: list[Block], line_px: float, settings: TextLinesSettings) -> Block | None:
+    """Blocks side by side just under a body block that are one printed row cut into pieces (a bilevel page
+    with stains: the ink layout cut the row at word spaces, each word its own block, some called headings for
+    their ink's weight), as one body block; None when they are not: more than one row each, heights apart,
+    or reaching outside the column above."""
+    tol = settings.run_edge_lines * line_px
+    if any(_rows(p) != 1 or p.vertical or p.role not in (Role.BODY, Role.INTERTITLE) for p in pieces):
+        return None
+    if any(p.box[0] < upper.box[0] - tol or p.box[2] > upper.box[2] + tol for p in pieces):
+        return None
+    heights = [_line_height(p) for p in pieces] + [_line_height(upper)]
+    if max(heights) > settings.run_height_ratio * min(heights):
+        return None
+    if len(group_rows([p.box for p in pieces])) != 1:
+        return None
+    lines = [ln for p in pieces for ln in p.lines]
+    return Block(id="", role=Role.BODY, box=box_union([ln.box for ln in lines]), lines=lines, style=upper.style)
+
+
+def merge_column_runs(blocks: list[Block], line_px: float, rules: list[Box], settings: TextLinesSettings) -> int:
+    """Blocks that are one column's run of body lines, or one heading's lines, merged in place; returns how
+    many merges. The ink layout can cut a column line by line (a bilevel page skewed 1.6°: 87 blocks, one per
+    line, where the page has 12 columns of stories), and each ink block keeps its lines. The next block down
+    is more of the one above when ``continues_column`` or ``continues_heading`` says so (or, several side by
+    side, when they are one row in pieces: ``row_in_pieces``); whatever else lies next below (a heading, a
+    photo, a rule) ends the run."""
+    photos = [b.box for b in blocks if b.role is Role.PHOTO]
+    merged = 0
+    changed = True
+    while changed:
+        changed = False
+        for upper in sorted(blocks, key=lambda b: b.box[1]):
+            if upper.vertical or not upper.lines or upper.role not in (Role.BODY, Role.HEADLINE, Role.INTERTITLE):
+                continue
+            x0, _, x1, y1 = upper.box
+            reach = 0.3 * _line_height(upper)
+            below = [
+                b for b in blocks if b is not upper and b.box[1] >= y1 - reach and min(x1, b.box[2]) > max(x0, b.box[0])
+            ]
+            if not below:
+                continue
+            nearest = min(below, key=lambda b: b.box[1])
+            pieces = [b for b in below if b.box[1] <= nearest.box[1] + reach]
+            lower: Block | None = nearest
+            if len(pieces) > 1:  # side by side under it: a column splits, or one row came out in pieces
+                lower = row_in_pieces(upper, pieces, line_px, settings) if upper.role is Role.BODY else None
+            if lower is None or lower.vertical or not lower.lines:
+                continue
+            if not (
+                continues_column(upper, lower, line_px, rules, photos, settings)
+                or continues_heading(upper, lower, rules, settings)
+            ):
+                continue
+            upper.lines = rows_to_lines(upper.lines + lower.lines, line_px)
+            upper.box = box_union([upper.box, lower.box])
+            for piece in pieces if len(pieces) > 1 else [lower]:
+                blocks.remove(piece)
+            merged += 1
+            changed = True
+            break
+    return merged
 
 
 def cut_at_gutters(boxes: list[Box], blocks: list[Box], rules: list[Box], line_px: float) -> list[Box]:

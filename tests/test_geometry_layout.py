@@ -755,3 +755,248 @@ def test_a_display_box_over_body_lines_only_is_a_blob_but_over_headline_pieces_i
     head = (0, 200, 1200, 320)
     pieces = [(0, 205, 110, 315), (130, 205, 240, 315)]
     assert not textlines.body_lines_blob(head, pieces, line_px=40)
+
+
+# -------------------------------------------------------------- merge_column_runs (textlines.py)
+
+LINES = DEFAULT.lines
+
+
+def _runs(blocks, rules=()):
+    textlines.merge_column_runs(blocks, EM, [r.box for r in rules], LINES)
+    return sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
+
+
+def test_a_column_cut_line_by_line_is_one_block():
+    """The ink layout made a block of every line of one column (leading 10 px): one block of four lines.
+    [ A1 ]
+    [ A2 ]
+    [ A3 ]
+    [ A4 ]
+    """
+    blocks = [block(f"A{k}", BODY, (0, 40 * k, 300, 40 * k + 30)) for k in range(1, 5)]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 4 and merged[0].box == (0, 40, 300, 190)
+
+
+def test_a_paragraphs_short_last_line_joins_its_column():
+    """A one-line block, a third of the column wide, under the column: the paragraph's last line.
+    [ A1 ]
+    [A2]
+    """
+    merged = _runs([block("A1", BODY, (0, 0, 300, 90), 3), block("A2", BODY, (0, 100, 100, 130))])
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 4
+
+
+def test_a_rule_between_two_runs_keeps_them_apart():
+    """Two stories stacked in one column with a rule between them.
+    [ A1 ]
+    ======
+    [ B1 ]
+    """
+    blocks = [block("A1", BODY, (0, 0, 300, 90), 3), block("B1", BODY, (0, 110, 300, 200), 3)]
+    assert ids(_runs(blocks, [rule((0, 99, 300, 101))])) == ["A1", "B1"]
+
+
+def test_a_gap_wider_than_a_line_keeps_two_runs_apart():
+    """60 px of white between two runs (two body lines' worth): not the leading of one column.
+    [ A1 ]
+
+    [ B1 ]
+    """
+    blocks = [block("A1", BODY, (0, 0, 300, 90), 3), block("B1", BODY, (0, 150, 300, 240), 3)]
+    assert ids(_runs(blocks)) == ["A1", "B1"]
+
+
+def test_a_column_under_a_block_twice_as_wide_is_not_its_run():
+    """A lead set across two columns, then the first column: the column is not more of the lead.
+    [      LEAD      ]
+    [ A1 ]
+    """
+    blocks = [block("LEAD", BODY, (0, 0, 700, 90), 3), block("A1", BODY, (0, 100, 330, 400), 10)]
+    assert ids(_runs(blocks)) == ["LEAD", "A1"]
+
+
+def test_two_columns_under_a_wide_block_stay_two():
+    """Two columns side by side under a wide block: a column splits, nothing merges.
+    [      LEAD      ]
+    [ A1 ]    [ B1 ]
+    """
+    blocks = [
+        block("LEAD", BODY, (0, 0, 700, 90), 3),
+        block("A1", BODY, (0, 100, 330, 400), 10),
+        block("B1", BODY, (370, 100, 700, 400), 10),
+    ]
+    assert ids(_runs(blocks)) == ["LEAD", "A1", "B1"]
+
+
+def test_a_short_caption_under_a_photo_stays_apart_from_the_story_under_it():
+    """Two lines of body-size type right under a photo, then the story: the caption is not the story's start.
+    +- P -+
+    [cap  ]
+    [ A1  ]
+    """
+    blocks = [photo("P", (0, 0, 300, 300)), block("cap", BODY, (0, 310, 300, 370), 2)]
+    blocks.append(block("A1", BODY, (0, 380, 300, 680), 10))
+    assert ids(_runs(blocks)) == ["P", "cap", "A1"]
+
+
+def test_a_row_in_pieces_under_a_column_joins_it():
+    """One row came out as three blocks (a bilevel scan cut it at word spaces, one piece called a heading for
+    its ink): the row is the column's next line, one line of one block.
+    [    A1    ]
+    [a][ b ][c ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 600, 90), 3),
+        block("a", BODY, (0, 100, 150, 130)),
+        block("b", MEDIUM, (170, 100, 320, 130), size=EM),
+        block("c", BODY, (340, 100, 600, 130)),
+    ]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 4 and merged[0].lines[-1].box == (0, 100, 600, 130)
+
+
+def test_a_two_line_headline_in_two_blocks_is_one():
+    """A centred headline of two lines, a block per line: one headline block.
+    [ HEADLINE ONE ]
+      [ LINE TWO ]
+    """
+    blocks = [block("H1", H, (100, 0, 600, 60)), block("H2", H, (150, 70, 550, 130))]
+    merged = _runs(blocks)
+    assert ids(merged) == ["H1"] and len(merged[0].lines) == 2
+
+
+def test_a_kicker_over_its_headline_stays_apart():
+    """A medium kicker right over a headline twice its size: two blocks.
+      [ kicker ]
+    [ HEADLINE  ]
+    """
+    blocks = [block("K", MEDIUM, (120, 0, 400, 36), size=36), block("H", H, (100, 44, 600, 104))]
+    assert ids(_runs(blocks)) == ["K", "H"]
+
+
+# ------------------------------------------------------------------------------------- story_heads
+
+
+def _heads(blocks, rules=()):
+    layout.story_heads(page(blocks, rules))
+    return {b.id: b.role for b in blocks}
+
+
+def test_a_medium_heading_with_nothing_above_it_opens_a_story():
+    """A 1.5 em heading at the top of a column, its story under it: the story's headline.
+    [ M ]
+    [ A1 ]
+    """
+    blocks = [block("M", MEDIUM, (0, 0, 300, 45), size=45), block("A1", BODY, (0, 60, 300, 600), 18)]
+    assert _heads(blocks)["M"] is H
+
+
+def test_a_medium_heading_inside_a_column_stays_an_intertitle():
+    """Body text close above and under it, in one column: an intertitle.
+    [ A1 ]
+     [M]
+    [ A2 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("M", MEDIUM, (50, 320, 250, 365), size=45),
+        block("A2", BODY, (0, 380, 300, 680), 10),
+    ]
+    assert _heads(blocks)["M"] is MEDIUM
+
+
+def test_a_medium_heading_under_a_rule_opens_a_story():
+    """The story above ends at a rule; the heading under it starts the next story.
+    [ A1 ]
+    ======
+    [ M ]
+    [ B1 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("M", MEDIUM, (0, 330, 300, 375), size=45),
+        block("B1", BODY, (0, 390, 300, 690), 10),
+    ]
+    assert _heads(blocks, [rule((0, 314, 300, 316))])["M"] is H
+
+
+def test_a_medium_heading_far_under_the_story_above_opens_a_story():
+    """Three body lines of white above it: the story above has ended (an intertitle stands closer).
+    [ A1 ]
+
+    [ M ]
+    [ B1 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("M", MEDIUM, (0, 390, 300, 435), size=45),
+        block("B1", BODY, (0, 450, 300, 750), 10),
+    ]
+    assert _heads(blocks)["M"] is H
+
+
+def test_a_medium_line_under_its_headline_stays_for_the_subtitle_rule():
+    """A medium line right under a headline: a subtitle (refine_article_roles), not a second headline.
+    [ HEADLINE ]
+    [ subtitle ]
+    [ A1 ][ B1 ]
+    """
+    blocks = [
+        block("H", H, (0, 0, 700, 60)),
+        block("S", MEDIUM, (0, 70, 700, 110), size=40),
+        block("A1", BODY, (0, 130, 330, 600), 15),
+        block("B1", BODY, (370, 130, 700, 600), 15),
+    ]
+    assert _heads(blocks)["S"] is MEDIUM
+
+
+def test_a_heading_barely_larger_than_body_stays_an_intertitle():
+    """1.1 em, at the top of its column: type that small is not taken for a headline by its place alone.
+    [ m ]
+    [ A1 ]
+    """
+    blocks = [block("m", MEDIUM, (0, 0, 300, 33), size=33), block("A1", BODY, (0, 50, 300, 600), 18)]
+    assert _heads(blocks)["m"] is MEDIUM
+
+
+def test_a_medium_heading_over_a_bold_byline_opens_a_story():
+    """The byline under the heading is bold, so the ink calls it a heading too; its text says byline.
+    ==========
+    [   M    ]
+    [By Karen Garcia]
+    [ A1 ]
+    """
+    blocks = [
+        block("M", MEDIUM, (0, 30, 600, 75), size=45),
+        block("by", MEDIUM, (0, 90, 300, 120), ("By Karen Garcia",), size=32, bold=True),
+        block("A1", BODY, (0, 130, 300, 600), 15),
+    ]
+    assert _heads(blocks, [rule((0, 10, 700, 12))])["M"] is H
+
+
+def test_a_kicker_whose_box_reaches_into_its_headline_is_not_promoted():
+    """The kicker's box reaches 30 px into the headline's: the headline is under it, not the body.
+      [ kicker ]
+    [ HEADLINE   ]
+    [ A1 ]
+    """
+    blocks = [
+        block("K", MEDIUM, (100, 0, 600, 60), size=55),
+        block("HL", H, (50, 30, 650, 130)),
+        block("A1", BODY, (50, 150, 350, 600), 15),
+    ]
+    assert _heads(blocks)["K"] is MEDIUM
+
+
+def test_a_bold_byline_at_the_top_of_a_column_stays_for_the_byline_rule():
+    """ "本报记者雷昊" set bold at 1.5 em over its column: a byline, never a headline.
+    [本报记者雷昊]
+    [ A1 ]
+    """
+    blocks = [
+        block("by", MEDIUM, (0, 0, 300, 45), ("本报记者雷昊",), size=45, bold=True),
+        block("A1", BODY, (0, 60, 300, 600), 18),
+    ]
+    assert _heads(blocks)["by"] is MEDIUM

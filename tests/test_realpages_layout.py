@@ -46,7 +46,10 @@ TARGETS = {"blocks_found": 0.95, "order": 0.97, "text_area": 0.95, "separators":
 RATCHET = {
     ("hk_teron131/hkej_2019-12-04_C4.jpg", "default"): {
         "blocks_found": 0.25,
-        "order": 0.97,
+        # 0.97 until the column runs were merged (merge_column_runs): the lead under the byline, three blocks
+        # before, is now found whole, and where it stands counts: after the photo's caption and fact box (the
+        # picture's column is read first), where a reader takes it before them. The order is what it was.
+        "order": 0.94,
         "missing": 4,  # 14 until type set on a photo's tint was read instead of dropped as the picture; 5 until thin
         # vertical credits were read turned a quarter
         "across_gutter": 0,
