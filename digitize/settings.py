@@ -512,6 +512,18 @@ class OcrSettings:
         "are read again at full width",
     )
     min_score: float = _f(0.3, "line fragments the recogniser scores under this are dropped (both engines)")
+    sparse_read_share: float = _f(
+        0.25,
+        "ppocr: a line read as fewer characters than this share of its width / height (a Latin character is "
+        "about half a box height wide, a CJK one a whole) collapsed in the recogniser; it is read again with "
+        "the crop trimmed (blue_mountain_echo: 13 px lines at 8.5 px pitch, each box reaching into its "
+        "neighbours, 132 of 655 read as one letter at up to 0.86)",
+    )
+    sparse_trim: float = _f(
+        0.15,
+        "... trimmed by this share of its height top and bottom: the same boxes 2 px tighter (of 12-14) read "
+        "whole at 0.65-0.87, where 2 px more padding read as badly as before",
+    )
     rec_model: str = _f(
         "",
         "ppocr: a folder with another PP-OCR recognition model (.onnx and its dictionary), --rec-model; "

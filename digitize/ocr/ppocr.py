@@ -193,6 +193,7 @@ class PPOCREngine:
             for i in failed:
                 if again_t[i].strip() and again_s[i] > scores[i]:
                     texts[i], scores[i], words[i] = again_t[i], again_s[i], again_w[i]
+        self._reread_sparse(boxes, crops, texts, scores, words)
 
         lines = []
         for b, text, score, word_info in zip(boxes, texts, scores, words):
@@ -209,6 +210,30 @@ class PPOCREngine:
                 )
             lines.append(Line(text=text, box=b, confidence=score, glyphs=glyphs_from_chars(chars)))
         return lines
+
+    def _reread_sparse(self, boxes: list[Box], crops: list[np.ndarray], texts: list, scores: list, words: list) -> None:
+        """Lines read as a mark or two where their box holds a line of characters are read again trimmed top
+        and bottom (``sparse_trim``), and keep the reading with more characters if it scores at least
+        ``min_score``: a box reaching into the lines above and below can make the recogniser's alignment
+        collapse to one letter. Glyph boxes keep the whole box's height (trimming moves no character sideways)."""
+        st = self.settings
+        sparse = [
+            i
+            for i, (b, t) in enumerate(zip(boxes, texts))
+            if len(t.strip()) < st.sparse_read_share * (b[2] - b[0]) / max(1, b[3] - b[1])
+        ]
+        if not sparse:
+            return
+        trimmed = list(crops)
+        for i in sparse:
+            cut = max(1, round(st.sparse_trim * crops[i].shape[0]))
+            if crops[i].shape[0] > 2 * cut + 4:
+                trimmed[i] = crops[i][cut:-cut]
+        again_t, again_s, again_w = list(texts), list(scores), list(words)
+        self._recognise_into(trimmed, sparse, 1.0, again_t, again_s, again_w)
+        for i in sparse:
+            if len(again_t[i].strip()) > len(texts[i].strip()) and again_s[i] >= st.min_score:
+                texts[i], scores[i], words[i] = again_t[i], again_s[i], again_w[i]
 
     def _recognise_into(
         self, crops: list[np.ndarray], which, width_scale: float, texts: list, scores: list, words: list
