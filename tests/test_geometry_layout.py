@@ -757,6 +757,22 @@ def test_a_display_box_over_body_lines_only_is_a_blob_but_over_headline_pieces_i
     assert not textlines.body_lines_blob(head, pieces, line_px=40)
 
 
+def test_a_display_box_over_a_headline_and_the_columns_under_it_keeps_only_the_headline_rows():
+    """At a third of the body scale the headline and the first rows of the columns under it ran into one box:
+    the box keeps the headline's rows, the columns' lines (set at different heights) stay lines of their own.
+    +-------- display box ----------+
+    [ HEAD  pieces  at  body  scale ]
+    [ col line ][ col line ][ col  ]
+    [ col line ][ col line ][ col  ]
+    +-------------------------------+
+    """
+    display = (0, 0, 1200, 200)
+    head = (10, 5, 1190, 110)
+    lines = [(0, 112, 380, 152), (410, 120, 790, 160), (820, 115, 1200, 155), (0, 155, 380, 195)]
+    assert textlines.trim_display(display, [head, *lines], line_px=40) == (0, 5, 1200, 110)
+    assert textlines.trim_display((0, 0, 1200, 120), [head], line_px=40) == (0, 0, 1200, 120)  # a headline alone
+
+
 # -------------------------------------------------------------- merge_column_runs (textlines.py)
 
 LINES = DEFAULT.lines
