@@ -705,6 +705,10 @@ class TextLinesSettings:
     region_pad_em: float = 1.0
     leftover_cell_em: float = 0.5
     leftover_min_cells: int = 4
+    # ... a cell (reduced to ``leftover_cell_em``) this many grey levels darker than the paper holds ink: the
+    # darkest third of a column's cells lies 32-52 levels under the paper on a blurred, noisy scan (bed page
+    # 61207037, where Otsu, pulled by a dark photo, split 108 levels under it) and 59-87 on HKEJ C4.
+    leftover_contrast: int = 30
     # Display type: a second pass at this fraction of the body scale finds headlines too large for the
     # detector's receptive field at body scale; its boxes are kept when they are this many body lines high.
     display_scale: float = 0.33

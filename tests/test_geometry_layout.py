@@ -773,6 +773,46 @@ def test_a_display_box_over_a_headline_and_the_columns_under_it_keeps_only_the_h
     assert textlines.trim_display((0, 0, 1200, 120), [head], line_px=40) == (0, 0, 1200, 120)  # a headline alone
 
 
+def _grey_type(img: np.ndarray, box, grey: int) -> None:
+    """Lines of glyph-like strokes in ``grey`` (a blurred scan's type: light at the detector's reduced scale)."""
+    x0, y0, x1, y1 = box
+    for y in range(y0, y1, 30):
+        for x in range(x0, x1, 20):
+            img[y : y + 20, x : x + 4] = grey
+            img[y + 8 : y + 12, x : x + 16] = grey
+
+
+def test_a_faint_column_beside_a_dark_photo_is_looked_at():
+    """Otsu on the reduced page splits the dark photo from everything else; the column of light grey type,
+    in no block, still gets a detection region.
+    +-------+
+    | PHOTO |    ~~~~~~~~
+    |(block)|    ~~~~~~~~
+    +-------+    ~~~~~~~~
+    """
+    img = np.full((600, 900), 250, np.uint8)
+    img[0:300, 0:300] = 20
+    _grey_type(img, (400, 100, 800, 400), 120)
+    scene = page([photo("P", (0, 0, 300, 300))])
+    scene.image = img
+    patches = textlines.uncovered_ink(scene, [(0, 0, 300, 300)])
+    assert any(p[0] <= 420 and p[2] >= 780 and p[1] <= 120 and p[3] >= 380 for p in patches), patches
+
+
+def test_the_grey_fringe_of_a_block_is_not_a_patch_of_its_own():
+    """Faint ink just outside a block (its lines' grey edge) is the block's: no region over half a line.
+    +-------+
+    | BLOCK |~
+    +-------+
+    """
+    img = np.full((600, 900), 250, np.uint8)
+    img[0:300, 0:300] = 20
+    img[100:130, 300:318] = 200  # a fringe 18 px wide along the block's right edge
+    scene = page([photo("P", (0, 0, 300, 300))])
+    scene.image = img
+    assert textlines.uncovered_ink(scene, [(0, 0, 300, 300)]) == []
+
+
 # -------------------------------------------------------------- merge_column_runs (textlines.py)
 
 LINES = DEFAULT.lines
