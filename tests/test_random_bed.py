@@ -87,19 +87,26 @@ ISSUE_FLOORS = {
 #   failed 2.2 % / 3.0 % of samples (order, bag CER), these 0.36 % / 0.34 % (so ten fresh seeds in a row pass
 #   ~96 % of the time). Lowered: order 0.70 -> 0.65, headline P 0.20 -> 0.15, article F1 0.35 -> 0.25, bag CER
 #   0.55 -> 0.60; the others kept.
-# A third of the bench's pages (every dark scanner border and camera photo) are read as one region: that is most of
-# the gap to the issue's floors (REGRESSION_PAGES). Raise the floors as the pipeline improves; never lower one
-# to let a seed pass (a seed that exposes a bug goes to REGRESSION_PAGES or REGRESSION_SEEDS).
+# - 2026-12-07, second session, raised after column runs, story heads, the page-header zone, the sparse re-read and
+#   faint-ink regions (bench/layout-random.md): 2,000 random 12-page subsets in this test's profile mix gave 1st
+#   percentiles block P 0.333 / 0.368, block R 0.558 / 0.564, order 0.742 / 0.794, headline P 0.472 / 0.500,
+#   headline R 0.450 / 0.500, article F1 0.781 / 0.812, edges 0.321 / 0.355, 99th percentile bag CER 0.166 / 0.121
+#   (the 48 pages of seed 61207 at commit cda31bd / the 24 pages of fresh seed 1207955 at d591e65). Floors set
+#   well under both, since a fresh seed's pages vary more than subsets of one bench: block P 0.05 -> 0.20, block
+#   R 0.20 -> 0.40, headline P 0.15 -> 0.30, headline R 0.05 -> 0.30, article F1 0.25 -> 0.60, edges 0.05 -> 0.20,
+#   bag CER 0.60 -> 0.35; order kept at 0.65.
+# Raise the floors as the pipeline improves; never lower one to let a seed pass (a seed that exposes a bug goes to
+# REGRESSION_PAGES or REGRESSION_SEEDS).
 INTERIM_FLOORS = {
-    "block_p": 0.05,
-    "block_r": 0.20,
+    "block_p": 0.20,
+    "block_r": 0.40,
     "order": 0.65,
-    "headline_p": 0.15,
-    "headline_r": 0.05,
-    "article_f1": 0.25,
-    "edges": 0.05,
+    "headline_p": 0.30,
+    "headline_r": 0.30,
+    "article_f1": 0.60,
+    "edges": 0.20,
 }
-INTERIM_MAX_BAG_CER = 0.60  # recognition: order-free CER, mean of pages (99th percentile 0.586, default path)
+INTERIM_MAX_BAG_CER = 0.35  # recognition: order-free CER, mean of pages (99th percentile 0.166 / 0.121)
 
 
 def floors_line(p: dict) -> str:
