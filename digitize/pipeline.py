@@ -99,6 +99,7 @@ def process_page(
     if page.vertical:  # articles, order and joins are decided on the page turned so that its columns are lines
         vertical_page.turn(page)
     else:
+        layout.mark_page_furniture(page, settings.layout)
         layout.story_heads(page, settings.layout)
     with _timed(page, "order"):
         order.find_articles(page, settings.order)

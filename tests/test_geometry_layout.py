@@ -440,6 +440,36 @@ def test_a_rule_across_half_the_page_bounds_no_page_header():
     assert [b.role for b in blocks] == [BODY, BODY]
 
 
+def test_a_block_text_first_grouped_under_the_bottom_rule_is_the_page_footer_again():
+    """Text-first grouped the footer's line into a new block, measured as a medium heading: marked again.
+    |      A1       |
+    ===================
+         [第1版]
+    """
+    scene = page(
+        [block("A1", BODY, (50, 100, 950, 1800), 50), block("F", MEDIUM, (400, 1900, 600, 1940), size=36)],
+        [rule((40, 1850, 960, 1853))],
+    )
+    layout.mark_page_furniture(scene)
+    assert [b.role for b in scene.blocks] == [BODY, Role.PAGE_FOOTER]
+
+
+def test_the_footer_zone_is_measured_on_the_cropped_page():
+    """A scanner border was cropped: the working image is 1,900 px high where the scan is 2,000. The rule at
+    1,750 lies in the bottom twelfth of the page as it is now (not of the scan, which starts at 1,833).
+    |      A1       |
+    ===================
+         [第1版]
+    """
+    scene = page(
+        [block("A1", BODY, (50, 100, 950, 1700), 50), block("F", MEDIUM, (400, 1800, 600, 1840), size=36)],
+        [rule((40, 1750, 960, 1753))],
+    )
+    scene.image = np.full((1900, 1000), 255, np.uint8)
+    layout.mark_page_furniture(scene)
+    assert [b.role for b in scene.blocks] == [BODY, Role.PAGE_FOOTER]
+
+
 # ------------------------------------------------------------------------------- refine_article_roles
 
 
