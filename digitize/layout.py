@@ -746,6 +746,12 @@ def _reads_as_byline(block: Block) -> bool:
     )
 
 
+def rule_between(upper: Box, lower: Box, rules: list[Box]) -> bool:
+    """A rule lies in the gap between two boxes one above the other, across their common width."""
+    x0, x1 = max(upper[0], lower[0]), min(upper[2], lower[2])
+    return any(upper[3] - 2 <= (r[1] + r[3]) / 2 <= lower[1] + 2 and min(x1, r[2]) > max(x0, r[0]) for r in rules)
+
+
 def _shares_width(a: Box, b: Box) -> bool:
     """Two boxes one above the other in the same column: they share over a third of the narrower's width."""
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * min(a[2] - a[0], b[2] - b[0])
@@ -780,7 +786,7 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
             over is None
             or width > st.story_head_span_ratio * (under.box[2] - under.box[0])
             or (over.role is Role.BODY and y0 - over.box[3] > st.story_head_gap_em * em)
-            or any(over.box[3] - 2 <= (r[1] + r[3]) / 2 <= y0 + 2 and min(x1, r[2]) > max(x0, r[0]) for r in rules)
+            or rule_between(over.box, head.box, rules)
         )
         if opens:
             head.role = Role.HEADLINE

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .layout import number_blocks, role_from_size
+from .layout import number_blocks, role_from_size, rule_between
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows, merge_row_fragments
 from .ocr.tiling import join_cut_pieces
@@ -45,7 +45,7 @@ class TextLinesReport:
     photo_texture: int = 0  # lines read inside a photo's picture and dropped as its texture
     vertical_lines: int = 0  # columns of vertical text found by the detector, read top to bottom
     fallback_blocks: int = 0  # ink blocks read by per-block detection (no detected line fell in them)
-    runs_merged: int = 0  # body blocks merged into the block above them in their column
+    runs_merged: int = 0  # blocks merged into the one above (a column's run, a heading's next line, a row in pieces)
     flags: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # what was read, for the quality record's coverage
     seconds: dict[str, float] = field(default_factory=dict)
@@ -417,12 +417,6 @@ def _line_height(block: Block) -> float:
     return float(np.median([ln.height for ln in block.lines]))
 
 
-def _between(upper: Box, lower: Box, rules: list[Box]) -> bool:
-    """A rule lies in the gap between two boxes one above the other, across their common width."""
-    x0, x1 = max(upper[0], lower[0]), min(upper[2], lower[2])
-    return any(upper[3] - 2 <= (r[1] + r[3]) / 2 <= lower[1] + 2 and min(x1, r[2]) > max(x0, r[0]) for r in rules)
-
-
 def continues_column(
     upper: Block, lower: Block, line_px: float, rules: list[Box], photos: list[Box], settings: TextLinesSettings
 ) -> bool:
@@ -444,7 +438,7 @@ def continues_column(
     tol = settings.run_edge_lines * line_px
     same_width = w_w <= settings.run_width_ratio * n_w
     short_line = _rows(narrow) <= 2 and narrow.box[0] >= wide.box[0] - tol and narrow.box[2] <= wide.box[2] + tol
-    if not (same_width or short_line) or _between(upper.box, lower.box, rules):
+    if not (same_width or short_line) or rule_between(upper.box, lower.box, rules):
         return False
     # A caption under a photo is body-sized and as close to the story under it as a column's lines are.
     under_photo = any(0 <= upper.box[1] - p[3] <= 2 * line_px and min(ux1, p[2]) > max(ux0, p[0]) for p in photos)
@@ -466,7 +460,7 @@ def continues_heading(upper: Block, lower: Block, rules: list[Box], settings: Te
         return False
     left = abs(upper.box[0] - lower.box[0]) <= settings.head_align_lines * h
     centred = abs(upper.box[0] + upper.box[2] - lower.box[0] - lower.box[2]) / 2 <= settings.head_align_lines * h
-    return (left or centred) and not _between(upper.box, lower.box, rules)
+    return (left or centred) and not rule_between(upper.box, lower.box, rules)
 
 
 def row_in_pieces(upper: Block, pieces: list[Block], line_px: float, settings: TextLinesSettings) -> Block | None:
