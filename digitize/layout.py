@@ -757,6 +757,21 @@ def _shares_width(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * min(a[2] - a[0], b[2] - b[0])
 
 
+def _past_stack(blocks: list[Block], head: Block, em: float, settings: LayoutSettings, down: bool) -> Block | None:
+    """The first of ``blocks`` (nearest first, going down or up from ``head``) that is not a smaller medium line
+    set within ``story_head_stack_gap_em`` of the one before: a kicker over a headline, a subtitle under it."""
+    edge = head.box[3] if down else head.box[1]
+    size = head.style.size_px if head.style else 0.0
+    for b in blocks:
+        gap = b.box[1] - edge if down else edge - b.box[3]
+        small = b.style is not None and b.style.size_px < size
+        if b.role is Role.INTERTITLE and small and gap <= settings.story_head_stack_gap_em * em:
+            edge = b.box[3] if down else b.box[1]
+            continue
+        return b
+    return None
+
+
 def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     """Medium headings that open a story are its headline, so that articles start there. Type size alone
     calls a 1.4-1.7 em headline an intertitle; its place tells: an intertitle stands inside a column, with the
@@ -774,12 +789,14 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         width = x1 - x0
         beside = [b for b in page.blocks if b is not head and _shares_width(head.box, b.box)]
         # Above and below its middle: a kicker's box reaches into its headline's top (sample page: by 37 px).
-        below = [b for b in beside if b.box[1] >= (y0 + y1) / 2]
-        above = [b for b in beside if b.box[3] <= (y0 + y1) / 2]
-        under = min(below, key=lambda b: b.box[1], default=None)
+        below = sorted((b for b in beside if b.box[1] >= (y0 + y1) / 2), key=lambda b: b.box[1])
+        above = sorted((b for b in beside if b.box[3] <= (y0 + y1) / 2), key=lambda b: -b.box[3])
+        # A smaller medium line right under it (its subtitle) or right over it (its kicker) is part of the heading:
+        # the story's body is under the subtitle, the story above is over the kicker.
+        under = _past_stack(below, head, em, st, down=True)
         if under is None or not (under.role in (Role.BODY, Role.BYLINE) or _reads_as_byline(under)):
             continue  # a kicker over its headline, a heading over a photo, the page's foot
-        over = max(above, key=lambda b: b.box[3], default=None)
+        over = _past_stack(above, head, em, st, down=False)
         if over is not None and over.role is Role.HEADLINE and y0 - over.box[3] <= st.subtitle_max_gap_em * em:
             continue  # a subtitle under its headline, or the headline's next line in a smaller size
         opens = (

@@ -455,6 +455,11 @@ class LayoutSettings:
         "1.48; HKEJ C4's fact box title on the photo, 1.13, is no headline)",
     )
     story_head_max_lines: int = _f(4, "... and so does one of more lines than this (a headline has 1-3)")
+    story_head_stack_gap_em: float = _f(
+        1.0,
+        "a smaller medium line this close over (under) a medium heading is its kicker (subtitle): its place is "
+        "judged past them (bed seed 61207: 12 kicker-and-headline stacks, both read as intertitles, no headline)",
+    )
     caption_max_lines: int = _f(
         5,
         "text under a photo with more lines than this is the column going on, not a caption (HKEJ C4: a body "

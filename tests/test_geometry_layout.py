@@ -1086,3 +1086,35 @@ def test_a_bold_byline_at_the_top_of_a_column_stays_for_the_byline_rule():
         block("A1", BODY, (0, 60, 300, 600), 18),
     ]
     assert _heads(blocks)["by"] is MEDIUM
+
+
+def test_a_medium_headline_under_its_smaller_kicker_opens_the_story():
+    """Kicker and headline both measured medium: the larger, lower one is the headline (the kicker is judged
+    past, as part of the heading); the kicker stays for refine_article_roles.
+      [ kicker ]
+    [  HEADLINE  ]
+    [ A1 ]
+    """
+    blocks = [
+        block("K", MEDIUM, (100, 0, 500, 36), size=36),
+        block("HL", MEDIUM, (50, 44, 650, 100), size=50),
+        block("A1", BODY, (50, 120, 350, 600), 15),
+    ]
+    roles = _heads(blocks)
+    assert roles["HL"] is H and roles["K"] is MEDIUM
+
+
+def test_a_medium_headline_over_its_smaller_subtitle_opens_the_story():
+    """Headline and subtitle both measured medium: the story is under the subtitle, so the larger, upper one is
+    the headline; the subtitle stays for refine_article_roles.
+    [  HEADLINE  ]
+      [ subtitle ]
+    [ A1 ]
+    """
+    blocks = [
+        block("HL", MEDIUM, (50, 0, 650, 56), size=50),
+        block("S", MEDIUM, (100, 66, 600, 102), size=36),
+        block("A1", BODY, (50, 120, 350, 600), 15),
+    ]
+    roles = _heads(blocks)
+    assert roles["HL"] is H and roles["S"] is MEDIUM
