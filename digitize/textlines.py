@@ -482,6 +482,31 @@ def row_in_pieces(upper: Block, pieces: list[Block], line_px: float, settings: T
     return Block(id="", role=Role.BODY, box=box_union([ln.box for ln in lines]), lines=lines, style=upper.style)
 
 
+def _next_in_run(
+    upper: Block, blocks: list[Block], line_px: float, rules: list[Box], photos: list[Box], settings: TextLinesSettings
+) -> tuple[Block, list[Block]] | None:
+    """The block next under ``upper`` that goes on its run (``continues_column``, ``continues_heading``, or a row
+    in pieces), with the blocks it is made of; None when the run ends there."""
+    x0, _, x1, y1 = upper.box
+    reach = 0.3 * _line_height(upper)
+    below = [b for b in blocks if b is not upper and b.box[1] >= y1 - reach and min(x1, b.box[2]) > max(x0, b.box[0])]
+    if not below:
+        return None
+    nearest = min(below, key=lambda b: b.box[1])
+    pieces = [b for b in below if b.box[1] <= nearest.box[1] + reach]
+    lower: Block | None = nearest
+    if len(pieces) > 1:  # side by side under it: a column splits, or one row came out in pieces
+        lower = row_in_pieces(upper, pieces, line_px, settings) if upper.role is Role.BODY else None
+    if lower is None or lower.vertical or not lower.lines:
+        return None
+    if not (
+        continues_column(upper, lower, line_px, rules, photos, settings)
+        or continues_heading(upper, lower, rules, settings)
+    ):
+        return None
+    return lower, pieces if len(pieces) > 1 else [lower]
+
+
 def merge_column_runs(blocks: list[Block], line_px: float, rules: list[Box], settings: TextLinesSettings) -> int:
     """Blocks that are one column's run of body lines, or one heading's lines, merged in place; returns how
     many merges. The ink layout can cut a column line by line (a bilevel page skewed 1.6°: 87 blocks, one per
@@ -491,38 +516,20 @@ def merge_column_runs(blocks: list[Block], line_px: float, rules: list[Box], set
     photo, a rule) ends the run."""
     photos = [b.box for b in blocks if b.role is Role.PHOTO]
     merged = 0
-    changed = True
-    while changed:
-        changed = False
-        for upper in sorted(blocks, key=lambda b: b.box[1]):
-            if upper.vertical or not upper.lines or upper.role not in (Role.BODY, Role.HEADLINE, Role.INTERTITLE):
-                continue
-            x0, _, x1, y1 = upper.box
-            reach = 0.3 * _line_height(upper)
-            below = [
-                b for b in blocks if b is not upper and b.box[1] >= y1 - reach and min(x1, b.box[2]) > max(x0, b.box[0])
-            ]
-            if not below:
-                continue
-            nearest = min(below, key=lambda b: b.box[1])
-            pieces = [b for b in below if b.box[1] <= nearest.box[1] + reach]
-            lower: Block | None = nearest
-            if len(pieces) > 1:  # side by side under it: a column splits, or one row came out in pieces
-                lower = row_in_pieces(upper, pieces, line_px, settings) if upper.role is Role.BODY else None
-            if lower is None or lower.vertical or not lower.lines:
-                continue
-            if not (
-                continues_column(upper, lower, line_px, rules, photos, settings)
-                or continues_heading(upper, lower, rules, settings)
-            ):
-                continue
-            upper.lines = rows_to_lines(upper.lines + lower.lines, line_px)
+    # One pass top down: a block only grows downwards, so each absorbs what follows it before its turn comes.
+    taken_ids: set[int] = set()  # blocks are compared by identity: two may hold equal values
+    for upper in sorted(blocks, key=lambda b: b.box[1]):
+        if id(upper) in taken_ids or upper.vertical or not upper.lines:
+            continue
+        if upper.role not in (Role.BODY, Role.HEADLINE, Role.INTERTITLE):
+            continue
+        while (taken := _next_in_run(upper, blocks, line_px, rules, photos, settings)) is not None:
+            lower, pieces = taken
+            upper.lines = upper.lines + rows_to_lines(lower.lines, line_px)  # lower's lines are all under upper's
             upper.box = box_union([upper.box, lower.box])
-            for piece in pieces if len(pieces) > 1 else [lower]:
-                blocks.remove(piece)
+            taken_ids.update(id(p) for p in pieces)
+            blocks[:] = [b for b in blocks if id(b) not in taken_ids]
             merged += 1
-            changed = True
-            break
     return merged
 
 

@@ -14,6 +14,7 @@ The values (``OcrSettings``) are tuned by measurement: bench/results.md, `python
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -187,12 +188,9 @@ class PPOCREngine:
         failed = [
             i for i, t in enumerate(texts) if i not in reread and (not t.strip() or scores[i] < self.settings.min_score)
         ]
-        if failed:
-            again_t, again_s, again_w = list(texts), list(scores), list(words)
-            self._recognise_into(crops, failed, 1.0, again_t, again_s, again_w)
-            for i in failed:
-                if again_t[i].strip() and again_s[i] > scores[i]:
-                    texts[i], scores[i], words[i] = again_t[i], again_s[i], again_w[i]
+        self._read_again(
+            crops, failed, texts, scores, words, keep=lambda old, score, new, again: bool(new.strip()) and again > score
+        )
         self._reread_sparse(boxes, crops, texts, scores, words)
 
         lines = []
@@ -222,17 +220,37 @@ class PPOCREngine:
             for i, (b, t) in enumerate(zip(boxes, texts))
             if len(t.strip()) < st.sparse_read_share * (b[2] - b[0]) / max(1, b[3] - b[1])
         ]
-        if not sparse:
-            return
         trimmed = list(crops)
         for i in sparse:
             cut = max(1, round(st.sparse_trim * crops[i].shape[0]))
             if crops[i].shape[0] > 2 * cut + 4:
                 trimmed[i] = crops[i][cut:-cut]
+        self._read_again(
+            trimmed,
+            sparse,
+            texts,
+            scores,
+            words,
+            keep=lambda old, score, new, again: len(new.strip()) > len(old.strip()) and again >= st.min_score,
+        )
+
+    def _read_again(
+        self,
+        crops: list[np.ndarray],
+        which: list[int],
+        texts: list,
+        scores: list,
+        words: list,
+        keep: Callable[[str, float, str, float], bool],
+    ) -> None:
+        """Read ``crops[i]`` for i in ``which`` again at full width; a reading replaces the first one where
+        ``keep(old text, old score, new text, new score)`` says so."""
+        if not which:
+            return
         again_t, again_s, again_w = list(texts), list(scores), list(words)
-        self._recognise_into(trimmed, sparse, 1.0, again_t, again_s, again_w)
-        for i in sparse:
-            if len(again_t[i].strip()) > len(texts[i].strip()) and again_s[i] >= st.min_score:
+        self._recognise_into(crops, which, 1.0, again_t, again_s, again_w)
+        for i in which:
+            if keep(texts[i], scores[i], again_t[i], again_s[i]):
                 texts[i], scores[i], words[i] = again_t[i], again_s[i], again_w[i]
 
     def _recognise_into(
