@@ -516,21 +516,25 @@ def merge_column_runs(blocks: list[Block], line_px: float, rules: list[Box], set
     photo, a rule) ends the run."""
     photos = [b.box for b in blocks if b.role is Role.PHOTO]
     merged = 0
-    # One pass top down: a block only grows downwards, so each absorbs what follows it before its turn comes.
     taken_ids: set[int] = set()  # blocks are compared by identity: two may hold equal values
-    for upper in sorted(blocks, key=lambda b: b.box[1]):
-        if id(upper) in taken_ids or upper.vertical or not upper.lines:
-            continue
-        if upper.role not in (Role.BODY, Role.HEADLINE, Role.INTERTITLE):
-            continue
-        while (taken := _next_in_run(upper, blocks, line_px, rules, photos, settings)) is not None:
-            lower, pieces = taken
-            upper.lines = upper.lines + rows_to_lines(lower.lines, line_px)  # lower's lines are all under upper's
-            upper.box = box_union([upper.box, lower.box])
-            taken_ids.update(id(p) for p in pieces)
-            blocks[:] = [b for b in blocks if id(b) not in taken_ids]
-            merged += 1
-    return merged
+    # Passes top down, each block taking what follows it; again while a pass merged anything, since a merge
+    # below can leave a block above with one neighbour under it where it had two side by side.
+    while True:
+        before = merged
+        for upper in sorted(blocks, key=lambda b: b.box[1]):
+            if id(upper) in taken_ids or upper.vertical or not upper.lines:
+                continue
+            if upper.role not in (Role.BODY, Role.HEADLINE, Role.INTERTITLE):
+                continue
+            while (taken := _next_in_run(upper, blocks, line_px, rules, photos, settings)) is not None:
+                lower, pieces = taken
+                upper.lines = upper.lines + rows_to_lines(lower.lines, line_px)  # lower's lines: all under upper's
+                upper.box = box_union([upper.box, lower.box])
+                taken_ids.update(id(p) for p in pieces)
+                blocks[:] = [b for b in blocks if id(b) not in taken_ids]
+                merged += 1
+        if merged == before:
+            return merged
 
 
 def cut_at_gutters(boxes: list[Box], blocks: list[Box], rules: list[Box], line_px: float) -> list[Box]:
