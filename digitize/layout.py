@@ -810,6 +810,44 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     return page
 
 
+def kickers_over_headlines(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
+    """A headline-size line right over a headline in far larger type is its kicker (a line of display type
+    introducing the story), so that the story starts at the kicker instead of the kicker standing alone."""
+    st = settings
+    em = page.text_size_px or st.fallback_text_size_px
+    rules = [s.box for s in page.separators if s.orientation == "horizontal"]
+    heads = [b for b in page.blocks if b.role is Role.HEADLINE and not b.vertical and b.style is not None]
+    for upper in heads:
+        if len(upper.lines) > st.kicker_max_lines:
+            continue
+        centre = (upper.box[0] + upper.box[2]) / 2
+        upper_height = upper.box[3] - upper.box[1]
+        for lower in heads:
+            gap = lower.box[1] - upper.box[3]
+            if (
+                lower is upper
+                or not lower.box[0] <= centre <= lower.box[2]
+                or not -max(st.kicker_max_overlap_em * em, st.kicker_max_overlap_share * upper_height)
+                <= gap
+                <= st.kicker_max_gap_em * em
+                or upper.style.size_px > st.kicker_size_ratio * lower.style.size_px  # type: ignore[union-attr]
+                or rule_between(upper.box, lower.box, rules)
+            ):
+                continue
+            between = [
+                b
+                for b in page.blocks
+                if b is not upper
+                and b is not lower
+                and _shares_width(upper.box, b.box)
+                and upper.box[3] <= (b.box[1] + b.box[3]) / 2 <= lower.box[1]
+            ]
+            if not between:
+                upper.role = Role.KICKER
+                break
+    return page
+
+
 # --- roles from text, after OCR and articles ---------------------------------------------------------
 
 
@@ -845,7 +883,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
     head_bottom = max((h.box[1] if h.vertical else h.box[3] for h in heads), default=None)
     for b in blocks:
         text = b.text.strip()
-        if b.role is Role.INTERTITLE:
+        if b.role is Role.INTERTITLE and len(b.lines) > st.intertitle_max_lines:
+            b.role = Role.BODY  # a lead, a passage in bold: text, not a heading
+        elif b.role is Role.INTERTITLE:
             if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
                 b.role = Role.SUBTITLE
             elif head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px:

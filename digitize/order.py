@@ -103,7 +103,7 @@ def _stories_top_down(
                 groups.append(list(part))
             elif not any(b.role is Role.HEADLINE for b in part):
                 groups[-1].extend(part)
-            elif len(pieces) == 1 and all(b.role is Role.INTERTITLE for b in parts[i - 1]):
+            elif len(pieces) == 1 and all(b.role in (Role.INTERTITLE, Role.KICKER) for b in parts[i - 1]):
                 prev = parts[i - 1]
                 del groups[-1][-len(prev) :]
                 if not groups[-1]:  # the kicker slice was a group of its own (the top of the region)

@@ -460,6 +460,26 @@ class LayoutSettings:
         "a smaller medium line this close over (under) a medium heading is its kicker (subtitle): its place is "
         "judged past them (bed seed 61207: 12 kicker-and-headline stacks, both read as intertitles, no headline)",
     )
+    kicker_size_ratio: float = _f(
+        0.6,
+        "a headline-size line set right over a headline at most this fraction of its size is its kicker, not a "
+        "headline of its own (zaobao 2025-04-15 p2: 0.46, Headline Daily 2025-02-18: 0.46, the randomized bed "
+        "draws kickers at 0.4 of the headline, at least 1.2 em); two headlines stacked in one size are one",
+    )
+    kicker_max_overlap_share: float = _f(
+        0.25,
+        "... or reach this share of its own box's height into the headline's box (display-size detector boxes "
+        "grow with the type: Headline Daily 2025-02-18, a 63 px kicker box 12 px into its headline's)",
+    )
+    kicker_max_lines: int = _f(2, "... and has at most this many lines; " + UNMEASURED)
+    kicker_max_gap_em: float = _f(
+        1.5, "... and stands at most this far over it (the bed sets it 0.4 em over, zaobao 0.1 em); " + UNMEASURED
+    )
+    intertitle_max_lines: int = _f(
+        3,
+        "a medium-size block of more lines than this is text (a lead in larger or bold type), not a heading "
+        "(zaobao 2025-04-15 p2: its 9-line bold lead was an intertitle; the randomized bed's intertitles have one line)",
+    )
     caption_max_lines: int = _f(
         5,
         "text under a photo with more lines than this is the column going on, not a caption (HKEJ C4: a body "
@@ -751,6 +771,21 @@ class TextLinesSettings:
     # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).
     gutter_lines: float = 0.8
     gutter_min_rows: int = 2
+    # A narrower strip (down to ``narrow_gutter_lines``) parts columns that hold ``narrow_gutter_min_rows``
+    # rows and are ``narrow_gutter_min_width_lines`` line heights wide on both sides (textlines.column_cuts).
+    # Headline Daily 2025-02-18: 11-15 px gutters at 22 px detector lines (0.5-0.68); the randomized bed draws
+    # gutters from 0.6 body ems (about 0.45 of a detector line). Word spaces in Latin rows are 0.25-0.35 em.
+    narrow_gutter_lines: float = 0.35
+    narrow_gutter_min_rows: int = 3
+    narrow_gutter_min_width_lines: float = 4.0
+    # A block too short to show a gutter (one row level across columns) is cut at a gap of its rows that a
+    # gutter of a block within this many line heights above or below runs through.
+    row_gutter_reach_lines: float = 2.0
+    # An ink block whose lines come in sizes ``mixed_size_ratio`` apart (``mixed_min_lines`` each at least) is
+    # regrouped like lines no block held (Headline Daily 2023-12-02: a story set on a photo collage, headline,
+    # lead, columns and captions on one ground, was one 39-line block read row by row across it all).
+    mixed_size_ratio: float = 1.8
+    mixed_min_lines: int = 2
     # Grouping left-over lines into blocks: a new block starts at a vertical gap wider than this many line
     # heights, at a height change beyond ``height_ratio``, or at a rule between two lines.
     row_gap_lines: float = 1.2

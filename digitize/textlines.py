@@ -374,15 +374,40 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
 
     blocks: list[Block] = [b for b in page.blocks if b not in horizontal]
     seps = [s.box for s in page.separators if s.orientation == "horizontal"]
+    # Gutters found in blocks of several rows also part the rows of a block above or below too short to show
+    # them (one row under a headline, level across five columns: Headline Daily 2025-02-18).
+    gutters: list[tuple[float, float, float]] = []
+    parts_of: dict[int, list[list[Line]]] = {}
     for b in horizontal:
         mine = owner[id(b)]
         if not mine:
             blocks.append(b)  # read per block by the pipeline (or dropped there if it holds nothing)
             continue
+        in_columns = split_at_gutters(mine, line_px, settings)
+        gutters += gutters_between(in_columns, line_px, settings)
+        parts_of[id(b)] = in_columns
+    for b in horizontal:
+        mine = owner[id(b)]
+        if not mine:
+            continue
         parts = []
-        for part in split_at_gutters(mine, line_px, settings):
-            # Columns that lines running across them (a headline, a caption) hide from the strip search.
-            parts += group_leftovers(part, line_px, seps, settings) if column_edges(part, line_px, settings) else [part]
+        cut_rows = split_at_rows_gutters(parts_of[id(b)], gutters, line_px, settings)
+        if len(cut_rows) > len(parts_of[id(b)]):
+            # A row cut at the gutters of the columns above or below: its pieces are those columns' lines (the
+            # row's ink block measured as a heading from its detector boxes, 25 px beside the columns' 22).
+            report.split_blocks += 1
+            for piece in cut_rows:
+                block = new_block(piece, em, line_px, b)
+                if float(np.median([ln.height for ln in piece])) <= settings.height_ratio * line_px:
+                    block.role = Role.BODY
+                blocks.append(block)
+            continue
+        for part in cut_rows:
+            # Columns that lines running across them (a headline, a caption) hide from the strip search, and
+            # type of several sizes under one ink block (a story set on a photo collage: headline, lead and
+            # columns on one ground) are cut apart as lines no block held.
+            hidden = column_edges(part, line_px, settings) or mixed_sizes(part, settings)
+            parts += group_leftovers(part, line_px, seps, settings) if hidden else [part]
         if len(parts) == 1:
             b.lines = rows_to_lines(mine, line_px)
             b.box = box_union([ln.box for ln in b.lines])  # the ink box may have held lines now elsewhere
@@ -634,9 +659,11 @@ def cut_at_aligned_gaps(
                 if boxes[j][2] <= mid or boxes[j][0] >= mid or any(ga <= mid <= gc for ga, gc in gaps[j])
             ]
             if len(beside) >= settings.aligned_min_lines and len(blank) >= settings.aligned_share * len(beside):
-                cuts.append(int(mid))
-        edges = [b[0]] + cuts + [b[2]]
-        out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges, edges[1:]) if x1 > x0]
+                cuts.append((a, c))
+        # The pieces end where the ink does: the blank stretch stays between them, so the gutter is still there
+        # when the lines are grouped into columns (cut at its middle, two pieces touching, no gap parted them).
+        edges = [b[0]] + [x for gap in cuts for x in gap] + [b[2]]
+        out += [(x0, b[1], x1, b[3]) for x0, x1 in zip(edges[::2], edges[1::2]) if x1 > x0]
     return out
 
 
@@ -714,26 +741,123 @@ def new_block(lines: list[Line], em: float, line_px: float, template: Block | No
     )
 
 
-def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[float]:
-    """Cut positions: middles of the uncovered stretches at least ``min_gap`` wide between intervals."""
-    cuts = []
+def _gap_spans(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    """The uncovered stretches at least ``min_gap`` wide between intervals, left to right."""
+    spans = []
     intervals = sorted(intervals)
     reach = intervals[0][1]
     for lo, hi in intervals[1:]:
         if lo - reach >= min_gap:
-            cuts.append((reach + lo) / 2)
+            spans.append((reach, lo))
         reach = max(reach, hi)
-    return cuts
+    return spans
+
+
+def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[float]:
+    """Cut positions: middles of the uncovered stretches at least ``min_gap`` wide between intervals."""
+    return [(lo + hi) / 2 for lo, hi in _gap_spans(intervals, min_gap)]
+
+
+def _parts(lines: list[Line], cuts: list[float]) -> list[list[Line]]:
+    parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
+    for ln in lines:
+        mid = sum(_ink_span(ln)) / 2
+        parts[sum(1 for c in cuts if mid > c)].append(ln)
+    return parts
+
+
+def _ink_span(ln: Line) -> tuple[float, float]:
+    """Where a line's characters start and end: its first and last glyph (the detector's box reaches past
+    them by a quarter of its height or so each side, so two columns' boxes touch across an 11 px gutter)."""
+    if ln.glyphs:
+        return (min(ln.box[2], ln.glyphs[0].box[0]), max(ln.box[0], ln.glyphs[-1].box[2]))
+    return (ln.box[0], ln.box[2])
+
+
+def column_cuts(lines: list[Line], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[float]:
+    """Where lines side by side part into columns: strips no line crosses, ``gutter_lines`` wide, or narrower
+    (down to ``narrow_gutter_lines``) where the columns on both sides are columns: ``narrow_gutter_min_rows``
+    rows and ``narrow_gutter_min_width_lines`` wide each. Headline Daily 2025-02-18: five columns with 11-15 px
+    gutters at 22 px lines, four rows under the headline, one ink block: each row was read as one line across
+    the five. A row's word pieces rarely leave the same strip blank in three rows running."""
+    if not lines:
+        return []
+    spans = _gap_spans([_ink_span(ln) for ln in lines], settings.narrow_gutter_lines * line_px)
+    wide = [(lo + hi) / 2 for lo, hi in spans if hi - lo >= settings.gutter_lines * line_px]
+    narrow = [(lo + hi) / 2 for lo, hi in spans if hi - lo < settings.gutter_lines * line_px]
+    while narrow:
+        cuts = sorted(wide + narrow)
+        parts = _parts(lines, cuts)
+
+        def column(part: list[Line]) -> bool:
+            box = box_union([ln.box for ln in part]) if part else (0, 0, 0, 0)
+            rows = len(group_rows([ln.box for ln in part]))
+            wide_enough = box[2] - box[0] >= settings.narrow_gutter_min_width_lines * line_px
+            return rows >= settings.narrow_gutter_min_rows and wide_enough
+
+        weak = [c for c in narrow if not (column(parts[cuts.index(c)]) and column(parts[cuts.index(c) + 1]))]
+        if not weak:
+            break
+        narrow.remove(weak[0])
+    return sorted(wide + narrow)
+
+
+def mixed_sizes(lines: list[Line], settings: TextLinesSettings = SETTINGS) -> bool:
+    """At least ``mixed_min_lines`` lines of display size in a group of body lines. Display size both ways: box
+    height and character pitch ``mixed_size_ratio`` times the group's median (a skewed body line's box is as
+    tall as a headline's, its characters are not)."""
+    if len(lines) < 2 * settings.mixed_min_lines:
+        return False
+    heights = [float(ln.height) for ln in lines]
+    pitches = [(ln.box[2] - ln.box[0]) / max(1, len(ln.text.strip())) for ln in lines]
+    h, p = float(np.median(heights)), float(np.median(pitches))
+    r = settings.mixed_size_ratio
+    return sum(1 for a, b in zip(heights, pitches) if a >= r * h and b >= r * p) >= settings.mixed_min_lines
+
+
+def gutters_between(columns: list[list[Line]], line_px: float, settings: TextLinesSettings = SETTINGS):
+    """The gutters between a block's columns, as (x, top, bottom), where each column beside it holds at least
+    ``narrow_gutter_min_rows`` rows: gutters other blocks' rows may be cut at."""
+    out = []
+    for left, right in zip(columns, columns[1:]):
+        if min(len(group_rows([ln.box for ln in c])) for c in (left, right)) < settings.narrow_gutter_min_rows:
+            continue
+        x = (max(_ink_span(ln)[1] for ln in left) + min(_ink_span(ln)[0] for ln in right)) / 2
+        boxes = [ln.box for ln in left + right]
+        out.append((x, float(min(b[1] for b in boxes)), float(max(b[3] for b in boxes))))
+    return out
+
+
+def split_at_rows_gutters(
+    columns: list[list[Line]],
+    gutters: list[tuple[float, float, float]],
+    line_px: float,
+    settings: TextLinesSettings = SETTINGS,
+) -> list[list[Line]]:
+    """A block of fewer rows than a gutter needs to show (``narrow_gutter_min_rows``) cut where a gutter of
+    the blocks right above or below it (within ``row_gutter_reach_lines``) runs through a gap of its rows."""
+    if len(columns) != 1 or not gutters:
+        return columns
+    lines = columns[0]
+    boxes = [ln.box for ln in lines]
+    if len(group_rows(boxes)) >= settings.narrow_gutter_min_rows:
+        return columns
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    reach = settings.row_gutter_reach_lines * line_px
+    near = [x for x, g0, g1 in gutters if g1 >= top - reach and g0 <= bottom + reach]
+    spans = _gap_spans([_ink_span(ln) for ln in lines], settings.narrow_gutter_lines * line_px)
+    cuts = [(lo + hi) / 2 for lo, hi in spans if any(lo - 0.5 * line_px <= x <= hi + 0.5 * line_px for x in near)]
+    if not cuts:
+        return columns
+    return [p for p in _parts(lines, cuts) if p]
 
 
 def split_at_gutters(lines: list[Line], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[list[Line]]:
     """A block's lines cut into columns at strips no line crosses (each side holding enough rows)."""
-    cuts = _gaps([(ln.box[0], ln.box[2]) for ln in lines], settings.gutter_lines * line_px)
+    cuts = column_cuts(lines, line_px, settings)
     if not cuts:
         return [lines]
-    parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
-    for ln in lines:
-        parts[sum(1 for c in cuts if _centre(ln.box)[0] > c)].append(ln)
+    parts = _parts(lines, cuts)
     rows = [len(group_rows([ln.box for ln in p])) for p in parts]
     if min(rows) < settings.gutter_min_rows:
         return [lines]
@@ -789,13 +913,11 @@ def group_leftovers(
     out: list[list[Line]] = []
 
     def cut(group: list[Line]) -> None:
-        xs = _gaps([(ln.box[0], ln.box[2]) for ln in group], settings.gutter_lines * line_px)
+        xs = column_cuts(group, line_px, settings)
         if xs:
-            parts: list[list[Line]] = [[] for _ in range(len(xs) + 1)]
-            for ln in group:
-                parts[sum(1 for c in xs if _centre(ln.box)[0] > c)].append(ln)
-            for p in parts:
-                cut(p)
+            for p in _parts(group, xs):
+                if p:
+                    cut(p)
             return
         edges = column_edges(group, line_px, settings)
         if edges:

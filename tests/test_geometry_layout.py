@@ -769,7 +769,41 @@ def test_detector_lines_joined_across_a_narrow_gutter_are_cut_where_every_row_is
         img[y : y + 20, space : space + 12] = 255
         boxes.append((0, y, 620, y + 20))
     cut = textlines.cut_at_aligned_gaps(img, boxes, line_px=20)
-    assert len(cut) == 12 and all(b[2] <= 320 or b[0] >= 300 for b in cut)
+    # the gutter's blank stretch is left between the pieces, so grouping them into columns still sees it
+    assert len(cut) == 12 and all(b[2] <= 300 or b[0] >= 320 for b in cut)
+
+
+def test_columns_with_a_narrow_gutter_three_rows_deep_are_split():
+    """Two columns 200 px wide, a 10 px gutter (half a 20 px line), three rows: two columns, not three rows
+    read across the gutter.
+    | A1 ...... |  | B1 ...... |
+    | A2 ...... |  | B2 ...... |
+    | A3 ...... |  | B3 ...... |
+    """
+    lines = [_line(x0, x0 + 200, 25 * k) for k in range(3) for x0 in (0, 210)]
+    parts = textlines.split_at_gutters(lines, line_px=20)
+    assert [sorted(ln.box[0] for ln in p) for p in parts] == [[0, 0, 0], [210, 210, 210]]
+
+
+def test_a_narrow_gap_two_rows_deep_or_beside_a_narrow_piece_is_no_gutter():
+    """A narrow gap parts columns only where both sides are columns: two rows are a two-line heading cut
+    at a word space; a piece three lines wide beside it is a word, not a column.
+    | HEAD words |  | words |        | Body line ........ | |no| (narrow piece)
+    | HEAD words |  | words |        | Body line ........ | |no|
+    """
+    two_rows = [_line(x0, x0 + 200, 25 * k) for k in range(2) for x0 in (0, 210)]
+    assert len(textlines.split_at_gutters(two_rows, line_px=20)) == 1
+    narrow = [_line(x0, x1, 25 * k) for k in range(4) for x0, x1 in ((0, 300), (310, 360))]
+    assert len(textlines.split_at_gutters(narrow, line_px=20)) == 1
+
+
+def test_a_wide_gutter_still_parts_two_rows():
+    """A gutter of a line height parts even two rows (a short two-column piece under a headline).
+    | A1 ...... |      | B1 ...... |
+    | A2 ...... |      | B2 ...... |
+    """
+    lines = [_line(x0, x0 + 200, 25 * k) for k in range(2) for x0 in (0, 220)]
+    assert len(textlines.split_at_gutters(lines, line_px=20)) == 2
 
 
 def test_a_display_box_over_body_lines_only_is_a_blob_but_over_headline_pieces_is_type():
@@ -1118,3 +1152,99 @@ def test_a_medium_headline_over_its_smaller_subtitle_opens_the_story():
     ]
     roles = _heads(blocks)
     assert roles["HL"] is H and roles["S"] is MEDIUM
+
+
+# ------------------------------------------------------------------------------ kickers_over_headlines
+
+
+def _kickers(blocks, rules=()):
+    layout.kickers_over_headlines(page(blocks, rules))
+    return {b.id: b.role for b in blocks}
+
+
+def test_a_headline_size_line_right_over_a_far_larger_headline_is_its_kicker():
+    """A 90 px line (3 em) right over a 200 px banner: the banner's kicker, not a story of one line.
+    [ kicker 90 px ]
+    [     BANNER HEADLINE 200 px     ]
+    [ A1 ]
+    """
+    blocks = [
+        block("K", H, (0, 0, 900, 90), size=90),
+        block("HL", H, (0, 95, 2000, 295), size=200),
+        block("A1", BODY, (0, 320, 400, 900), 20),
+    ]
+    assert _kickers(blocks) == {"K": Role.KICKER, "HL": H, "A1": BODY}
+
+
+def test_two_headlines_stacked_in_near_sizes_stay_headlines():
+    """A two-deck headline (120 px over 160 px): a headline in two sizes, not a kicker over a headline.
+    [ DECK ONE 120 px ]
+    [ DECK TWO 160 px ]
+    """
+    blocks = [block("H1", H, (0, 0, 900, 120), size=120), block("H2", H, (0, 130, 900, 290), size=160)]
+    assert _kickers(blocks) == {"H1": H, "H2": H}
+
+
+def test_a_small_headline_over_a_larger_one_across_a_rule_or_a_story_is_no_kicker():
+    """The end of the story above (its own small headline) stands over a bigger headline, a rule between, or
+    body text between: two stories.
+    [ small head ]            [ small head ]
+    ---------------           [ A1 ]
+    [  BIG HEAD  ]            [  BIG HEAD  ]
+    """
+    ruled = [block("S", H, (0, 0, 600, 60), size=60), block("B", H, (0, 80, 1200, 280), size=200)]
+    assert _kickers(ruled, [rule((0, 70, 1200, 73))])["S"] is H
+    story = [
+        block("S", H, (0, 0, 600, 60), size=60),
+        block("A1", BODY, (0, 62, 600, 78), 1, size=15),
+        block("B", H, (0, 80, 1200, 280), size=200),
+    ]
+    assert _kickers(story)["S"] is H
+
+
+def test_a_medium_block_of_many_lines_is_body_text_not_an_intertitle():
+    """A lead set in larger type, nine lines under the headline: text (the article's body), where a one-line
+    medium heading in the column stays an intertitle.
+    [ HEADLINE ]
+    [ LEAD ×9 ]
+    [ A1 ] [M] [ A2 ]
+    """
+    blocks = [
+        block("HL", H, (0, 0, 900, 60)),
+        block("LEAD", MEDIUM, (0, 80, 400, 440), 9, size=40),
+        block("A1", BODY, (0, 460, 400, 700), 8),
+        block("M", MEDIUM, (0, 710, 400, 750), size=40),
+        block("A2", BODY, (0, 760, 400, 1000), 8),
+    ]
+    layout.refine_article_roles(Article("ART001", list(blocks)), page(blocks))
+    assert blocks[1].role is BODY and blocks[3].role is MEDIUM
+
+
+def test_headline_lines_among_body_lines_are_mixed_sizes_but_skewed_body_lines_are_not():
+    """Two 90 px headline lines (5 characters each) over eight 20 px body lines: mixed. Skewed body lines
+    whose boxes are 45 px tall but hold 40 characters each: one size.
+    [ HEAD ]            [ body line, box tall from skew ]
+    [ HEAD ]            [ ... ]
+    [ body ] x8
+    """
+    head = [Line("大標題五字", (0, 100 * k, 450, 100 * k + 90), 0.9) for k in range(2)]
+    body = [Line("x" * 22, (0, 200 + 25 * k, 440, 220 + 25 * k), 0.9) for k in range(8)]
+    assert textlines.mixed_sizes(head + body)
+    skewed = [Line("y" * 40, (0, 25 * k, 440, 25 * k + 45), 0.9) for k in range(2)]
+    assert not textlines.mixed_sizes(skewed + body)
+
+
+def test_one_row_across_columns_is_cut_at_the_gutters_of_the_columns_under_it():
+    """One row (its own ink block) level across three columns whose blocks under it show 10 px gutters: the
+    row is cut there, each piece its column's; a row with no gutter under it stays whole.
+    [ a1 ][ b1 ][ c1 ]   one row, one block
+    [ A  ][ B  ][ C  ]   four rows: gutters at 205, 415
+    """
+    under = [_line(x0, x0 + 200, 30 + 25 * k) for k in range(4) for x0 in (0, 210, 420)]
+    gutters = textlines.gutters_between(textlines.split_at_gutters(under, line_px=20), line_px=20)
+    assert [round(g[0]) for g in gutters] == [205, 415]
+    row = [_line(x0, x0 + 200, 0) for x0 in (0, 210, 420)]
+    pieces = textlines.split_at_rows_gutters([row], gutters, line_px=20)
+    assert [[ln.box[0] for ln in p] for p in pieces] == [[0], [210], [420]]
+    far = [_line(x0, x0 + 200, 400) for x0 in (0, 210, 420)]  # 14 lines below the columns: out of reach
+    assert len(textlines.split_at_rows_gutters([far], gutters, line_px=20)) == 1

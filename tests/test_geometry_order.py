@@ -265,6 +265,25 @@ def test_a_kicker_above_a_headline_stays_with_the_story_below_it():
     assert groups(order.segment_articles(blocks, [], EM)) == [["A1", "HA"], ["B1", "HB", "KB"]]
 
 
+def test_a_display_size_kicker_above_a_headline_stays_with_the_story_below_it():
+    """The same with the kicker in display type, marked a kicker by its size beside HB's
+    (layout.kickers_over_headlines): still HB's, not the end of story A.
+    +--- HA ---+
+    |    A1    |
+      KB (kicker)
+    +--- HB ---+
+    |    B1    |
+    """
+    blocks = [
+        block("HA", H, (0, 0, 900, 60)),
+        block("A1", BODY, (0, 80, 900, 300), 5),
+        block("KB", Role.KICKER, (0, 340, 600, 400), size=60),
+        block("HB", H, (0, 410, 900, 570), size=160),
+        block("B1", BODY, (0, 590, 900, 800), 5),
+    ]
+    assert groups(order.segment_articles(blocks, [], EM)) == [["A1", "HA"], ["B1", "HB", "KB"]]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="limit: a boxed sidebar inside a story's middle column takes the rest "
