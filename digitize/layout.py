@@ -818,18 +818,10 @@ def kickers_over_headlines(page: Page, settings: LayoutSettings = DEFAULT.layout
     rules = [s.box for s in page.separators if s.orientation == "horizontal"]
     heads = [b for b in page.blocks if b.role is Role.HEADLINE and not b.vertical and b.style is not None]
     for upper in heads:
-        if len(upper.lines) > st.kicker_max_lines:
-            continue
-        centre = (upper.box[0] + upper.box[2]) / 2
-        upper_height = upper.box[3] - upper.box[1]
         for lower in heads:
-            gap = lower.box[1] - upper.box[3]
             if (
                 lower is upper
-                or not lower.box[0] <= centre <= lower.box[2]
-                or not -max(st.kicker_max_overlap_em * em, st.kicker_max_overlap_share * upper_height)
-                <= gap
-                <= st.kicker_max_gap_em * em
+                or not _kicker_of(upper, lower, em, st)
                 or upper.style.size_px > st.kicker_size_ratio * lower.style.size_px  # type: ignore[union-attr]
                 or rule_between(upper.box, lower.box, rules)
             ):
@@ -888,7 +880,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
         elif b.role is Role.INTERTITLE:
             if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
                 b.role = Role.SUBTITLE
-            elif head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px:
+            elif (head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px) or any(
+                _kicker_of(b, h, page.text_size_px, st) for h in heads
+            ):
                 b.role = Role.KICKER
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
@@ -904,6 +898,17 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 b.role = Role.BYLINE
             elif any(_caption_of(b, p, page.text_size_px, st) for p in photos):
                 b.role = Role.CAPTION
+
+
+def _kicker_of(block: Block, headline: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
+    """A heading set right over a horizontal headline, over its width: its kicker, whatever else the article
+    holds above (another story's headline taken into the article; boxes grown into each other)."""
+    if headline.vertical or len(block.lines) > settings.kicker_max_lines:
+        return False
+    gap = headline.box[1] - block.box[3]
+    reach = max(settings.kicker_max_overlap_em * em, settings.kicker_max_overlap_share * (block.box[3] - block.box[1]))
+    centre = (block.box[0] + block.box[2]) / 2
+    return -reach <= gap <= settings.kicker_max_gap_em * em and headline.box[0] <= centre <= headline.box[2]
 
 
 def _subtitle_of(block: Block, headline: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:

@@ -1248,3 +1248,20 @@ def test_one_row_across_columns_is_cut_at_the_gutters_of_the_columns_under_it():
     assert [[ln.box[0] for ln in p] for p in pieces] == [[0], [210], [420]]
     far = [_line(x0, x0 + 200, 400) for x0 in (0, 210, 420)]  # 14 lines below the columns: out of reach
     assert len(textlines.split_at_rows_gutters([far], gutters, line_px=20)) == 1
+
+
+def test_a_medium_line_right_over_a_headline_is_its_kicker_though_the_article_starts_higher():
+    """Another story's headline (HX) was taken into the article, higher up: the medium line right over H,
+    its box grown 10 px into H's, is still H's kicker.
+    [ HX ]   [ K ]
+             [ H ]
+    [ A1 ]   [ B1 ]
+    """
+    blocks = [
+        block("HX", H, (700, 0, 1000, 110)),
+        block("K", MEDIUM, (300, 10, 600, 100), 2, size=40),
+        block("HL", H, (300, 90, 600, 150)),
+        block("A1", BODY, (700, 130, 1000, 900), 20),
+        block("B1", BODY, (300, 170, 600, 900), 20),
+    ]
+    assert refined(blocks)["K"] is Role.KICKER
