@@ -187,6 +187,45 @@ def find_articles(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
     return page
 
 
+def _box_gap(a: Box, b: Box) -> float:
+    """Distance between two boxes (0 when they touch or overlap)."""
+    dx = max(0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0, max(a[1], b[1]) - min(a[3], b[3]))
+    return float(max(dx, dy))
+
+
+def _picture_units(
+    blocks: list[Block], em: float, settings: OrderSettings = DEFAULT.order
+) -> tuple[list[Block], dict[int, list[Block]]]:
+    """A photo and its captions (within ``caption_reach_em`` of it) as one unit for the column cut, so that each
+    picture is read with its caption: two photos side by side with a caption under each read photo, caption,
+    photo, caption, not both photos and then both captions. Returns the units and each stand-in's members."""
+    photos = [b for b in blocks if b.role is Role.PHOTO]
+    if not photos:
+        return blocks, {}
+    captions: dict[int, list[Block]] = {id(p): [] for p in photos}
+    units: list[Block] = []
+    for b in blocks:
+        if b.role is Role.CAPTION:
+            # A caption stands under or beside its picture; a photo starting under the caption is the next one.
+            nearest = min(photos, key=lambda p: (p.box[1] >= b.box[3] - 2, _box_gap(p.box, b.box)))
+            if _box_gap(nearest.box, b.box) <= settings.caption_reach_em * em:
+                captions[id(nearest)].append(b)
+                continue
+        if b.role is not Role.PHOTO:
+            units.append(b)
+    members: dict[int, list[Block]] = {}
+    for p in photos:
+        if not captions[id(p)]:
+            units.append(p)
+            continue
+        group = [p] + sorted(captions[id(p)], key=lambda c: (c.box[1], c.box[0]))
+        stand_in = Block(p.id, Role.PHOTO, box_union([m.box for m in group]))
+        members[id(stand_in)] = group
+        units.append(stand_in)
+    return units, members
+
+
 def _page_order(groups: list[list[Block]], level: float) -> list[list[Block]]:
     """Articles by their top, tops within ``level`` of the row's first (highest) top counting as one row, then
     left to right. Measured from the row's first top, not the previous article's, so a staircase of tops does
@@ -210,7 +249,9 @@ def reading_order(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
     for article in page.articles:
         heading = sorted((b for b in article.blocks if b.role in HEADING_GROUP), key=lambda b: (b.box[1], b.box[0]))
         rest = [b for b in article.blocks if b.role not in HEADING_GROUP]
-        article.blocks = heading + xy_order(rest, settings.cut_tolerance_em * em)
+        units, members = _picture_units(rest, em, settings)
+        ordered = xy_order(units, settings.cut_tolerance_em * em)
+        article.blocks = heading + [m for u in ordered for m in members.get(id(u), [u])]
     furniture = sorted((b for b in page.blocks if b.article_id is None), key=lambda b: (b.box[1], b.box[0]))
     ordered = furniture + [b for a in page.articles for b in a.blocks]
     for i, b in enumerate(ordered):

@@ -633,6 +633,11 @@ class OrderSettings:
     column_start_em: float = _f(
         1.0, "body blocks starting more than this apart start different columns; " + _unmeasured("order")
     )
+    caption_reach_em: float = _f(
+        2.5,
+        "a caption this close to a photo is read right after it (layout's caption_max_gap_em: how far a caption "
+        "stands from its photo; HKEJ C4: two photos side by side were read before both their captions)",
+    )
 
 
 # --- repair (joins, dehyphenation, word spaces) and issue linking ----------------------------------------------
@@ -813,6 +818,17 @@ class TextLinesSettings:
     # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
     # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
     photo_text_share: float = 0.15
+    # A picture among the lines (textlines.pictures_without_text): cells of ``picture_cell_em`` body heights, at
+    # least ``picture_dark_share`` of them darker than the paper by ``leftover_contrast``, away from every text
+    # line (by ``picture_text_pad_em``), grouped, filling ``picture_min_fill`` of a box at least
+    # ``picture_min_side_em`` a side and at most ``picture_max_aspect`` times as long as wide (a binding shadow
+    # or a dark border is a long band), with no line in it. HKEJ C4: photos 141-219 px a side at 10 px type.
+    picture_cell_em: float = 0.5
+    picture_dark_share: float = 0.5
+    picture_text_pad_em: float = 0.3
+    picture_min_fill: float = 0.6
+    picture_min_side_em: float = 5.0
+    picture_max_aspect: float = 5.0
     # A detected box inside a photo whose median grey is under this share of the page's paper grey (its 90th
     # percentile) is the picture, not type on paper (cols6-photos-scan's drawing: 115 against ~240; body lines
     # have a median at the paper's).

@@ -1265,3 +1265,23 @@ def test_a_medium_line_right_over_a_headline_is_its_kicker_though_the_article_st
         block("B1", BODY, (300, 170, 600, 900), 20),
     ]
     assert refined(blocks)["K"] is Role.KICKER
+
+
+def test_a_dark_rectangle_with_no_line_in_it_is_a_picture_but_one_holding_type_or_a_long_band_is_not():
+    """A 200×160 high-contrast picture (black ground, light figures) beside text lines: a picture. A tinted box
+    holding a detected line, and a dark band down the margin (a binding shadow, 20 times as long as wide), are
+    not.
+    [ lines ]  [ ▓▓ picture ▓▓ ]  [ ▓ tint with a line ▓ ]  ▓ band
+    """
+    rng = np.random.default_rng(7)
+    img = np.full((600, 1000), 235, np.uint8)
+    img[100:260, 300:500] = rng.integers(0, 120, (160, 200))
+    img[130:200, 350:400] = 225  # a light figure on the dark ground
+    img[100:260, 600:800] = 150
+    img[10:590, 960:990] = 90
+    text = [(20, 100 + 30 * k, 250, 120 + 30 * k) for k in range(6)] + [(620, 170, 780, 190)]
+    found = textlines.pictures_without_text(img, text, [], em=20)
+    assert len(found) == 1
+    x0, y0, x1, y1 = found[0]
+    assert abs(x0 - 300) <= 10 and abs(y0 - 100) <= 10 and abs(x1 - 500) <= 10 and abs(y1 - 260) <= 10
+    assert textlines.pictures_without_text(img, text, [found[0]], em=20) == []  # already a photo

@@ -351,6 +351,31 @@ def test_kicker_headline_and_subtitle_are_read_top_down_before_the_body():
     assert ids(ordered_page(blocks).text_blocks_in_order()) == ["K", "H", "S", "A1", "B1"]
 
 
+def test_each_photo_is_read_with_its_caption():
+    """Two photos side by side, a caption under each, text across both under them (no column cut): photo,
+    caption, photo, caption, not both photos and then both captions. A photo starting right under a caption
+    is not that caption's (C2 is P2's, not P3's).
+    +---+ +---+
+    |P1 | |P2 |
+    +---+ +---+
+     C1    C2
+          +---+
+          |P3 |
+    [   A1 across   ]
+    """
+    blocks = [
+        block("H", H, (0, 0, 900, 60)),
+        photo("P1", (0, 80, 440, 400)),
+        photo("P2", (460, 80, 900, 400)),
+        block("C1", Role.CAPTION, (0, 405, 440, 430), size=24),
+        block("C2", Role.CAPTION, (460, 405, 900, 430), size=24),
+        photo("P3", (460, 431, 900, 600)),
+        block("A1", BODY, (0, 620, 900, 900), 8),
+    ]
+    got = [b.id for b in ordered_page(blocks).blocks]
+    assert got.index("C1") == got.index("P1") + 1 and got.index("C2") == got.index("P2") + 1
+
+
 def test_page_furniture_is_read_before_the_articles():
     """The page header belongs to no article and comes first.
     [hdr]
