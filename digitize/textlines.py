@@ -244,8 +244,8 @@ def pictures_without_text(
         cells[
             max(0, b[1] - pad) // cell : -(-(b[3] + pad) // cell), max(0, b[0] - pad) // cell : -(-(b[2] + pad) // cell)
         ] = 0
-    cells = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    _n, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+    closed = cv2.morphologyEx(cells, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     out: list[Box] = []
     for x, y, bw, bh, area in stats[1:]:
         box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
