@@ -114,12 +114,61 @@ def _stories_top_down(
     return groups
 
 
+def ruled_boxes(separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order) -> list[Box]:
+    """Rectangles drawn with four rules (a boxed story, a sidebar): two horizontal rules of one width, one over
+    the other, and vertical rules down both their ends, meeting within ``box_corner_em``."""
+    tol = settings.box_corner_em * em
+    flat = [s.box for s in separators if s.orientation == "horizontal"]
+    upright = [s.box for s in separators if s.orientation == "vertical"]
+    out: list[Box] = []
+
+    def side(x: float, y0: float, y1: float) -> bool:
+        """A vertical rule down x from y0 to y1."""
+        return any(abs((v[0] + v[2]) / 2 - x) <= tol and v[1] <= y0 + tol and v[3] >= y1 - tol for v in upright)
+
+    for top in flat:
+        for foot in flat:
+            if foot[1] <= top[3] + 2 * em or abs(foot[0] - top[0]) > tol or abs(foot[2] - top[2]) > tol:
+                continue
+            if side((top[0] + foot[0]) / 2, top[1], foot[3]) and side((top[2] + foot[2]) / 2, top[1], foot[3]):
+                out.append((min(top[0], foot[0]), top[1], max(top[2], foot[2]), foot[3]))
+    return out
+
+
+def _boxed_stories(
+    blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
+) -> tuple[list[Block], list[list[Block]]]:
+    """Blocks inside a ruled box that holds a headline, taken out as a story of their own (zaobao 2025-04-15
+    p2: a boxed two-column sidebar with the main story's columns running on under it was read as part of the
+    main story, its headline first). Returns the blocks outside and each box's blocks."""
+    boxes: list[list[Block]] = []
+    rest = list(blocks)
+    for box in sorted(ruled_boxes(separators, em, settings), key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
+        inside = [
+            b
+            for b in rest
+            if box[0] <= (b.box[0] + b.box[2]) / 2 <= box[2] and box[1] <= (b.box[1] + b.box[3]) / 2 <= box[3]
+        ]
+        if len(inside) < 2 or len(inside) == len(rest) or not any(b.role is Role.HEADLINE for b in inside):
+            continue
+        boxes.append(inside)
+        rest = [b for b in rest if not any(b is i for i in inside)]
+    return rest, boxes
+
+
 def segment_articles(
     blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
 ) -> list[list[Block]]:
-    """Group blocks into articles: rules always divide; whitespace divides only between headlines."""
+    """Group blocks into articles: a ruled box with a headline is a story of its own; rules always divide;
+    whitespace divides only between headlines."""
     if len(blocks) <= 1:
         return [blocks] if blocks else []
+    rest, boxed = _boxed_stories(blocks, separators, em, settings)
+    if boxed:
+        out = segment_articles(rest, separators, em, settings)
+        for inside in boxed:
+            out += segment_articles(inside, separators, em, settings)
+        return out
     parts = _rule_split(blocks, separators, settings)
     if parts is None and sum(b.role is Role.HEADLINE for b in blocks) > 1:
         options = []

@@ -633,6 +633,11 @@ class OrderSettings:
     column_start_em: float = _f(
         1.0, "body blocks starting more than this apart start different columns; " + _unmeasured("order")
     )
+    box_corner_em: float = _f(
+        1.0,
+        "four rules whose ends meet within this make a box (a boxed story); zaobao 2025-04-15 p2's sidebar: "
+        "corners within 2 px at 26 px type",
+    )
     caption_reach_em: float = _f(
         2.5,
         "a caption this close to a photo is read right after it (layout's caption_max_gap_em: how far a caption "

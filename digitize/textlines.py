@@ -471,6 +471,10 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     for leftover_lines in group_leftovers(leftover, line_px, seps, settings):
         blocks.append(new_block(leftover_lines, em, line_px))
         report.new_blocks += 1
+    # A rule inside a picture is an edge of the picture (zaobao 2025-04-15 p2: 30 "rules" in its big photo).
+    pictures = [b.box for b in blocks if b.role is Role.PHOTO]
+    page.separators = [s for s in page.separators if not any(_inside_share(s.box, p) > 0.8 for p in pictures)]
+    seps = [s.box for s in page.separators if s.orientation == "horizontal"]
     report.runs_merged = merge_column_runs(blocks, line_px, seps, settings)
     page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
     number_blocks(page.blocks)

@@ -284,13 +284,8 @@ def test_a_display_size_kicker_above_a_headline_stays_with_the_story_below_it():
     assert groups(order.segment_articles(blocks, [], EM)) == [["A1", "HA"], ["B1", "HB", "KB"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="limit: a boxed sidebar inside a story's middle column takes the rest "
-    "of that column and the story's next column into the sidebar article",
-)
 def test_boxed_sidebar_inside_a_column_takes_only_its_own_blocks():
-    """A ruled box with its own headline (HS) inside story A's middle column.
+    """A ruled box with its own headline (HS) inside story A's middle column (order.ruled_boxes).
     +-------- HA --------+
     | A1 | A2      | A3 |
     | A1 |+--HS---+| A3 |
