@@ -810,6 +810,59 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     return page
 
 
+def ruled_boxes(separators: list[Separator], em: float, corner_em: float) -> list[Box]:
+    """Rectangles drawn with four rules (a boxed story, a sidebar): two horizontal rules of one width, one over
+    the other, and vertical rules down both their ends, meeting within ``corner_em`` body heights."""
+    tol = corner_em * em
+    flat = [s.box for s in separators if s.orientation == "horizontal"]
+    upright = [s.box for s in separators if s.orientation == "vertical"]
+    out: list[Box] = []
+
+    def side(x: float, y0: float, y1: float) -> bool:
+        """A vertical rule down x from y0 to y1."""
+        return any(abs((v[0] + v[2]) / 2 - x) <= tol and v[1] <= y0 + tol and v[3] >= y1 - tol for v in upright)
+
+    for top in flat:
+        for foot in flat:
+            if foot[1] <= top[3] + 2 * em or abs(foot[0] - top[0]) > tol or abs(foot[2] - top[2]) > tol:
+                continue
+            if side((top[0] + foot[0]) / 2, top[1], foot[3]) and side((top[2] + foot[2]) / 2, top[1], foot[3]):
+                out.append((min(top[0], foot[0]), top[1], max(top[2], foot[2]), foot[3]))
+    return out
+
+
+def framed_adverts(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
+    """A ruled box holding a few lines of type on mostly empty ground (text over at most ``advert_text_share``
+    of it, no run of body text over ``advert_max_body_lines`` lines, no picture filling it) is an advertisement:
+    one block, the box, with every line in it, kept out of the stories (randomized bed: framed adverts with a
+    slogan, a logo and a telephone number were read as a story's headline and body)."""
+    st = settings
+    em = page.text_size_px or st.fallback_text_size_px
+    for frame in ruled_boxes(page.separators, em, st.advert_corner_em):
+        area = (frame[2] - frame[0]) * (frame[3] - frame[1])
+        inside = [
+            b
+            for b in page.blocks
+            if frame[0] <= (b.box[0] + b.box[2]) / 2 <= frame[2]
+            and frame[1] <= (b.box[1] + b.box[3]) / 2 <= frame[3]
+            and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER)
+        ]
+        text = [b for b in inside if b.role.has_text and b.lines]
+        if not text or any(b.vertical for b in text):
+            continue
+        text_area = sum((ln.box[2] - ln.box[0]) * (ln.box[3] - ln.box[1]) for b in text for ln in b.lines)
+        pictures = sum((b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) for b in inside if b.role is Role.PHOTO)
+        body = max((len(b.lines) for b in text if b.role is Role.BODY), default=0)
+        if text_area > st.advert_text_share * area or pictures > 0.5 * area or body > st.advert_max_body_lines:
+            continue
+        lines = sorted((ln for b in text for ln in b.lines), key=lambda ln: (ln.box[1], ln.box[0]))
+        advert = Block(id="", role=Role.ADVERTISEMENT, box=frame, lines=lines, language=text[0].language)
+        page.blocks = [b for b in page.blocks if not any(b is i for i in inside)] + [advert]
+    if any(not b.id for b in page.blocks):
+        number_blocks(page.blocks)
+    return page
+
+
 def kickers_over_headlines(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     """A headline-size line right over a headline in far larger type is its kicker (a line of display type
     introducing the story), so that the story starts at the kicker instead of the kicker standing alone."""

@@ -9,6 +9,7 @@ more than one headline, at the widest whitespace cut between blocks. Articles ar
 
 from __future__ import annotations
 
+from .layout import ruled_boxes
 from .model import Article, Block, Box, Page, Role, Separator, box_union
 from .settings import DEFAULT, OrderSettings
 
@@ -114,27 +115,6 @@ def _stories_top_down(
     return groups
 
 
-def ruled_boxes(separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order) -> list[Box]:
-    """Rectangles drawn with four rules (a boxed story, a sidebar): two horizontal rules of one width, one over
-    the other, and vertical rules down both their ends, meeting within ``box_corner_em``."""
-    tol = settings.box_corner_em * em
-    flat = [s.box for s in separators if s.orientation == "horizontal"]
-    upright = [s.box for s in separators if s.orientation == "vertical"]
-    out: list[Box] = []
-
-    def side(x: float, y0: float, y1: float) -> bool:
-        """A vertical rule down x from y0 to y1."""
-        return any(abs((v[0] + v[2]) / 2 - x) <= tol and v[1] <= y0 + tol and v[3] >= y1 - tol for v in upright)
-
-    for top in flat:
-        for foot in flat:
-            if foot[1] <= top[3] + 2 * em or abs(foot[0] - top[0]) > tol or abs(foot[2] - top[2]) > tol:
-                continue
-            if side((top[0] + foot[0]) / 2, top[1], foot[3]) and side((top[2] + foot[2]) / 2, top[1], foot[3]):
-                out.append((min(top[0], foot[0]), top[1], max(top[2], foot[2]), foot[3]))
-    return out
-
-
 def _boxed_stories(
     blocks: list[Block], separators: list[Separator], em: float, settings: OrderSettings = DEFAULT.order
 ) -> tuple[list[Block], list[list[Block]]]:
@@ -143,7 +123,7 @@ def _boxed_stories(
     main story, its headline first). Returns the blocks outside and each box's blocks."""
     boxes: list[list[Block]] = []
     rest = list(blocks)
-    for box in sorted(ruled_boxes(separators, em, settings), key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
+    for box in sorted(ruled_boxes(separators, em, settings.box_corner_em), key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
         inside = [
             b
             for b in rest

@@ -102,6 +102,7 @@ def process_page(
         layout.mark_page_furniture(page, settings.layout)
         layout.story_heads(page, settings.layout)
         layout.kickers_over_headlines(page, settings.layout)
+        layout.framed_adverts(page, settings.layout)
     with _timed(page, "order"):
         order.find_articles(page, settings.order)
         layout.refine_roles(page, settings.layout)

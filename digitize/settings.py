@@ -460,6 +460,14 @@ class LayoutSettings:
         "a smaller medium line this close over (under) a medium heading is its kicker (subtitle): its place is "
         "judged past them (bed seed 61207: 12 kicker-and-headline stacks, both read as intertitles, no headline)",
     )
+    advert_corner_em: float = _f(1.0, "four rules whose ends meet within this make a frame; " + UNMEASURED)
+    advert_text_share: float = _f(
+        0.3,
+        "a frame whose lines cover at most this share of it is an advertisement, if it holds no run of body "
+        "text (randomized bed seed 61207 page 6: a framed advert's slogan, logo and telephone number cover 0.06 "
+        "of it; a boxed story's columns cover 0.4-0.6)",
+    )
+    advert_max_body_lines: int = _f(4, "... a body block of more lines than this is a boxed story; " + UNMEASURED)
     kicker_size_ratio: float = _f(
         0.6,
         "a headline-size line set right over a headline at most this fraction of its size is its kicker, not a "

@@ -1285,3 +1285,48 @@ def test_a_dark_rectangle_with_no_line_in_it_is_a_picture_but_one_holding_type_o
     x0, y0, x1, y1 = found[0]
     assert abs(x0 - 300) <= 10 and abs(y0 - 100) <= 10 and abs(x1 - 500) <= 10 and abs(y1 - 260) <= 10
     assert textlines.pictures_without_text(img, text, [found[0]], em=20) == []  # already a photo
+
+
+# ------------------------------------------------------------------------------------------ framed_adverts
+
+
+def _frame(x0, y0, x1, y1):
+    return [rule((x0, y0, x1, y0 + 3)), rule((x0, y1 - 3, x1, y1)), rule((x0, y0, x0 + 3, y1)), rule((x1 - 3, y0, x1, y1))]
+
+
+def test_a_frame_holding_a_few_lines_on_empty_ground_is_one_advertisement():
+    """A slogan, a logo's letter and a telephone number in a 800×1200 frame: one advertisement block, the
+    frame, with the three lines; the story beside it keeps its blocks.
+    +------------------+   [ H  ]
+    |  SLOGAN          |   [ A1 ]
+    |  (o)   tel.      |
+    +------------------+
+    """
+    blocks = [
+        block("S", H, (100, 20, 700, 90)),
+        block("L", MEDIUM, (20, 300, 200, 450), size=150),
+        block("T", BODY, (300, 120, 600, 150)),
+        block("H", H, (900, 0, 1200, 60)),
+        block("A1", BODY, (900, 80, 1200, 1100), 30),
+    ]
+    scene = page(blocks, _frame(0, 0, 800, 1200), width=1300)
+    layout.framed_adverts(scene)
+    adverts = [b for b in scene.blocks if b.role is Role.ADVERTISEMENT]
+    assert len(adverts) == 1 and adverts[0].box == (0, 0, 800, 1200) and len(adverts[0].lines) == 3
+    assert sorted(b.role.value for b in scene.blocks) == ["advertisement", "body", "headline"]
+
+
+def test_a_framed_story_or_a_framed_picture_is_no_advertisement():
+    """A boxed story (a body run of ten lines) and a framed photo with its caption stay what they are.
+    +---- HS ----+   +----------+
+    | SB x10     |   | P        |
+    +------------+   +--- cap --+
+    """
+    story = [block("HS", H, (10, 10, 790, 70)), block("SB", BODY, (10, 90, 790, 600), 10)]
+    scene = page(story, _frame(0, 0, 800, 1200))
+    layout.framed_adverts(scene)
+    assert [b.role for b in scene.blocks] == [H, BODY]
+    pictured = [photo("P", (10, 10, 790, 1100)), block("C", Role.CAPTION, (10, 1120, 500, 1150))]
+    scene = page(pictured, _frame(0, 0, 800, 1200))
+    layout.framed_adverts(scene)
+    assert [b.role for b in scene.blocks] == [Role.PHOTO, Role.CAPTION]
