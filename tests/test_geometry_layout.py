@@ -1291,7 +1291,12 @@ def test_a_dark_rectangle_with_no_line_in_it_is_a_picture_but_one_holding_type_o
 
 
 def _frame(x0, y0, x1, y1):
-    return [rule((x0, y0, x1, y0 + 3)), rule((x0, y1 - 3, x1, y1)), rule((x0, y0, x0 + 3, y1)), rule((x1 - 3, y0, x1, y1))]
+    return [
+        rule((x0, y0, x1, y0 + 3)),
+        rule((x0, y1 - 3, x1, y1)),
+        rule((x0, y0, x0 + 3, y1)),
+        rule((x1 - 3, y0, x1, y1)),
+    ]
 
 
 def test_a_frame_holding_a_few_lines_on_empty_ground_is_one_advertisement():
