@@ -848,8 +848,8 @@ def framed_adverts(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Pag
             and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER)
         ]
         text = [b for b in inside if b.role.has_text and b.lines]
-        if not text or any(b.vertical for b in text):
-            continue
+        if not text or any(b.vertical or b.role is Role.BYLINE or _reads_as_byline(b) for b in text):
+            continue  # vertical type is read apart; a byline signs a story (a boxed one whose text ran short)
         text_area = sum((ln.box[2] - ln.box[0]) * (ln.box[3] - ln.box[1]) for b in text for ln in b.lines)
         pictures = sum((b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) for b in inside if b.role is Role.PHOTO)
         body = max((len(b.lines) for b in text if b.role is Role.BODY), default=0)

@@ -831,6 +831,14 @@ class TextLinesSettings:
     # A photo that holds three detected lines, or lines covering this share of its area, is text (a small-type
     # page taken for a photo); one or two lines at its top or bottom are a caption it grew over: trimmed off.
     photo_text_share: float = 0.15
+    # A heading inside a body block (textlines.split_intertitles): a line with at least ``intertitle_inset_em``
+    # body heights free on both sides, centred within ``intertitle_centre_em``, taller than the block's median
+    # line or with wider characters by ``intertitle_size_ratio``, in a block of ``intertitle_min_block_lines``.
+    # HKEJ C4: insets 29-30 px at 10 px type, lines 15 px against 12, pitch 11.7 px against 7.8.
+    intertitle_inset_em: float = 1.5
+    intertitle_centre_em: float = 1.0
+    intertitle_size_ratio: float = 1.15
+    intertitle_min_block_lines: int = 4
     # A picture among the lines (textlines.pictures_without_text): cells of ``picture_cell_em`` body heights, at
     # least ``picture_dark_share`` of them darker than the paper by ``leftover_contrast``, away from every text
     # line (by ``picture_text_pad_em``), grouped, filling ``picture_min_fill`` of a box at least

@@ -1335,3 +1335,40 @@ def test_a_framed_story_or_a_framed_picture_is_no_advertisement():
     scene = page(pictured, _frame(0, 0, 800, 1200))
     layout.framed_adverts(scene)
     assert [b.role for b in scene.blocks] == [Role.PHOTO, Role.CAPTION]
+
+
+def test_a_frame_holding_a_headline_and_a_byline_is_a_story_not_an_advertisement():
+    """A boxed story whose text is short: its byline signs it, so it stays a story.
+    +------------------+
+    |  HEADLINE        |
+    |  By Grace Keller |
+    +------------------+
+    """
+    blocks = [block("H", H, (50, 40, 700, 120)), block("B", BODY, (50, 160, 400, 190), ("By Grace Keller",))]
+    scene = page(blocks, _frame(0, 0, 800, 1200))
+    layout.framed_adverts(scene)
+    assert [b.role for b in scene.blocks] == [H, BODY]
+
+
+# --------------------------------------------------------------------------------------- split_intertitles
+
+
+def test_a_centred_larger_line_inside_a_column_is_cut_out_as_an_intertitle():
+    """A 15 px line of 7 characters centred in a 140 px column of 12 px lines: the column's heading. A
+    paragraph's indented first line and short last line are not.
+    | text text text |
+    | text text.     |   (short last line)
+    |   HEADING      |   (centred, larger)
+    |   text text    |   (indented first line)
+    | text text text |
+    """
+
+    def ln(x0, x1, y, h=12, n=18):
+        return Line("字" * n, (x0, y, x1, y + h), 0.9)
+
+    lines = [ln(14, 154, 0), ln(14, 94, 12, n=11), ln(43, 125, 27, h=15, n=7), ln(29, 154, 45, n=15), ln(14, 154, 57)]
+    lines += [ln(14, 154, 69 + 12 * k) for k in range(4)]
+    body = block("A1", BODY, (14, 0, 154, 117))
+    body.lines = lines
+    out = textlines.split_intertitles([body], em=10)
+    assert [(b.role, len(b.lines)) for b in out] == [(BODY, 2), (MEDIUM, 1), (BODY, 6)]

@@ -492,3 +492,22 @@ def test_columns_are_numbered_by_the_left_edges_of_body_blocks():
     ]
     p = ordered_page(blocks)
     assert {b.id: b.column for b in p.blocks} == {"H": 0, "A1": 0, "A2": 0, "B1": 1, "B2": 1, "C1": 2, "C2": 2}
+
+
+def test_columns_no_straight_cut_parts_are_read_column_by_column():
+    """A picture under the left column reaches under the right one, which runs on beside it, and the left
+    column is cut at its intertitle: no straight cut parts the region, yet the left column is read whole,
+    then the right one, then the picture (Breuel's order), not row by row.
+    | A1 |  | B1 |
+    | M  |  | B1 |
+    | A2 |  | B1 |
+    [  P   ]| B1 |
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 280, 300), 8),
+        block("M", MEDIUM, (40, 305, 240, 340), size=40),
+        block("A2", BODY, (0, 345, 280, 600), 8),
+        block("B1", BODY, (300, 0, 580, 800), 20),
+        photo("P", (100, 620, 320, 900)),
+    ]
+    assert ids(order.xy_order(blocks, 9)) == ["A1", "M", "A2", "B1", "P"]
