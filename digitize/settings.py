@@ -261,6 +261,17 @@ class LayoutSettings:
         0.5, "... half a line height: a slightly skewed rule opens thicker than it is printed"
     )
     rule_min_aspect: float = _f(20.0, "a rule is at least this many times longer than thick; " + UNMEASURED)
+    rule_piece_em: float = _f(
+        3.0,
+        "a rule is found in pieces this long, chained (a tilted rule holds no straight run of a rule's length: "
+        "Kolonie 1863 p4, 0.55° left after the deskew, 4 px rules at 68 px type)",
+    )
+    rule_join_em: float = _f(
+        0.25, "... the next piece starting within this of the last one's end (gaps between characters are wider)"
+    )
+    rule_step_em: float = _f(
+        0.15, "... its middle within this of the last one's across the rule (a tilted rule steps by its thickness)"
+    )
     rule_erase_px: int = _f(2, "margin around a rule erased from the text mask; " + UNMEASURED)
 
     # Specks

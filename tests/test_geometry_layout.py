@@ -376,6 +376,25 @@ def test_a_short_line_is_not_a_rule():
     assert _rules_drawn((50, 300, 150, 302)) == []
 
 
+def test_a_tilted_rule_is_found_whole_and_a_row_of_strokes_is_not_a_rule():
+    """A 3 px rule 700 px long tilted 1° (12 px of drift, no straight run of 150 px in it) is found along its
+    whole length (in two rules: a rule's box is at most half a line thick); a row of 60 px strokes 10 px apart
+    (a headline's horizontal strokes) is none.
+    ====____
+            ‾‾‾‾====
+    -- -- -- -- -- --
+    """
+    ink = np.zeros((600, 800), bool)
+    for x in range(50, 750):
+        y = 100 + int((x - 50) * 0.0175)
+        ink[y : y + 3, x] = True
+    for x in range(50, 750, 70):
+        ink[300:304, x : x + 60] = True
+    seps = layout.find_separators(ink, MASK_EM)
+    assert seps and all(s.orientation == "horizontal" and 95 <= s.box[1] and s.box[3] <= 120 for s in seps)
+    assert sum(s.box[2] - s.box[0] for s in seps) >= 690
+
+
 def test_a_thick_bar_is_not_a_rule():
     """A solid bar 40 px thick (a reversed-out banner, a photo edge) is not a thin rule.
     ###########

@@ -86,7 +86,8 @@ RATCHET = {
         # 0.938 before the page frame: cropping the 27/90 px scanner edge moves the skew estimator's working
         # scale, and on this warped leaf (body windows measure 0.4°-0.75°) its profile has two peaks: 0.65° → 0.1°,
         # so two long rules come out in pieces. Left for a skew estimate that holds on warped pages.
-        "separators": 0.87,
+        # 0.875 until rules were found in pieces chained along their tilt (layout.find_separators): 15 of 16.
+        "separators": 0.93,
         "graphics_as_text": 0,
         "across_gutter": 0,
         # One page-wide block: its lines run across the ground truth's columns. 22 until a display box over a
