@@ -476,7 +476,7 @@ class LayoutSettings:
         0.3,
         "a frame whose lines cover at most this share of it is an advertisement, if it holds no run of body "
         "text (randomized bed seed 61207 page 6: a framed advert's slogan, logo and telephone number cover 0.06 "
-        "of it; a boxed story's columns cover 0.4-0.6)",
+        "of it; a boxed story's columns, most of it)",
     )
     advert_max_body_lines: int = _f(4, "... a body block of more lines than this is a boxed story; " + UNMEASURED)
     kicker_size_ratio: float = _f(
@@ -492,7 +492,7 @@ class LayoutSettings:
     )
     kicker_max_lines: int = _f(2, "... and has at most this many lines; " + UNMEASURED)
     kicker_max_gap_em: float = _f(
-        1.5, "... and stands at most this far over it (the bed sets it 0.4 em over, zaobao 0.1 em); " + UNMEASURED
+        1.5, "... and stands at most this far over it (the bed sets it 0.4 em over; zaobao's boxes overlap 6 px)"
     )
     intertitle_max_lines: int = _f(
         3,
