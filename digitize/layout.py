@@ -856,8 +856,11 @@ def ruled_boxes(separators: list[Separator], em: float, corner_em: float) -> lis
     out: list[Box] = []
 
     def side(x: float, y0: float, y1: float) -> bool:
-        """A vertical rule down x from y0 to y1."""
-        return any(abs((v[0] + v[2]) / 2 - x) <= tol and v[1] <= y0 + tol and v[3] >= y1 - tol for v in upright)
+        """A vertical rule down x from y0 to y1, its ends at both (a frame's side running on past a rule across
+        the frame does not make that rule a box's foot)."""
+        return any(
+            abs((v[0] + v[2]) / 2 - x) <= tol and abs(v[1] - y0) <= tol and abs(v[3] - y1) <= tol for v in upright
+        )
 
     for top in flat:
         for foot in flat:

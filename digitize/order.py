@@ -147,7 +147,9 @@ def segment_articles(
     if boxed:
         out = segment_articles(rest, separators, em, settings)
         for inside in boxed:
-            out += segment_articles(inside, separators, em, settings)
+            # One headline: the box is one story, whatever rules it holds (a table's inside it).
+            several = sum(b.role is Role.HEADLINE for b in inside) > 1
+            out += segment_articles(inside, separators, em, settings) if several else [inside]
         return out
     parts = _rule_split(blocks, separators, settings)
     if parts is None and sum(b.role is Role.HEADLINE for b in blocks) > 1:
@@ -169,16 +171,31 @@ def segment_articles(
 
 
 def _merge_headless(groups: list[list[Block]]) -> list[list[Block]]:
-    """A group of body text without a headline or photo continues the story above it in the same columns."""
+    """A group of body text without a headline or photo continues the story above it in the same columns; where
+    none before it shares its columns, the nearest story beside it, before or after it in the list (a boxed
+    story, taken out of the page's cuts, comes after the stories beside it)."""
+
+    def standalone(g: list[Block]) -> bool:
+        return any(b.role in (Role.HEADLINE, Role.PHOTO) for b in g)
+
+    def overlap(o: list[Block], box: Box) -> int:
+        return _overlap_x(box_union([b.box for b in o]), box)
+
     out: list[list[Block]] = []
+    later = [g for g in groups if standalone(g)]
     for g in groups:
-        standalone = any(b.role in (Role.HEADLINE, Role.PHOTO) for b in g)
-        if out and not standalone:
-            gbox = box_union([b.box for b in g])
-            target = max(out, key=lambda o: _overlap_x(box_union([b.box for b in o]), gbox))
-            target.extend(g)
-        else:
+        if not out or standalone(g):
             out.append(g)
+            continue
+        gbox = box_union([b.box for b in g])
+        before = max(out, key=lambda o: overlap(o, gbox))
+        # Only a story beside it (starting no lower): text above a headline is not that story's.
+        reach = gbox[1] + 0.1 * (gbox[3] - gbox[1])
+        after = [o for o in later if not any(o is x for x in out) and min(b.box[1] for b in o) <= reach]
+        nearest = max(after, key=lambda o: overlap(o, gbox)) if after else before
+        in_columns = overlap(before, gbox) > 0
+        target = before if in_columns or overlap(before, gbox) >= overlap(nearest, gbox) else nearest
+        target.extend(g)
     return out
 
 

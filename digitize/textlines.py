@@ -946,6 +946,8 @@ def split_at_rows_gutters(
     boxes = [ln.box for ln in lines]
     if len(group_rows(boxes)) >= settings.narrow_gutter_min_rows:
         return columns
+    if float(np.median([b[3] - b[1] for b in boxes])) > settings.height_ratio * line_px:
+        return columns  # a headline's row: its word spaces may fall over a gutter under it by chance
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
     reach = settings.row_gutter_reach_lines * line_px
     near = [x for x, g0, g1 in gutters if g1 >= top - reach and g0 <= bottom + reach]
@@ -1018,6 +1020,12 @@ def group_leftovers(
 
     def cut(group: list[Line]) -> None:
         xs = column_cuts(group, line_px, settings)
+        if xs and float(np.median([ln.height for ln in group])) > settings.height_ratio * line_px:
+            # Display type: a headline's pieces stand apart at its word spaces, wider than a body gutter; only
+            # headings of two rows or more on each side are two headings side by side.
+            rows = [len(group_rows([ln.box for ln in p])) for p in _parts(group, xs)]
+            if min(rows) < settings.gutter_min_rows:
+                xs = []
         if xs:
             for p in _parts(group, xs):
                 if p:

@@ -511,3 +511,31 @@ def test_columns_no_straight_cut_parts_are_read_column_by_column():
         photo("P", (100, 620, 320, 900)),
     ]
     assert ids(order.xy_order(blocks, 9)) == ["A1", "M", "A2", "B1", "P"]
+
+
+def test_a_headless_column_beside_a_boxed_story_goes_with_the_nearer_story():
+    """A story on the left, a boxed story in the middle (taken out of the page's cuts, so listed last), and a
+    column with no headline on the right: the column goes with the boxed story beside it, not across the page
+    to the left one.
+    +HA-+ +=====+ +--+
+    |A1 | |HB   | |C1|
+    |   | |B1   | |  |
+    +---+ +=====+ +--+
+    """
+    blocks = [
+        block("HA", H, (0, 0, 250, 60)),
+        block("A1", BODY, (0, 80, 250, 900), 20),
+        block("HB", H, (310, 20, 590, 80)),
+        block("B1", BODY, (310, 100, 590, 880), 20),
+        block("C1", BODY, (640, 0, 900, 900), 22),
+    ]
+    frame = [
+        rule((300, 10, 600, 12)),
+        rule((300, 890, 600, 892)),
+        rule((300, 10, 302, 892)),
+        rule((598, 10, 600, 892)),
+    ]
+    assert groups(order._merge_headless(order.segment_articles(blocks, frame, EM))) == [
+        ["A1", "HA"],
+        ["B1", "C1", "HB"],
+    ]
