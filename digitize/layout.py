@@ -116,6 +116,10 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     length = int(max(st.rule_min_length_px, st.rule_min_length_em * em))
     piece = int(max(st.rule_min_length_px / 2, st.rule_piece_em * em))
     thick = max(st.rule_max_thickness_px, st.rule_max_thickness_em * em)
+    # A piece of a rule tilted by up to ``rule_piece_tilt_degrees`` is that much thicker than the rule.
+    thin = max(st.rule_max_thickness_px, st.rule_piece_thickness_em * em) + piece * np.tan(
+        np.radians(st.rule_piece_tilt_degrees)
+    )
     seps: list[Separator] = []
     for orientation, kernel in (("horizontal", (piece, 1)), ("vertical", (1, piece))):
         opened = cv2.morphologyEx(
@@ -132,7 +136,7 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
         pieces = []
         for x, y, bw, bh, _ in stats[1:]:
             a0, c0, a1, c1 = (x, y, x + bw, y + bh) if orientation == "horizontal" else (y, x, y + bh, x + bw)
-            if c1 - c0 <= thick:
+            if c1 - c0 <= thin:  # cut short, a piece is as thin as the rule is printed, however tilted
                 pieces.append((int(a0), int(c0), int(a1), int(c1)))
         for chain in _rule_chains(pieces, em, thick, st):
             a0, c0, a1, c1 = chain
@@ -151,7 +155,7 @@ def _rule_chains(
     """Pieces (along0, across0, along1, across1) chained end to end: the next starts within ``rule_join_em``
     of where the last ended, its middle within ``rule_step_em`` of the last's. A chain whose box would grow
     thicker than a rule may be (a long tilted rule) is cut there: its parts are rules of their own."""
-    join, step = settings.rule_join_em * em, settings.rule_step_em * em
+    join, step = max(2.0, settings.rule_join_em * em), settings.rule_step_em * em
     chains: list[list[tuple[int, int, int, int]]] = []
     for p in sorted(pieces):
         for chain in chains:

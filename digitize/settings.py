@@ -266,8 +266,21 @@ class LayoutSettings:
         "a rule is found in pieces this long, chained (a tilted rule holds no straight run of a rule's length: "
         "Kolonie 1863 p4, 0.55° left after the deskew, 4 px rules at 68 px type)",
     )
+    rule_piece_thickness_em: float = _f(
+        0.2,
+        "... each piece at most this thick (or rule_max_thickness_px): a display heading's horizontal strokes, "
+        "12 px at 22 px type, chained across its characters into rules through it (fresh bed seed 1712070 page "
+        "45); Kolonie 1863 p4's rules are 4-8 px at 68 px type",
+    )
+    rule_piece_tilt_degrees: float = _f(
+        1.0,
+        "... plus the drift of a rule tilted this much over a piece (the deskew leaves up to 0.55° on warped leaves)",
+    )
     rule_join_em: float = _f(
-        0.25, "... the next piece starting within this of the last one's end (gaps between characters are wider)"
+        0.05,
+        "... the next piece starting within this of the last one's end (at least 2 px): the pieces of one rule "
+        "touch; 0.25 chained the vertical strokes of two lines of a display heading into a rule through it "
+        "(fresh bed seed 1712070 page 45: its headline cut in two)",
     )
     rule_step_em: float = _f(
         0.15, "... its middle within this of the last one's across the rule (a tilted rule steps by its thickness)"
