@@ -108,10 +108,12 @@ def _grow_to_edges(gray: np.ndarray, box: Box, reach: int, settings: LayoutSetti
 def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAULT.layout) -> list[Separator]:
     """Printed rules: straight runs of ink at least six body heights long and thinner than half of one.
 
-    A rule the deskew left tilted (a warped leaf: Kolonie 1863 p4 measures 0.4-0.75° in places, the page
-    0.1°) holds no straight run that long; it is found as pieces ``rule_piece_em`` long, each touching the
-    next (within ``rule_join_em`` along it, ``rule_step_em`` across: a tilted rule's pieces step by about its
-    thickness), chained until the chain is as long as a rule."""
+    A thin rule the deskew left tilted (a warped leaf: Kolonie 1863 p4 measures 0.4-0.75° in places, the page
+    0.1°) holds no straight run that long; it is also looked for as pieces ``rule_piece_em`` long and at most
+    ``rule_piece_thickness_em`` thick, each touching the next (within ``rule_join_em`` along it,
+    ``rule_step_em`` across: a tilted rule's pieces step by about its thickness), chained until the chain is as
+    long as a rule. Only thin pieces: a display heading's strokes, as thick as a heavy rule, touch from
+    character to character."""
     st = settings
     length = int(max(st.rule_min_length_px, st.rule_min_length_em * em))
     piece = int(max(st.rule_min_length_px / 2, st.rule_piece_em * em))
@@ -121,25 +123,17 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
         np.radians(st.rule_piece_tilt_degrees)
     )
     seps: list[Separator] = []
-    for orientation, kernel in (("horizontal", (piece, 1)), ("vertical", (1, piece))):
-        opened = cv2.morphologyEx(
-            ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
-        )
-        # Cut every piece-length along the rule: a tilted rule's staircase of runs would otherwise join into one
-        # component as thick as its whole drift; each short piece is thin, and the chains put them together.
-        if orientation == "horizontal":
-            opened[:, ::piece] = 0
-        else:
-            opened[::piece, :] = 0
-        _n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-        # In (along, across) coordinates: a vertical rule is a horizontal one with the axes swapped.
-        pieces = []
-        for x, y, bw, bh, _ in stats[1:]:
-            a0, c0, a1, c1 = (x, y, x + bw, y + bh) if orientation == "horizontal" else (y, x, y + bh, x + bw)
-            if c1 - c0 <= thin:  # cut short, a piece is as thin as the rule is printed, however tilted
-                pieces.append((int(a0), int(c0), int(a1), int(c1)))
+    for orientation in ("horizontal", "vertical"):
+        straight = _rule_runs(ink, orientation, length, None)
+        found = [r for r in straight if r[3] - r[1] <= thick]
+        pieces = [r for r in _rule_runs(ink, orientation, piece, piece) if r[3] - r[1] <= thin]
         for chain in _rule_chains(pieces, em, thick, st):
-            a0, c0, a1, c1 = chain
+            # A chain along a straight rule already found adds nothing.
+            if not any(
+                f[0] <= chain[0] + 2 and chain[2] <= f[2] + 2 and f[1] - 2 <= chain[1] <= f[3] + 2 for f in found
+            ):
+                found.append(chain)
+        for a0, c0, a1, c1 in found:
             if a1 - a0 >= length and a1 - a0 >= st.rule_min_aspect * (c1 - c0):
                 box = (a0, c0, a1, c1) if orientation == "horizontal" else (c0, a0, c1, a1)
                 seps.append(Separator(id="", box=box, orientation=orientation))
@@ -147,6 +141,25 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     for i, s in enumerate(seps, 1):
         s.id = f"SE{i:04d}"
     return seps
+
+
+def _rule_runs(ink: np.ndarray, orientation: str, length: int, cut: int | None) -> list[tuple[int, int, int, int]]:
+    """Straight runs of ink at least ``length`` long, as (along0, across0, along1, across1) boxes (a vertical
+    rule is a horizontal one with the axes swapped); cut every ``cut`` pixels along them when given (a tilted
+    rule's staircase of runs would otherwise join into one component as thick as its whole drift)."""
+    kernel = (length, 1) if orientation == "horizontal" else (1, length)
+    opened = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    if cut:
+        if orientation == "horizontal":
+            opened[:, ::cut] = 0
+        else:
+            opened[::cut, :] = 0
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    out = []
+    for x, y, bw, bh, _ in stats[1:]:
+        a0, c0, a1, c1 = (x, y, x + bw, y + bh) if orientation == "horizontal" else (y, x, y + bh, x + bw)
+        out.append((int(a0), int(c0), int(a1), int(c1)))
+    return out
 
 
 def _rule_chains(
