@@ -124,15 +124,15 @@ def find_separators(ink: np.ndarray, em: float, settings: LayoutSettings = DEFAU
     )
     seps: list[Separator] = []
     for orientation in ("horizontal", "vertical"):
-        straight = _rule_runs(ink, orientation, length, None)
-        found = [r for r in straight if r[3] - r[1] <= thick]
+        straight = [r for r in _rule_runs(ink, orientation, length, None) if r[3] - r[1] <= thick]
         pieces = [r for r in _rule_runs(ink, orientation, piece, piece) if r[3] - r[1] <= thin]
-        for chain in _rule_chains(pieces, em, thick, st):
-            # A chain along a straight rule already found adds nothing.
-            if not any(
-                f[0] <= chain[0] + 2 and chain[2] <= f[2] + 2 and f[1] - 2 <= chain[1] <= f[3] + 2 for f in found
-            ):
-                found.append(chain)
+        found: list[tuple[int, int, int, int]] = []
+        # Longest first; one lying along a longer one (a straight piece of a tilted rule inside its chain, or a
+        # chain along a straight rule) adds nothing.
+        for r in sorted(straight + _rule_chains(pieces, em, thick, st), key=lambda r: r[0] - r[2]):
+            if not any(k[0] - 2 <= r[0] and r[2] <= k[2] + 2 and min(r[3], k[3]) >= max(r[1], k[1]) - 2 for k in found):
+                found.append(r)
+        found = _rule_chains(found, em, thick, st)  # a straight piece and the chain running on from it: one rule
         for a0, c0, a1, c1 in found:
             if a1 - a0 >= length and a1 - a0 >= st.rule_min_aspect * (c1 - c0):
                 box = (a0, c0, a1, c1) if orientation == "horizontal" else (c0, a0, c1, a1)
@@ -175,7 +175,7 @@ def _rule_chains(
             last = chain[-1]
             mid, last_mid = (p[1] + p[3]) / 2, (last[1] + last[3]) / 2
             lo, hi = min(min(q[1] for q in chain), p[1]), max(max(q[3] for q in chain), p[3])
-            if -join <= p[0] - last[2] <= join and abs(mid - last_mid) <= step and hi - lo <= thick:
+            if p[0] - last[2] <= join and p[2] > last[2] and abs(mid - last_mid) <= step and hi - lo <= thick:
                 chain.append(p)
                 break
         else:

