@@ -51,6 +51,16 @@ def rule(box: Box) -> Separator:
     return Separator(f"SE-{box[0]}-{box[1]}", box, "horizontal" if horizontal else "vertical")
 
 
+def frame(x0: int, y0: int, x1: int, y1: int) -> list[Separator]:
+    """Four 2-3 px rules drawn round a box (a boxed story, a framed advert)."""
+    return [
+        rule((x0, y0, x1, y0 + 2)),
+        rule((x0, y1 - 2, x1, y1)),
+        rule((x0, y0, x0 + 2, y1)),
+        rule((x1 - 2, y0, x1, y1)),
+    ]
+
+
 def page(
     blocks: list[Block], separators: list[Separator] = (), em: float = EM, width: int = 1000, height: int = 2000
 ) -> Page:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from geometry_scenes import EM, block, ids, page, photo, rule, text_lines, words
+from geometry_scenes import EM, block, frame, ids, page, photo, rule, text_lines, words
 
 from digitize import layout, textlines
 from digitize.layout import LineBand
@@ -1309,15 +1309,6 @@ def test_a_dark_rectangle_with_no_line_in_it_is_a_picture_but_one_holding_type_o
 # ------------------------------------------------------------------------------------------ framed_adverts
 
 
-def _frame(x0, y0, x1, y1):
-    return [
-        rule((x0, y0, x1, y0 + 3)),
-        rule((x0, y1 - 3, x1, y1)),
-        rule((x0, y0, x0 + 3, y1)),
-        rule((x1 - 3, y0, x1, y1)),
-    ]
-
-
 def test_a_frame_holding_a_few_lines_on_empty_ground_is_one_advertisement():
     """A slogan, a logo's letter and a telephone number in a 800×1200 frame: one advertisement block, the
     frame, with the three lines; the story beside it keeps its blocks.
@@ -1333,7 +1324,7 @@ def test_a_frame_holding_a_few_lines_on_empty_ground_is_one_advertisement():
         block("H", H, (900, 0, 1200, 60)),
         block("A1", BODY, (900, 80, 1200, 1100), 30),
     ]
-    scene = page(blocks, _frame(0, 0, 800, 1200), width=1300)
+    scene = page(blocks, frame(0, 0, 800, 1200), width=1300)
     layout.framed_adverts(scene)
     adverts = [b for b in scene.blocks if b.role is Role.ADVERTISEMENT]
     assert len(adverts) == 1 and adverts[0].box == (0, 0, 800, 1200) and len(adverts[0].lines) == 3
@@ -1347,11 +1338,11 @@ def test_a_framed_story_or_a_framed_picture_is_no_advertisement():
     +------------+   +--- cap --+
     """
     story = [block("HS", H, (10, 10, 790, 70)), block("SB", BODY, (10, 90, 790, 600), 10)]
-    scene = page(story, _frame(0, 0, 800, 1200))
+    scene = page(story, frame(0, 0, 800, 1200))
     layout.framed_adverts(scene)
     assert [b.role for b in scene.blocks] == [H, BODY]
     pictured = [photo("P", (10, 10, 790, 1100)), block("C", Role.CAPTION, (10, 1120, 500, 1150))]
-    scene = page(pictured, _frame(0, 0, 800, 1200))
+    scene = page(pictured, frame(0, 0, 800, 1200))
     layout.framed_adverts(scene)
     assert [b.role for b in scene.blocks] == [Role.PHOTO, Role.CAPTION]
 
@@ -1364,7 +1355,7 @@ def test_a_frame_holding_a_headline_and_a_byline_is_a_story_not_an_advertisement
     +------------------+
     """
     blocks = [block("H", H, (50, 40, 700, 120)), block("B", BODY, (50, 160, 400, 190), ("By Grace Keller",))]
-    scene = page(blocks, _frame(0, 0, 800, 1200))
+    scene = page(blocks, frame(0, 0, 800, 1200))
     layout.framed_adverts(scene)
     assert [b.role for b in scene.blocks] == [H, BODY]
 

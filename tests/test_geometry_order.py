@@ -9,7 +9,7 @@ Known limits (what a newspaper reader would read otherwise) are strict xfails wi
 from __future__ import annotations
 
 import pytest
-from geometry_scenes import EM, block, groups, ids, page, photo, rule
+from geometry_scenes import EM, block, frame, groups, ids, page, photo, rule
 
 from digitize import order
 from digitize.model import Role
@@ -302,13 +302,10 @@ def test_boxed_sidebar_inside_a_column_takes_only_its_own_blocks():
         block("A2b", BODY, (300, 430, 580, 600), 5),
         block("A3", BODY, (600, 80, 900, 600), 10),
     ]
-    box = [
-        rule((300, 200, 580, 202)),
-        rule((300, 410, 580, 412)),
-        rule((300, 200, 302, 412)),
-        rule((578, 200, 580, 412)),
+    assert groups(order.segment_articles(blocks, frame(300, 200, 580, 412), EM)) == [
+        ["A1", "A2", "A2b", "A3", "HA"],
+        ["HS", "SB"],
     ]
-    assert groups(order.segment_articles(blocks, box, EM)) == [["A1", "A2", "A2b", "A3", "HA"], ["HS", "SB"]]
 
 
 # ------------------------------------------------------------------------ find_articles, reading_order
@@ -529,13 +526,8 @@ def test_a_headless_column_beside_a_boxed_story_goes_with_the_nearer_story():
         block("B1", BODY, (310, 100, 590, 880), 20),
         block("C1", BODY, (640, 0, 900, 900), 22),
     ]
-    frame = [
-        rule((300, 10, 600, 12)),
-        rule((300, 890, 600, 892)),
-        rule((300, 10, 302, 892)),
-        rule((598, 10, 600, 892)),
-    ]
-    assert groups(order._merge_headless(order.segment_articles(blocks, frame, EM))) == [
+    boxed = frame(300, 10, 600, 892)
+    assert groups(order._merge_headless(order.segment_articles(blocks, boxed, EM))) == [
         ["A1", "HA"],
         ["B1", "C1", "HB"],
     ]
