@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_union
+from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_area, box_union, centre_inside
 from .preprocess import binarize, runs
 from .settings import DEFAULT, LayoutSettings
 from .text.patterns import BYLINE, SUBTITLE_DASH
@@ -896,19 +896,14 @@ def framed_adverts(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Pag
     st = settings
     em = page.text_size_px or st.fallback_text_size_px
     for frame in ruled_boxes(page.separators, em, st.advert_corner_em):
-        area = (frame[2] - frame[0]) * (frame[3] - frame[1])
-        inside = [
-            b
-            for b in page.blocks
-            if frame[0] <= (b.box[0] + b.box[2]) / 2 <= frame[2]
-            and frame[1] <= (b.box[1] + b.box[3]) / 2 <= frame[3]
-            and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER)
-        ]
+        area = box_area(frame)
+        furniture = (Role.PAGE_HEADER, Role.PAGE_FOOTER)
+        inside = [b for b in page.blocks if centre_inside(b.box, frame) and b.role not in furniture]
         text = [b for b in inside if b.role.has_text and b.lines]
         if not text or any(b.vertical or b.role is Role.BYLINE or _reads_as_byline(b) for b in text):
             continue  # vertical type is read apart; a byline signs a story (a boxed one whose text ran short)
-        text_area = sum((ln.box[2] - ln.box[0]) * (ln.box[3] - ln.box[1]) for b in text for ln in b.lines)
-        pictures = sum((b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) for b in inside if b.role is Role.PHOTO)
+        text_area = sum(box_area(ln.box) for b in text for ln in b.lines)
+        pictures = sum(box_area(b.box) for b in inside if b.role is Role.PHOTO)
         body = max((len(b.lines) for b in text if b.role is Role.BODY), default=0)
         if text_area > st.advert_text_share * area or pictures > 0.5 * area or body > st.advert_max_body_lines:
             continue

@@ -29,6 +29,11 @@ def box_area(b: Box) -> int:
     return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
 
 
+def centre_inside(inner: Box, outer: Box) -> bool:
+    """Whether the middle of ``inner`` lies in ``outer`` (edges included)."""
+    return outer[0] <= (inner[0] + inner[2]) / 2 <= outer[2] and outer[1] <= (inner[1] + inner[3]) / 2 <= outer[3]
+
+
 def box_iou(a: Box, b: Box) -> float:
     inter = box_area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
     union = box_area(a) + box_area(b) - inter

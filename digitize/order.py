@@ -10,7 +10,7 @@ more than one headline, at the widest whitespace cut between blocks. Articles ar
 from __future__ import annotations
 
 from .layout import ruled_boxes
-from .model import Article, Block, Box, Page, Role, Separator, box_union
+from .model import Article, Block, Box, Page, Role, Separator, box_area, box_union, centre_inside
 from .settings import DEFAULT, OrderSettings
 
 HEADING_GROUP = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
@@ -123,12 +123,8 @@ def _boxed_stories(
     main story, its headline first). Returns the blocks outside and each box's blocks."""
     boxes: list[list[Block]] = []
     rest = list(blocks)
-    for box in sorted(ruled_boxes(separators, em, settings.box_corner_em), key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
-        inside = [
-            b
-            for b in rest
-            if box[0] <= (b.box[0] + b.box[2]) / 2 <= box[2] and box[1] <= (b.box[1] + b.box[3]) / 2 <= box[3]
-        ]
+    for box in sorted(ruled_boxes(separators, em, settings.box_corner_em), key=box_area):
+        inside = [b for b in rest if centre_inside(b.box, box)]
         if len(inside) < 2 or len(inside) == len(rest) or not any(b.role is Role.HEADLINE for b in inside):
             continue
         boxes.append(inside)

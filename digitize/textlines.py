@@ -913,7 +913,7 @@ def mixed_sizes(lines: list[Line], settings: TextLinesSettings = SETTINGS) -> bo
     if len(lines) < 2 * settings.mixed_min_lines:
         return False
     heights = [float(ln.height) for ln in lines]
-    pitches = [(ln.box[2] - ln.box[0]) / max(1, len(ln.text.strip())) for ln in lines]
+    pitches = [_pitch(ln) for ln in lines]
     h, p = float(np.median(heights)), float(np.median(pitches))
     r = settings.mixed_size_ratio
     return sum(1 for a, b in zip(heights, pitches) if a >= r * h and b >= r * p) >= settings.mixed_min_lines
