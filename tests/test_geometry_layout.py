@@ -996,6 +996,49 @@ def test_a_row_in_pieces_under_a_column_joins_it():
     assert ids(merged) == ["A1"] and len(merged[0].lines) == 4 and merged[0].lines[-1].box == (0, 100, 600, 130)
 
 
+def test_a_row_of_words_of_unequal_heights_joins_its_column():
+    """The row's words came out as blocks of their letters' heights ("creator" 27 px, "previous" 37 px under a
+    32 px line, bed page 61207028): measured together they are one row of the column's size.
+    [    A1    ]
+    [a] [ b ] [c]   (a 27 px, b 40 px, c 37 px tall)
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 600, 96), 3),
+        block("a", BODY, (0, 110, 150, 137)),
+        block("b", BODY, (200, 104, 380, 144)),
+        block("c", BODY, (450, 106, 600, 143)),
+    ]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 4
+
+
+def test_a_row_in_pieces_under_an_indented_first_line_joins_it():
+    """A paragraph's indented first line, then the next row in pieces reaching further left: one block.
+      [  A1  ]
+    [a]  [ b ]
+    """
+    blocks = [
+        block("A1", BODY, (60, 0, 600, 30)),
+        block("a", BODY, (0, 40, 150, 70)),
+        block("b", BODY, (300, 40, 600, 70)),
+    ]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 2 and merged[0].box == (0, 0, 600, 70)
+
+
+def test_a_row_in_pieces_under_a_narrow_single_line_stays_apart():
+    """One short line, then a row twice as wide in pieces: the row is no line of that one.
+       [A1]
+    [a]  [ b ]
+    """
+    blocks = [
+        block("A1", BODY, (250, 0, 350, 30)),
+        block("a", BODY, (0, 40, 150, 70)),
+        block("b", BODY, (300, 40, 600, 70)),
+    ]
+    assert ids(_runs(blocks)) == ["A1", "a", "b"]
+
+
 def test_a_two_line_headline_in_two_blocks_is_one():
     """A centred headline of two lines, a block per line: one headline block.
     [ HEADLINE ONE ]
