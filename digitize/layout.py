@@ -25,7 +25,7 @@ import numpy as np
 from .model import Article, Block, Box, Line, Page, Role, Separator, TextStyle, box_area, box_union, centre_inside
 from .preprocess import binarize, runs
 from .settings import DEFAULT, LayoutSettings
-from .text.patterns import BYLINE, SUBTITLE_DASH
+from .text.patterns import BYLINE, PHOTO_CREDIT, SUBTITLE_DASH, is_cjk
 
 LATIN_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}$")  # "By Margaret Ellison" (case as OCR reads it)
 
@@ -830,15 +830,16 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
     """Medium headings that open a story are its headline, so that articles start there. Type size alone
     calls a 1.4-1.7 em headline an intertitle; its place tells: an intertitle stands inside a column, with the
     column's text close above and under it; a headline stands over body text with nothing above it, or a
-    rule, or the story above further away than a column's paragraphs are, or it spans several columns."""
+    rule, or the story above further away than a column's paragraphs are, or it spans several columns, or it
+    reaches out of the column above it."""
     st = settings
     em = page.text_size_px or st.fallback_text_size_px
     rules = [s.box for s in page.separators if s.orientation == "horizontal"]
     for head in page.blocks:
         if head.role is not Role.INTERTITLE or head.vertical or len(head.lines) > st.story_head_max_lines:
             continue
-        if head.style is None or head.style.size_px < st.story_head_min_em * em or _reads_as_byline(head):
-            continue  # small type, or a bold byline ("本报记者雷昊" at 1.57 em) at the top of its column
+        if head.style is None or _reads_as_byline(head):
+            continue  # a bold byline ("本报记者雷昊" at 1.57 em) at the top of its column
         x0, y0, x1, y1 = head.box
         width = x1 - x0
         beside = [b for b in page.blocks if b is not head and _shares_width(head.box, b.box)]
@@ -850,13 +851,26 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         under = _past_stack(below, head, em, st, down=True)
         if under is None or not (under.role in (Role.BODY, Role.BYLINE) or _reads_as_byline(under)):
             continue  # a kicker over its headline, a heading over a photo, the page's foot
+        # A heading over a byline opens a story whatever its size (an intertitle is never signed).
+        signed = under.role is Role.BYLINE or _reads_as_byline(under)
+        if head.style.size_px < st.story_head_min_em * em and not signed:
+            continue  # small type
         over = _past_stack(above, head, em, st, down=False)
         if over is not None and over.role is Role.HEADLINE and y0 - over.box[3] <= st.subtitle_max_gap_em * em:
             continue  # a subtitle under its headline, or the headline's next line in a smaller size
+        reach = st.story_head_column_em * em
+        out_of_column = (
+            over is not None
+            and over.role is Role.BODY
+            and len(over.lines) >= 3  # a column, not a paragraph's short last line
+            and (x0 < over.box[0] - reach or x1 > over.box[2] + reach)
+        )
         opens = (
             over is None
+            or signed
             or width > st.story_head_span_ratio * (under.box[2] - under.box[0])
             or (over.role is Role.BODY and y0 - over.box[3] > st.story_head_gap_em * em)
+            or out_of_column
             or rule_between(over.box, head.box, rules)
         )
         if opens:
@@ -948,23 +962,40 @@ def kickers_over_headlines(page: Page, settings: LayoutSettings = DEFAULT.layout
 # --- roles from text, after OCR and articles ---------------------------------------------------------
 
 
+def _byline_rows(lines: list[Line]) -> int:
+    """How many of these first lines are a byline: none, the first, or the first two where the name ran on
+    to the next line in a narrow column ("新華社記者 李" / "輝芳": the second line a name's last characters)."""
+    first = lines[0].text.strip()
+    if not (BYLINE.match(first) or LATIN_BYLINE.match(first)):
+        return 0
+    if len(lines) >= 2:
+        rest = lines[1].text.strip()
+        if 0 < len(rest) <= 3 and all(is_cjk(c) for c in rest) and BYLINE.match(first + rest):
+            return 2
+    return 1
+
+
 def split_byline(block: Block) -> Block | None:
-    """A byline set at the top of the first body column in body type: split it into its own block."""
-    if block.role is not Role.BODY or len(block.lines) < 2:
+    """A byline set at the top of the first body column in body type: split it into its own block (a block
+    that is all byline becomes one)."""
+    if block.role is not Role.BODY:
         return None
-    first = block.lines[0]
-    if not (BYLINE.match(first.text.strip()) or LATIN_BYLINE.match(first.text.strip())):
+    rows = _byline_rows(block.lines) if block.lines else 0
+    if rows == len(block.lines) and rows == 2:
+        block.role = Role.BYLINE
+        return None
+    if rows == 0 or rows == len(block.lines):
         return None
     byline = Block(
         id=block.id + "b",
         role=Role.BYLINE,
-        box=first.box,
-        lines=[first],
+        box=box_union([line.box for line in block.lines[:rows]]),
+        lines=block.lines[:rows],
         style=block.style,
         article_id=block.article_id,
         language=block.language,
     )
-    block.lines = block.lines[1:]
+    block.lines = block.lines[rows:]
     block.box = box_union([line.box for line in block.lines])
     return byline
 
@@ -991,6 +1022,8 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 b.role = Role.KICKER
             elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
+            elif PHOTO_CREDIT.search(text) and len(b.lines) <= st.caption_max_lines:
+                b.role = Role.CAPTION  # a caption in bold or larger type, known by its photo credit
         elif b.role is Role.BODY:
             if (
                 SUBTITLE_DASH.match(text)
@@ -1001,7 +1034,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 b.role = Role.SUBTITLE
             elif len(b.lines) == 1 and (BYLINE.match(text) or LATIN_BYLINE.match(text)):
                 b.role = Role.BYLINE
-            elif any(_caption_of(b, p, page.text_size_px, st) for p in photos):
+            elif any(_caption_of(b, p, page.text_size_px, st) for p in photos) or (
+                PHOTO_CREDIT.search(text) and len(b.lines) <= st.caption_max_lines
+            ):
                 b.role = Role.CAPTION
 
 

@@ -478,6 +478,12 @@ class LayoutSettings:
         "seed 61207: intertitles read as such measured 1.17-1.57, the headlines among them 1.02-1.97, median "
         "1.48; HKEJ C4's fact box title on the photo, 1.13, is no headline)",
     )
+    story_head_column_em: float = _f(
+        1.0,
+        "... and so is one reaching out of the column of body text right over it by more than this on either "
+        "side (an intertitle is set inside its column; bed seed 61207 page 7: a one-column story's headline "
+        "under a two-column story, 1.7 em under it, crossing its gutter, was read as an intertitle)",
+    )
     story_head_max_lines: int = _f(4, "... and so does one of more lines than this (a headline has 1-3)")
     story_head_stack_gap_em: float = _f(
         1.0,
@@ -867,6 +873,14 @@ class TextLinesSettings:
     intertitle_centre_em: float = 1.0
     intertitle_size_ratio: float = 1.15
     intertitle_min_block_lines: int = 4
+    # A headline block's first row is its kicker (textlines.split_kickers) when the row under it has characters
+    # ``kicker_pitch_ratio`` times as wide and a box ``kicker_height_ratio`` as tall, and it has at least
+    # ``kicker_min_chars`` characters (a few characters' pitch is mostly the box's margin). A kicker is
+    # 0.46-0.6 of its headline (zaobao, Headline Daily 2025): 1.7-2.2 in pitch. Bed seed 61207: by height alone
+    # (1.45) or by pitch at 1.45, wrapped headline rows (1.48 in pitch, 1.69 in height) were cut too.
+    kicker_pitch_ratio: float = 1.6
+    kicker_height_ratio: float = 1.2
+    kicker_min_chars: int = 4
     # A picture among the lines (textlines.pictures_without_text): cells of ``picture_cell_em`` body heights, at
     # least ``picture_dark_share`` of them darker than the paper by ``leftover_contrast``, away from every text
     # line (by ``picture_text_pad_em``), grouped, filling ``picture_min_fill`` of a box at least

@@ -15,7 +15,7 @@ from geometry_scenes import EM, block, frame, ids, page, photo, rule, text_lines
 
 from digitize import layout, textlines
 from digitize.layout import LineBand
-from digitize.model import Article, Line, Role
+from digitize.model import Article, Block, Line, Role, TextStyle, box_union
 from digitize.settings import DEFAULT
 
 H, BODY, MEDIUM = Role.HEADLINE, Role.BODY, Role.INTERTITLE
@@ -608,7 +608,10 @@ def test_small_type_beside_a_photo_ending_at_its_foot_is_its_caption():
     assert refined(blocks)["cap"] is Role.CAPTION
 
 
-@pytest.mark.parametrize("text", ["本报记者 张晓明", "记者 李华", "By Margaret Ellison"])
+@pytest.mark.parametrize(
+    "text",
+    ["本报记者 张晓明", "记者 李华", "By Margaret Ellison", "本報記者 雷強梅", "新华社记者 叶超", "本報通訊員 戴生曉"],
+)
 def test_a_one_line_body_block_in_byline_form_is_a_byline(text):
     """One line of body type that reads as a byline (本报记者…, 记者…, "By …") is the byline.
     +---- H ----+
@@ -621,6 +624,27 @@ def test_a_one_line_body_block_in_byline_form_is_a_byline(text):
         block("A1", BODY, (50, 130, 950, 600), 15),
     ]
     assert refined(blocks)["by"] is Role.BYLINE
+
+
+def test_a_bold_block_ending_in_a_photo_credit_is_a_caption():
+    """Two lines in bold ending "记者龙强摄", away from any photo the layout found: a caption by its credit.
+    +---- H ----+
+    | A1        |
+    | …记者龙强摄 |
+    """
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        block("A1", BODY, (50, 80, 950, 600), 15),
+        block(
+            "cap",
+            MEDIUM,
+            (50, 620, 600, 690),
+            ("主要有住外人在再带设置", "士顿的可靠阻挠吧。记者龙强摄"),
+            size=34,
+            bold=True,
+        ),
+    ]
+    assert refined(blocks)["cap"] is Role.CAPTION
 
 
 def test_a_body_block_of_ordinary_text_stays_body():
@@ -660,6 +684,36 @@ def test_split_byline_takes_a_byline_first_line_off_a_body_block():
     byline = layout.split_byline(body)
     assert byline is not None and byline.role is Role.BYLINE and byline.box == (50, 80, 500, 120)
     assert body.box == (50, 120, 500, 200) and len(body.lines) == 2
+
+
+def test_split_byline_takes_a_name_run_on_to_the_next_line():
+    """A byline in a narrow column whose name's last characters ran on to the next line: both lines are it.
+    | 新華社記者 李 |
+    | 輝芳          |
+    | body…        |
+    """
+    body = block("A1", BODY, (50, 80, 300, 230), ("新華社記者 李", "輝芳", "全省新闻工作者座谈会"))
+    byline = layout.split_byline(body)
+    assert byline is not None and len(byline.lines) == 2 and byline.box == (50, 80, 300, 180)
+    assert len(body.lines) == 1
+
+
+def test_a_two_line_block_that_is_all_byline_becomes_the_byline():
+    """| 新華社記者 李 |
+    | 輝芳          |
+    """
+    body = block("A1", BODY, (50, 80, 300, 180), ("新華社記者 李", "輝芳"))
+    assert layout.split_byline(body) is None and body.role is Role.BYLINE
+
+
+def test_a_line_of_text_after_a_byline_stays_body():
+    """Three characters of news text under a byline are not its name.
+    | 本报记者 张晓明 |
+    | 近日，         |
+    """
+    body = block("A1", BODY, (50, 80, 300, 180), ("本报记者 张晓明", "近日，"))
+    byline = layout.split_byline(body)
+    assert byline is not None and len(byline.lines) == 1 and body.lines[0].text == "近日，"
 
 
 def test_a_caption_box_reaching_a_little_into_the_photos_foot_is_its_caption():
@@ -1039,6 +1093,25 @@ def test_a_row_in_pieces_under_a_narrow_single_line_stays_apart():
     assert ids(_runs(blocks)) == ["A1", "a", "b"]
 
 
+def test_a_paragraphs_last_line_measured_as_a_heading_joins_its_column():
+    """Two characters and a stop under a column, their box measured 1.4 body heights: the paragraph's end.
+    [ A1 ]
+    [感。]
+    """
+    blocks = [block("A1", BODY, (0, 0, 300, 90), 3), block("end", MEDIUM, (0, 100, 60, 142), ("感。",), size=42)]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 4
+
+
+def test_a_short_heading_under_a_column_stays_apart():
+    """The same place and size, but no sentence ends there: a heading (an intertitle or the next story's).
+    [ A1 ]
+    [要闻]
+    """
+    blocks = [block("A1", BODY, (0, 0, 300, 90), 3), block("M", MEDIUM, (0, 100, 60, 142), ("要闻",), size=42)]
+    assert ids(_runs(blocks)) == ["A1", "M"]
+
+
 def test_a_two_line_headline_in_two_blocks_is_one():
     """A centred headline of two lines, a block per line: one headline block.
     [ HEADLINE ONE ]
@@ -1056,6 +1129,43 @@ def test_a_kicker_over_its_headline_stays_apart():
     """
     blocks = [block("K", MEDIUM, (120, 0, 400, 36), size=36), block("H", H, (100, 44, 600, 104))]
     assert ids(_runs(blocks)) == ["K", "H"]
+
+
+# ------------------------------------------------------------------------------------- split_kickers
+
+
+def _heading(*rows: tuple[str, tuple[int, int, int, int]]) -> Block:
+    lines = [Line(text, box, 0.9) for text, box in rows]
+    return Block("H", H, box_union([ln.box for ln in lines]), lines=lines, style=TextStyle(size_px=60))
+
+
+def test_a_kicker_in_its_headlines_block_is_cut_off():
+    """A kicker 38 px tall, characters 24 px wide, over a headline row 53 px tall, characters 50 px wide.
+    [地要难看让发现]
+      [ 一 送 ]
+    """
+    head = _heading(("地要难看让发现", (106, 300, 277, 338)), ("一送", (142, 332, 241, 385)))
+    parts = textlines.split_kickers([head], EM, 30, LINES)
+    assert [ln.text for p in parts for ln in p.lines] == ["地要难看让发现", "一送"] and len(parts) == 2
+
+
+def test_a_latin_headlines_rows_with_and_without_descenders_stay_one():
+    """Two rows of one headline, 54 and 42 px (descenders in one only), characters alike: one headline.
+    [Request Being Prohibited]
+    [ Alter Scheme ]
+    """
+    head = _heading(("Request Being Prohibited", (0, 0, 720, 54)), ("Alter Scheme", (100, 60, 460, 102)))
+    assert len(textlines.split_kickers([head], EM, 30, LINES)) == 1
+
+
+def test_a_headline_row_under_a_slightly_narrower_one_stays_in_the_headline():
+    """Rows of one wrapped headline measure unlike (characters 22 and 15 px wide, boxes 30 and 25 px): a
+    kicker is smaller by far more.
+    [员等上；]
+    [批准马赛中心]
+    """
+    head = _heading(("员等上；", (683, 1539, 744, 1566)), ("批准马赛中心", (681, 1571, 816, 1601)))
+    assert len(textlines.split_kickers([head], EM, 30, LINES)) == 1
 
 
 # ------------------------------------------------------------------------------------- story_heads
@@ -1141,6 +1251,37 @@ def test_a_heading_barely_larger_than_body_stays_an_intertitle():
     """
     blocks = [block("m", MEDIUM, (0, 0, 300, 33), size=33), block("A1", BODY, (0, 50, 300, 600), 18)]
     assert _heads(blocks)["m"] is MEDIUM
+
+
+def test_a_small_heading_over_a_byline_opens_a_story():
+    """1.1 em, under the story above, but signed: a headline (an intertitle has no byline under it).
+    [ A1 ]
+    [ m  ]
+    [本报记者 张晓明]
+    [ B1 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("m", MEDIUM, (0, 320, 300, 353), size=33),
+        block("by", BODY, (0, 365, 300, 395), ("本报记者 张晓明",)),
+        block("B1", BODY, (0, 405, 300, 700), 10),
+    ]
+    assert _heads(blocks)["m"] is H
+
+
+def test_a_heading_reaching_across_the_gutter_above_opens_a_story():
+    """Close under two columns, but wider than the one it stands in: no intertitle of either.
+    [ A1 ] [ B1 ]
+    [   M    ]
+    [ C1 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("B1", BODY, (340, 0, 640, 300), 10),
+        block("M", MEDIUM, (0, 330, 380, 375), size=45),
+        block("C1", BODY, (0, 390, 300, 690), 10),
+    ]
+    assert _heads(blocks)["M"] is H
 
 
 def test_a_medium_heading_over_a_bold_byline_opens_a_story():
