@@ -819,6 +819,14 @@ class TextLinesSettings:
     # in at least ``gutter_min_rows`` rows each (one-row blocks are headlines split at word spaces, not columns).
     gutter_lines: float = 0.8
     gutter_min_rows: int = 2
+    # Two one-row pieces side by side are two headings (two stories' headlines level across a gutter), not one
+    # headline split at a word space, when the gap between them is ``heading_gap_heights`` of their height and
+    # they are not set on one line: tops ``heading_offset_share`` of the lower height apart, or heights
+    # ``heading_height_ratio`` apart (bed seed 61207: 4 pairs of headlines read as one, gaps 2.5-4 heights, tops
+    # 16 px apart at 40 px; a Chinese headline's two parts stand a character or two apart, level).
+    heading_gap_heights: float = 2.0
+    heading_offset_share: float = 0.25
+    heading_height_ratio: float = 1.2
     # A narrower strip (down to ``narrow_gutter_lines``) parts columns that hold ``narrow_gutter_min_rows``
     # rows and are ``narrow_gutter_min_width_lines`` line heights wide on both sides (textlines.column_cuts).
     # Headline Daily 2025-02-18: 11-15 px gutters at 22 px detector lines (0.5-0.68); the randomized bed draws
@@ -873,7 +881,7 @@ class TextLinesSettings:
     intertitle_centre_em: float = 1.0
     intertitle_size_ratio: float = 1.15
     intertitle_min_block_lines: int = 4
-    # A headline block's first row is its kicker (textlines.split_kickers) when the row under it has characters
+    # A headline block's first row is its kicker (textlines.split_heading_stacks) when the row under it has characters
     # ``kicker_pitch_ratio`` times as wide and a box ``kicker_height_ratio`` as tall, and it has at least
     # ``kicker_min_chars`` characters (a few characters' pitch is mostly the box's margin). A kicker is
     # 0.46-0.6 of its headline (zaobao, Headline Daily 2025): 1.7-2.2 in pitch. Bed seed 61207: by height alone

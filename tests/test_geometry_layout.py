@@ -1131,7 +1131,7 @@ def test_a_kicker_over_its_headline_stays_apart():
     assert ids(_runs(blocks)) == ["K", "H"]
 
 
-# ------------------------------------------------------------------------------------- split_kickers
+# ------------------------------------------------------------------------------ split_heading_stacks
 
 
 def _heading(*rows: tuple[str, tuple[int, int, int, int]]) -> Block:
@@ -1145,7 +1145,7 @@ def test_a_kicker_in_its_headlines_block_is_cut_off():
       [ 一 送 ]
     """
     head = _heading(("地要难看让发现", (106, 300, 277, 338)), ("一送", (142, 332, 241, 385)))
-    parts = textlines.split_kickers([head], EM, 30, LINES)
+    parts = textlines.split_heading_stacks([head], EM, 30, LINES)
     assert [ln.text for p in parts for ln in p.lines] == ["地要难看让发现", "一送"] and len(parts) == 2
 
 
@@ -1155,7 +1155,7 @@ def test_a_latin_headlines_rows_with_and_without_descenders_stay_one():
     [ Alter Scheme ]
     """
     head = _heading(("Request Being Prohibited", (0, 0, 720, 54)), ("Alter Scheme", (100, 60, 460, 102)))
-    assert len(textlines.split_kickers([head], EM, 30, LINES)) == 1
+    assert len(textlines.split_heading_stacks([head], EM, 30, LINES)) == 1
 
 
 def test_a_headline_row_under_a_slightly_narrower_one_stays_in_the_headline():
@@ -1165,7 +1165,45 @@ def test_a_headline_row_under_a_slightly_narrower_one_stays_in_the_headline():
     [批准马赛中心]
     """
     head = _heading(("员等上；", (683, 1539, 744, 1566)), ("批准马赛中心", (681, 1571, 816, 1601)))
-    assert len(textlines.split_kickers([head], EM, 30, LINES)) == 1
+    assert len(textlines.split_heading_stacks([head], EM, 30, LINES)) == 1
+
+
+def test_a_dash_subtitle_and_a_byline_in_a_headlines_block_are_cut_off():
+    """A headline block holding its "——" subtitle row and a byline row: three blocks, top down.
+    [ 扎实推进共同富裕 ]
+    [——让发展成果更多惠及全体人民]
+    [本报记者 张晓明]
+    """
+    head = _heading(
+        ("扎实推进共同富裕", (0, 0, 600, 60)),
+        ("——让发展成果更多惠及全体人民", (0, 70, 600, 105)),
+        ("本报记者 张晓明", (0, 115, 300, 145)),
+    )
+    parts = textlines.split_heading_stacks([head], EM, 30, LINES)
+    assert [[ln.text for ln in p.lines] for p in parts] == [
+        ["扎实推进共同富裕"],
+        ["——让发展成果更多惠及全体人民"],
+        ["本报记者 张晓明"],
+    ]
+
+
+def test_two_headlines_level_across_a_gutter_in_one_block_part():
+    """Two stories' headlines on one row, 106 px apart, their tops 16 px apart: two blocks' worth of lines.
+    [Four if Colorful Arena Better]      [From Life Ghetto]
+    """
+    lines = [
+        Line("Four if Colorful Arena Better", (57, 547, 638, 590), 0.9),
+        Line("From Life", (744, 531, 1047, 571), 0.9),
+    ]
+    assert len(textlines.split_at_gutters(lines, 26, LINES)) == 2
+
+
+def test_a_chinese_headlines_two_parts_on_one_line_stay_one():
+    """A headline's two parts a character apart, level: one headline.
+    [落实落细各项应对措施]  [做好安全防范各项工作]
+    """
+    lines = [Line("落实落细各项应对措施", (0, 0, 500, 50), 0.9), Line("做好安全防范各项工作", (560, 2, 1060, 52), 0.9)]
+    assert len(textlines.split_at_gutters(lines, 26, LINES)) == 1
 
 
 # ------------------------------------------------------------------------------------- story_heads
@@ -1488,6 +1526,22 @@ def test_a_dark_rectangle_with_no_line_in_it_is_a_picture_but_one_holding_type_o
     x0, y0, x1, y1 = found[0]
     assert abs(x0 - 300) <= 10 and abs(y0 - 100) <= 10 and abs(x1 - 500) <= 10 and abs(y1 - 260) <= 10
     assert textlines.pictures_without_text(img, text, [found[0]], em=20) == []  # already a photo
+
+
+def test_a_picture_joined_by_a_rule_to_a_shaded_table_is_still_found():
+    """A shaded table header (two cells tall) reaches the column rule beside a dark picture: that thin bridge
+    does not make the table's lines part of the picture's region (bed page 61207001).
+    [▓ table head ▓]|[ ▓▓ picture ▓▓ ]
+    [ cell  cell   ]|[ ▓▓▓▓▓▓▓▓▓▓▓▓ ]
+    """
+    rng = np.random.default_rng(11)
+    img = np.full((600, 1000), 235, np.uint8)
+    img[100:120, 20:290] = 120  # the table's shaded header row, its text a short line at its left
+    img[100:400, 290:294] = 0  # the column rule
+    img[100:400, 300:600] = rng.integers(0, 120, (300, 300))
+    text = [(30, 102, 130, 118), (30, 140, 270, 160), (30, 170, 270, 190)]
+    found = textlines.pictures_without_text(img, text, [], em=20)
+    assert len(found) == 1 and abs(found[0][0] - 300) <= 10 and abs(found[0][2] - 600) <= 10
 
 
 # ------------------------------------------------------------------------------------------ framed_adverts
