@@ -125,28 +125,56 @@ def uncovered_ink(page: Page, covered: list[Box], settings: TextLinesSettings = 
     ]
 
 
+def blurred(image: np.ndarray, scale: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    """Whether the page's steepest edges (99.5th percentile of the Sobel gradient at the detection scale) fall
+    under ``blur_edge_ratio`` of its contrast (1st to 99th percentile grey) per pixel: type smeared over
+    several pixels, which the detector misses."""
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    gx, gy = cv2.Sobel(small, cv2.CV_32F, 1, 0), cv2.Sobel(small, cv2.CV_32F, 0, 1)
+    contrast = float(np.percentile(small, 99) - np.percentile(small, 1))
+    steep = float(np.percentile(np.hypot(gx, gy), 99.5)) / 8  # the Sobel kernel's weights sum to 8
+    return steep < settings.blur_edge_ratio * max(contrast, 1.0)
+
+
+def sharpened(image: np.ndarray, em: float, settings: TextLinesSettings = SETTINGS) -> np.ndarray:
+    """An unsharp mask of radius ``sharpen_radius_em`` body heights, weighted ``sharpen_amount``."""
+    soft = cv2.GaussianBlur(image, (0, 0), max(0.8, settings.sharpen_radius_em * em))
+    return cv2.addWeighted(image, 1 + settings.sharpen_amount, soft, -settings.sharpen_amount, 0)
+
+
 def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
-    """Line boxes of the page: every detection region (``detection_regions``) at its scale, then the whole
+    """``detect_lines_at_scale``, and on a blurred page (``blurred``) also on a sharpened copy: the pass that
+    finds more line length is kept."""
+    assert page.image is not None
+    boxes = detect_lines_at_scale(page, page.image, engine, settings)
+    if not blurred(page.image, body_scale(page, settings), settings):
+        return boxes
+    sharp = detect_lines_at_scale(page, sharpened(page.image, page.text_size_px or 30.0, settings), engine, settings)
+    length = sum(b[2] - b[0] for b in boxes)
+    return sharp if sum(b[2] - b[0] for b in sharp) > length else boxes
+
+
+def detect_lines_at_scale(page: Page, image: np.ndarray, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
+    """Line boxes of the page in ``image`` (the page or a sharpened copy): every detection region (``detection_regions``) at its scale, then the whole
     page at ``display_scale`` of the body scale for type too large for the detector at body scale (run per
     region instead, the small crops at a fifth of the body scale came back as boxes over three columns of body
     text, written as one garbled line). Engines without ``detect_in_regions`` detect the whole page."""
-    assert page.image is not None
     em = page.text_size_px or 30.0
     scale = body_scale(page, settings)
     if hasattr(engine, "detect_in_regions"):
         regions = detection_regions(page, scale, settings)
-        found = engine.detect_in_regions(page.image, regions, settings.tile_px, settings.overlap_px)
+        found = engine.detect_in_regions(image, regions, settings.tile_px, settings.overlap_px)
         body = _owned([r for r, _ in regions], found, em, settings)
     else:
-        body = engine.detect_lines(page.image, scale, settings.tile_px, settings.overlap_px)
+        body = engine.detect_lines(image, scale, settings.tile_px, settings.overlap_px)
     heights = [b[3] - b[1] for b in body if b[2] - b[0] >= 2 * (b[3] - b[1])]
     line_px = float(np.median(heights)) if heights else em
     display_scale = scale * settings.display_scale
-    if display_scale < settings.min_scale * 0.5 or max(page.image.shape) * display_scale < 200:
+    if display_scale < settings.min_scale * 0.5 or max(image.shape) * display_scale < 200:
         return body
     display = [
         b
-        for b in engine.detect_lines(page.image, display_scale, settings.tile_px, settings.overlap_px)
+        for b in engine.detect_lines(image, display_scale, settings.tile_px, settings.overlap_px)
         if b[3] - b[1] >= settings.display_min_lines * line_px
     ]
     display = [t for d in display if (t := trim_display(d, body, line_px, settings)) is not None]

@@ -9,6 +9,7 @@ Private names used, because the behaviour has no public entry point short of ``a
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from geometry_scenes import EM, block, frame, ids, page, photo, rule, text_lines, words
@@ -1542,6 +1543,28 @@ def test_a_picture_joined_by_a_rule_to_a_shaded_table_is_still_found():
     text = [(30, 102, 130, 118), (30, 140, 270, 160), (30, 170, 270, 190)]
     found = textlines.pictures_without_text(img, text, [], em=20)
     assert len(found) == 1 and abs(found[0][0] - 300) <= 10 and abs(found[0][2] - 600) <= 10
+
+
+def _type_rows(blur: float) -> np.ndarray:
+    img = np.full((400, 600), 235, np.uint8)
+    for k in range(8):
+        for x in range(40, 560, 24):
+            img[40 + 40 * k : 60 + 40 * k, x : x + 16] = 30  # a row of 20 px "characters"
+    return cv2.GaussianBlur(img, (0, 0), blur) if blur else img
+
+
+@pytest.mark.parametrize("blur", [0, 0.7])
+def test_type_with_sharp_edges_is_not_blurred(blur):
+    """Rows of 20 px characters, crisp or softened by less than a pixel: sharp."""
+    assert not textlines.blurred(_type_rows(blur), 24 / 20, LINES)
+
+
+def test_type_smeared_over_several_pixels_is_blurred_and_sharpening_steepens_it():
+    """The same rows blurred by 3 px (a 150 dpi scan out of focus): blurred; the unsharp mask makes them less so."""
+    soft = _type_rows(3.0)
+    assert textlines.blurred(soft, 24 / 20, LINES)
+    steep = lambda g: np.percentile(np.abs(np.diff(g.astype(np.float32), axis=1)), 99.5)
+    assert steep(textlines.sharpened(soft, 20, LINES)) > 1.5 * steep(soft)
 
 
 # ------------------------------------------------------------------------------------------ framed_adverts
