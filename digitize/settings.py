@@ -775,14 +775,16 @@ class TextLinesSettings:
     overlap_px: int = 200  # tiles overlap by ≥ 6 scaled body lines, so a line is whole in one of them
     # A blurred page (textlines.blurred: its steepest edges, at the detection scale, under ``blur_edge_ratio``
     # of its contrast per pixel) is detected a second time on a copy sharpened by an unsharp mask (radius
-    # ``sharpen_radius_em`` body heights, weight ``sharpen_amount``), and the pass finding more line length is
-    # kept; lines are read on the page as it is. Bed seed 61207: blurred pages measured 0.10-0.16 (blur 1.5-2 px
-    # at 150-170 dpi), sharp ones 0.30-0.44, the ten real non-Fraktur pages 0.29-0.51; page 61207004 (blur 2 px,
-    # JPEG 28) went from 13 to 48 lines, bag-of-characters CER 0.588 -> 0.174. A noisy camera page (61207002)
-    # lost lines when sharpened: the better pass is kept, never the sharpened one by default.
+    # ``sharpen_radius_em`` body heights, weight ``sharpen_amount``), and the pass whose lines read as more
+    # characters at ``sharpen_min_confidence`` is kept; lines are read on the page as it is. Bed seed 61207:
+    # blurred pages measured 0.10-0.16 (blur 1.5-2 px at 150-170 dpi), sharp ones 0.30-0.44, the ten real
+    # non-Fraktur pages 0.29-0.51; page 61207004 (blur 2 px, JPEG 28) went from 13 to 48 lines, bag-of-characters
+    # CER 0.588 -> 0.174. Kept by line length instead, the sharpened pass won on noisy and bilevel pages where
+    # it had found noise (fresh seed 1712070: pages 021, 022, 045, CER 0.08-0.14 -> 0.40-0.97).
     blur_edge_ratio: float = 0.2
     sharpen_radius_em: float = 0.15
     sharpen_amount: float = 1.5
+    sharpen_min_confidence: float = 0.8
     # Detection regions (textlines.detection_regions): ink blocks and photos grown by this many body heights;
     # ink outside them on a grid of ``leftover_cell_em`` cells, in patches of ≥ ``leftover_min_cells`` cells.
     region_pad_em: float = 1.0

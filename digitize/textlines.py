@@ -143,15 +143,23 @@ def sharpened(image: np.ndarray, em: float, settings: TextLinesSettings = SETTIN
 
 
 def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
-    """``detect_lines_at_scale``, and on a blurred page (``blurred``) also on a sharpened copy: the pass that
-    finds more line length is kept."""
+    """``detect_lines_at_scale``, and on a blurred page (``blurred``) also on a sharpened copy: the pass whose
+    lines read as more characters is kept."""
     assert page.image is not None
     boxes = detect_lines_at_scale(page, page.image, engine, settings)
     if not blurred(page.image, body_scale(page, settings), settings):
         return boxes
     sharp = detect_lines_at_scale(page, sharpened(page.image, page.text_size_px or 30.0, settings), engine, settings)
-    length = sum(b[2] - b[0] for b in boxes)
-    return sharp if sum(b[2] - b[0] for b in sharp) > length else boxes
+    if not hasattr(engine, "read_lines"):
+        return boxes
+
+    def legible(found: list[Box]) -> float:
+        """Characters read at ``sharpen_min_confidence`` or more: noise the mask sharpened into "lines" reads as
+        little, and at low confidence."""
+        lines = engine.read_lines(page.image, found)
+        return sum(len(ln.text.strip()) for ln in lines if ln.confidence >= settings.sharpen_min_confidence)
+
+    return sharp if legible(sharp) > legible(boxes) else boxes
 
 
 def detect_lines_at_scale(page: Page, image: np.ndarray, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
