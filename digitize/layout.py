@@ -851,8 +851,12 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         under = _past_stack(below, head, em, st, down=True)
         if under is None or not (under.role in (Role.BODY, Role.BYLINE) or _reads_as_byline(under)):
             continue  # a kicker over its headline, a heading over a photo, the page's foot
-        # A heading over a byline opens a story whatever its size (an intertitle is never signed).
-        signed = under.role is Role.BYLINE or _reads_as_byline(under)
+        # A heading right over a byline opens a story whatever its size (an intertitle is never signed); right
+        # over: with nothing between but a subtitle (a table's cells between were taken for a story's headlines).
+        between = below[: below.index(under)]
+        signed = (under.role is Role.BYLINE or _reads_as_byline(under)) and all(
+            SUBTITLE_DASH.match(b.text.strip()) for b in between
+        )
         if head.style.size_px < st.story_head_min_em * em and not signed:
             continue  # small type
         over = _past_stack(above, head, em, st, down=False)

@@ -1308,6 +1308,26 @@ def test_a_small_heading_over_a_byline_opens_a_story():
     assert _heads(blocks)["m"] is H
 
 
+def test_headings_over_a_byline_past_other_headings_are_not_promoted_by_it():
+    """A table's cells, read as small headings, stand between a heading and the byline: the byline signs the
+    story, not each cell.
+    [ A1 ]
+    [ m  ]
+    [c1][c2]
+    [By Anna Evans]
+    [ B1 ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 300), 10),
+        block("m", MEDIUM, (0, 320, 300, 353), size=33),
+        block("c1", MEDIUM, (0, 360, 140, 385), size=25),
+        block("c2", MEDIUM, (160, 360, 300, 385), size=25),
+        block("by", BODY, (0, 400, 300, 430), ("By Anna Evans",)),
+        block("B1", BODY, (0, 440, 300, 700), 10),
+    ]
+    assert _heads(blocks)["m"] is MEDIUM
+
+
 def test_a_heading_reaching_across_the_gutter_above_opens_a_story():
     """Close under two columns, but wider than the one it stands in: no intertitle of either.
     [ A1 ] [ B1 ]
