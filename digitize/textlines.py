@@ -147,11 +147,9 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
     lines read as more characters is kept."""
     assert page.image is not None
     boxes = detect_lines_at_scale(page, page.image, engine, settings)
-    if not blurred(page.image, body_scale(page, settings), settings):
+    if not hasattr(engine, "read_lines") or not blurred(page.image, body_scale(page, settings), settings):
         return boxes
     sharp = detect_lines_at_scale(page, sharpened(page.image, page.text_size_px or 30.0, settings), engine, settings)
-    if not hasattr(engine, "read_lines"):
-        return boxes
 
     def legible(found: list[Box]) -> float:
         """Characters read at ``sharpen_min_confidence`` or more: noise the mask sharpened into "lines" reads as
@@ -163,10 +161,11 @@ def detect_page_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS
 
 
 def detect_lines_at_scale(page: Page, image: np.ndarray, engine, settings: TextLinesSettings = SETTINGS) -> list[Box]:
-    """Line boxes of the page in ``image`` (the page or a sharpened copy): every detection region (``detection_regions``) at its scale, then the whole
-    page at ``display_scale`` of the body scale for type too large for the detector at body scale (run per
-    region instead, the small crops at a fifth of the body scale came back as boxes over three columns of body
-    text, written as one garbled line). Engines without ``detect_in_regions`` detect the whole page."""
+    """Line boxes of the page in ``image`` (the page or a sharpened copy): every detection region
+    (``detection_regions``) at its scale, then the whole page at ``display_scale`` of the body scale for type too
+    large for the detector at body scale (run per region instead, the small crops at a fifth of the body scale
+    came back as boxes over three columns of body text, written as one garbled line). Engines without
+    ``detect_in_regions`` detect the whole page."""
     em = page.text_size_px or 30.0
     scale = body_scale(page, settings)
     if hasattr(engine, "detect_in_regions"):

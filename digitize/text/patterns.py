@@ -26,8 +26,8 @@ def mostly_latin(text: str) -> bool:
 
 # Simplified and traditional forms: 本报记者 / 本報記者, 评论员 / 評論員, 通讯员 / 通訊員, 特约 / 特約.
 _REPORTER = r"(?:记者|記者|评论员|評論員|通讯员|通訊員|特[约約](?:记者|記者|评论员|評論員))"
-# The paper's own (本报), or an agency's: 新华社记者, 中新社记者 (randomized bed seed 61207: 19 of 48 bylines read
-# inside the body under them or as headings had one of these forms).
+# The paper's own (本报), or an agency's: 新华社记者, 中新社记者 (randomized bed seed 61207: of the 34 bylines missed on
+# its 48 pages, 13 were an agency's and 12 in traditional characters).
 _BY = r"(?:本[报報]|新[华華]社|中新社|人民日[报報])"
 BYLINE = re.compile(rf"^({_BY}?{_REPORTER})[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{{0,16}}$")
 # OCR reads a dash as 一 at times, or as two with a gap: the two-character readings are tried first.
