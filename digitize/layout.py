@@ -792,12 +792,16 @@ def mark_page_furniture(page: Page, settings: LayoutSettings = DEFAULT.layout) -
     return page
 
 
+def reads_as_byline(text: str) -> bool:
+    """A line in byline form: "本报记者 …", "新華社記者 …", "By Karen Garcia"."""
+    text = text.strip()
+    return bool(BYLINE.match(text) or LATIN_BYLINE.match(text))
+
+
 def _reads_as_byline(block: Block) -> bool:
-    """A one-line block reading as a byline ("By Karen Garcia", "本报记者 …"): bold type makes the ink call it a
-    heading before the byline rule (refine_article_roles) has run."""
-    return len(block.lines) == 1 and bool(
-        BYLINE.match(block.lines[0].text.strip()) or LATIN_BYLINE.match(block.lines[0].text.strip())
-    )
+    """A one-line block reading as a byline: bold type makes the ink call it a heading before the byline rule
+    (refine_article_roles) has run."""
+    return len(block.lines) == 1 and reads_as_byline(block.lines[0].text)
 
 
 def rule_between(upper: Box, lower: Box, rules: list[Box]) -> bool:
@@ -849,14 +853,13 @@ def story_heads(page: Page, settings: LayoutSettings = DEFAULT.layout) -> Page:
         # A smaller medium line right under it (its subtitle) or right over it (its kicker) is part of the heading:
         # the story's body is under the subtitle, the story above is over the kicker.
         under = _past_stack(below, head, em, st, down=True)
-        if under is None or not (under.role in (Role.BODY, Role.BYLINE) or _reads_as_byline(under)):
+        byline_under = under is not None and (under.role is Role.BYLINE or _reads_as_byline(under))
+        if under is None or not (under.role is Role.BODY or byline_under):
             continue  # a kicker over its headline, a heading over a photo, the page's foot
         # A heading right over a byline opens a story whatever its size (an intertitle is never signed); right
         # over: with nothing between but a subtitle (a table's cells between were taken for a story's headlines).
         between = below[: below.index(under)]
-        signed = (under.role is Role.BYLINE or _reads_as_byline(under)) and all(
-            SUBTITLE_DASH.match(b.text.strip()) for b in between
-        )
+        signed = byline_under and all(SUBTITLE_DASH.match(b.text.strip()) for b in between)
         if head.style.size_px < st.story_head_min_em * em and not signed:
             continue  # small type
         over = _past_stack(above, head, em, st, down=False)
@@ -970,7 +973,7 @@ def _byline_rows(lines: list[Line]) -> int:
     """How many of these first lines are a byline: none, the first, or the first two where the name ran on
     to the next line in a narrow column ("新華社記者 李" / "輝芳": the second line a name's last characters)."""
     first = lines[0].text.strip()
-    if not (BYLINE.match(first) or LATIN_BYLINE.match(first)):
+    if not reads_as_byline(first):
         return 0
     if len(lines) >= 2:
         rest = lines[1].text.strip()
@@ -985,10 +988,10 @@ def split_byline(block: Block) -> Block | None:
     if block.role is not Role.BODY:
         return None
     rows = _byline_rows(block.lines) if block.lines else 0
-    if rows == len(block.lines) and rows == 2:
+    if rows and rows == len(block.lines):
         block.role = Role.BYLINE
         return None
-    if rows == 0 or rows == len(block.lines):
+    if not rows:
         return None
     byline = Block(
         id=block.id + "b",
@@ -1015,6 +1018,8 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
     head_bottom = max((h.box[1] if h.vertical else h.box[3] for h in heads), default=None)
     for b in blocks:
         text = b.text.strip()
+        # A short block closed by a photo credit ("…记者 X 摄", "(Photo: X)") is a caption wherever its photo is.
+        credited = bool(PHOTO_CREDIT.search(text)) and len(b.lines) <= st.caption_max_lines
         if b.role is Role.INTERTITLE and len(b.lines) > st.intertitle_max_lines:
             b.role = Role.BODY  # a lead, a passage in bold: text, not a heading
         elif b.role is Role.INTERTITLE:
@@ -1024,9 +1029,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 _kicker_of(b, h, page.text_size_px, st) for h in heads
             ):
                 b.role = Role.KICKER
-            elif BYLINE.match(text) or LATIN_BYLINE.match(text):  # not above the headline: that was a kicker
+            elif reads_as_byline(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
-            elif PHOTO_CREDIT.search(text) and len(b.lines) <= st.caption_max_lines:
+            elif credited:
                 b.role = Role.CAPTION  # a caption in bold or larger type, known by its photo credit
         elif b.role is Role.BODY:
             if (
@@ -1036,11 +1041,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 and b.box[1] >= head_bottom - 1
             ):
                 b.role = Role.SUBTITLE
-            elif len(b.lines) == 1 and (BYLINE.match(text) or LATIN_BYLINE.match(text)):
+            elif len(b.lines) == 1 and reads_as_byline(text):
                 b.role = Role.BYLINE
-            elif any(_caption_of(b, p, page.text_size_px, st) for p in photos) or (
-                PHOTO_CREDIT.search(text) and len(b.lines) <= st.caption_max_lines
-            ):
+            elif credited or any(_caption_of(b, p, page.text_size_px, st) for p in photos):
                 b.role = Role.CAPTION
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from .layout import LATIN_BYLINE, number_blocks, role_from_size, rule_between
+from .layout import number_blocks, reads_as_byline, role_from_size, rule_between
 from .model import Block, Box, Line, Page, Role, TextStyle, box_union
 from .ocr.base import group_rows, merge_row_fragments
 from .ocr.tiling import join_cut_pieces
@@ -30,7 +30,7 @@ from .ocr.vertical import read_columns, read_vertical
 from .preprocess import binarize, runs
 from .settings import DEFAULT, TextLinesSettings
 from .text.joins import TERMINAL
-from .text.patterns import BYLINE, SUBTITLE_DASH
+from .text.patterns import SUBTITLE_DASH
 
 SETTINGS = DEFAULT.lines
 
@@ -290,29 +290,30 @@ def pictures_without_text(
         _n, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask[y0:y1, x0:x1]), connectivity=8)
         return [(x + x0, y + y0, bw, bh, area) for x, y, bw, bh, area in stats[1:]]
 
-    def picture(x: int, y: int, bw: int, bh: int, area: int) -> tuple[Box, bool]:
-        """The region's box, and whether it is a picture (False with a box that holds text lines)."""
+    def picture(x: int, y: int, bw: int, bh: int, area: int) -> tuple[Box, bool, bool]:
+        """The region's box, whether it holds text lines, and whether it is a picture."""
         box = (int(x * cell), int(y * cell), int(min(w, (x + bw) * cell)), int(min(h, (y + bh) * cell)))
         side, long = min(box[2] - box[0], box[3] - box[1]), max(box[2] - box[0], box[3] - box[1])
         shaped = side >= st.picture_min_side_em * em and long <= st.picture_max_aspect * side
+        holds_text = any(_holds(box, _centre(t)) for t in text)
         ok = (
             shaped
             and area >= st.picture_min_fill * bw * bh
-            and not any(_holds(box, _centre(t)) for t in text)
+            and not holds_text
             and not any(_inside_share(box, p) > 0.3 or _inside_share(p, box) > 0.3 for p in photos)
         )
-        return box, ok
+        return box, holds_text, ok
 
     for x, y, bw, bh, area in regions(closed):
-        box, ok = picture(x, y, bw, bh, area)
+        box, holds_text, ok = picture(x, y, bw, bh, area)
         if ok:
             out.append(box)
-        elif any(_holds(box, _centre(t)) for t in text):
+        elif holds_text:
             # A region holding lines may be a picture joined to type by a thin bridge: a shaded table row, a
             # rule a cell thick (bed page 61207001: its photo and the table beside it were one region). Opened,
             # the bridge goes; a part that is a picture on its own is kept.
             for part in regions(opened, (x, y, x + bw, y + bh)):
-                part_box, part_ok = picture(*part)
+                part_box, _, part_ok = picture(*part)
                 # Not at the image's edge: there a dark scanner border's corner is left (bed page 61207042).
                 inner = part_box[0] > 0 and part_box[1] > 0 and part_box[2] < w and part_box[3] < h
                 if part_ok and inner:
@@ -937,7 +938,7 @@ def _stack_cuts(rows: list[Line], settings: TextLinesSettings) -> list[int]:
     cuts = [1] if kicker_step(rows[0], rows[1], settings) else []
     for i, ln in enumerate(rows[1:], start=1):
         text = ln.text.strip()
-        if SUBTITLE_DASH.match(text) or BYLINE.match(text) or LATIN_BYLINE.match(text):
+        if SUBTITLE_DASH.match(text) or reads_as_byline(text):
             cuts.append(i)
     return sorted(set(cuts))
 
