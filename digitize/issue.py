@@ -3,7 +3,8 @@ part on page N that says "continued from" this page (the text of a linked articl
 ``text.continued``).
 
 A forward marker (（下转第4版）, "See TAXES, Page 4") is matched to a backward one (（上接第1版）, "TAXES: From
-Page 1") on the page it names, which must name the forward part's page back. Among several candidates the
+Page 1") on the page it names, which must name the forward part's page back, or name none (（续）: then the
+headline must speak for the pair). Among several candidates the
 pair with the most evidence wins: the same jump word, a repeated headline or shared keywords, and the
 order of the markers on their pages.
 """
@@ -37,6 +38,8 @@ def _score(
     settings: RepairSettings = DEFAULT.repair,
 ) -> float:
     score = settings.min_link_score  # the page labels agree (the caller checked); other evidence adds to it
+    if not backward.page:  # "（续）" names no page: only the forward marker's page agrees
+        score -= settings.unnamed_page_penalty
     fkey = next((m.keyword for m in find_markers(forward.marker) if m.keyword), "")
     bkey = next((m.keyword for m in find_markers(backward.marker) if m.keyword), "")
     if fkey and bkey:
@@ -68,7 +71,7 @@ def link_articles(doc: Document, settings: RepairSettings = DEFAULT.repair) -> D
     candidates = []
     for fpage, fart, fc in forwards:
         for bpage, bart, bc in backwards:
-            if bpage is fpage or fc.page not in page_labels(bpage) or bc.page not in page_labels(fpage):
+            if bpage is fpage or fc.page not in page_labels(bpage) or (bc.page and bc.page not in page_labels(fpage)):
                 continue
             score = _score(fpage, fc, fart, bpage, bc, bart, (rank[id(fc)], rank[id(bc)]), settings)
             if score >= settings.min_link_score:

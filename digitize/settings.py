@@ -740,6 +740,11 @@ class RepairSettings:
         "two continuation markers link two articles of an issue when the page labels agree "
         "(score 1.0); headline and keyword evidence add to it",
     )
+    unnamed_page_penalty: float = _f(
+        1.0,
+        "a backward marker naming no page (（续）) starts this much lower: a repeated headline (up to 2.0, by "
+        "partial match) or the same rank among the page's jumps (0.5) must bring the pair to min_link_score",
+    )
 
 
 # --- text-first lines and the quality record ---------------------------------------------------------------
@@ -991,6 +996,13 @@ class QualitySettings:
         "2023 0.098 (0.40); the next real page 0.24 (0.29, flagged low-confidence), shenbao 0.28 (0.92), zaobao "
         "0.46 (0.99); our samples >= 0.47",
     )
+    unread_em_px: float = _f(12.0, "unread ink is measured on the page scaled so the body text is this many px high")
+    unread_contrast: int = _f(
+        12, "unread ink: a pixel darker than the mean of the 2-em square around it by this many grey levels"
+    )
+    unread_min_em: float = _f(0.3, "unread ink counts marks at least this many body heights tall (not rules)")
+    unread_max_em: float = _f(3.0, "... and at most this many (not photos, not display type's blobs)")
+    unread_pad_em: float = _f(0.3, "a mark within this many body heights of a written line is under it")
     max_fallback_blocks: int = _f(
         2,
         "fallback-layout at this many blocks read by per-block detection (text-first path only): 0 on the four "

@@ -102,6 +102,23 @@ def test_no_link_when_the_pages_do_not_name_each_other():
     assert issue_text(doc).count("## 市场回暖") == 2
 
 
+def test_a_part_that_names_no_page_is_found_by_its_headline():
+    """（续） names no page: the part on the page the jump names whose headline repeats the first part's."""
+    front = _page(
+        1, "6", [("a", "市场回暖", ["消费持续回升；（下转第14版）"]), ("b", "乡村振兴", ["产业兴旺，（下转第14版）"])]
+    )
+    back = _page(2, "14", [("c", "乡村振兴", ["（续）生态宜居。"]), ("d", "市场回暖", ["（续）投资稳定。"])])
+    doc = link_articles(Document("x", [front, back]))
+    assert doc.article_links == [((1, "a"), (2, "d")), ((1, "b"), (2, "c"))]
+
+
+def test_a_part_that_names_no_page_needs_a_headline_to_link():
+    """Without a repeated headline, a bare （续） is not enough evidence: both parts stay as printed."""
+    front = _page(1, "6", [("a", "市场回暖", ["消费持续回升；（下转第14版）"])])
+    back = _page(2, "14", [("c", "", ["（续）生态宜居。"])])
+    assert link_articles(Document("x", [front, back])).article_links == []
+
+
 # --- the rendered issue, read with the real engine ---------------------------------------------------------
 
 

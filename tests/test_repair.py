@@ -128,6 +128,9 @@ def test_page_joins_use_the_page_vocabulary():
         ("the council said. See TAXES, Page 4", "forward", "4", "TAXES", "See TAXES, Page 4"),
         ("TAXES: From Page 1 The council", "backward", "1", "TAXES", "TAXES: From Page 1"),
         ("SCHOOL BUDGET, From Page 1 The", "backward", "1", "SCHOOL BUDGET", "SCHOOL BUDGET, From Page 1"),
+        ("（续）裕”重点任务", "backward", "", "", "（续）"),  # names no page: the headline finds the first part
+        ("(接上版)全会提出", "backward", "", "", "(接上版)"),
+        ("急剧真(下转第11版)能并越来越才", "forward", "11", "", "(下转第11版)"),  # the line ran on into the next column
     ],
 )
 def test_markers(text, direction, page, keyword, marker):
@@ -143,6 +146,8 @@ def test_markers(text, direction, page, keyword, marker):
         "Please see the map on Page 4 for details",
         "第4版",
         "The page 4 story continued on Monday.",
+        "续写新篇章",  # 续 opens a word, not a marker: a bare one is bracketed
+        "他说下转第4版的文章",  # unbracketed inside a sentence: ordinary words
     ],
 )
 def test_no_marker_in_ordinary_text(text):

@@ -9,7 +9,9 @@ from ..model import Article, Continuation, Role, article_paragraphs
 from .patterns import (
     CJK_FORWARD_VERBS,
     CONTINUATION,
+    CONTINUATION_INLINE,
     CONTINUATION_START,
+    CONTINUATION_START_UNNAMED,
     ENGLISH_CONTINUATION,
     ENGLISH_CONTINUATION_START,
     NUMERALS,
@@ -33,7 +35,7 @@ class Marker:
     """A continuation marker found in a paragraph's text."""
 
     direction: str  # "forward" or "backward"
-    page: str  # normalized page label: "4", "A4" (Chinese numerals as digits)
+    page: str  # normalized page label: "4", "A4" (Chinese numerals as digits); "" when it names none ("（续）")
     keyword: str  # the English jump word ("TAXES" in "See TAXES, Page 4"), else ""
     text: str  # as printed
     start: int  # its span in the paragraph
@@ -42,7 +44,7 @@ class Marker:
 
 def find_markers(text: str) -> list[Marker]:
     """The continuation markers of one paragraph: one at its start (continued from another page) and one at
-    its end (continued on another page, or, as some papers print it, from one)."""
+    its end (continued on another page, or, as some papers print it, from one), or, bracketed, inside it."""
     found: list[Marker] = []
     for regex in (CONTINUATION_START, ENGLISH_CONTINUATION_START):
         if m := regex.match(text):
@@ -52,11 +54,14 @@ def find_markers(text: str) -> list[Marker]:
                 )
             )
             break
-    for regex in (CONTINUATION, ENGLISH_CONTINUATION):
-        m = regex.search(text)
-        if m and not (found and m.start() < found[0].end):  # a paragraph that is only a marker has one
+    else:
+        if m := CONTINUATION_START_UNNAMED.match(text):
+            found.append(Marker("backward", "", "", m[0].strip(), m.start(), m.end()))
+    after = found[0].end if found else 0  # a paragraph that is only a marker has one
+    for regex in (CONTINUATION, ENGLISH_CONTINUATION, CONTINUATION_INLINE):
+        if m := regex.search(text, after):
             verb = "".join((m.groupdict().get("verb") or "").split())
-            direction = "backward" if regex is CONTINUATION and verb not in CJK_FORWARD_VERBS else "forward"
+            direction = "backward" if regex is not ENGLISH_CONTINUATION and verb not in CJK_FORWARD_VERBS else "forward"
             found.append(
                 Marker(
                     direction, page_label(m["page"]), m.groupdict().get("key") or "", m[0].strip(), m.start(), m.end()
@@ -86,5 +91,11 @@ def article_continuations(article: Article) -> list[Continuation]:
             continue
         for marker in find_markers(para.text):
             block_id = para.block_ids[0] if marker.start == 0 else para.block_ids[-1]
+            if 0 < marker.end < len(para.text.rstrip()):  # inside the paragraph: the block that prints it
+                printed = "".join(marker.text.split())
+                block_id = next(
+                    (b.id for b in article.blocks if b.id in para.block_ids and printed in "".join(b.text.split())),
+                    block_id,
+                )
             found.append(Continuation(marker.direction, marker.page, marker.text, block_id))
     return found

@@ -40,6 +40,11 @@ _CJK_VERB = r"(?P<verb>下\s?转|转|上\s?接|紧\s?接|接|续)"  # a line bre
 CJK_FORWARD_VERBS = ("下转", "转")
 CONTINUATION = re.compile(rf"{_OPEN}?\s*{_CJK_VERB}\s*{_CJK_PAGE}\s*{_CLOSE}?\s*$")
 CONTINUATION_START = re.compile(rf"^\s*{_OPEN}?\s*(?P<verb>上\s?接|紧\s?接|接|续)\s*{_CJK_PAGE}\s*{_CLOSE}?")
+# "（续）" alone opens a part too, naming no page: the issue stage finds its first part by the headline.
+CONTINUATION_START_UNNAMED = re.compile(rf"^\s*{_OPEN}\s*(?P<verb>续|接上[页頁版]?)\s*{_CLOSE}")
+# A bracketed marker is a jump wherever it stands: where a line ran on past it into the next column's text
+# ("…急剧真（下转第11版）能并…", randomized issue 1758425903) the paragraph does not end with it.
+CONTINUATION_INLINE = re.compile(rf"{_OPEN}\s*{_CJK_VERB}\s*{_CJK_PAGE}\s*{_CLOSE}")
 _EN_PAGE = r"Page\s+(?P<page>[A-Z]?\d{1,3}[A-Z]?)"
 _EN_KEY = r"(?-i:(?P<key>[A-Z][A-Z0-9'&.\- ]*[A-Z0-9]))"  # the jump word, set in capitals: "TAXES"
 # "Continued on Page 4", "See TAXES, Page 4" close a part; "Continued from Page A1", "TAXES: From Page 1" open one.
