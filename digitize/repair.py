@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Block, Join, JoinKind, Line, Page, Role
+from .model import Article, Block, Join, JoinKind, Line, Page, Role
 from .settings import DEFAULT, RepairSettings
 from .text.joins import TERMINAL, text_join, written_words
 from .text.language import LATIN_WORD, guess_language, wordfreq_lang
-from .text.markers import article_continuations, jump_line, only_a_marker, page_label
+from .text.markers import article_continuations, find_markers, jump_line, only_a_marker, page_label
 from .text.patterns import (
     CONTINUATION,
     DATE,
@@ -161,6 +161,40 @@ def type_jump_lines(page: Page) -> None:
             block.role = Role.CONTINUATION
 
 
+def _opens_continued_part(block: Block) -> bool:
+    """The block's text starts with a backward marker (（续第10版）, （续）, "TAXES: From Page 1")."""
+    if block.role not in (Role.BODY, Role.CONTINUATION) or not block.lines:
+        return False
+    return any(m.direction == "backward" and m.start == 0 for m in find_markers(block.lines[0].text.strip()))
+
+
+def split_continued_parts(page: Page) -> None:
+    """An article holding a block that opens with a backward marker after other text is two stories that
+    segmentation put together: the part continued from another page starts at that block (with the headings
+    right over it), as its own article. Two continued parts read as one article were both written whole
+    with each of their first parts, the second time over (randomized issue 1758425901: "once" 0/2)."""
+    articles: list[Article] = []
+    for article in page.articles:
+        start = 0
+        for i, block in enumerate(article.blocks):
+            if i == 0 or not _opens_continued_part(block):
+                continue
+            cut = i
+            while cut > start + 1 and article.blocks[cut - 1].role.is_heading:
+                cut -= 1
+            if any(b.role in (Role.BODY, Role.CONTINUATION) for b in article.blocks[start:cut]):
+                articles.append(Article(article.id, article.blocks[start:cut]))
+                start = cut
+        articles.append(Article(article.id, article.blocks[start:]))
+    if len(articles) == len(page.articles):
+        return
+    page.articles = articles
+    for k, article in enumerate(articles):
+        article.id, article.order = f"ART{k + 1:03d}", k
+        for b in article.blocks:
+            b.article_id = article.id
+
+
 def find_continuations(page: Page) -> Page:
     """Record each continuation marker on its article as structured data (direction, page)."""
     for article in page.articles:
@@ -226,6 +260,7 @@ def repair(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
         if block.role.has_text and not block.vertical:
             for line in block.lines:
                 restore_word_spaces(line, wordfreq_lang(block.language), settings)
+    split_continued_parts(page)
     join_lines(page, settings)
     find_continuations(page)
     return page

@@ -119,6 +119,24 @@ def test_a_part_that_names_no_page_needs_a_headline_to_link():
     assert link_articles(Document("x", [front, back])).article_links == []
 
 
+def test_two_continued_parts_read_as_one_article_are_split_and_written_once_each():
+    """Segmentation put both continued parts of page 14 in one article: each part starts at its marker, with
+    the headline right over it, and each is written once, after its own first part."""
+    front = _page(
+        1, "6", [("a", "市场回暖", ["消费持续回升；（下转第14版）"]), ("b", "乡村振兴", ["产业兴旺，（下转第14版）"])]
+    )
+    back = _page(
+        2, "14", [("c", "乡村振兴", ["（上接第6版）生态宜居。"]), ("d", "市场回暖", ["（上接第6版）投资稳定。"])]
+    )
+    merged = Article("c", [b for a in back.articles for b in a.blocks], order=0)
+    back.articles = [merged]
+    repair(back)
+    assert [[b.id for b in a.blocks] for a in back.articles] == [["ch", "cb0"], ["dh", "db0"]]
+    doc = link_articles(Document("x", [front, back]))
+    assert doc.article_links == [((1, "a"), (2, "ART002")), ((1, "b"), (2, "ART001"))]
+    assert issue_text(doc) == "## 市场回暖\n\n消费持续回升;投资稳定。\n\n## 乡村振兴\n\n产业兴旺,生态宜居。\n"
+
+
 # --- the rendered issue, read with the real engine ---------------------------------------------------------
 
 
