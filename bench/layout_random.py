@@ -277,7 +277,8 @@ def score_issue(iss: dict, out: Path, text: str, our_links: set) -> dict:
     """Issue-level figures against the generator's ground truth (iss-<seed>.issue.json and the pages' gt):
     - linked: ground-truth links (forward page, backward page) our linker made;
     - once: the continued part is written once (its 10-character pieces that we recognised at all are
-      found once in the issue text, not twice: a part written again as its own article repeats them);
+      found in the issue text no more often than the pages print them: a part written again as its own
+      article repeats them);
     - whole: the story is one run of our text: from our heading most like its headline to the next heading,
       the span holds >= 90 % of the story's pieces that occur anywhere in the text (recognition aside);
     - story CER over that span (1.0 when the headline is not found);
@@ -287,6 +288,9 @@ def score_issue(iss: dict, out: Path, text: str, our_links: set) -> dict:
 
     flat = strip_space(text)
     lines = text.splitlines()
+    # The generator draws paragraphs from one corpus, so a sentence may be printed in two stories of an issue:
+    # a piece is written twice by us only when the text holds it more often than the pages print it.
+    printed = strip_space("".join((out / f"{p['stem']}.gt.txt").read_text(encoding="utf-8") for p in iss["pages"]))
     truth = [(l["forward"][0], l["backward"][0]) for l in iss["links"]]
     stories = []
     for link, story in zip(iss["links"], iss["stories"]):
@@ -299,7 +303,7 @@ def score_issue(iss: dict, out: Path, text: str, our_links: set) -> dict:
             b["text"] for b in gts[1]["blocks"] if b["article"] == bid and b["role"] in ("body", "intertitle", "byline")
         ).replace(link["marker_in"], "")
         pieces = [c for c in _chunks(back_body) if c in flat]
-        once = bool(pieces) and sum(flat.count(c) >= 2 for c in pieces) <= len(pieces) // 2
+        once = bool(pieces) and sum(flat.count(c) > max(1, printed.count(c)) for c in pieces) <= len(pieces) // 2
         headline = next((x[3:] for x in story.splitlines() if x.startswith("## ")), "")
         at = _best_heading(lines, headline)
         if at is None:
