@@ -112,6 +112,15 @@ def test_a_part_that_names_no_page_is_found_by_its_headline():
     assert doc.article_links == [((1, "a"), (2, "d")), ((1, "b"), (2, "c"))]
 
 
+def test_a_shortened_repeated_headline_is_not_written_in_the_joined_story():
+    """The continued part repeats the headline shortened: the joined story has the headline once, and the
+    paragraph cut by the jump is joined again."""
+    front = _page(1, "1", [("a", "市场回暖 消费持续回升", ["消费持续回升，（下转第4版）"])])
+    back = _page(2, "4", [("d", "市场回暖", ["（上接第1版）投资稳定。"])])
+    doc = link_articles(Document("x", [front, back]))
+    assert issue_text(doc) == "## 市场回暖 消费持续回升\n\n消费持续回升,投资稳定。\n"
+
+
 def test_a_part_that_names_no_page_needs_a_headline_to_link():
     """Without a repeated headline, a bare （续） is not enough evidence: both parts stay as printed."""
     front = _page(1, "6", [("a", "市场回暖", ["消费持续回升；（下转第14版）"])])

@@ -24,6 +24,20 @@ def without_markers(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+def _repeats_heading(para: Paragraph, before: list[Paragraph], first_part: list[Paragraph], headline: str) -> bool:
+    """A heading of a continued part that repeats one of the first part: the same text, or, over the part's
+    first body paragraph, the headline shortened (a partial match: "你游戏的的" for the first part's "有说便时装据点
+    你游戏的的 公司美国应错误", kicker read with it; randomized issue 1758425905 wrote it in the joined story)."""
+    if para.role is Role.BODY:
+        return False
+    if para.text in {p.text for p in first_part if p.role is not Role.BODY}:
+        return True
+    opening = all(p.role is not Role.BODY for p in before)
+    return fuzz.ratio(para.text, headline) >= 80 or (
+        opening and len(para.text) >= 2 and fuzz.partial_ratio(para.text, headline) >= 80
+    )
+
+
 def whole_article(doc: Document, page: Page, article: Article) -> list[Paragraph]:
     """An article with the parts it continues in, markers taken out, the repeated headline dropped and the
     paragraph cut by the page jump joined again. An article linked to no other part keeps its markers: they
@@ -38,12 +52,7 @@ def whole_article(doc: Document, page: Page, article: Article) -> list[Paragraph
         seen.add(link)
         part = doc.pages[link[0] - 1].articles[[a.id for a in doc.pages[link[0] - 1].articles].index(link[1])]
         rest = without_markers(part.paragraphs())
-        headings = {p.text for p in paragraphs if p.role is not Role.BODY}
-        rest = [
-            p
-            for p in rest
-            if p.role is Role.BODY or (p.text not in headings and fuzz.ratio(p.text, article.headline) < 80)
-        ]
+        rest = [p for k, p in enumerate(rest) if not _repeats_heading(p, rest[:k], paragraphs, article.headline)]
         if paragraphs and rest and paragraphs[-1].role is rest[0].role:
             words = written_words(line.text for pg in doc.pages for block in pg.blocks for line in block.lines)
             kind, _ = decide(paragraphs[-1].text, rest[0].text, BODY, BODY, words)
