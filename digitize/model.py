@@ -291,6 +291,9 @@ class PageQuality:
     # column but whose lines were not read holds few (the default path's stand-in for text coverage, which
     # only the text-first path measures).
     text_fill: float = 0.0
+    # Share of the page's type-sized ink (marks 0.3-3 body heights tall) under no written line, photo or rule:
+    # text the detector never saw, which text coverage (measured against what the detector saw) cannot show.
+    unread_ink: float = 0.0
     # What a person should do with the page: "done", or "needs-review" for the ``reasons`` (quality.REASONS:
     # "blank", "photo-only", "empty", "unsupported-script", "low-coverage", "low-confidence", "fallback-layout").
     state: str = "done"

@@ -1003,6 +1003,12 @@ class QualitySettings:
     unread_min_em: float = _f(0.3, "unread ink counts marks at least this many body heights tall (not rules)")
     unread_max_em: float = _f(3.0, "... and at most this many (not photos, not display type's blobs)")
     unread_pad_em: float = _f(0.3, "a mark within this many body heights of a written line is under it")
+    max_unread_ink: float = _f(
+        0.3,
+        "low-coverage when this share of the type-sized ink lies under no written line: real pages read well "
+        "<= 0.14 (chronam 0.136, Kolonie 1865 0.094, Headline Daily 2023 0.074, the rest <= 0.065); bed pages "
+        "1758425013 (99 % of the text lost) 0.71",
+    )
     max_fallback_blocks: int = _f(
         2,
         "fallback-layout at this many blocks read by per-block detection (text-first path only): 0 on the four "

@@ -88,6 +88,19 @@ CASES = {
         530,
         ["low-coverage"],
     ),
+    "type the detector never saw": (  # bed page 1758425013: headlines read, the blurred columns never detected
+        quality(
+            text_coverage=1.0,
+            mean_confidence=0.99,
+            confidence_p5=0.96,
+            detected_lines=8,
+            read_lines=8,
+            written_lines=8,
+            unread_ink=0.71,
+        ),
+        40,
+        ["low-coverage"],
+    ),
     "low confidence": (
         quality(
             mean_confidence=SETTINGS.min_mean_confidence - 0.01,
@@ -392,3 +405,42 @@ def test_bundled_model_coverage_is_counted_from_its_dictionary():
 def test_needs_review_exit_code_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert ExitCode.NEEDS_REVIEW == 5 and "| 5 |" in readme
+
+
+# --- unread ink: type the detector never saw ------------------------------------------------------------------
+
+
+def _columns_page(written_columns: int):
+    """Two columns of type-sized marks (20 px body), with the lines of the first ``written_columns`` written."""
+    import numpy as np
+
+    from digitize.model import Block, Line, Page, PageSource, Role
+
+    image = np.full((600, 800), 250, np.uint8)
+    blocks = []
+    for c, x0 in enumerate((40, 440)):
+        lines = []
+        for y in range(40, 560, 32):
+            for x in range(x0, x0 + 320, 24):
+                image[y : y + 20, x : x + 18] = 30  # a character's worth of ink
+            lines.append(Line("字" * 14, (x0, y, x0 + 320, y + 20), 0.99))
+        if c < written_columns:
+            blocks.append(Block(f"b{c}", Role.BODY, (x0, 40, x0 + 320, 580), lines))
+    page = Page(1, 800, 600, PageSource("x.png", 0, "image", ""), image=image, text_size_px=20)
+    page.blocks = blocks
+    return page
+
+
+def test_unread_ink_is_the_share_of_type_under_no_written_line():
+    from digitize.quality import unread_ink
+
+    assert unread_ink(_columns_page(2)) == 0.0
+    assert unread_ink(_columns_page(1)) == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_column_never_detected_flags_the_page_with_its_figure():
+    from digitize.quality import assess, review_summary
+
+    q = assess(_columns_page(1), None)
+    assert "low-coverage" in q.reasons and "% of the type-sized ink unread" in review_summary(q)
+    assert "low-coverage" not in assess(_columns_page(2), None).reasons
