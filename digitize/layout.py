@@ -1023,7 +1023,9 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
         if b.role is Role.INTERTITLE and len(b.lines) > st.intertitle_max_lines:
             b.role = Role.BODY  # a lead, a passage in bold: text, not a heading
         elif b.role is Role.INTERTITLE:
-            if SUBTITLE_DASH.match(text) or any(_subtitle_of(b, h, page.text_size_px, st) for h in heads):
+            if SUBTITLE_DASH.match(text) or (
+                not reads_as_byline(text) and any(_subtitle_of(b, h, page.text_size_px, st) for h in heads)
+            ):
                 b.role = Role.SUBTITLE
             elif (head_top is not None and b.box[3] <= head_top + st.kicker_max_overlap_em * page.text_size_px) or any(
                 _kicker_of(b, h, page.text_size_px, st) for h in heads
@@ -1059,8 +1061,9 @@ def _kicker_of(block: Block, headline: Block, em: float, settings: LayoutSetting
 
 
 def _subtitle_of(block: Block, headline: Block, em: float, settings: LayoutSettings = DEFAULT.layout) -> bool:
-    """A medium-size line in regular weight right under a horizontal headline and centred on it (its dash
-    may be misread, so position decides)."""
+    """A medium-size line in regular weight right under a horizontal headline, centred on it or flush with its
+    left edge as the headline is set (its dash may be misread, so position decides; seed 1758425: 5 subtitles
+    under left-set headlines were read as intertitles)."""
     if (
         headline.vertical
         or len(block.lines) > settings.subtitle_max_lines
@@ -1068,9 +1071,10 @@ def _subtitle_of(block: Block, headline: Block, em: float, settings: LayoutSetti
     ):
         return False
     centre_offset = abs((block.box[0] + block.box[2]) - (headline.box[0] + headline.box[2])) / 2
+    offset = min(centre_offset, abs(block.box[0] - headline.box[0]))
     return (
         0 <= block.box[1] - headline.box[3] <= settings.subtitle_max_gap_em * em
-        and centre_offset <= settings.subtitle_max_offset_em * em
+        and offset <= settings.subtitle_max_offset_em * em
     )
 
 

@@ -452,9 +452,15 @@ class LayoutSettings:
     )
 
     # Roles from text and position (after OCR)
-    subtitle_max_lines: int = _f(2, "a subtitle has at most this many lines; " + UNMEASURED)
+    subtitle_max_lines: int = _f(
+        4,
+        "a subtitle has at most this many lines: under a one-column headline it wraps (randomized bed seed "
+        "1758425: 4 of the 16 subtitles missed ran 3-4 lines and were read as body or intertitles)",
+    )
     subtitle_max_gap_em: float = _f(2.0, "a subtitle stands at most this far under its headline; " + UNMEASURED)
-    subtitle_max_offset_em: float = _f(2.0, "... centred on it within this; " + UNMEASURED)
+    subtitle_max_offset_em: float = _f(
+        2.0, "... centred on it, or set flush with its left edge, within this; " + UNMEASURED
+    )
     kicker_max_overlap_em: float = _f(
         0.5,
         "a kicker's foot may reach this far below the headline's top: text-first line boxes are the "

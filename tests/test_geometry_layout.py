@@ -553,6 +553,51 @@ def test_a_regular_medium_line_centred_under_the_headline_is_a_subtitle():
     assert refined(blocks)["S"] is Role.SUBTITLE
 
 
+def test_a_regular_medium_line_flush_left_under_a_left_set_headline_is_a_subtitle():
+    """A headline set flush left, and under it, flush with it, a shorter medium line in regular weight.
+    +- H ---------------+
+    S------
+    |    A1             |
+    """
+    blocks = [
+        block("H", H, (50, 60, 950, 130), ("Council Raises Property Taxes",), size=70),
+        block("S", MEDIUM, (50, 150, 500, 190), ("New Police Candidates",), size=40),
+        block("A1", BODY, (50, 260, 950, 600), 10),
+    ]
+    assert refined(blocks)["S"] is Role.SUBTITLE
+
+
+def test_a_medium_byline_flush_under_the_headline_is_a_byline_not_a_subtitle():
+    """
+    +- H ---------------+
+    By Ann Lee
+    |    A1             |
+    """
+    blocks = [
+        block("H", H, (50, 60, 950, 130), ("Council Raises Property Taxes",), size=70),
+        block("S", MEDIUM, (50, 150, 400, 190), ("By Ann Lee",), size=40),
+        block("A1", BODY, (50, 260, 950, 600), 10),
+    ]
+    assert refined(blocks)["S"] is Role.BYLINE
+
+
+def test_a_wrapped_dash_subtitle_under_a_one_column_headline_is_a_subtitle():
+    """A subtitle under a one-column headline wraps to four lines; it opens with ——.
+    +- H -+
+    ——S
+      S
+      S
+      S
+    | A1  |
+    """
+    blocks = [
+        block("H", H, (50, 60, 350, 130), ("扎实推进共同富裕",), size=70),
+        block("S", BODY, (50, 150, 350, 290), ("——记省委全会", "精神在基层", "落地生根开花", "结出硕果")),
+        block("A1", BODY, (50, 320, 350, 900), 10),
+    ]
+    assert refined(blocks)["S"] is Role.SUBTITLE
+
+
 def test_a_body_size_dash_line_under_the_headline_is_a_subtitle():
     """A subtitle set in body type: one line opening with ——, under the headline.
     +---- H ----+
