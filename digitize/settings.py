@@ -860,6 +860,17 @@ class TextLinesSettings:
     # A block too short to show a gutter (one row level across columns) is cut at a gap of its rows that a
     # gutter of a block within this many line heights above or below runs through.
     row_gutter_reach_lines: float = 2.0
+    # A headline row is cut at a column gutter of the blocks under or over it only at a gap this many of its
+    # heights wide: headlines of one-column stories side by side stand 1.0-2.3 heights apart over gutters (bed
+    # seed 1758425: 9 headlines read as 4 blocks), a Latin headline's word spaces 0.25-0.35 and a Chinese
+    # headline's phrase space about one character (0.9-1.0).
+    heading_gutter_gap_heights: float = 1.1
+    # ... and only when every piece holds this many characters (a headline letterspaced across its columns left
+    # one character over a gutter: seed 1758425 page 041, "公司軍" and "炫").
+    heading_piece_min_chars: int = 2
+    # Two body blocks side by side at most this many line heights apart are two columns: the gap between them
+    # is a gutter too (the bed's gutters are 0.6-3 body ems, 0.45-2.3 detector lines).
+    block_gutter_max_lines: float = 3.0
     # An ink block whose lines come in sizes ``mixed_size_ratio`` apart (``mixed_min_lines`` each at least) is
     # regrouped like lines no block held (Headline Daily 2023-12-02: a story set on a photo collage, headline,
     # lead, columns and captions on one ground, was one 39-line block read row by row across it all).
@@ -912,6 +923,11 @@ class TextLinesSettings:
     kicker_pitch_ratio: float = 1.6
     kicker_height_ratio: float = 1.2
     kicker_min_chars: int = 4
+    # Measured on the type itself (textlines.ink_height): a kicker's ink is 0.8-0.9 of its headline's (seed
+    # 1758425: 24/29, 25/28 px), a wrapped headline's rows the same height (to a pixel or two); the characters
+    # must be wider below too (seed 1758425: 1.18, 1.2).
+    kicker_ink_ratio: float = 1.1
+    kicker_ink_pitch_ratio: float = 1.1
     # A picture among the lines (textlines.pictures_without_text): cells of ``picture_cell_em`` body heights, at
     # least ``picture_dark_share`` of them darker than the paper by ``leftover_contrast``, away from every text
     # line (by ``picture_text_pad_em``), grouped, filling ``picture_min_fill`` of a box at least
@@ -935,6 +951,15 @@ class TextLinesSettings:
     # ground test alone had dropped unread.
     texture_max_distinct: int = 2
     texture_min_confidence: float = 0.6
+    # Outside any photo found: a line on a picture's ground ``texture_line_heights`` body lines high or more,
+    # read as at most ``texture_line_max_chars`` characters under ``texture_line_confidence`` (seed 1758425: four
+    # unfound photos, 5-9 lines high, read as 1-2 characters at 0.37-0.64).
+    texture_line_heights: float = 2.5
+    texture_line_max_chars: int = 2
+    texture_line_confidence: float = 0.7
+    # ... and in a picture's greys: this share of its pixels mid-way between its ink and the paper
+    # (textlines.mid_tone_share: photos 0.2-0.56; a 200 px bold headline character, read "炫" unsure, 0.014).
+    texture_mid_share: float = 0.1
     # A detector box at least this many times as high as wide, and this many body lines high, is a column of
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.

@@ -232,23 +232,56 @@ def _owned(padded: list[Box], found: list[list[Box]], em: float, settings: TextL
 def drop_photo_texture(
     image: np.ndarray, lines: list[Line], photos: list[Box], settings: TextLinesSettings = SETTINGS
 ) -> tuple[list[Line], int]:
-    """The read lines without the picture's own texture, and how many were dropped. A line inside a photo on a
+    """The read lines without the picture's own texture, and how many were dropped. A tall line on a picture's
+    ground read as a mark or two, unsure, is texture wherever it is (``texture_line``). A line inside a photo on a
     ground that is not paper is texture when it reads as one character repeated, or unsure
     (cols6-photos-scan: a drawing of four monitors with sine waves, 100 px high, read as "wwww" at 0.97 and
     written as a headline). Type set on a picture's ground reads as varied, sure text and stays (HKEJ C4: a
     sidebar of nine lines on the photo's tint, zaobao's date band, once dropped unread); type on paper in a
     photo's box always stays."""
-    if not photos or not lines:
+    if not lines:
         return lines, 0
     paper = paper_grey(image)
+    line_px = float(np.median([ln.height for ln in lines]))
     kept = []
     for ln in lines:
-        if any(_holds(p, _centre(ln.box)) for p in photos) and on_picture_ground(image, ln.box, paper, settings):
+        if on_picture_ground(image, ln.box, paper, settings):
             distinct = len(set(ln.text.replace(" ", "")))
-            if distinct < settings.texture_max_distinct or ln.confidence < settings.texture_min_confidence:
+            if any(_holds(p, _centre(ln.box)) for p in photos) and (
+                distinct < settings.texture_max_distinct or ln.confidence < settings.texture_min_confidence
+            ):
+                continue
+            if (
+                texture_line(ln, line_px, settings)
+                and mid_tone_share(image, ln.box, paper) >= settings.texture_mid_share
+            ):
                 continue
         kept.append(ln)
     return kept, len(lines) - len(kept)
+
+
+def mid_tone_share(image: np.ndarray, box: Box, paper: float) -> float:
+    """Share of a box's pixels in the middle half of the range from its darkest (5th percentile) to the paper:
+    a picture's greys, where type, however big and bold, is ink or paper but for its edges (a 200 px headline
+    character 0.01; photos 0.2-0.56)."""
+    crop = image[box[1] : box[3], box[0] : box[2]].astype(np.float32)
+    if crop.size == 0:
+        return 0.0
+    ink = float(np.percentile(crop, 5))
+    lo, hi = ink + 0.25 * (paper - ink), paper - 0.25 * (paper - ink)
+    return float(((crop > lo) & (crop < hi)).mean())
+
+
+def texture_line(ln: Line, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    """A "line" on a picture's ground, ``texture_line_heights`` body lines high or more, read as a character
+    or two, unsure (``texture_line_confidence``), and (the caller checks) in a picture's greys: a photo the
+    layout did not find, its texture detected as one big line (seed 1758425: four photos written as headlines "生" 0.64, "41" 0.37, "u" 0.55, "I" 0.50)."""
+    chars = len(ln.text.replace(" ", ""))
+    return (
+        ln.height >= settings.texture_line_heights * line_px
+        and chars <= settings.texture_line_max_chars
+        and ln.confidence < settings.texture_line_confidence
+    )
 
 
 def _chars(lines: list[Line]) -> int:
@@ -494,6 +527,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
         in_columns = split_at_gutters(mine, line_px, settings)
         gutters += gutters_between(in_columns, line_px, settings)
         parts_of[id(b)] = in_columns
+    gutters += gutters_between_blocks([c for parts in parts_of.values() for c in parts], line_px, settings)
     for b in horizontal:
         mine = owner[id(b)]
         if not mine:
@@ -536,7 +570,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     seps = [s.box for s in page.separators if s.orientation == "horizontal"]
     report.runs_merged = merge_column_runs(blocks, line_px, seps, settings)
     blocks = split_intertitles(blocks, em, settings)
-    blocks = split_heading_stacks(blocks, em, line_px, settings)
+    blocks = split_heading_stacks(blocks, em, line_px, settings, page.image)
     page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
     number_blocks(page.blocks)
     if report.photos_demoted:
@@ -921,21 +955,46 @@ def split_intertitles(blocks: list[Block], em: float, settings: TextLinesSetting
     return out
 
 
-def kicker_step(upper: Line, lower: Line, settings: TextLinesSettings = SETTINGS) -> bool:
+def ink_height(image: np.ndarray, box: Box) -> float:
+    """The height of the type in a line box: the longest run of pixel rows holding ink (Otsu within the box,
+    rows with ink across ``1/20`` of the width), not the detector's box with its margin."""
+    crop = image[max(0, box[1]) : box[3], max(0, box[0]) : box[2]]
+    if crop.size == 0 or crop.shape[0] < 3:
+        return float(box[3] - box[1])
+    ink = binarize(crop)
+    rows = ink.sum(axis=1) >= max(1, crop.shape[1] // 20)
+    best = run = 0
+    for r in rows:
+        run = run + 1 if r else 0
+        best = max(best, run)
+    return float(best or crop.shape[0])
+
+
+def kicker_step(
+    upper: Line, lower: Line, settings: TextLinesSettings = SETTINGS, image: np.ndarray | None = None
+) -> bool:
     """A smaller row over a larger one, as a kicker stands over its headline: characters
     ``kicker_pitch_ratio`` times as wide below and the box ``kicker_height_ratio`` as tall (the detector's
     margin shrinks the height ratio: bed page 61207038's kicker 38 px over a 53 px headline row, characters 24
-    and 50 px wide). Both must agree: either alone swings with a row's letters and spaces."""
+    and 50 px wide). Both must agree: either alone swings with a row's letters and spaces. With the page, the
+    type's own height decides: ``kicker_ink_ratio`` as tall below, and wider characters (``kicker_ink_pitch_ratio``):
+    kickers of 0.8 the headline's size had boxes as tall (37 and 40 px for 24 and 30 px type; seed 1758425)."""
     if len(upper.text.strip()) < settings.kicker_min_chars:
         return False
+    if image is not None:
+        taller = ink_height(image, lower.box) >= settings.kicker_ink_ratio * ink_height(image, upper.box)
+        if taller and _pitch(lower) >= settings.kicker_ink_pitch_ratio * _pitch(upper):
+            return True
     taller = lower.height >= settings.kicker_height_ratio * upper.height
     return taller and _pitch(lower) >= settings.kicker_pitch_ratio * _pitch(upper)
 
 
-def _stack_cuts(rows: list[Line], settings: TextLinesSettings) -> list[int]:
-    """Where a heading block's rows part into a stack of headings: after a kicker (``kicker_step`` from the
-    first row to the second), and before a row that opens with a subtitle's dash or reads as a byline."""
-    cuts = [1] if kicker_step(rows[0], rows[1], settings) else []
+def _stack_cuts(rows: list[Line], settings: TextLinesSettings, image: np.ndarray | None = None) -> list[int]:
+    """Where a heading block's rows part into a stack of headings: after a kicker of one or two rows
+    (``kicker_step`` to the row under it), and before a row that opens with a subtitle's dash or reads as a
+    byline."""
+    kicker = next((k for k in (1, 2) if k < len(rows) and kicker_step(rows[k - 1], rows[k], settings, image)), None)
+    cuts = [kicker] if kicker else []
     for i, ln in enumerate(rows[1:], start=1):
         text = ln.text.strip()
         if SUBTITLE_DASH.match(text) or reads_as_byline(text):
@@ -944,7 +1003,11 @@ def _stack_cuts(rows: list[Line], settings: TextLinesSettings) -> list[int]:
 
 
 def split_heading_stacks(
-    blocks: list[Block], em: float, line_px: float, settings: TextLinesSettings = SETTINGS
+    blocks: list[Block],
+    em: float,
+    line_px: float,
+    settings: TextLinesSettings = SETTINGS,
+    image: np.ndarray | None = None,
 ) -> list[Block]:
     """Heading blocks cut into the headings stacked in them: the ink layout or a heading run put a kicker, a
     "——" subtitle or a byline in its headline's block (randomized bed seed 61207: 6 of 22 kickers, 4 subtitles,
@@ -953,7 +1016,7 @@ def split_heading_stacks(
     for b in blocks:
         rows = sorted(b.lines, key=lambda ln: ln.box[1])
         heading = b.role in (Role.HEADLINE, Role.INTERTITLE)
-        cuts = _stack_cuts(rows, settings) if heading and not b.vertical and len(rows) >= 2 else []
+        cuts = _stack_cuts(rows, settings, image) if heading and not b.vertical and len(rows) >= 2 else []
         if not cuts:
             out.append(b)
             continue
@@ -1062,6 +1125,34 @@ def gutters_between(columns: list[list[Line]], line_px: float, settings: TextLin
     return out
 
 
+def gutters_between_blocks(
+    columns: list[list[Line]], line_px: float, settings: TextLinesSettings = SETTINGS
+) -> list[tuple[float, float, float]]:
+    """The gutters between columns that are blocks of their own, side by side: two runs of body lines, each of
+    ``narrow_gutter_min_rows`` rows, overlapping over half the shorter's height, with a gap of at most
+    ``block_gutter_max_lines`` between them, each with the nearest on its right (seed 1758425: every column its own ink block,
+    so no block showed a gutter, and four side-by-side headlines over them were read as one)."""
+    body = []
+    for c in columns:
+        boxes = [ln.box for ln in c]
+        if len(group_rows(boxes)) >= settings.narrow_gutter_min_rows and (
+            float(np.median([b[3] - b[1] for b in boxes])) <= settings.height_ratio * line_px
+        ):
+            body.append(box_union(boxes))
+    out = []
+    for a in body:
+        right = [
+            b
+            for b in body
+            if 0 < b[0] - a[2] <= settings.block_gutter_max_lines * line_px
+            and min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+        ]
+        if right:
+            b = min(right, key=lambda r: r[0])
+            out.append(((a[2] + b[0]) / 2, float(max(a[1], b[1])), float(min(a[3], b[3]))))
+    return out
+
+
 def split_at_rows_gutters(
     columns: list[list[Line]],
     gutters: list[tuple[float, float, float]],
@@ -1076,16 +1167,22 @@ def split_at_rows_gutters(
     boxes = [ln.box for ln in lines]
     if len(group_rows(boxes)) >= settings.narrow_gutter_min_rows:
         return columns
-    if float(np.median([b[3] - b[1] for b in boxes])) > settings.height_ratio * line_px:
-        return columns  # a headline's row: its word spaces may fall over a gutter under it by chance
+    height = float(np.median([b[3] - b[1] for b in boxes]))
+    # A headline's row: its word spaces may fall over a gutter under it by chance, so only a gap of
+    # ``heading_gutter_gap_heights`` of its height parts it (headlines of stories side by side).
+    display = height > settings.height_ratio * line_px
+    min_gap = settings.heading_gutter_gap_heights * height if display else settings.narrow_gutter_lines * line_px
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
-    reach = settings.row_gutter_reach_lines * line_px
+    reach = settings.row_gutter_reach_lines * (height if display else line_px)
     near = [x for x, g0, g1 in gutters if g1 >= top - reach and g0 <= bottom + reach]
-    spans = _gap_spans([_ink_span(ln) for ln in lines], settings.narrow_gutter_lines * line_px)
+    spans = _gap_spans([_ink_span(ln) for ln in lines], min_gap)
     cuts = [(lo + hi) / 2 for lo, hi in spans if any(lo - 0.5 * line_px <= x <= hi + 0.5 * line_px for x in near)]
     if not cuts:
         return columns
-    return [p for p in _parts(lines, cuts) if p]
+    parts = [p for p in _parts(lines, cuts) if p]
+    if display and min(sum(len(ln.text.strip()) for ln in p) for p in parts) < settings.heading_piece_min_chars:
+        return columns  # a headline spaced out over its columns ("公司軍  炫"), not headlines side by side
+    return parts
 
 
 def heading_cuts(lines: list[Line], settings: TextLinesSettings = SETTINGS) -> list[float]:

@@ -1195,6 +1195,33 @@ def test_a_kicker_in_its_headlines_block_is_cut_off():
     assert [ln.text for p in parts for ln in p.lines] == ["地要难看让发现", "一送"] and len(parts) == 2
 
 
+def _inked(size: int, *rows: tuple[int, int, int, int]) -> np.ndarray:
+    """A white page with a row of ``size`` px characters (solid squares, 1/6 spacing) centred in each box."""
+    image = np.full((400, 400), 250, np.uint8)
+    for x0, y0, x1, y1 in rows:
+        top = (y0 + y1 - size) // 2
+        for x in range(x0 + 2, x1 - size, size + size // 6):
+            image[top : top + size, x : x + size] = 20
+    return image
+
+
+def test_a_kicker_whose_box_is_as_tall_as_its_headlines_is_cut_off_by_its_type():
+    """The detector's margins make a kicker's box (37 px) nearly as tall as its headline's (40 px), but the
+    kicker's type is 24 px and the headline's 29 px, its characters wider: two headings.
+    [给出来是了的是批]   24 px type in a 37 px box
+     [军人的上和请]      29 px type in a 40 px box
+      [可以我们是]
+    """
+    rows = [(51, 248, 255, 285), (63, 286, 245, 326), (77, 318, 231, 359)]
+    head = _heading(("给出来是了的是批", rows[0]), ("军人的上和请", rows[1]), ("可以我们是", rows[2]))
+    image = _inked(24, rows[0])
+    image = np.minimum(image, _inked(29, rows[1], rows[2]))
+    parts = textlines.split_heading_stacks([head], EM, 30, LINES, image)
+    assert [[ln.text for ln in p.lines] for p in parts] == [["给出来是了的是批"], ["军人的上和请", "可以我们是"]]
+    same = np.minimum(_inked(29, rows[0]), image)  # a wrapped headline: every row in 29 px type
+    assert len(textlines.split_heading_stacks([head], EM, 30, LINES, same)) == 1
+
+
 def test_a_latin_headlines_rows_with_and_without_descenders_stay_one():
     """Two rows of one headline, 54 and 42 px (descenders in one only), characters alike: one headline.
     [Request Being Prohibited]
@@ -1555,6 +1582,55 @@ def test_one_row_across_columns_is_cut_at_the_gutters_of_the_columns_under_it():
     assert [[ln.box[0] for ln in p] for p in pieces] == [[0], [210], [420]]
     far = [_line(x0, x0 + 200, 400) for x0 in (0, 210, 420)]  # 14 lines below the columns: out of reach
     assert len(textlines.split_at_rows_gutters([far], gutters, line_px=20)) == 1
+
+
+def test_headlines_of_stories_side_by_side_are_cut_at_the_gutters_under_them():
+    """Three one-column stories, their 40 px headlines on one row, 90 px apart over the gutters of the columns
+    under them: three headlines. A headline whose phrase space (40 px, one character) falls over a gutter by
+    chance stays whole.
+    [ HEAD1 ]  [ HEAD2 ]  [ HEAD3 ]          [ HEAD  HEAD ]
+    [ A     ][ B      ][ C       ]          [ A    ][ B  ]
+    """
+    under = [_line(x0, x0 + 200, 60 + 25 * k) for k in range(4) for x0 in (0, 210, 420)]
+    gutters = textlines.gutters_between(textlines.split_at_gutters(under, line_px=20), line_px=20)
+    heads = [Line("标题四字", (x0, 0, x0 + 115, 40), 0.9) for x0 in (10, 215, 425)]
+    pieces = textlines.split_at_rows_gutters([heads], gutters, line_px=20)
+    assert [[ln.box[0] for ln in p] for p in pieces] == [[10], [215], [425]]
+    one = [Line("标题四字", (40, 0, 185, 40), 0.9), Line("五个字啊", (225, 0, 370, 40), 0.9)]
+    assert len(textlines.split_at_rows_gutters([one], gutters, line_px=20)) == 1
+
+
+def test_columns_that_are_blocks_of_their_own_show_their_gutters_to_the_headlines_over_them():
+    """Each column its own block: the gaps between them are gutters all the same, and the row of headlines over
+    them is cut there. A block far to the right (a photo's width away) is not a gutter's other side.
+    [ HEAD1 ]  [ HEAD2 ]  [ HEAD3 ]
+    [ A     ] [ B      ] [ C      ]        [ D ]
+    """
+    columns = [[_line(x0, x0 + 200, 60 + 25 * k) for k in range(4)] for x0 in (0, 210, 420, 900)]
+    gutters = textlines.gutters_between_blocks(columns, line_px=20)
+    assert [round(g[0]) for g in gutters] == [205, 415]
+    heads = [Line("标题四字", (x0, 0, x0 + 115, 40), 0.9) for x0 in (10, 215, 425)]
+    assert len(textlines.split_at_rows_gutters([heads], gutters, line_px=20)) == 3
+
+
+def test_a_tall_unsure_mark_on_a_pictures_ground_is_texture_not_a_headline():
+    """A photo the layout did not find: its texture detected as one line 150 px high, read "生" at 0.64. It is
+    not text. A big character on paper, or read surely, is.
+    +--------------+
+    |   (photo)    |   one "line", 7 body lines high
+    +--------------+
+    """
+    image = np.full((400, 400), 250, np.uint8)
+    image[100:250, 100:300] = np.linspace(40, 200, 200, dtype=np.uint8)  # the picture's greys
+    texture = Line("生", (100, 100, 300, 250), 0.64)
+    body = [Line("正文" * 5, (0, 300 + 25 * k, 200, 320 + 25 * k), 0.95) for k in range(3)]
+    kept, dropped = textlines.drop_photo_texture(image, [texture, *body], [])
+    assert dropped == 1 and texture not in kept
+    sure = Line("生", (100, 100, 300, 250), 0.95)
+    on_paper = Line("生", (300, 0, 400, 150), 0.64)
+    assert textlines.drop_photo_texture(image, [sure, on_paper, *body], [])[1] == 0
+    image[0:150, 300:400] = 15  # a big bold character filling its box: ink, not greys
+    assert textlines.drop_photo_texture(image, [on_paper, *body], [])[1] == 0
 
 
 def test_a_medium_line_right_over_a_headline_is_its_kicker_though_the_article_starts_higher():
