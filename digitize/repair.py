@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Article, Block, Join, JoinKind, Line, Page, Role
+from .model import Article, Block, Join, JoinKind, Line, Page, Role, box_union
 from .settings import DEFAULT, RepairSettings
 from .text.joins import TERMINAL, text_join, written_words
 from .text.language import LATIN_WORD, guess_language, wordfreq_lang
@@ -150,6 +150,36 @@ def join_lines(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     return page
 
 
+def split_jump_lines(page: Page) -> None:
+    """A body block ending in a line that is a jump and nothing else ("Continued on Page A4", "See BRIDGE, Page
+    A2") gives that line a block of its own, a continuation marker (seed 1758425: 6 jump lines read as the last
+    line of their column)."""
+    for article in page.articles:
+        blocks = []
+        for block in article.blocks:
+            blocks.append(block)
+            if block.role is Role.BODY and len(block.lines) >= 2 and jump_line(block.lines[-1].text.strip()):
+                line = block.lines.pop()
+                block.box = box_union([ln.box for ln in block.lines])
+                blocks.append(
+                    Block(
+                        block.id + "j",
+                        Role.CONTINUATION,
+                        line.box,
+                        [line],
+                        style=block.style,
+                        article_id=block.article_id,
+                        column=block.column,
+                        language=block.language,
+                    )
+                )
+        article.blocks = blocks
+    ordered = [b for b in page.blocks if b.article_id is None] + [b for a in page.articles for b in a.blocks]
+    for i, b in enumerate(ordered):
+        b.order = i
+    page.blocks = ordered
+
+
 def type_jump_lines(page: Page) -> None:
     """A block in display type that holds a continuation marker and nothing else ("See BRIDGE, Page A4" set
     in bold, read as an intertitle) is a continuation marker. Typed before the joins are decided."""
@@ -249,6 +279,7 @@ def _block_language(block: Block, article_language: str | None, settings: Repair
 def repair(page: Page, settings: RepairSettings = DEFAULT.repair) -> Page:
     read_page_header(page)
     fix_subtitle_dashes(page)
+    split_jump_lines(page)
     type_jump_lines(page)
     article_language = {
         article.id: guess_language(" ".join(b.text for b in article.blocks if b.role.has_text), settings)

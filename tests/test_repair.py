@@ -275,3 +275,25 @@ def test_on_a_page_that_indents_paragraphs_a_short_line_runs_on():
             line.box = (block.box[0], *line.box[1:])
     join_lines(page)
     assert spring.join.kind is JoinKind.BREAK
+
+
+def test_a_jump_line_ending_a_column_becomes_a_continuation_block_of_its_own():
+    """
+    [ body line        ]
+    [ body line        ]
+    [ See TAXES, Page 4]   -> its own block, a continuation marker, right after the column in the order
+    """
+    from digitize.repair import split_jump_lines
+
+    lines = [
+        Line(t, (0, 30 * k, 400, 30 * k + 20), 0.99)
+        for k, t in enumerate(["The council voted on Monday to raise", "the rate by two cents.", "See TAXES, Page 4"])
+    ]
+    body = Block("B", Role.BODY, (0, 0, 400, 80), lines, article_id="A", column=1)
+    after = Block("C", Role.BODY, (0, 100, 400, 120), [Line("Next story.", (0, 100, 400, 120), 0.99)], article_id="A")
+    page = Page(1, 500, 500, PageSource("x.png", 0, "image", ""), blocks=[body, after])
+    page.articles = [Article("A", [body, after])]
+    split_jump_lines(page)
+    assert [(b.id, b.role) for b in page.blocks] == [("B", Role.BODY), ("Bj", Role.CONTINUATION), ("C", Role.BODY)]
+    assert body.box == (0, 0, 400, 50) and page.blocks[1].lines[0].text == "See TAXES, Page 4"
+    assert [b.order for b in page.blocks] == [0, 1, 2] and page.blocks[1].column == 1
