@@ -94,6 +94,7 @@ def process_page(
             text_blocks[i].lines = read_vertical(reader, image, regions[i].box, regions[i].text_height, settings.ocr)
     if page_lines is not None:
         textlines.drop_seen(text_blocks, page)
+        textlines.pictures_read_as_marks(text_blocks, page, settings.lines)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
     if page.vertical:  # articles, order and joins are decided on the page turned so that its columns are lines

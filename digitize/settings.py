@@ -951,7 +951,7 @@ class TextLinesSettings:
     # ground test alone had dropped unread.
     texture_max_distinct: int = 2
     texture_min_confidence: float = 0.6
-    # Outside any photo found: a line on a picture's ground ``texture_line_heights`` body lines high or more,
+    # Outside any photo found: a line in a picture's greys ``texture_line_heights`` body lines high or more,
     # read as at most ``texture_line_max_chars`` characters under ``texture_line_confidence`` (seed 1758425: four
     # unfound photos, 5-9 lines high, read as 1-2 characters at 0.37-0.64).
     texture_line_heights: float = 2.5
@@ -960,6 +960,11 @@ class TextLinesSettings:
     # ... and in a picture's greys: this share of its pixels mid-way between its ink and the paper
     # (textlines.mid_tone_share: photos 0.2-0.56; a 200 px bold headline character, read "炫" unsure, 0.014).
     texture_mid_share: float = 0.1
+    # A block of at most ``fragment_max_chars`` characters (no digit) within ``fragment_reach_lines`` line heights
+    # of a text block, inside its width, is a piece of it (textlines.absorb_fragments; seed 1758425: "摄", "as",
+    # "u", "把" written as intertitles).
+    fragment_max_chars: int = 2
+    fragment_reach_lines: float = 1.0
     # A detector box at least this many times as high as wide, and this many body lines high, is a column of
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.

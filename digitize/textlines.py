@@ -232,8 +232,8 @@ def _owned(padded: list[Box], found: list[list[Box]], em: float, settings: TextL
 def drop_photo_texture(
     image: np.ndarray, lines: list[Line], photos: list[Box], settings: TextLinesSettings = SETTINGS
 ) -> tuple[list[Line], int]:
-    """The read lines without the picture's own texture, and how many were dropped. A tall line on a picture's
-    ground read as a mark or two, unsure, is texture wherever it is (``texture_line``). A line inside a photo on a
+    """The read lines without the picture's own texture, and how many were dropped. A tall line in a picture's
+    greys read as a mark or two, unsure, is texture wherever it is (``texture_line``). A line inside a photo on a
     ground that is not paper is texture when it reads as one character repeated, or unsure
     (cols6-photos-scan: a drawing of four monitors with sine waves, 100 px high, read as "wwww" at 0.97 and
     written as a headline). Type set on a picture's ground reads as varied, sure text and stays (HKEJ C4: a
@@ -245,16 +245,11 @@ def drop_photo_texture(
     line_px = float(np.median([ln.height for ln in lines]))
     kept = []
     for ln in lines:
-        if on_picture_ground(image, ln.box, paper, settings):
+        if texture_line(ln, line_px, settings) and mid_tone_share(image, ln.box, paper) >= settings.texture_mid_share:
+            continue  # a light photo's greys too (seed 1758425 page 021: "41" at 0.37 on a ground at 0.97 paper)
+        if any(_holds(p, _centre(ln.box)) for p in photos) and on_picture_ground(image, ln.box, paper, settings):
             distinct = len(set(ln.text.replace(" ", "")))
-            if any(_holds(p, _centre(ln.box)) for p in photos) and (
-                distinct < settings.texture_max_distinct or ln.confidence < settings.texture_min_confidence
-            ):
-                continue
-            if (
-                texture_line(ln, line_px, settings)
-                and mid_tone_share(image, ln.box, paper) >= settings.texture_mid_share
-            ):
+            if distinct < settings.texture_max_distinct or ln.confidence < settings.texture_min_confidence:
                 continue
         kept.append(ln)
     return kept, len(lines) - len(kept)
@@ -273,9 +268,8 @@ def mid_tone_share(image: np.ndarray, box: Box, paper: float) -> float:
 
 
 def texture_line(ln: Line, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
-    """A "line" on a picture's ground, ``texture_line_heights`` body lines high or more, read as a character
-    or two, unsure (``texture_line_confidence``), and (the caller checks) in a picture's greys: a photo the
-    layout did not find, its texture detected as one big line (seed 1758425: four photos written as headlines "生" 0.64, "41" 0.37, "u" 0.55, "I" 0.50)."""
+    """A "line" ``texture_line_heights`` body lines high or more, read as a character or two, unsure
+    (``texture_line_confidence``), and (the caller checks) in a picture's greys: a photo the layout did not find, its texture detected as one big line (seed 1758425: four photos written as headlines "生" 0.64, "41" 0.37, "u" 0.55, "I" 0.50)."""
     chars = len(ln.text.replace(" ", ""))
     return (
         ln.height >= settings.texture_line_heights * line_px
@@ -433,7 +427,10 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
             ]
             if _chars(turned) > _chars(cols):
                 cols = turned
-        if cols:
+        marks = _chars(cols) <= settings.texture_line_max_chars and all(
+            ln.confidence < settings.texture_line_confidence for ln in cols
+        )
+        if cols and not marks:  # a picture taken for a column reads as a mark or two, unsure (seed 1758425: "I")
             report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
             page.blocks.append(
@@ -571,6 +568,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     report.runs_merged = merge_column_runs(blocks, line_px, seps, settings)
     blocks = split_intertitles(blocks, em, settings)
     blocks = split_heading_stacks(blocks, em, line_px, settings, page.image)
+    blocks = absorb_fragments(blocks, line_px, settings)
     page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
     number_blocks(page.blocks)
     if report.photos_demoted:
@@ -875,6 +873,20 @@ def drop_seen(fallback: list[Block], page: Page) -> None:
         b.lines = [ln for ln in b.lines if not any(_inter(ln.box, p) > 0.3 * _area(ln.box) for p in placed)]
 
 
+def pictures_read_as_marks(fallback: list[Block], page: Page, settings: TextLinesSettings = SETTINGS) -> None:
+    """A block the detector saw no line in, read per block as a mark or two, unsure (``texture_line_*``), over
+    ``texture_line_heights`` body lines high, is a picture: the ink layout's region over a photo (seed 1758425:
+    three photos written as headlines "生", "41", "I")."""
+    em = page.text_size_px or 30.0
+    for b in fallback:
+        chars = sum(len(ln.text.replace(" ", "")) for ln in b.lines)
+        if not b.lines or b.vertical or chars > settings.texture_line_max_chars:
+            continue
+        sure = max(ln.confidence for ln in b.lines)
+        if sure < settings.texture_line_confidence and b.box[3] - b.box[1] >= settings.texture_line_heights * em:
+            b.role, b.lines = Role.PHOTO, []
+
+
 def _inter(a: Box, b: Box) -> int:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
@@ -1022,6 +1034,56 @@ def split_heading_stacks(
             continue
         bounds = [0, *cuts, len(rows)]
         out += [new_block(rows[i:j], em, line_px, b) for i, j in zip(bounds, bounds[1:])]
+    return out
+
+
+def _fragment(b: Block, settings: TextLinesSettings) -> bool:
+    """A block of a character or two, as wide as that, that is not a number (a folio, a page number stands
+    alone; a wide box read as a mark or two is no piece of one line)."""
+    text = "".join(b.text.split())
+    width, height = b.box[2] - b.box[0], b.box[3] - b.box[1]
+    return (
+        b.role.has_text
+        and not b.vertical
+        and 0 < len(text) <= settings.fragment_max_chars
+        and width <= (settings.fragment_max_chars + 1) * height
+        and not any(c.isdigit() for c in text)
+        and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER, Role.ADVERTISEMENT)
+    )
+
+
+def _gap_within_width(frag: Box, b: Box, slack: float, beside: float = 0.3) -> float:
+    """How far ``frag`` stands from ``b``: beside it on a row they share (over half the lower height), the gap
+    between them if at most ``beside`` of ``slack`` (0: never beside); else, when ``frag`` lies within ``b``'s
+    width (give or take ``slack``), the gap above or below."""
+    shared = min(frag[3], b[3]) - max(frag[1], b[1])
+    if shared > 0.5 * min(frag[3] - frag[1], b[3] - b[1]):
+        apart = max(0, frag[0] - b[2], b[0] - frag[2])
+        # Beside a row only within a word space: a gutter (0.45 lines and up) parts columns, not pieces.
+        return float(apart) if beside and apart <= beside * slack else float("inf")
+    if frag[0] < b[0] - slack or frag[2] > b[2] + slack:
+        return float("inf")
+    return float(max(0, frag[1] - b[3], b[1] - frag[3]))
+
+
+def absorb_fragments(blocks: list[Block], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[Block]:
+    """A block of a character or two, right beside or under a text block of several characters and within its
+    width, is a piece of that block: a caption's "摄" wrapped alone, a line's last word the detector boxed
+    apart. Measured alone, its box's margin made it look like larger type, and it was written as a heading
+    (seed 1758425: 17 of the 37 intertitles written were such pieces)."""
+    reach = settings.fragment_reach_lines * line_px
+    out = [b for b in blocks if not _fragment(b, settings)]
+    for frag in (b for b in blocks if _fragment(b, settings)):
+        near = [b for b in out if b.role.has_text and not b.vertical and b.lines and len(b.text.strip()) > 2]
+        # Beside a row only in a heading: body rows of two columns can touch across a narrow gutter (seed
+        # 1758425 page 008, bilevel at 150 dpi: a piece beside one made one block of two columns).
+        gaps = [_gap_within_width(frag.box, b.box, reach, 0.3 if b.role.is_heading else 0.0) for b in near]
+        host = near[int(np.argmin(gaps))] if near else None
+        if host is None or min(gaps) > reach:
+            out.append(frag)
+            continue
+        host.lines = rows_to_lines(host.lines + frag.lines, line_px)
+        host.box = box_union([host.box, frag.box])
     return out
 
 

@@ -1633,6 +1633,59 @@ def test_a_tall_unsure_mark_on_a_pictures_ground_is_texture_not_a_headline():
     assert textlines.drop_photo_texture(image, [on_paper, *body], [])[1] == 0
 
 
+def test_a_character_left_alone_under_a_caption_goes_back_to_it_and_a_page_number_does_not():
+    """A caption's last character wrapped alone ("摄"), its box measured as larger type, joins the caption; a
+    page number under the column stays a block of its own.
+    [ 本报记者 王明    ]
+    [摄]
+    [ body .......... ]
+              [14]
+    """
+    caption = Block("C", Role.CAPTION, (0, 0, 300, 20), lines=[Line("本报记者王明", (0, 0, 300, 20), 0.9)])
+    alone = Block("F", Role.INTERTITLE, (0, 25, 30, 52), lines=[Line("摄", (0, 25, 30, 52), 0.9)])
+    body = Block(
+        "B",
+        BODY,
+        (0, 100, 300, 200),
+        lines=[Line("正文" * 6, (0, 100 + 25 * k, 300, 120 + 25 * k), 0.9) for k in range(4)],
+    )
+    folio = Block("P", Role.INTERTITLE, (140, 215, 170, 240), lines=[Line("14", (140, 215, 170, 240), 0.9)])
+    out = textlines.absorb_fragments([caption, alone, body, folio], line_px=20)
+    assert [b.id for b in out] == ["C", "B", "P"]
+    assert [ln.text for ln in out[0].lines] == ["本报记者王明", "摄"] and out[0].box == (0, 0, 300, 52)
+
+
+def test_a_piece_of_a_row_joins_the_row_beside_it_before_the_block_over_it():
+    """The detector cut a subtitle's row after two characters: the piece joins the rest of its row, not the
+    headline right over it.
+    [ HEADLINE ........ ]
+    [谢一][些想像对保留种]
+    """
+    head = Block("H", H, (48, 107, 508, 162), lines=[Line("政策了我海面参见精神", (48, 107, 508, 162), 0.9)])
+    piece = Block("F", Role.SUBTITLE, (49, 169, 152, 210), lines=[Line("谢一", (49, 169, 152, 210), 0.9)])
+    rest = Block("S", H, (151, 168, 312, 209), lines=[Line("些想像对保留种", (151, 168, 312, 209), 0.9)])
+    out = textlines.absorb_fragments([head, piece, rest], line_px=30)
+    assert [b.id for b in out] == ["H", "S"] and [ln.text for ln in out[1].lines] == ["谢一些想像对保留种"]
+
+
+def test_a_region_read_per_block_as_one_unsure_mark_is_a_picture():
+    """The ink layout's "headline" over a photo, where the detector saw no line, read per block as "I" at 0.5:
+    a picture. A short heading read surely, or a block of text, stays text.
+    +-----------+
+    |  (photo)  |  -> "I" 0.50
+    +-----------+
+    """
+    pg = page([], em=20, width=800, height=800)
+    photo_like = Block("X", H, (0, 0, 400, 300), lines=[Line("I", (100, 100, 140, 200), 0.5)])
+    sure = Block("S", H, (0, 400, 400, 500), lines=[Line("炫", (0, 400, 100, 500), 0.95)])
+    text = Block(
+        "T", BODY, (400, 0, 800, 300), lines=[Line("正文" * 8, (400, 25 * k, 800, 25 * k + 20), 0.6) for k in range(8)]
+    )
+    textlines.pictures_read_as_marks([photo_like, sure, text], pg)
+    assert (photo_like.role, photo_like.lines) == (Role.PHOTO, [])
+    assert sure.role is H and text.role is BODY and len(text.lines) == 8
+
+
 def test_a_medium_line_right_over_a_headline_is_its_kicker_though_the_article_starts_higher():
     """Another story's headline (HX) was taken into the article, higher up: the medium line right over H,
     its box grown 10 px into H's, is still H's kicker.
