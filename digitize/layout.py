@@ -1019,8 +1019,10 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
     for b in blocks:
         text = b.text.strip()
         # A short block closed by a photo credit ("…记者 X 摄", "(Photo: X)") is a caption wherever its photo is.
-        credited = bool(PHOTO_CREDIT.search(text)) and len(b.lines) <= st.caption_max_lines
-        if b.role is Role.INTERTITLE and len(b.lines) > st.intertitle_max_lines:
+        credited = bool(PHOTO_CREDIT.search(text)) and len(b.lines) <= st.credited_caption_max_lines
+        if b.role in (Role.INTERTITLE, Role.BODY) and credited:
+            b.role = Role.CAPTION  # in bold or larger type too: four lines in bold sans were "a bold lead"
+        elif b.role is Role.INTERTITLE and len(b.lines) > st.intertitle_max_lines:
             b.role = Role.BODY  # a lead, a passage in bold: text, not a heading
         elif b.role is Role.INTERTITLE:
             if SUBTITLE_DASH.match(text) or (
@@ -1033,8 +1035,6 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 b.role = Role.KICKER
             elif reads_as_byline(text):  # not above the headline: that was a kicker
                 b.role = Role.BYLINE
-            elif credited:
-                b.role = Role.CAPTION  # a caption in bold or larger type, known by its photo credit
         elif b.role is Role.BODY:
             if (
                 SUBTITLE_DASH.match(text)
@@ -1045,7 +1045,7 @@ def refine_article_roles(article: Article, page: Page, settings: LayoutSettings 
                 b.role = Role.SUBTITLE
             elif len(b.lines) == 1 and reads_as_byline(text):
                 b.role = Role.BYLINE
-            elif credited or any(_caption_of(b, p, page.text_size_px, st) for p in photos):
+            elif any(_caption_of(b, p, page.text_size_px, st) for p in photos):
                 b.role = Role.CAPTION
 
 

@@ -529,6 +529,11 @@ class LayoutSettings:
         "text under a photo with more lines than this is the column going on, not a caption (HKEJ C4: a body "
         "column starting under the photo was read as a 20-line caption)",
     )
+    credited_caption_max_lines: int = _f(
+        8,
+        "a block ending in a photo credit is a caption up to this many lines (seed 1758425: credited captions "
+        "of 6 and 8 lines read as body; a caption run into its column, 13 lines, is not one)",
+    )
     caption_min_overlap: float = _f(
         0.5, "a caption under a photo overlaps it by this fraction of the caption's width; " + UNMEASURED
     )

@@ -627,6 +627,25 @@ def test_text_right_under_a_photo_is_its_caption():
     assert refined(blocks)["cap"] is Role.CAPTION
 
 
+def test_a_bold_caption_of_more_lines_than_a_heading_ending_in_a_credit_is_a_caption():
+    """Four lines in bold sans, more than a heading holds, ending "(Photo: Yusuf Evans)": not a bold lead, a
+    caption. Six body lines ending in a credit are one too; a column of thirteen is not.
+    +---- H ----+
+    | A1        |
+    | …(Photo: Yusuf Evans) |
+    """
+    lines = ("Residents said the water", "rose overnight and five", "cars were swept away.", "(Photo: Yusuf Evans)")
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("Flood Waters Rise",)),
+        block("A1", BODY, (50, 80, 950, 600), 15),
+        block("cap", MEDIUM, (50, 620, 600, 760), lines, size=34, bold=True),
+        block("six", BODY, (50, 800, 600, 980), ("Water rose.",) * 5 + ("(Photo: Ann Lee)",)),
+        block("long", BODY, (50, 1000, 600, 1400), ("Water rose.",) * 12 + ("(Photo: Ann Lee)",)),
+    ]
+    roles = refined(blocks)
+    assert (roles["cap"], roles["six"], roles["long"]) == (Role.CAPTION, Role.CAPTION, Role.BODY)
+
+
 def test_text_far_below_a_photo_is_not_its_caption():
     """Three body lines below the photo's foot: the body resumes, no caption.
     [  P  ]
