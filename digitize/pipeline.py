@@ -97,10 +97,12 @@ def process_page(
         textlines.pictures_read_as_marks(text_blocks, page, settings.lines)
     page.timings.update(getattr(reader, "last_timings", {}))  # the engine's halves: "detect", "recognize"
     page.blocks = [b for b in page.blocks if b.lines or b.role is Role.PHOTO]
+    # The page header and footer first, as printed: a vertical page's masthead and date line are set across it
+    # (bed page 1894976011: the masthead, the date line and an ear were written as headlines and body).
+    layout.mark_page_furniture(page, settings.layout)
     if page.vertical:  # articles, order and joins are decided on the page turned so that its columns are lines
         vertical_page.turn(page)
     else:
-        layout.mark_page_furniture(page, settings.layout)
         layout.story_heads(page, settings.layout)
         layout.kickers_over_headlines(page, settings.layout)
         layout.framed_adverts(page, settings.layout)

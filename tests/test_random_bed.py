@@ -54,6 +54,16 @@ REGRESSION_PAGES: list[tuple[int, str, str | None]] = [
         "open: on noisy paper the halftone photo's box grows over the whole flattened page",
     ),
     (61207013, "scan turned, scanner border, bilevel, stains", None),
+    # Found by the fifth session's draw (seed 1758425, bench/layout-random.md), both "done" at coverage 1.0: a
+    # photo's texture box took in the 15 body lines touching it (bag CER 0.61 -> 0.00 since tiled detection joins
+    # only pieces of one height); an 87 dpi vertical page with only its headlines detected (flagged
+    # low-coverage by unread_ink since, still unread).
+    (1758425019, "400 dpi English scan, a grey photo beside the body column, skew 2.7°", None),
+    (
+        1758425013,
+        "87 dpi vertical page, blurred, bleed-through",
+        "open: its body columns are never detected (the page is flagged low-coverage, unread ink 0.71)",
+    ),
 ]
 
 PAGES = 12
