@@ -624,15 +624,19 @@ def continues_column(
 
 def paragraph_end(upper: Block, lower: Block, line_px: float, rules: list[Box], settings: TextLinesSettings) -> bool:
     """Whether ``lower`` is the last line of a paragraph of ``upper``'s column that was measured as a heading:
-    one row ending a sentence ("感。", "plans."), starting at the column's left edge and ending inside it, as
-    close as the column's lines are. A few characters' detector box measures tall (its margin is a larger share
+    one row ending a sentence ("感。", "plans.") or filling the column's width, starting at the column's left
+    edge and ending inside it, as close as the column's lines are. A few characters' detector box measures tall (its margin is a larger share
     of it: 1.3-1.5 body heights in the randomized bed), so its height says nothing here."""
     if upper.role is not Role.BODY or lower.role not in (Role.BODY, Role.INTERTITLE) or lower.vertical:
         return False
-    if _rows(lower) != 1 or _rows(upper) < 2 or lower.text.strip()[-1:] not in TERMINAL:
+    if _rows(lower) != 1 or _rows(upper) < 2:
         return False
     tol = settings.run_edge_lines * line_px
     if abs(lower.box[0] - upper.box[0]) > tol or lower.box[2] > upper.box[2] + tol:
+        return False
+    # A sentence's end, or a line as wide as the column (no heading fills its column edge to edge: fresh seed
+    # 1894976 page 005, "operators have already" between two runs of its column, its box 1.5 lines tall).
+    if lower.text.strip()[-1:] not in TERMINAL and abs(lower.box[2] - upper.box[2]) > tol:
         return False
     return lower.box[1] - upper.box[3] <= settings.run_gap_lines * line_px and not rule_between(
         upper.box, lower.box, rules

@@ -627,6 +627,22 @@ def test_text_right_under_a_photo_is_its_caption():
     assert refined(blocks)["cap"] is Role.CAPTION
 
 
+def test_a_caption_in_bold_medium_type_right_under_a_photo_is_its_caption():
+    """Two lines in bold sans, measured as a medium heading, just under a photo and over its width, with no
+    credit: the photo's caption, not an intertitle.
+       [  P  ]
+       caption (bold, 2 lines)
+    |    A1     |
+    """
+    blocks = [
+        block("H", H, (50, 0, 950, 60), ("扎实推进共同富裕",)),
+        photo("P", (50, 100, 500, 400)),
+        block("cap", MEDIUM, (50, 420, 500, 490), ("尋求工作同胞專家，這", "辦理都電力宗旨這裏"), size=34, bold=True),
+        block("A1", BODY, (550, 100, 950, 900), 20),
+    ]
+    assert refined(blocks)["cap"] is Role.CAPTION
+
+
 def test_a_bold_caption_of_more_lines_than_a_heading_ending_in_a_credit_is_a_caption():
     """Four lines in bold sans, more than a heading holds, ending "(Photo: Yusuf Evans)": not a bold lead, a
     caption. Six body lines ending in a credit are one too; a column of thirteen is not.
@@ -1175,6 +1191,22 @@ def test_a_short_heading_under_a_column_stays_apart():
     """
     blocks = [block("A1", BODY, (0, 0, 300, 90), 3), block("M", MEDIUM, (0, 100, 60, 142), ("要闻",), size=42)]
     assert ids(_runs(blocks)) == ["A1", "M"]
+
+
+def test_a_column_wide_line_measured_as_a_heading_between_runs_of_its_column_joins_them():
+    """A full line of the column, no sentence ending, its box 1.5 lines tall (descenders and ascenders), between
+    two runs of the column: a line of the column, and the three are one block.
+    [ A1                ]
+    [operators have already]
+    [ A2                ]
+    """
+    blocks = [
+        block("A1", BODY, (0, 0, 300, 90), 3),
+        block("line", MEDIUM, (0, 100, 300, 125), ("operators have already",), size=16),
+        block("A2", BODY, (0, 130, 300, 220), 3),
+    ]
+    merged = _runs(blocks)
+    assert ids(merged) == ["A1"] and len(merged[0].lines) == 7
 
 
 def test_a_two_line_headline_in_two_blocks_is_one():
