@@ -707,6 +707,12 @@ def test_a_one_line_body_block_in_byline_form_is_a_byline(text):
     assert refined(blocks)["by"] is Role.BYLINE
 
 
+def test_a_photo_credit_alone_on_its_line_is_not_a_byline():
+    """ "本報記者 王玉勇 攝" reads like a byline but closes with 攝: a photo credit cut off its caption's row."""
+    assert not layout.reads_as_byline("本報記者 王玉勇 攝") and not layout.reads_as_byline("本报记者龙强摄")
+    assert layout.reads_as_byline("本報記者 王玉勇") and layout.reads_as_byline("本报记者 摄影")
+
+
 def test_a_bold_block_ending_in_a_photo_credit_is_a_caption():
     """Two lines in bold ending "记者龙强摄", away from any photo the layout found: a caption by its credit.
     +---- H ----+

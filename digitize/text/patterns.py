@@ -29,7 +29,8 @@ _REPORTER = r"(?:记者|記者|评论员|評論員|通讯员|通訊員|特[约�
 # The paper's own (本报), or an agency's: 新华社记者, 中新社记者 (randomized bed seed 61207: of the 34 bylines missed on
 # its 48 pages, 13 were an agency's and 12 in traditional characters).
 _BY = r"(?:本[报報]|新[华華]社|中新社|人民日[报報])"
-BYLINE = re.compile(rf"^({_BY}?{_REPORTER})[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{{0,16}}$")
+# A name closed by 摄/攝 is a photo credit, not a byline ("本報記者 王玉勇 攝", fresh seed 1894976 page 004).
+BYLINE = re.compile(rf"^(?!.*[摄攝][\s\u3000]*$)({_BY}?{_REPORTER})[\s\u3000]*[\u4e00-\u9fff·\s\u3000]{{0,16}}$")
 # OCR reads a dash as 一 at times, or as two with a gap: the two-character readings are tried first.
 SUBTITLE_DASH = re.compile(r"^(?:[—─]\s?[—─]|[—─]一|一[—─]|一一|--|[—─])\s*")
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
