@@ -1053,6 +1053,9 @@ def _fragment(b: Block, settings: TextLinesSettings) -> bool:
         and width <= (settings.fragment_max_chars + 1) * height
         and not any(c.isdigit() for c in text)
         and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER, Role.ADVERTISEMENT)
+        # A mark read unsure is no piece of a line: it stays where a person can see it (Kolonie 1863: a "j" at
+        # 0.48 on the page's top edge was taken into the masthead's block, over a gutter).
+        and min(ln.confidence for ln in b.lines) >= settings.fragment_min_confidence
     )
 
 

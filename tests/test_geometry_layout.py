@@ -1709,6 +1709,8 @@ def test_a_character_left_alone_under_a_caption_goes_back_to_it_and_a_page_numbe
     folio = Block("P", Role.INTERTITLE, (140, 215, 170, 240), lines=[Line("14", (140, 215, 170, 240), 0.9)])
     out = textlines.absorb_fragments([caption, alone, body, folio], line_px=20)
     assert [b.id for b in out] == ["C", "B", "P"]
+    mark = Block("M", Role.HEADLINE, (0, 205, 25, 240), lines=[Line("j", (0, 205, 25, 240), 0.48)])
+    assert "M" in ids(textlines.absorb_fragments([body, mark], line_px=20))  # a mark read unsure stays apart
     assert [ln.text for ln in out[0].lines] == ["本报记者王明", "摄"] and out[0].box == (0, 0, 300, 52)
 
 
