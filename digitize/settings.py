@@ -970,9 +970,6 @@ class TextLinesSettings:
     # "u", "把" written as intertitles).
     fragment_max_chars: int = 2
     fragment_reach_lines: float = 1.0
-    # ... read at this confidence or more, the texture rule's bar (Kolonie 1863: a mark on the page's top edge,
-    # "j" at 0.48, was taken into the masthead's block over a gutter).
-    fragment_min_confidence: float = 0.7
     # A detector box at least this many times as high as wide, and this many body lines high, is a column of
     # vertical text (three stacked CJK characters or more); columns side by side within this many column
     # widths of each other, overlapping in height, are one vertical block.

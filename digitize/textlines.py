@@ -568,7 +568,8 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
     report.runs_merged = merge_column_runs(blocks, line_px, seps, settings)
     blocks = split_intertitles(blocks, em, settings)
     blocks = split_heading_stacks(blocks, em, line_px, settings, page.image)
-    blocks = absorb_fragments(blocks, line_px, settings)
+    h, w = page.image.shape[:2]
+    blocks = absorb_fragments(blocks, line_px, settings, (0, 0, w, h))
     page.blocks = sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
     number_blocks(page.blocks)
     if report.photos_demoted:
@@ -1053,9 +1054,6 @@ def _fragment(b: Block, settings: TextLinesSettings) -> bool:
         and width <= (settings.fragment_max_chars + 1) * height
         and not any(c.isdigit() for c in text)
         and b.role not in (Role.PAGE_HEADER, Role.PAGE_FOOTER, Role.ADVERTISEMENT)
-        # A mark read unsure is no piece of a line: it stays where a person can see it (Kolonie 1863: a "j" at
-        # 0.48 on the page's top edge was taken into the masthead's block, over a gutter).
-        and min(ln.confidence for ln in b.lines) >= settings.fragment_min_confidence
     )
 
 
@@ -1073,14 +1071,30 @@ def _gap_within_width(frag: Box, b: Box, slack: float, beside: float = 0.3) -> f
     return float(max(0, frag[1] - b[3], b[1] - frag[3]))
 
 
-def absorb_fragments(blocks: list[Block], line_px: float, settings: TextLinesSettings = SETTINGS) -> list[Block]:
+def absorb_fragments(
+    blocks: list[Block], line_px: float, settings: TextLinesSettings = SETTINGS, page_box: Box | None = None
+) -> list[Block]:
     """A block of a character or two, right beside or under a text block of several characters and within its
     width, is a piece of that block: a caption's "摄" wrapped alone, a line's last word the detector boxed
     apart. Measured alone, its box's margin made it look like larger type, and it was written as a heading
     (seed 1758425: 17 of the 37 intertitles written were such pieces)."""
     reach = settings.fragment_reach_lines * line_px
-    out = [b for b in blocks if not _fragment(b, settings)]
-    for frag in (b for b in blocks if _fragment(b, settings)):
+
+    def on_edge(b: Block) -> bool:
+        """A mark touching the page's edge is the scan's, no piece of a line (Kolonie 1863: a "j" on the top
+        edge was taken into the masthead's block, over a gutter)."""
+        if page_box is None:
+            return False
+        return (
+            b.box[0] <= page_box[0] + 1
+            or b.box[1] <= page_box[1] + 1
+            or b.box[2] >= page_box[2] - 1
+            or (b.box[3] >= page_box[3] - 1)
+        )
+
+    pieces = [b for b in blocks if _fragment(b, settings) and not on_edge(b)]
+    out = [b for b in blocks if not any(b is p for p in pieces)]
+    for frag in pieces:
         near = [b for b in out if b.role.has_text and not b.vertical and b.lines and len(b.text.strip()) > 2]
         # Beside a row only in a heading: body rows of two columns can touch across a narrow gutter (seed
         # 1758425 page 008, bilevel at 150 dpi: a piece beside one made one block of two columns).
