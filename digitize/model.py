@@ -197,6 +197,15 @@ class Paragraph:
     block_ids: list[str]
 
 
+def number_blocks_in_order(page: Page) -> None:
+    """``page.blocks`` in reading order, numbered from 0 (``Block.order``): the blocks of no article (page
+    furniture) by their top, then each article's blocks as the article holds them."""
+    furniture = sorted((b for b in page.blocks if b.article_id is None), key=lambda b: (b.box[1], b.box[0]))
+    page.blocks = furniture + [b for a in page.articles for b in a.blocks]
+    for i, b in enumerate(page.blocks):
+        b.order = i
+
+
 def article_paragraphs(article: Article) -> list[Paragraph]:
     """The article's text as paragraphs, read off the recorded joins."""
     paragraphs: list[Paragraph] = []

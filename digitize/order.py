@@ -10,7 +10,18 @@ more than one headline, at the widest whitespace cut between blocks. Articles ar
 from __future__ import annotations
 
 from .layout import ruled_boxes
-from .model import Article, Block, Box, Page, Role, Separator, box_area, box_union, centre_inside
+from .model import (
+    Article,
+    Block,
+    Box,
+    Page,
+    Role,
+    Separator,
+    box_area,
+    box_union,
+    centre_inside,
+    number_blocks_in_order,
+)
 from .settings import DEFAULT, OrderSettings
 
 HEADING_GROUP = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
@@ -335,11 +346,7 @@ def reading_order(page: Page, settings: OrderSettings = DEFAULT.order) -> Page:
         units, members = _picture_units(rest, em, settings)
         ordered = xy_order(units, settings.cut_tolerance_em * em)
         article.blocks = heading + [m for u in ordered for m in members.get(id(u), [u])]
-    furniture = sorted((b for b in page.blocks if b.article_id is None), key=lambda b: (b.box[1], b.box[0]))
-    ordered = furniture + [b for a in page.articles for b in a.blocks]
-    for i, b in enumerate(ordered):
-        b.order = i
-    page.blocks = ordered
+    number_blocks_in_order(page)
     _number_columns(page, em, settings)
     return page
 

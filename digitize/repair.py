@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Article, Block, Join, JoinKind, Line, Page, Role, box_union
+from .model import Article, Block, Join, JoinKind, Line, Page, Role, box_union, number_blocks_in_order
 from .settings import DEFAULT, RepairSettings
 from .text.joins import TERMINAL, text_join, written_words
 from .text.language import LATIN_WORD, guess_language, wordfreq_lang
@@ -174,10 +174,7 @@ def split_jump_lines(page: Page) -> None:
                     )
                 )
         article.blocks = blocks
-    ordered = [b for b in page.blocks if b.article_id is None] + [b for a in page.articles for b in a.blocks]
-    for i, b in enumerate(ordered):
-        b.order = i
-    page.blocks = ordered
+    number_blocks_in_order(page)
 
 
 def type_jump_lines(page: Page) -> None:

@@ -267,15 +267,20 @@ def mid_tone_share(image: np.ndarray, box: Box, paper: float) -> float:
     return float(((crop > lo) & (crop < hi)).mean())
 
 
-def texture_line(ln: Line, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
-    """A "line" ``texture_line_heights`` body lines high or more, read as a character or two, unsure
-    (``texture_line_confidence``), and (the caller checks) in a picture's greys: a photo the layout did not find, its texture detected as one big line (seed 1758425: four photos written as headlines "生" 0.64, "41" 0.37, "u" 0.55, "I" 0.50)."""
-    chars = len(ln.text.replace(" ", ""))
-    return (
-        ln.height >= settings.texture_line_heights * line_px
-        and chars <= settings.texture_line_max_chars
-        and ln.confidence < settings.texture_line_confidence
+def reads_as_marks(lines: list[Line], settings: TextLinesSettings = SETTINGS) -> bool:
+    """Lines read as a character or two in all (``texture_line_max_chars``), every one unsure
+    (``texture_line_confidence``): what a picture's texture reads as, not text."""
+    chars = sum(len(ln.text.replace(" ", "")) for ln in lines)
+    return 0 < chars <= settings.texture_line_max_chars and all(
+        ln.confidence < settings.texture_line_confidence for ln in lines
     )
+
+
+def texture_line(ln: Line, line_px: float, settings: TextLinesSettings = SETTINGS) -> bool:
+    """A "line" ``texture_line_heights`` body lines high or more that ``reads_as_marks``, and (the caller
+    checks) in a picture's greys: a photo the layout did not find, its texture detected as one big line (seed
+    1758425: four photos written as headlines "生" 0.64, "41" 0.37, "u" 0.55, "I" 0.50)."""
+    return ln.height >= settings.texture_line_heights * line_px and reads_as_marks([ln], settings)
 
 
 def _chars(lines: list[Line]) -> int:
@@ -427,10 +432,7 @@ def place_lines(page: Page, engine, settings: TextLinesSettings = SETTINGS) -> T
             ]
             if _chars(turned) > _chars(cols):
                 cols = turned
-        marks = _chars(cols) <= settings.texture_line_max_chars and all(
-            ln.confidence < settings.texture_line_confidence for ln in cols
-        )
-        if cols and not marks:  # a picture taken for a column reads as a mark or two, unsure (seed 1758425: "I")
+        if cols and not reads_as_marks(cols, settings):  # a picture taken for a column (seed 1758425: "I")
             report.texts += [ln.text for ln in cols]
             report.vertical_lines += len(cols)
             page.blocks.append(
@@ -884,11 +886,8 @@ def pictures_read_as_marks(fallback: list[Block], page: Page, settings: TextLine
     three photos written as headlines "生", "41", "I")."""
     em = page.text_size_px or 30.0
     for b in fallback:
-        chars = sum(len(ln.text.replace(" ", "")) for ln in b.lines)
-        if not b.lines or b.vertical or chars > settings.texture_line_max_chars:
-            continue
-        sure = max(ln.confidence for ln in b.lines)
-        if sure < settings.texture_line_confidence and b.box[3] - b.box[1] >= settings.texture_line_heights * em:
+        tall = b.box[3] - b.box[1] >= settings.texture_line_heights * em
+        if tall and not b.vertical and reads_as_marks(b.lines, settings):
             b.role, b.lines = Role.PHOTO, []
 
 
